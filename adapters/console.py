@@ -1,0 +1,103 @@
+"""The terminal adapter: the same slash commands as in chat, and a publisher that prints."""
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import textwrap
+from typing import TextIO
+
+from bot.commands.registry import Context
+from bot.core import Core
+from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.replies import Reply, format_table
+
+# Data must never drive the terminal: no escape sequences or other control characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONSOLE_CHANNEL = ChannelRef("console", "", "terminal")
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+class Style:
+    def __init__(self, colour: bool) -> None:
+        self.colour = colour
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
+
+
+def render(reply: Reply, colour: bool = False, width: int = 100) -> str:
+    s = Style(colour)
+    out = [s(clean(reply.title), "1;31" if reply.error else "1")]
+    for p in reply.paragraphs:
+        text = "".join(s(clean(sp.text), "1") if sp.strong else clean(sp.text) for sp in p.spans)
+        out.append(textwrap.fill(text, width) if not colour else text)
+    if reply.fields:
+        out.append("  ".join(f"{s(clean(f.name), '2')} {clean(f.value)}" for f in reply.fields if f.inline))
+        out += [f"{s(clean(f.name), '2')}: {clean(f.value)}" for f in reply.fields if not f.inline]
+    if reply.table:
+        lines = format_table(reply.table)
+        out.append("\n".join([s(clean(lines[0]), "1")] + [clean(x) for x in lines[1:]]))
+    if reply.footer:
+        out.append(s(clean(reply.footer), "2"))
+    body = "\n".join(x for x in out if x)
+    return f"||{body}||" if reply.spoiler and not colour else body
+
+
+class ConsoleAdapter:
+    name = "console"
+    platform = "console"
+
+    def __init__(self, core: Core, stdin: TextIO | None = None, stdout: TextIO | None = None,
+                 *, interactive: bool | None = None) -> None:
+        self.core = core
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.colour = self.stdout.isatty()
+        self.interactive = self.stdin.isatty() if interactive is None else interactive
+        self._sent: set[str] = set()
+        self._task: asyncio.Task | None = None
+        self.finished = asyncio.Event()
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.repl(), name="console-repl")
+
+    async def stop(self) -> None:
+        if self._task and not self._task.done():
+            self._task.cancel()
+
+    async def repl(self) -> None:
+        ctx = Context(user_id="console", user_name="you", channel=CONSOLE_CHANNEL, is_admin=True)
+        if self.interactive:
+            self.write("racebot: type /help, /h2h Kerr Ingebrigtsen, or /quit.")
+        try:
+            while True:
+                if self.interactive:
+                    self.stdout.write("racebot> ")
+                    self.stdout.flush()
+                line = await asyncio.to_thread(self.stdin.readline)
+                if not line:
+                    break
+                line = line.strip()
+                if not line:
+                    continue
+                if line in ("/quit", "/exit", "quit", "exit"):
+                    break
+                text = line if line.startswith("/") else "/" + line
+                self.write(render(await self.core.handle_text(text, ctx), self.colour) + "\n")
+        finally:
+            self.finished.set()
+
+    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+        if key in self._sent:
+            return Delivery(Outcome.DELIVERED, detail="already shown")
+        self.write(render(reply, self.colour) + "\n")
+        self._sent.add(key)
+        return Delivery(Outcome.DELIVERED, message_id=key)

@@ -1,0 +1,131 @@
+"""In-memory athlete lookup: what a fan types -> scored candidates, in microseconds."""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from rapidfuzz import fuzz, process
+
+from bot.disciplines import discipline
+from bot.names import fold, initials
+from bot.store import AthleteStat
+
+FUZZY_CUTOFF = 82
+
+
+@dataclass(frozen=True)
+class Candidate:
+    athlete_id: int
+    score: float  # 0-100: how well the text matches the name
+    prominence: float  # how much and how recently the athlete raced
+
+
+class AthleteIndex:
+    def __init__(self) -> None:
+        self.stats: dict[int, AthleteStat] = {}
+        self._by_full: dict[str, list[int]] = defaultdict(list)
+        self._by_family: dict[str, list[int]] = defaultdict(list)
+        self._by_given: dict[str, list[int]] = defaultdict(list)
+        self._by_initials: dict[str, list[int]] = defaultdict(list)
+        self._prefixes: list[tuple[str, int]] = []
+        self._full_names: list[str] = []
+        self._full_ids: list[int] = []
+        self._families: list[str] = []
+        self._prominence: dict[int, float] = {}
+
+    def load(self, stats: list[AthleteStat], today: date) -> None:
+        self.__init__()
+        for st in stats:
+            a = st.athlete
+            self.stats[a.id] = st
+            full, family, given = fold(a.name), fold(a.family), fold(a.given)
+            self._by_full[full].append(a.id)
+            self._by_full[f"{family} {given}"].append(a.id)
+            for key in {family, family.split()[-1] if family else ""} - {""}:
+                self._by_family[key].append(a.id)
+            if given:
+                self._by_given[given.split()[0]].append(a.id)
+            self._by_initials[initials(a.given, a.family)].append(a.id)
+            self._full_names.append(full)
+            self._full_ids.append(a.id)
+            for word_start in {full, family, given} - {""}:
+                self._prefixes.append((word_start, a.id))
+            years = (today - st.last_day).days / 365.25 if st.last_day else 20
+            self._prominence[a.id] = st.results * (1.0 + max(0.0, 1.0 - years / 8))
+        self._prefixes.sort()
+        self._families = sorted(self._by_family)
+
+    def __len__(self) -> int:
+        return len(self.stats)
+
+    def prominence(self, athlete_id: int) -> float:
+        return self._prominence.get(athlete_id, 0.0)
+
+    def candidates(self, text: str, limit: int = 8) -> list[Candidate]:
+        """Every athlete the text could mean, best first (match quality, then prominence)."""
+        scores: dict[int, float] = {}
+
+        def hit(ids: list[int], score: float) -> None:
+            for i in ids:
+                if scores.get(i, 0) < score:
+                    scores[i] = score
+
+        q = fold(text)
+        if not q:
+            return []
+        if q.startswith("#") or text.strip().startswith("#"):
+            ident = text.strip().lstrip("#")
+            if ident.isdigit() and int(ident) in self.stats:
+                return [Candidate(int(ident), 100.0, self.prominence(int(ident)))]
+        hit(self._by_full.get(q, []), 100)
+        hit(self._by_family.get(q, []), 95)
+        words = q.split()
+        if len(words) >= 2 and len(words[0]) == 1:  # "j ingebrigtsen"
+            hit([i for i in self._by_family.get(words[-1], [])
+                 if fold(self.stats[i].athlete.given).startswith(words[0])], 97)
+        if len(words) == 1:
+            hit(self._by_given.get(q, []), 85)
+            if len(q) <= 3:
+                hit(self._by_initials.get(q, []), 80)
+        if not scores:
+            self._fuzzy(q, hit)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -self.prominence(kv[0])))
+        return [Candidate(i, s, self.prominence(i)) for i, s in ranked[:limit]]
+
+    def _fuzzy(self, q: str, hit) -> None:
+        for name, score, pos in process.extract(q, self._full_names, scorer=fuzz.WRatio,
+                                                limit=10, score_cutoff=FUZZY_CUTOFF):
+            hit([self._full_ids[pos]], score * 0.9)
+        for family, score, _ in process.extract(q, self._families, scorer=fuzz.ratio,
+                                                limit=5, score_cutoff=FUZZY_CUTOFF):
+            hit(self._by_family[family], score * 0.92)
+
+    def label(self, athlete_id: int) -> str:
+        """'Josh Kerr (GBR, 1500m)': enough to tell namesakes apart."""
+        st = self.stats[athlete_id]
+        event = discipline(st.events[0]).name if st.events else ""
+        bits = ", ".join(x for x in (st.athlete.country, event) if x)
+        return f"{st.athlete.name} ({bits})" if bits else st.athlete.name
+
+    def best_id(self, text: str) -> int | None:
+        found = self.candidates(text, limit=1)
+        return found[0].athlete_id if found else None
+
+    def complete(self, partial: str, rivals: dict[int, int], limit: int) -> list[int]:
+        """Athlete ids for autocomplete: prefix matches first, rivals of the other athlete favoured."""
+        q = fold(partial)
+        if not q:
+            pool = set(rivals) or set(sorted(self._prominence, key=self._prominence.get)[-limit:])
+        else:
+            pool = set()
+            start = bisect.bisect_left(self._prefixes, (q, -1))
+            for name, ident in self._prefixes[start:start + 400]:
+                if not name.startswith(q):
+                    break
+                pool.add(ident)
+            if len(pool) < limit:
+                pool.update(c.athlete_id for c in self.candidates(partial, limit=limit))
+        ranked = sorted(pool, key=lambda i: (-rivals.get(i, 0), -self.prominence(i)))
+        return ranked[:limit]

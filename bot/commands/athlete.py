@@ -1,0 +1,82 @@
+"""/athlete: personal bests, season bests, recent results and season-list rank."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.disciplines import discipline
+from bot.errors import UserError
+from bot.marks import beats
+from bot.models import Performance
+from bot.pairing import not_found
+from bot.replies import Column, Field, Paragraph, Reply, Table
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+RECENT = 8
+CLOSE = 1.25  # prominence within this factor: too close to guess between namesakes
+
+
+def resolve_one(core: "Core", text: str) -> tuple[int, list[int]]:
+    """The athlete a fan means, and namesakes worth mentioning."""
+    cands = core.indexes.athletes.candidates(text)
+    if not cands:
+        raise not_found(text)
+    top = [c for c in cands if c.score >= cands[0].score - 3]
+    if len(top) > 1 and top[1].prominence * CLOSE >= top[0].prominence:
+        names = "; ".join(core.indexes.athletes.label(c.athlete_id) for c in top[:5])
+        raise UserError(f"'{text}' could be {names}.", "Type the full name to pick one.")
+    return top[0].athlete_id, [c.athlete_id for c in top[1:4]]
+
+
+def best_by_event(perfs: list[Performance]) -> dict[str, Performance]:
+    best: dict[str, Performance] = {}
+    for p in perfs:
+        if not p.result.counts_for_lists:
+            continue
+        d = p.race.discipline
+        cur = best.get(p.race.event)
+        if cur is None or beats(d, p.result.value, cur.result.value):
+            best[p.race.event] = p
+    return best
+
+
+async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
+    aid, others = resolve_one(core, inv.args["name"])
+    stat = core.indexes.athletes.stats[aid]
+    a = stat.athlete
+    perfs = await core.store.athlete_results(aid)
+    if not perfs:
+        raise UserError(f"I have no results for {a.name}.")
+    pbs = best_by_event(perfs)
+    season = perfs[0].race.day.year
+    sbs = best_by_event([p for p in perfs if p.race.day.year == season])
+    fields = [Field(f"PB {discipline(e).name}", f"{p.result.mark} ({p.competition.name} {p.race.day.year})")
+              for e, p in sorted(pbs.items(), key=lambda kv: -sum(1 for x in perfs if x.race.event == kv[0]))][:8]
+    fields += [Field(f"SB {season} {discipline(e).name}", p.result.mark) for e, p in sbs.items()][:4]
+    main = stat.events[0] if stat.events else None
+    if main and main in sbs:
+        ranked = await core.store.season_list(main, a.gender or perfs[0].race.gender, season, 500)
+        pos = next((i for i, p in enumerate(ranked, 1) if p.athlete.id == aid), None)
+        if pos:
+            fields.append(Field(f"{season} list", f"No. {pos} in the {discipline(main).name} in our data"))
+    rows = tuple((p.race.day.isoformat(), f"{p.competition.name}", p.race.discipline.name,
+                  str(p.result.place or ""), p.result.mark, " ".join(p.result.flags)) for p in perfs[:RECENT])
+    born = f", born {a.birth_year}" if a.birth_year else ""
+    intro = Paragraph.of(f"{a.name} ({a.country or 'unknown country'}{born}): {stat.results} results in our data, "
+                         f"{perfs[-1].race.day.year}–{season}.")
+    reply = Reply(a.name, [intro], Table((Column("Date"), Column("Competition"), Column("Event"),
+                                          Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows), fields)
+    if others:
+        reply.paragraphs.append(Paragraph.of("Not the one? Also: " + "; ".join(
+            core.indexes.athletes.label(o) for o in others) + "."))
+    reply.footer = f"Data to {core.indexes.today.isoformat()}."
+    reply.data = {"athlete": {"id": a.id, "name": a.name, "country": a.country},
+                  "pbs": {discipline(e).name: p.result.mark for e, p in pbs.items()}}
+    return reply
+
+
+COMMAND = Command("athlete", "An athlete's bests and recent results",
+                  (Param("name", Kind.ATHLETE, "Athlete, e.g. Ingebrigtsen", autocomplete=True),),
+                  run, examples=("/athlete Jakob Ingebrigtsen", "/athlete nordas"))

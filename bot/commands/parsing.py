@@ -1,0 +1,161 @@
+"""Turn command text (`/h2h "Jakob Ingebrigtsen" kerr event:1500m season:2024 finals`) into an Invocation.
+
+Slack and the console both type commands as text; Discord hands us options already split.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.commands.registry import Command, Invocation, Kind, Param, Registry
+from bot.disciplines import parse_discipline
+from bot.errors import UserError
+
+_QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
+_KEYWORD = re.compile(r"^([a-z_]+):(.*)$", re.I)
+_GENDERS = {"m": "M", "men": "M", "man": "M", "male": "M", "mens": "M", "men's": "M",
+            "w": "W", "women": "W", "woman": "W", "female": "W", "womens": "W", "women's": "W",
+            "f": "W"}
+
+
+def tokenize(text: str) -> list[tuple[str, bool]]:
+    """Split on spaces, keeping quoted groups whole; each token says whether it was quoted."""
+    for fancy, plain in _QUOTES.items():
+        text = text.replace(fancy, plain)
+    tokens: list[tuple[str, bool]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in "\"'" and (i == 0 or text[i - 1].isspace()):
+            end = text.find(ch, i + 1)
+            if end != -1:
+                tokens.append((text[i + 1:end].strip(), True))
+                i = end + 1
+                continue
+            if ch == '"':
+                raise UserError("A quote is not closed.", "Put names with spaces in quotes: \"Jakob Ingebrigtsen\".")
+        j = i
+        while j < n and not text[j].isspace():
+            j += 1
+        tokens.append((text[i:j], False))
+        i = j
+    return [(t, q) for t, q in tokens if t]
+
+
+def parse_gender(text: str) -> str | None:
+    return _GENDERS.get(text.strip().lower())
+
+
+def parse_season(text: str) -> int | None:
+    t = text.strip()
+    if re.fullmatch(r"(19|20)\d\d", t):
+        return int(t)
+    return None
+
+
+def recognise(kind: Kind, token: str) -> str | None:
+    """The canonical value of `token` for a non-wordy parameter kind, or None."""
+    if kind == Kind.EVENT:
+        d = parse_discipline(token)
+        return d.code if d else None
+    if kind == Kind.SEASON:
+        s = parse_season(token)
+        return str(s) if s else None
+    if kind == Kind.GENDER:
+        return parse_gender(token)
+    if kind == Kind.DATE:
+        return token if re.fullmatch(r"\d{4}(-\d\d){0,2}", token) else None
+    if kind == Kind.NUMBER:
+        return token if token.isdigit() else None
+    return None
+
+
+def _keyword_param(command: Command, key: str) -> Param | None:
+    key = key.lower()
+    for p in command.params:
+        if p.name == key or key in p.choices or (p.kind.value == key and p.kind != Kind.FLAG):
+            return p
+    return None
+
+
+def _flag_param(command: Command, word: str) -> Param | None:
+    w = word.lower()
+    for p in command.params:
+        if p.kind == Kind.FLAG and (w == p.name or w in p.choices):
+            return p
+    return None
+
+
+def parse(registry: Registry, text: str) -> Invocation:
+    text = text.strip()
+    if not text:
+        raise UserError("Type a command, e.g. /h2h Kerr Ingebrigtsen.", "Try /help for the list.")
+    tokens = tokenize(text)
+    name = tokens[0][0].lstrip("/").lower()
+    command = registry.get(name)
+    if command is None:
+        raise UserError(f"I don't know the command /{name}.", "Try /help for the list.")
+    return parse_args(command, tokens[1:])
+
+
+def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
+    inv = Invocation(command.name)
+    words: list[str] = []
+    for token, quoted in tokens:
+        if not quoted:
+            m = _KEYWORD.match(token)
+            if m and (p := _keyword_param(command, m.group(1))):
+                inv.args[p.name] = _checked(p, m.group(2))
+                continue
+            if p := _flag_param(command, token):
+                inv.args[p.name] = "true"
+                continue
+            if p := _typed_slot(command, inv, token):
+                continue
+        words.append(token)
+    _place_words(command, inv, words)
+    return inv
+
+
+def _typed_slot(command: Command, inv: Invocation, token: str) -> Param | None:
+    for p in command.params:
+        if p.kind.wordy or p.kind == Kind.FLAG or p.name in inv.args:
+            continue
+        value = recognise(p.kind, token)
+        if value is not None:
+            inv.args[p.name] = value
+            return p
+    return None
+
+
+def _checked(p: Param, value: str) -> str:
+    value = value.strip()
+    if p.kind.wordy or p.kind == Kind.FLAG:
+        return value
+    got = recognise(p.kind, value)
+    if got is None:
+        examples = {Kind.EVENT: "1500m, mile, high jump", Kind.SEASON: "2024",
+                    Kind.GENDER: "men or women", Kind.DATE: "2023-08-22", Kind.NUMBER: "10"}
+        raise UserError(f"'{value}' is not a valid {p.name}.", f"Try {examples.get(p.kind, '')}.")
+    return got
+
+
+def _place_words(command: Command, inv: Invocation, words: list[str]) -> None:
+    slots = [p for p in command.params if p.kind.wordy and p.name not in inv.args]
+    if not words:
+        return
+    if not slots:
+        raise UserError(f"I don't understand '{' '.join(words)}' here.", f"Usage: {command.usage()}")
+    if len(slots) == 1:
+        inv.args[slots[0].name] = " ".join(words)
+    elif len(words) == len(slots):
+        inv.args.update({p.name: w for p, w in zip(slots, words)})
+    else:
+        # Several names typed without quotes: the command decides where one name ends.
+        inv.words = words
+
+
+def missing(command: Command, inv: Invocation) -> list[Param]:
+    return [p for p in command.params if p.required and p.name not in inv.args and not inv.words]

@@ -1,0 +1,101 @@
+"""The core every adapter talks to: run a command, complete a parameter."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Callable
+
+from bot.commands.parsing import missing, parse, parse_args, tokenize
+from bot.commands.registry import Command, Context, Invocation, Kind, Registry
+from bot.errors import UserError
+from bot.indexes import Indexes
+from bot.replies import Reply, error_reply
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An autocomplete suggestion: `name` is shown, `value` is sent back."""
+
+    name: str
+    value: str
+
+
+class Core:
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.indexes = Indexes()
+        from bot.commands.catalog import build_registry  # commands import Core for typing only
+
+        self.registry: Registry = build_registry()
+
+    async def start(self) -> None:
+        """Load the in-memory indexes from the store; call again after an import."""
+        await self.indexes.load(self.store)
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # --- running commands -------------------------------------------------------------
+    async def handle_text(self, text: str, ctx: Context) -> Reply:
+        """Parse command text as typed in Slack or the console, then run it."""
+        try:
+            inv = parse(self.registry, text)
+        except UserError as exc:
+            return error_reply(exc.message, hint=exc.hint)
+        return await self.handle(inv, ctx)
+
+    def parse_words(self, command: str, text: str) -> Invocation:
+        """Parse the argument text of a known command (Slack gives `/h2h` and its text apart)."""
+        cmd = self._command(command)
+        return parse_args(cmd, tokenize(text))
+
+    async def handle(self, inv: Invocation, ctx: Context) -> Reply:
+        """Run a command; never raises: problems come back as an error reply."""
+        try:
+            cmd = self._command(inv.command)
+            if cmd.admin_only and not ctx.is_admin:
+                raise UserError("Only channel admins can do that.",
+                                "Ask someone who can manage this channel.")
+            lacking = missing(cmd, inv)
+            if lacking:
+                raise UserError(f"/{cmd.name} needs {', '.join(p.name for p in lacking)}.",
+                                f"Usage: {cmd.usage()}")
+            return await cmd.handler(self, inv, ctx)
+        except UserError as exc:
+            return error_reply(exc.message, hint=exc.hint)
+        except Exception:
+            log.exception("command /%s failed", inv.command)
+            return error_reply("Something went wrong on our side; it has been logged.")
+
+    def _command(self, name: str) -> Command:
+        cmd = self.registry.get(name)
+        if cmd is None:
+            raise UserError(f"I don't know the command /{name}.", "Try /help for the list.")
+        return cmd
+
+    # --- autocomplete -----------------------------------------------------------------
+    async def complete(self, command: str, param: str, partial: str,
+                       others: dict[str, str] | None = None, limit: int = 25) -> list[Choice]:
+        """Suggestions for a parameter, from memory (plus one indexed query for rivals)."""
+        cmd = self.registry.get(command)
+        p = cmd.param(param) if cmd else None
+        if p is None:
+            return []
+        others = others or {}
+        if p.kind == Kind.ATHLETE:
+            rivals: dict[int, int] = {}
+            if param == "athlete_b" and others.get("athlete_a"):
+                rival_of = self.indexes.athletes.best_id(others["athlete_a"])
+                if rival_of is not None:
+                    rivals = {p.b: p.meetings for p in await self.store.opponents(rival_of)}
+            return [Choice(n, v) for n, v in self.indexes.complete_athlete(partial, rivals, limit)]
+        if p.kind == Kind.COMPETITION:
+            return [Choice(n, v) for n, v in self.indexes.competitions.complete(partial, limit)]
+        if p.kind == Kind.EVENT:
+            return [Choice(n, v) for n, v in self.indexes.complete_event(partial, limit)]
+        return []

@@ -1,0 +1,42 @@
+"""The in-memory indexes built from the store at start-up and after every import."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.athlete_index import AthleteIndex
+from bot.competition_index import CompetitionIndex
+from bot.disciplines import discipline
+from bot.names import fold
+from bot.store import Store
+
+
+class Indexes:
+    def __init__(self) -> None:
+        self.athletes = AthleteIndex()
+        self.competitions = CompetitionIndex()
+        self.events: dict[str, str] = {}  # code -> display name, for events in the data
+        self.today = date.today()  # the newest result's date: "as of" for replies
+
+    async def load(self, store: Store, today: date | None = None) -> None:
+        stats = await store.athlete_stats()
+        today = today or max((s.last_day for s in stats if s.last_day), default=date.today())
+        self.today = today
+        self.athletes.load(stats, today)
+        self.competitions.load(await store.competitions())
+        codes = {code for s in stats for code in s.events}
+        self.events = {c: discipline(c).name for c in sorted(codes)}
+
+    def complete_athlete(self, partial: str, rivals: dict[int, int], limit: int) -> list[tuple[str, str]]:
+        out = []
+        for i in self.athletes.complete(partial, rivals, limit):
+            label = self.athletes.label(i)
+            if rivals.get(i):
+                label += f" · {rivals[i]} meetings"
+            out.append((label[:100], f"#{i}"))
+        return out
+
+    def complete_event(self, partial: str, limit: int) -> list[tuple[str, str]]:
+        q = fold(partial).replace(" ", "")
+        hits = [(name, code) for code, name in self.events.items()
+                if not q or fold(name).replace(" ", "").startswith(q) or code.lower().startswith(q)]
+        return [(name[:100], code) for name, code in hits[:limit]]

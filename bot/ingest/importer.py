@@ -1,0 +1,43 @@
+"""Import rows from any source: plan against what we know, then one transaction."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bot.ingest.planner import Planner
+from bot.ingest.rows import ResultRow
+from bot.names import fold
+from bot.store import Store, WriteSummary
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    path: str
+    rows: int
+    summary: WriteSummary
+
+    def describe(self) -> str:
+        s = self.summary
+        return (f"{self.path}: {self.rows} rows; new: {s.athletes} athletes, {s.competitions} competitions, "
+                f"{s.races} races, {s.results_added} results; {s.results_changed} results changed")
+
+
+async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict: bool = True) -> ImportReport:
+    """All-or-nothing: a bad row raises ImportFailed before anything is written."""
+    planner = Planner(await store.identities(), path, strict=strict)
+    groups: dict[tuple, list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        groups[(fold(row.competition), fold(row.venue), row.date.year)].append(row)
+    placed: list[tuple[ResultRow, int]] = []
+    for members in groups.values():
+        start = min(r.date for r in members)
+        end = max(max(r.date for r in members), max((r.competition_end for r in members if r.competition_end),
+                                                    default=start))
+        comp = planner.competition(members[0], start, end)
+        placed += [(r, comp) for r in members]
+    wanted = {rid for r, comp in placed for rid in planner.existing_races(r, comp)}
+    known = await store.results_for(sorted(wanted)) if wanted else {}
+    for row, comp in sorted(placed, key=lambda rc: rc[0].line):
+        planner.add(row, comp, known)
+    summary = await store.apply(planner.plan)
+    return ImportReport(path, len(rows), summary)

@@ -1,0 +1,156 @@
+"""Match incoming rows to the athletes, competitions and races we already know.
+
+Pure bookkeeping over an `Identities` snapshot: the result is a WritePlan the store
+applies in one transaction, so a file is imported whole or not at all.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz
+
+from bot.disciplines import discipline_or_custom
+from bot.errors import ImportFailed
+from bot.ingest.rows import ResultRow
+from bot.marks import MarkError, parse_mark
+from bot.models import Competition
+from bot.names import fold, split_name
+from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, WritePlan)
+
+SAME_MEETING_DAYS = 4
+NAME_SIMILARITY = 80
+
+
+@dataclass
+class _RaceSlot:
+    ident: int
+    results: dict[int, str]  # athlete -> mark, for joining a race by an athlete's mark
+
+
+class Planner:
+    def __init__(self, ids: Identities, path: str, *, strict: bool = True) -> None:
+        self.path = path
+        self.strict = strict
+        self.plan = WritePlan()
+        self._next = -1
+        self._source_ids = dict(ids.source_ids)
+        self._by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._birth: dict[int, int | None] = {}
+        self._schemes: dict[int, set[str]] = defaultdict(set)
+        for (scheme, _), aid in ids.source_ids.items():
+            self._schemes[aid].add(scheme)
+        for a in ids.athletes:
+            self._by_name[(fold(a.name), a.country)].append(a.id)
+            self._birth[a.id] = a.birth_year
+        self._competitions: list[Competition | NewCompetition] = list(ids.competitions)
+        self._comp_ids = {id(c): c.id for c in ids.competitions}
+        self._races: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # key -> [(race_no, id)]
+        for r in ids.races:
+            self._races[(r.competition_id, r.day, r.event, r.gender, r.round)].append((r.race_no, r.id))
+        self._slots: dict[int, _RaceSlot] = {}
+
+    def _key(self) -> int:
+        self._next -= 1
+        return self._next
+
+    def fail(self, row: ResultRow, reason: str) -> ImportFailed:
+        return ImportFailed(self.path, row.line, reason)
+
+    # --- athletes ------------------------------------------------------------------------
+    def athlete(self, row: ResultRow) -> int:
+        display, given, family = split_name(row.athlete)
+        if not display:
+            raise self.fail(row, "the athlete's name is empty")
+        scheme_key = (row.id_scheme, row.athlete_id) if row.athlete_id else None
+        if scheme_key and scheme_key in self._source_ids:
+            return self._source_ids[scheme_key]
+        name_key = (fold(display), row.country)
+        matches = [a for a in self._by_name.get(name_key, [])
+                   if self._birth_fits(a, row.birth_year)
+                   and not (scheme_key and row.id_scheme in self._schemes[a])]
+        if len(matches) > 1:
+            raise self.fail(row, f"two athletes are called {display} ({row.country}); "
+                                 "add athlete_id to say which")
+        if matches:
+            aid = matches[0]
+        else:
+            aid = self._key()
+            self.plan.athletes.append(NewAthlete(aid, display, given, family, row.country, row.gender,
+                                                 row.birth_year, row.birth_date))
+            self._by_name[name_key].append(aid)
+            self._birth[aid] = row.birth_year
+        if scheme_key:
+            self._source_ids[scheme_key] = aid
+            self._schemes[aid].add(row.id_scheme)
+            self.plan.source_ids.append((scheme_key[0], scheme_key[1], aid))
+        return aid
+
+    def _birth_fits(self, athlete: int, year: int | None) -> bool:
+        known = self._birth.get(athlete)
+        return known is None or year is None or known == year
+
+    # --- competitions --------------------------------------------------------------------
+    def competition(self, row: ResultRow, start: date, end: date) -> int:
+        name, venue = fold(row.competition), fold(row.venue)
+        for c in self._competitions:
+            if c.start - timedelta(SAME_MEETING_DAYS) <= start and end <= c.end + timedelta(SAME_MEETING_DAYS):
+                same_place = venue and fold(c.venue) == venue
+                if same_place or fuzz.token_set_ratio(name, fold(c.name)) >= NAME_SIMILARITY:
+                    return c.id if isinstance(c, Competition) else c.key
+        new = NewCompetition(self._key(), row.competition.strip(), row.venue.strip(),
+                             row.extra.get("competition_country", ""), start, end,
+                             row.series.strip(), row.category)
+        self.plan.competitions.append(new)
+        self._competitions.append(new)
+        return new.key
+
+    # --- races ---------------------------------------------------------------------------
+    def race(self, row: ResultRow, comp: int, event: str, athlete: int, mark: str,
+             known_results: dict[int, list[tuple[int, str]]]) -> int:
+        key = (comp, row.date, event, row.gender, row.round)
+        races = self._races[key]
+        if row.race is not None:
+            found = [rid for no, rid in races if no == row.race]
+            return found[0] if found else self._new_race(row, key, row.race)
+        if len(races) == 1:
+            return races[0][1]
+        if not races:
+            return self._new_race(row, key, 1)
+        for _, rid in races:
+            if (athlete, mark) in known_results.get(rid, []) or self._slot_has(rid, athlete, mark):
+                return rid
+        raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
+
+    def _slot_has(self, rid: int, athlete: int, mark: str) -> bool:
+        slot = self._slots.get(rid)
+        return bool(slot and slot.results.get(athlete) == mark)
+
+    def _new_race(self, row: ResultRow, key: tuple, race_no: int) -> int:
+        rid = self._key()
+        self.plan.races.append(NewRace(rid, key[0], key[2], row.gender, row.round, race_no, row.date,
+                                       row.wind, row.race_label))
+        self._races[key].append((race_no, rid))
+        return rid
+
+    # --- rows ----------------------------------------------------------------------------
+    def add(self, row: ResultRow, comp: int, known_results: dict[int, list[tuple[int, str]]]) -> None:
+        d = discipline_or_custom(row.event)
+        try:
+            mark = parse_mark(d, row.mark, strict=self.strict)
+        except MarkError as exc:
+            raise self.fail(row, f"{row.athlete}: {exc}") from None
+        if row.place is not None and row.place < 1:
+            raise self.fail(row, f"place {row.place} is not a place")
+        athlete = self.athlete(row)
+        race = self.race(row, comp, d.code, athlete, mark.text, known_results)
+        self._slots.setdefault(race, _RaceSlot(race, {})).results[athlete] = mark.text
+        note = "DOP" if row.annulled else row.note
+        self.plan.results.append(ResultWrite(race, athlete, row.place, mark.text, mark.value, mark.status,
+                                             row.wind, " ".join(row.flags), note, row.source))
+
+    def existing_races(self, row: ResultRow, comp: int) -> list[int]:
+        """Stored races a numberless row might join, when there is more than one to choose from."""
+        races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
+        return [rid for _, rid in races if rid > 0] if row.race is None and len(races) > 1 else []

@@ -1,0 +1,35 @@
+"""One result as every source hands it to the ingester: the CSV interchange row (see DESIGN.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class ResultRow:
+    date: date
+    competition: str
+    event: str  # as printed: "1500m", "Mile", "High Jump"
+    gender: str  # "M" or "W"
+    athlete: str  # full name as people write it: "Jakob Ingebrigtsen"
+    mark: str  # as printed; DNF, DNS, DQ, NM are marks too
+    venue: str = ""
+    series: str = ""
+    round: str = "final"  # final, semi-final, heat
+    race: int | None = None  # heat or race number
+    race_label: str = ""  # "National Events", "Bowerman Mile": kept for display
+    place: int | None = None
+    country: str = ""
+    wind: float | None = None
+    flags: tuple[str, ...] = ()
+    source: str = ""
+    athlete_id: str = ""  # the source's own id (World Athletics id for the archive)
+    id_scheme: str = "wa"  # whose id athlete_id is
+    birth_year: int | None = None
+    birth_date: date | None = None
+    annulled: bool = False  # the race happened but the result no longer counts (doping)
+    note: str = ""  # SC short course, NV not valid for lists, OC out of competition
+    line: int = 0  # where in the source file, for error messages
+    competition_end: date | None = None
+    category: str = ""
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,89 @@
+"""One race told as results: order, marks, gaps, photo finishes and records.
+
+Shared by /results and by scheduled announcements, so both read the same.
+"""
+from __future__ import annotations
+
+from bot.marks import margin_text
+from bot.models import RaceResults, Result
+from bot.replies import Column, Paragraph, Reply, Span, Table
+from bot.rivalry import PHOTO_FINISH_SECONDS
+
+RECORD_FLAGS = ("WR", "AR", "NR", "CR", "MR", "DLR", "WL", "WU20R", "ER", "OR")
+
+
+def race_title(rr: RaceResults) -> str:
+    r = rr.race
+    gender = {"M": "Men's", "W": "Women's"}.get(r.gender, "")
+    label = f" ({r.label})" if r.label else ""
+    rnd = "" if r.round_label == "Final" else f" {r.round_label}"
+    return f"{gender} {r.discipline.name}{rnd}{label}"
+
+
+def _behind(winner: Result | None, res: Result, measured: bool, d) -> str:
+    if not (winner and winner.finished and res.finished) or res is winner:
+        return ""
+    return ("-" if measured else "+") + margin_text(d, winner.value, res.value)
+
+
+def race_table(rr: RaceResults, limit: int | None = None) -> Table:
+    d = rr.race.discipline
+    finishers = [res for res, _ in rr.results if res.finished]
+    winner = finishers[0] if finishers else None
+    rows = []
+    for res, ath in rr.results[:limit]:
+        flags = " ".join(res.flags) + (" (annulled)" if res.note == "DOP" else "")
+        wind = f"{res.wind:+.1f}" if res.wind is not None and d.is_field else ""
+        rows.append((str(res.place or ""), ath.name, ath.country, res.mark, wind, flags.strip(),
+                     _behind(winner, res, d.measured, d)))
+    cols = (Column("Pl", "right"), Column("Athlete"), Column("Nat"), Column("Mark", "right"),
+            Column("Wind", "right"), Column("Flags"), Column("Gap", "right"))
+    keep = [i for i, c in enumerate(cols) if c.title in ("Pl", "Athlete", "Nat", "Mark") or any(r[i] for r in rows)]
+    return Table(tuple(cols[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows))
+
+
+def photo_finishes(rr: RaceResults) -> list[tuple[Result, Result, str, str]]:
+    if rr.race.discipline.measured:
+        return []
+    done = [(res, ath) for res, ath in rr.results if res.finished and res.place]
+    out = []
+    for (r1, a1), (r2, a2) in zip(done, done[1:]):
+        if abs(r2.value - r1.value) <= PHOTO_FINISH_SECONDS + 1e-9:
+            out.append((r1, r2, a1.name, a2.name))
+    return out
+
+
+def race_story(rr: RaceResults) -> list[Paragraph]:
+    d = rr.race.discipline
+    done = [(res, ath) for res, ath in rr.results if res.finished and res.place]
+    if not done:
+        return [Paragraph.of("No valid marks were recorded in this race.")]
+    (w, wa) = done[0]
+    flags = f" ({' '.join(w.flags)})" if w.flags else ""
+    first = [Span(wa.name, True), f" won the {d.name} in {w.mark}{flags}"]
+    if len(done) > 1:
+        (s, sa) = done[1]
+        ahead = "ahead of" if not d.measured else "beating"
+        first.append(f", {margin_text(d, w.value, s.value)} {ahead} {sa.name} ({s.mark})")
+    paras = [Paragraph.of(*first, ".")]
+    for r1, r2, n1, n2 in photo_finishes(rr):
+        paras.append(Paragraph.of(f"Photo finish: {n1} and {n2} were {margin_text(d, r1.value, r2.value)} apart "
+                                  f"({r1.mark} v {r2.mark})."))
+    records = [(res, ath) for res, ath in rr.results
+               if res.finished and any(f in RECORD_FLAGS for f in res.flags)]
+    for res, ath in records:
+        if res is w:
+            continue
+        paras.append(Paragraph.of(f"{ath.name} set a {' '.join(f for f in res.flags if f in RECORD_FLAGS)}: {res.mark}."))
+    return paras
+
+
+def race_reply(rr: RaceResults, source: str = "") -> Reply:
+    c = rr.competition
+    reply = Reply(f"{race_title(rr)} · {c.name} {c.start.year}", race_story(rr), race_table(rr))
+    reply.footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", source) if x)
+    reply.data = {"competition": c.name, "date": rr.race.day.isoformat(), "event": rr.race.discipline.name,
+                  "gender": rr.race.gender, "round": rr.race.round_label,
+                  "results": [{"place": res.place, "athlete": ath.name, "country": ath.country, "mark": res.mark,
+                               "status": res.status, "flags": list(res.flags)} for res, ath in rr.results]}
+    return reply

@@ -1,0 +1,1 @@
+"""Result sources: each yields ResultRows (and calendar entries) for the ingester."""

@@ -1,0 +1,14 @@
+"""World Athletics' public (unofficial) GraphQL API as a racebot result source."""
+from .calendar import CalendarEntry
+from .errors import AuthRejected, CircuitOpen, PayloadInvalid, QueryFailed, Unavailable, WAError
+from .health import SourceHealth
+from .profiles import Competitor
+from .settings import WASettings
+from .source import PollBatch, WorldAthleticsSource
+from .state import DayMark, FetchKey, FetchState, InMemoryFetchState
+
+__all__ = [
+    "AuthRejected", "CalendarEntry", "CircuitOpen", "Competitor", "DayMark", "FetchKey", "FetchState",
+    "InMemoryFetchState", "PayloadInvalid", "PollBatch", "QueryFailed", "SourceHealth", "Unavailable",
+    "WAError", "WASettings", "WorldAthleticsSource",
+]

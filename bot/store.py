@@ -1,0 +1,132 @@
+"""The storage interface the core needs; storage/ implements it, the core never sees a driver."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from bot.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
+
+
+@dataclass(frozen=True)
+class AthleteStat:
+    """What name resolution needs to know about an athlete without touching results."""
+
+    athlete: Athlete
+    results: int
+    last_day: date | None
+    events: tuple[str, ...]  # discipline codes, most raced first
+
+
+@dataclass(frozen=True)
+class PairStat:
+    a: int
+    b: int
+    meetings: int
+    last_day: date
+
+
+@dataclass
+class NewAthlete:
+    key: int  # negative placeholder id, replaced by the store
+    name: str
+    given: str
+    family: str
+    country: str
+    gender: str
+    birth_year: int | None
+    birth_date: date | None
+    source_ids: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class NewCompetition:
+    key: int
+    name: str
+    venue: str
+    country: str
+    start: date
+    end: date
+    series: str
+    category: str
+
+
+@dataclass
+class NewRace:
+    key: int
+    competition: int  # an id, or a NewCompetition key
+    event: str
+    gender: str
+    round: str
+    race_no: int
+    day: date
+    wind: float | None
+    label: str
+
+
+@dataclass
+class ResultWrite:
+    race: int  # id or NewRace key
+    athlete: int  # id or NewAthlete key
+    place: int | None
+    mark: str
+    value: float | None
+    status: str
+    wind: float | None
+    flags: str
+    note: str
+    source: str
+
+
+@dataclass
+class WritePlan:
+    """Everything one import file adds, applied by the store in one transaction."""
+
+    athletes: list[NewAthlete] = field(default_factory=list)
+    source_ids: list[tuple[str, str, int]] = field(default_factory=list)  # scheme, id, athlete
+    competitions: list[NewCompetition] = field(default_factory=list)
+    races: list[NewRace] = field(default_factory=list)
+    results: list[ResultWrite] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    athletes: int
+    competitions: int
+    races: int
+    results_added: int
+    results_changed: int
+
+
+@dataclass(frozen=True)
+class Identities:
+    """The keys the ingester matches incoming rows against."""
+
+    athletes: list[Athlete]
+    source_ids: dict[tuple[str, str], int]
+    competitions: list[Competition]
+    races: list[Race]
+
+
+class Store(Protocol):
+    async def close(self) -> None: ...
+
+    # reads for commands
+    async def athlete_stats(self) -> list[AthleteStat]: ...
+    async def competitions(self) -> list[Competition]: ...
+    async def pair_stats(self, ids: list[int]) -> list[PairStat]: ...
+    async def opponents(self, athlete_id: int) -> list[PairStat]: ...
+    async def meetings(self, a: int, b: int) -> list[Meeting]: ...
+    async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]: ...
+    async def athlete_results(self, athlete_id: int) -> list[Performance]: ...
+    async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]: ...
+    async def seasons(self, event: str, gender: str) -> list[int]: ...
+    async def upcoming(self, today: date, limit: int) -> list[Competition]: ...
+    async def race(self, race_id: int) -> Race | None: ...
+
+    # writes
+    async def identities(self) -> Identities: ...
+    async def results_for(self, race_ids: list[int]) -> dict[int, list[tuple[int, str]]]: ...
+    async def apply(self, plan: WritePlan) -> WriteSummary: ...
+    async def get_meta(self, key: str) -> str | None: ...
+    async def set_meta(self, key: str, value: str) -> None: ...

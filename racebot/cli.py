@@ -1,0 +1,100 @@
+"""`racebot`: run the bot, use the console, import files, or ask one question and exit."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+
+from racebot.config import ConfigError, load
+
+ONE_SHOT = ("h2h", "results", "athlete", "top", "next", "help")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="racebot", description="Athletics results and rivalries in chat.")
+    p.add_argument("--db", help="SQLite store (default: RACEBOT_DB or the user data directory)")
+    p.add_argument("--config", help="config TOML (default: RACEBOT_CONFIG or the user config directory)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
+    sub.add_parser("run", help="start the configured adapters and the scheduler (console when no tokens)")
+    sub.add_parser("console", help="type slash commands in the terminal")
+    imp = sub.add_parser("import", help="load results from CSV/JSON files or the Diamond League archive")
+    imp.add_argument("paths", nargs="+", metavar="FILE|DIR")
+    imp.add_argument("--format", choices=("csv", "json", "dl-archive"), help="default: detected")
+    for name in ONE_SHOT:
+        one = sub.add_parser(name, help=f"/{name} once, then exit")
+        one.add_argument("words", nargs="*")
+        one.add_argument("--json", action="store_true", help="print the structured result")
+    from racebot.operations import add_parsers
+
+    add_parsers(sub)
+    return p
+
+
+def _command_text(name: str, words: list[str]) -> str:
+    """Rebuild command text; words that held spaces were quoted in the shell, so quote them again."""
+    return " ".join([f"/{name}"] + [f'"{w}"' if " " in w else w for w in words])
+
+
+async def _one_shot(cfg, name: str, words: list[str], as_json: bool) -> int:
+    from adapters.console import render
+    from bot.commands.registry import Context
+    from racebot.app import open_core
+
+    core = await open_core(cfg.db_path)
+    try:
+        reply = await core.handle_text(_command_text(name, words), Context(user_id="cli", is_admin=True))
+    finally:
+        await core.store.close()
+    if as_json:
+        print(json.dumps({"title": reply.title, "error": reply.error,
+                          "message": " ".join(p.text for p in reply.paragraphs) if reply.error else None,
+                          **(reply.data or {})}, ensure_ascii=False, indent=2))
+    else:
+        print(render(reply, sys.stdout.isatty()), file=sys.stderr if reply.error else sys.stdout)
+    return 1 if reply.error else 0
+
+
+async def _console(cfg) -> int:
+    from adapters.console import ConsoleAdapter
+    from racebot.app import open_core
+
+    core = await open_core(cfg.db_path)
+    console = ConsoleAdapter(core)
+    try:
+        await console.start()
+        await console.finished.wait()
+    finally:
+        await console.stop()
+        await core.store.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        cfg = load(args.config, args.db)
+    except ConfigError as exc:
+        print(f"racebot: {exc}", file=sys.stderr)
+        return 2
+    if args.cmd is None:
+        _parser().print_help()
+        return 0
+    try:
+        if args.cmd in ONE_SHOT:
+            return asyncio.run(_one_shot(cfg, args.cmd, args.words, args.json))
+        if args.cmd == "console":
+            return asyncio.run(_console(cfg))
+        from racebot.operations import dispatch
+
+        return asyncio.run(dispatch(cfg, args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""`racebot import`: files in the interchange format or the Diamond League archive, one transaction each."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.errors import ImportFailed
+from bot.ingest.dl_archive import read_meeting
+from bot.ingest.importer import ImportReport, import_rows
+from bot.ingest.interchange import read_csv, read_json
+from bot.store import Store
+from racebot.bundled import ARCHIVE_SOURCE, meetings_info
+
+_ARCHIVE_NAME = "[0-9][0-9][0-9][0-9]_*.json"
+
+
+def detect(path: Path) -> str:
+    if path.suffix.lower() == ".csv":
+        return "csv"
+    if path.suffix.lower() == ".json":
+        if path.match(_ARCHIVE_NAME):
+            return "dl-archive"
+        return "json"
+    raise ImportFailed(str(path), 0, "unknown file type: use .csv or .json, or --format")
+
+
+def expand(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.iterdir() if f.suffix.lower() in (".csv", ".json")
+                            and f.name not in ("meetingIds.json", "disciplines.json"))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise ImportFailed(str(p), 0, "no such file or directory")
+    return files
+
+
+async def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportReport:
+    fmt = fmt or detect(path)
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise ImportFailed(str(path), 0, "not UTF-8 text") from None
+    if fmt == "csv":
+        rows = read_csv(text, str(path))
+        strict = True
+    elif fmt == "json":
+        rows = read_json(text, str(path))
+        strict = True
+    else:
+        try:
+            content = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(str(path), exc.lineno, f"not valid JSON: {exc.msg}") from None
+        rows = read_meeting(path.stem, content, meetings_info(), ARCHIVE_SOURCE)
+        strict = False
+    return await import_rows(store, rows, str(path), strict=strict)

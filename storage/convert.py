@@ -1,0 +1,42 @@
+"""SQLite rows -> core models. Column lists live beside their converters so they stay in step."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.models import Athlete, Competition, Race, Result
+
+ATHLETE_COLS = "a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date"
+COMPETITION_COLS = "c.id, c.name, c.venue, c.country, c.start_date, c.end_date, c.series, c.category"
+RACE_COLS = "r.id, r.competition_id, r.event, r.gender, r.round, r.race_no, r.day, r.wind, r.label"
+RESULT_COLS = "{t}.race_id, {t}.athlete_id, {t}.place, {t}.mark, {t}.value, {t}.status, {t}.wind, {t}.flags, {t}.note"
+
+
+def result_cols(alias: str) -> str:
+    return RESULT_COLS.format(t=alias)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def athlete(row, at: int = 0) -> Athlete:
+    i, name, given, family, country, gender, by, bd = row[at:at + 8]
+    return Athlete(i, name, given, family, country, gender, by, _day(bd))
+
+
+def competition(row, at: int = 0) -> Competition:
+    i, name, venue, country, start, end, series, category = row[at:at + 8]
+    return Competition(i, name, venue, country, date.fromisoformat(start), date.fromisoformat(end), series, category)
+
+
+def race(row, at: int = 0) -> Race:
+    i, comp, event, gender, rnd, no, day, wind, label = row[at:at + 9]
+    return Race(i, comp, event, gender, rnd, no, date.fromisoformat(day), wind, label)
+
+
+def result(row, at: int = 0) -> Result:
+    race_id, athlete_id, place, mark, value, status, wind, flags, note = row[at:at + 9]
+    return Result(race_id, athlete_id, place, mark, value, status, wind, tuple(flags.split()), note)
+
+
+WIDTH = {"athlete": 8, "competition": 8, "race": 9, "result": 9}

@@ -1,0 +1,138 @@
+"""Read queries behind the core's Store interface."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import aiosqlite
+
+from bot.disciplines import discipline
+from bot.models import Meeting, Performance, Race, RaceResults
+from bot.store import AthleteStat, Identities, PairStat
+from storage import convert as cv
+
+_RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
+# A pair "met" when both ran and at least one finished with a valid mark (DNS and annulled never count).
+_MET = ("x.status != 'DNS' AND y.status != 'DNS' AND x.note != 'DOP' AND y.note != 'DOP' "
+        "AND (x.status = '' OR y.status = '')")
+_PAIRS = f"""
+SELECT x.athlete_id, y.athlete_id, count(*), max(r.day)
+FROM results x JOIN results y ON y.race_id = x.race_id AND y.athlete_id != x.athlete_id
+JOIN races r ON r.id = x.race_id
+WHERE {{where}} AND {_MET}
+GROUP BY x.athlete_id, y.athlete_id
+"""
+
+
+class Reads:
+    conn: aiosqlite.Connection
+
+    async def _all(self, sql: str, args: tuple | list = ()) -> list:
+        return list(await self.conn.execute_fetchall(sql, args))
+
+    async def athlete_stats(self) -> list[AthleteStat]:
+        counts = await self._all(
+            "SELECT res.athlete_id, r.event, count(*), max(r.day) FROM results res "
+            "JOIN races r ON r.id = res.race_id GROUP BY res.athlete_id, r.event")
+        per: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        for aid, event, n, last in counts:
+            per[aid].append((n, event, last))
+        out = []
+        for row in await self._all(f"SELECT {cv.ATHLETE_COLS} FROM athletes a"):
+            a = cv.athlete(row)
+            events = sorted(per.get(a.id, []), reverse=True)
+            last = max((e[2] for e in events), default=None)
+            out.append(AthleteStat(a, sum(e[0] for e in events), date.fromisoformat(last) if last else None,
+                                   tuple(e[1] for e in events)))
+        return out
+
+    async def competitions(self):
+        return [cv.competition(r) for r in await self._all(f"SELECT {cv.COMPETITION_COLS} FROM competitions c")]
+
+    async def pair_stats(self, ids: list[int]) -> list[PairStat]:
+        marks = ",".join("?" * len(ids))
+        rows = await self._all(_PAIRS.format(where=f"x.athlete_id IN ({marks}) AND y.athlete_id IN ({marks})"),
+                               [*ids, *ids])
+        return [PairStat(a, b, n, date.fromisoformat(d)) for a, b, n, d in rows]
+
+    async def opponents(self, athlete_id: int) -> list[PairStat]:
+        rows = await self._all(_PAIRS.format(where="x.athlete_id = ?"), [athlete_id])
+        return [PairStat(a, b, n, date.fromisoformat(d)) for a, b, n, d in rows]
+
+    async def meetings(self, a: int, b: int) -> list[Meeting]:
+        rows = await self._all(
+            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('x')}, {cv.result_cols('y')} "
+            "FROM results x JOIN results y ON y.race_id = x.race_id AND y.athlete_id = ? "
+            "JOIN races r ON r.id = x.race_id JOIN competitions c ON c.id = r.competition_id "
+            "WHERE x.athlete_id = ? ORDER BY r.day, r.id", (b, a))
+        return [Meeting(cv.race(row), cv.competition(row, 9), cv.result(row, 17), cv.result(row, 26)) for row in rows]
+
+    async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
+        where, args = "r.competition_id = ?", [competition_id]
+        if event:
+            where, args = where + " AND r.event = ?", args + [event]
+        rows = await self._all(
+            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS} "
+            f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
+            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args)
+        grouped: dict[int, list] = defaultdict(list)
+        heads = {}
+        for row in rows:
+            race = cv.race(row)
+            heads.setdefault(race.id, (race, cv.competition(row, 9)))
+            grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
+        return [RaceResults(heads[i][0], heads[i][1], tuple(v)) for i, v in grouped.items()]
+
+    async def athlete_results(self, athlete_id: int) -> list[Performance]:
+        return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")
+
+    async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]:
+        where = ("r.event = ? AND r.gender = ? AND res.status = '' AND res.value IS NOT NULL "
+                 "AND res.note NOT IN ('DOP', 'SC', 'NV', 'MIX')")
+        args: list = [event, gender]
+        if season:
+            where += " AND r.day >= ? AND r.day <= ?"
+            args += [f"{season}-01-01", f"{season}-12-31"]
+        order = "res.value DESC" if discipline(event).higher_is_better else "res.value ASC"
+        best: dict[int, Performance] = {}
+        for p in await self._performances(where, args, f"{order}, r.day"):
+            best.setdefault(p.athlete.id, p)
+            if len(best) >= limit:
+                break
+        return list(best.values())
+
+    async def _performances(self, where: str, args: list, order: str) -> list[Performance]:
+        rows = await self._all(
+            f"SELECT {cv.ATHLETE_COLS}, {cv.result_cols('res')}, {cv.RACE_COLS}, {cv.COMPETITION_COLS} "
+            f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id "
+            f"WHERE {where} ORDER BY {order}", args)
+        return [Performance(cv.athlete(r), cv.result(r, 8), cv.race(r, 17), cv.competition(r, 26)) for r in rows]
+
+    async def seasons(self, event: str, gender: str) -> list[int]:
+        rows = await self._all("SELECT DISTINCT substr(day, 1, 4) FROM races WHERE event = ? AND gender = ? "
+                               "ORDER BY 1", (event, gender))
+        return [int(y) for (y,) in rows]
+
+    async def upcoming(self, today: date, limit: int):
+        rows = await self._all(f"SELECT {cv.COMPETITION_COLS} FROM competitions c WHERE c.end_date >= ? "
+                               "ORDER BY c.start_date LIMIT ?", (today.isoformat(), limit))
+        return [cv.competition(r) for r in rows]
+
+    async def race(self, race_id: int) -> Race | None:
+        rows = await self._all(f"SELECT {cv.RACE_COLS} FROM races r WHERE r.id = ?", (race_id,))
+        return cv.race(rows[0]) if rows else None
+
+    async def identities(self) -> Identities:
+        athletes = [cv.athlete(r) for r in await self._all(f"SELECT {cv.ATHLETE_COLS} FROM athletes a")]
+        source_ids = {(s, i): a for s, i, a in await self._all("SELECT scheme, source_id, athlete_id FROM athlete_ids")}
+        races = [cv.race(r) for r in await self._all(f"SELECT {cv.RACE_COLS} FROM races r")]
+        return Identities(athletes, source_ids, await self.competitions(), races)
+
+    async def results_for(self, race_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+        out: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for chunk in range(0, len(race_ids), 500):
+            part = race_ids[chunk:chunk + 500]
+            for race_id, athlete_id, mark in await self._all(
+                    f"SELECT race_id, athlete_id, mark FROM results WHERE race_id IN ({','.join('?' * len(part))})", part):
+                out[race_id].append((athlete_id, mark))
+        return out
