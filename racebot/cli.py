@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(dispatch(cfg, args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `racebot h2h ... | head`: the reader left, nothing more to say
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

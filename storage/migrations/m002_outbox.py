@@ -1,0 +1,4 @@
+"""Version 2: subscriptions and the announcement outbox (scheduler issue)."""
+
+SQL = """
+"""
