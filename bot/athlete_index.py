@@ -86,9 +86,12 @@ class AthleteIndex:
             hit([i for i in self._by_family.get(words[-1], [])
                  if fold(self.stats[i].athlete.given).startswith(words[0])], 97)
         if len(words) == 1:
-            hit(self._by_given.get(q, []), 85)
+            # A given name alone ('Jakob') competes with surnames; prominence then decides.
+            hit(self._by_given.get(q, []), 93)
+            typed = text.strip()
             if len(q) <= 3:
-                hit(self._by_initials.get(q, []), 80)
+                # 'JI' typed in capitals is initials more often than a surname.
+                hit(self._by_initials.get(q, []), 96 if typed.isupper() and len(typed) >= 2 else 80)
         if not scores:
             self._fuzzy(q, hit)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -self.prominence(kv[0])))

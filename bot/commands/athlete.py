@@ -23,7 +23,7 @@ def resolve_one(core: "Core", text: str) -> tuple[int, list[int]]:
     cands = core.indexes.athletes.candidates(text)
     if not cands:
         raise not_found(text)
-    top = [c for c in cands if c.score >= cands[0].score - 3]
+    top = sorted((c for c in cands if c.score >= cands[0].score - 3), key=lambda c: -c.prominence)
     if len(top) > 1 and top[1].prominence * CLOSE >= top[0].prominence:
         names = "; ".join(core.indexes.athletes.label(c.athlete_id) for c in top[:5])
         raise UserError(f"'{text}' could be {names}.", "Type the full name to pick one.")
@@ -64,7 +64,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     rows = tuple((p.race.day.isoformat(), f"{p.competition.name}", p.race.discipline.name,
                   str(p.result.place or ""), p.result.mark, " ".join(p.result.flags)) for p in perfs[:RECENT])
     born = f", born {a.birth_year}" if a.birth_year else ""
-    intro = Paragraph.of(f"{a.name} ({a.country or 'unknown country'}{born}): {stat.results} results in our data, "
+    intro = Paragraph.of(f"{a.name} ({a.country or 'unknown country'}{born}): {stat.results} result{'s' if stat.results != 1 else ''} in our data, "
                          f"{perfs[-1].race.day.year}–{season}.")
     reply = Reply(a.name, [intro], Table((Column("Date"), Column("Competition"), Column("Event"),
                                           Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows), fields)

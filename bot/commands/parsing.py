@@ -100,10 +100,29 @@ def parse(registry: Registry, text: str) -> Invocation:
     return parse_args(command, tokens[1:])
 
 
+def _join_events(command: Command, tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Multi-word events typed without quotes ('high jump', '3000m sc') become one token."""
+    if not any(p.kind == Kind.EVENT for p in command.params):
+        return tokens
+    out, i = [], 0
+    while i < len(tokens):
+        for n in (3, 2):
+            group = tokens[i:i + n]
+            if len(group) == n and not any(q for _, q in group) and ":" not in group[0][0] \
+                    and parse_discipline(" ".join(t for t, _ in group)):
+                out.append((" ".join(t for t, _ in group), False))
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
     inv = Invocation(command.name)
     words: list[str] = []
-    for token, quoted in tokens:
+    for token, quoted in _join_events(command, tokens):
         if not quoted:
             m = _KEYWORD.match(token)
             if m and (p := _keyword_param(command, m.group(1))):

@@ -1,0 +1,39 @@
+"""The house rules that keep the core portable: checked by walking the source tree."""
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN_IN_CORE = {"discord", "slack_bolt", "slack_sdk", "aiosqlite", "sqlite3", "adapters", "storage", "racebot"}
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_core_imports_no_platform_sdk_driver_adapter_or_storage():
+    offenders = {str(p.relative_to(ROOT)): imports(p) & FORBIDDEN_IN_CORE for p in (ROOT / "bot").rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_storage_and_adapters_never_import_the_composition_root():
+    for folder in ("storage", "adapters"):
+        for p in (ROOT / folder).rglob("*.py"):
+            assert "racebot" not in imports(p), p
+
+
+def test_command_names_and_parameters_do_not_clash():
+    from bot.commands.catalog import build_registry
+
+    registry = build_registry()
+    names = registry.names()
+    assert len(names) == len(set(names))
+    for cmd in registry:
+        assert cmd.name.isascii() and cmd.name.islower() and len(cmd.description) <= 100
+        assert len({p.name for p in cmd.params}) == len(cmd.params)

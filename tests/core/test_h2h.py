@@ -1,0 +1,81 @@
+"""The head-to-head against the facts of the seed article and the archive."""
+from bot.commands.registry import Context
+
+CTX = Context(user_id="t")
+
+
+async def h2h(core, text):
+    reply = await core.handle_text(text, CTX)
+    assert not reply.error, reply.plain_text()
+    return reply
+
+
+def meeting(reply, day):
+    return next(m for m in reply.data["meetings"] if m["date"] == day)
+
+
+async def test_kerr_ingebrigtsen_is_josh_v_jakob_with_the_article_facts(core):
+    reply = await h2h(core, "/h2h Kerr Ingebrigtsen")
+    assert reply.title == "Josh Kerr v Jakob Ingebrigtsen"
+    budapest = meeting(reply, "2023-08-23")
+    assert (budapest["winner"], budapest["a"]["mark"], budapest["b"]["mark"]) == ("a", "3:29.38", "3:29.65")
+    assert budapest["competition"] == "World Athletics Championships"
+    bowerman = meeting(reply, "2024-05-25")
+    assert (bowerman["winner"], bowerman["a"]["mark"], bowerman["b"]["mark"]) == ("a", "3:45.34", "3:45.60")
+    assert bowerman["event"] == "Mile"
+    assert reply.data["wins"] == {"a": 2, "b": 1}
+    text = reply.plain_text()
+    assert "Kerr leads Ingebrigtsen 2–1" in text
+    assert "Also: Josh Kerr v Filip Ingebrigtsen" in text  # the pick was a guess among surnames
+
+
+async def test_oslo_2024_is_a_photo_finish_and_jakob_beats_timothy(core):
+    reply = await h2h(core, "/h2h Ingebrigtsen Cheruiyot")
+    assert reply.title == "Jakob Ingebrigtsen v Timothy Cheruiyot"
+    oslo = meeting(reply, "2024-05-30")
+    assert (oslo["winner"], oslo["a"]["mark"], oslo["b"]["mark"]) == ("a", "3:29.74", "3:29.77")
+    assert oslo["photo_finish"] and oslo["margin"] == "0.03 s"
+    assert len(reply.data["meetings"]) == 17
+    assert "photo finish" in reply.plain_text()
+    # Filip met Timothy as often, but longer ago: offered, not chosen
+    assert "Also: Filip Ingebrigtsen v Timothy Cheruiyot, 17 meetings" in reply.plain_text()
+
+
+async def test_order_of_names_is_kept(core):
+    reply = await h2h(core, "/h2h Cheruiyot Ingebrigtsen")
+    assert reply.title == "Timothy Cheruiyot v Jakob Ingebrigtsen"
+    assert reply.data["wins"] == {"a": 12, "b": 5}
+
+
+async def test_filters_event_season_and_finals(core):
+    mile = await h2h(core, "/h2h Kerr Ingebrigtsen event:mile")
+    assert [m["date"] for m in mile.data["meetings"]] == ["2024-05-25"]
+    season = await h2h(core, '/h2h "Jakob Ingebrigtsen" "Timothy Cheruiyot" season:2019 finals')
+    assert {m["date"][:4] for m in season.data["meetings"]} == {"2019"}
+    assert season.data["wins"] == {"a": 0, "b": 5}
+
+
+async def test_full_names_typos_and_unquoted_full_names(core):
+    reply = await h2h(core, "/h2h josh kerr jakob ingebritsen")
+    assert reply.title == "Josh Kerr v Jakob Ingebrigtsen"
+    assert reply.data["guessed"] is False
+
+
+async def test_dnf_loses_to_a_finisher(core):
+    reply = await h2h(core, '/h2h "Filip Ingebrigtsen" "Timothy Cheruiyot"')
+    stockholm = meeting(reply, "2020-08-23")
+    assert stockholm["a"]["status"] == "DNF" and stockholm["winner"] == "b"
+    assert len(reply.data["meetings"]) == 17
+
+
+async def test_unknown_and_missing_athletes_get_friendly_errors(core):
+    for text, words in [("/h2h Kerr", "needs two athletes"), ("/h2h zzzqqq Kerr", "can't find an athlete"),
+                        ('/h2h "Kerr', "quote is not closed")]:
+        reply = await core.handle_text(text, CTX)
+        assert reply.error and words in reply.plain_text()
+
+
+async def test_never_met_pair_says_so(core):
+    reply = await h2h(core, '/h2h "Josh Kerr" "Hamish Kerr"')
+    assert "never met" in reply.plain_text()
+    assert reply.data["meetings"] == []

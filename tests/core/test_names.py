@@ -1,0 +1,42 @@
+import pytest
+
+from bot.names import fold, split_name
+
+
+@pytest.mark.parametrize("raw,display,family", [
+    ("Jakob INGEBRIGTSEN", "Jakob Ingebrigtsen", "Ingebrigtsen"),
+    ("N'Ketia SEEDO", "N'Ketia Seedo", "Seedo"),
+    ("Chris O'HARE", "Chris O'Hare", "O'Hare"),
+    ("Narve Gilje NORDÅS", "Narve Gilje Nordås", "Nordås"),
+    ("Katarina JOHNSON-THOMPSON", "Katarina Johnson-Thompson", "Johnson-Thompson"),
+    ("Sydney McLAUGHLIN", "Sydney McLaughlin", "McLaughlin"),
+    ("Josh Kerr", "Josh Kerr", "Kerr"),
+])
+def test_archive_capitals_become_names_as_people_write_them(raw, display, family):
+    shown, _, fam = split_name(raw)
+    assert (shown, fam) == (display, family)
+
+
+def test_fold_removes_accents_and_case():
+    assert fold("Nordås") == fold("NORDAS") == "nordas"
+    assert fold("Holuša") == "holusa"
+
+
+async def test_resolution_is_accent_case_and_typo_tolerant(core):
+    idx = core.indexes.athletes
+    name = lambda q: idx.stats[idx.candidates(q)[0].athlete_id].athlete.name
+    assert name("nordas") == "Narve Gilje Nordås"
+    assert name("NARVE GILJE NORDAS") == "Narve Gilje Nordås"
+    assert "Ingebrigtsen" in name("ingebritsen")
+    assert name("jakob ingebrigtsen") == "Jakob Ingebrigtsen"
+    assert name("Ingebrigtsen Jakob") == "Jakob Ingebrigtsen"
+    assert name("j ingebrigtsen") == "Jakob Ingebrigtsen"
+    assert name("JI") == "Jakob Ingebrigtsen"
+
+
+async def test_surnames_are_ambiguous_in_the_bundled_data(core):
+    idx = core.indexes.athletes
+    names = lambda q: {idx.stats[c.athlete_id].athlete.name for c in idx.candidates(q) if c.score >= 95}
+    assert names("Kerr") == {"Josh Kerr", "Hamish Kerr"}
+    assert names("Ingebrigtsen") == {"Henrik Ingebrigtsen", "Filip Ingebrigtsen", "Jakob Ingebrigtsen"}
+    assert {"Timothy Cheruiyot", "Vivian Jepkemoi Cheruiyot", "John Kemboi Cheruiyot"} <= names("Cheruiyot")
