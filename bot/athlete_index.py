@@ -30,9 +30,7 @@ class AthleteIndex:
         self._by_given: dict[str, list[int]] = defaultdict(list)
         self._by_initials: dict[str, list[int]] = defaultdict(list)
         self._prefixes: list[tuple[str, int]] = []
-        self._full_names: list[str] = []
-        self._full_ids: list[int] = []
-        self._families: list[str] = []
+        self._families: dict[str, list[str]] = {}  # first letter -> folded family names
         self._prominence: dict[int, float] = {}
 
     def load(self, stats: list[AthleteStat], today: date) -> None:
@@ -48,14 +46,14 @@ class AthleteIndex:
             if given:
                 self._by_given[given.split()[0]].append(a.id)
             self._by_initials[initials(a.given, a.family)].append(a.id)
-            self._full_names.append(full)
-            self._full_ids.append(a.id)
             for word_start in {full, family, given} - {""}:
                 self._prefixes.append((word_start, a.id))
             years = (today - st.last_day).days / 365.25 if st.last_day else 20
             self._prominence[a.id] = st.results * (1.0 + max(0.0, 1.0 - years / 8))
         self._prefixes.sort()
-        self._families = sorted(self._by_family)
+        self._families = defaultdict(list)
+        for family in sorted(self._by_family):
+            self._families[family[0]].append(family)
 
     def __len__(self) -> int:
         return len(self.stats)
@@ -98,12 +96,17 @@ class AthleteIndex:
         return [Candidate(i, s, self.prominence(i)) for i, s in ranked[:limit]]
 
     def _fuzzy(self, q: str, hit) -> None:
-        for name, score, pos in process.extract(q, self._full_names, scorer=fuzz.WRatio,
-                                                limit=10, score_cutoff=FUZZY_CUTOFF):
-            hit([self._full_ids[pos]], score * 0.9)
-        for family, score, _ in process.extract(q, self._families, scorer=fuzz.ratio,
+        """Typos: match the last word against surnames sharing its first letter (a typo in the
+        first letter is rare, and the bucket keeps this fast at 50,000 athletes)."""
+        words = q.split()
+        last, given = words[-1], " ".join(words[:-1])
+        families = self._families.get(last[0], [])
+        for family, score, _ in process.extract(last, families, scorer=fuzz.ratio,
                                                 limit=5, score_cutoff=FUZZY_CUTOFF):
-            hit(self._by_family[family], score * 0.92)
+            ids = self._by_family[family]
+            if given:
+                ids = [i for i in ids if fuzz.ratio(given, fold(self.stats[i].athlete.given)) >= 70]
+            hit(ids, score * 0.92)
 
     def label(self, athlete_id: int) -> str:
         """'Josh Kerr (GBR, 1500m)': enough to tell namesakes apart."""
