@@ -1,0 +1,110 @@
+"""The Slack adapter: bolt's AsyncApp in Socket Mode or HTTP mode, and the Publisher for Slack.
+
+Everything that needs the event loop (HTTP sessions, bolt's app, the Socket Mode client) is built
+in `start()`, never at import or construction, so building the adapter is free and testable.
+"""
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import from_config  # noqa: F401  (racebot.runner imports it from here)
+from adapters.slack.auth import AdminCheck
+from adapters.slack.outbound import Outbound
+from adapters.slack.publisher import SlackPublisher
+from adapters.slack.server import EventsServer
+from adapters.slack.settings import SlackSettings
+from adapters.slack.slash import SlashCommands
+from adapters.slack.tasks import TaskSet
+from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30)
+DRAIN_SECONDS = 10.0  # on stop, answers already under way get this long to reach Slack
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(self, core, settings: SlackSettings, *, name: str = "slack") -> None:
+        self.name = name
+        self.core = core
+        self.settings = settings
+        self.port = 0  # HTTP mode: the port actually bound (config may say 0)
+        self.tasks = TaskSet()
+        self.app: AsyncApp | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._publisher: SlackPublisher | None = None
+        self._server: EventsServer | None = None
+        self._socket = None
+
+    async def start(self) -> None:
+        s = self.settings
+        self._session = aiohttp.ClientSession(timeout=HTTP_TIMEOUT)
+        client = AsyncWebClient(token=s.bot_token, base_url=s.api_base_url, session=self._session,
+                                logger=logging.getLogger("racebot.slack.web"))
+        try:
+            who = await client.auth_test()  # fail fast on a wrong token, before Slack sends anything
+        except SlackApiError as exc:
+            await self._session.close()
+            data = getattr(exc.response, "data", None)
+            raise RuntimeError(f"Slack rejected SLACK_BOT_TOKEN: "
+                               f"{data.get('error') if isinstance(data, dict) else 'no answer'}") from None
+        identity = AuthorizeResult.from_auth_test_response(auth_test_response=who, bot_token=s.bot_token)
+
+        async def authorize() -> AuthorizeResult:
+            # One workspace, known since start-up: bolt would otherwise call auth.test again on the
+            # first command, before the ack, putting a Slack round trip inside the 3-second window.
+            return identity
+
+        outbound = Outbound(client, self._session)
+        self._publisher = SlackPublisher(outbound)
+        slash = SlashCommands(self.core, self._publisher, outbound, AdminCheck(client, s.admin_user_ids),
+                              self.tasks)
+        self.app = AsyncApp(
+            name="racebot", logger=logging.getLogger("racebot.slack.bolt"), authorize=authorize,
+            # No token here: authorize() supplies it, and bolt warns when given both.
+            client=AsyncWebClient(base_url=s.api_base_url, session=self._session),
+            signing_secret=s.signing_secret or None,
+            # Socket Mode frames arrive over our own authenticated websocket: nothing to sign.
+            request_verification_enabled=s.mode == "http",
+            process_before_response=False,  # ack first; our listener keeps working after ack()
+        )
+        slash.register(self.app)
+        log.info("Slack: connected as %s in team %s; %d commands (%s mode)", who.get("user_id"),
+                 who.get("team_id"), len(slash.names()), s.mode)
+        if s.mode == "http":
+            self._server = EventsServer(self.app, s.http_host, s.http_port, s.http_path)
+            await self._server.start()
+            self.port = self._server.port
+        else:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            # The Socket Mode client starts tasks in its constructor: it must be built in the loop.
+            self._socket = AsyncSocketModeHandler(self.app, app_token=s.app_token, web_client=client,
+                                                  logger=logging.getLogger("racebot.slack.socket"))
+            await self._socket.connect_async()
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None
+        await self.tasks.drain(DRAIN_SECONDS)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+        if self._publisher is None or self._session is None:
+            return Delivery(Outcome.RETRY, retry_after=5.0, detail="Slack adapter not started")
+        return await self._publisher.send(channel, reply, key)

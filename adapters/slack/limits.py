@@ -1,0 +1,58 @@
+"""Slack's Block Kit limits, and a checker the outbound choke point runs before every post.
+
+Numbers from Slack's Block Kit reference: 50 blocks a message, 150 characters in a header,
+3000 in a section text, 10 fields of 2000 characters, 10 context elements.
+"""
+from __future__ import annotations
+
+MAX_BLOCKS = 50
+MAX_HEADER = 150
+MAX_SECTION_TEXT = 3000
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_CONTEXT_TEXT = 3000
+# `text` may be 40,000 characters; the fallback is only for notifications, so we keep it short.
+MAX_FALLBACK_TEXT = 3000
+
+
+def violations(message: dict) -> list[str]:
+    """Everything in `message` Slack would refuse or truncate; empty when it is fine."""
+    problems: list[str] = []
+    blocks = message.get("blocks", [])
+    if not message.get("text"):
+        problems.append("no text fallback")
+    elif len(message["text"]) > MAX_FALLBACK_TEXT:
+        problems.append(f"text fallback has {len(message['text'])} characters")
+    if len(blocks) > MAX_BLOCKS:
+        problems.append(f"{len(blocks)} blocks (max {MAX_BLOCKS})")
+    for i, block in enumerate(blocks):
+        kind = block.get("type")
+        if kind == "header":
+            _check(problems, i, "header", block["text"]["text"], MAX_HEADER)
+        elif kind == "section":
+            if "text" in block:
+                _check(problems, i, "section", block["text"]["text"], MAX_SECTION_TEXT)
+            fields = block.get("fields", [])
+            if len(fields) > MAX_FIELDS:
+                problems.append(f"block {i}: {len(fields)} fields (max {MAX_FIELDS})")
+            for f in fields:
+                _check(problems, i, "field", f["text"], MAX_FIELD_TEXT)
+            if "text" not in block and not fields:
+                problems.append(f"block {i}: section without text or fields")
+        elif kind == "context":
+            elements = block.get("elements", [])
+            if not 1 <= len(elements) <= MAX_CONTEXT_ELEMENTS:
+                problems.append(f"block {i}: {len(elements)} context elements")
+            for e in elements:
+                _check(problems, i, "context", e["text"], MAX_CONTEXT_TEXT)
+        elif kind != "divider":
+            problems.append(f"block {i}: unexpected block type {kind!r}")
+    return problems
+
+
+def _check(problems: list[str], i: int, what: str, text: str, limit: int) -> None:
+    if not text:
+        problems.append(f"block {i}: empty {what} text")
+    elif len(text) > limit:
+        problems.append(f"block {i}: {what} text has {len(text)} characters (max {limit})")

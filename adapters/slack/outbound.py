@@ -1,0 +1,110 @@
+"""The one function every Slack message leaves through: limits checked, errors mapped to outcomes.
+
+Two destinations exist: a channel (chat.postMessage, optionally in a thread) and a slash
+command's response_url. Both answer with a `Delivery`, so callers never see Slack's errors.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.limits import violations
+from bot.publishing import Delivery, Outcome
+
+log = logging.getLogger(__name__)
+
+# The channel is deleted/archived, the bot was removed, or the workspace uninstalled us.
+GONE_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel", "account_inactive",
+                         "token_revoked", "team_not_found"})
+# Slack's own transient failures, sometimes sent with HTTP 200 and ok: false.
+RETRY_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+                          "request_timeout"})
+DEFAULT_RETRY_AFTER = 30.0  # Slack sends Retry-After with every 429; this covers 5xx and network errors
+
+
+@dataclass(frozen=True)
+class Dest:
+    channel: str = ""  # chat.postMessage into this channel id ...
+    thread_ts: str = ""  # ... optionally as a reply in this thread
+    response_url: str = ""  # ... or answer a slash command through its response_url
+    ephemeral: bool = False  # response_url only: just the person who typed the command sees it
+
+    def __str__(self) -> str:  # response_urls are bearer-like capabilities: never log them
+        return f"channel {self.channel}" if self.channel else "response_url"
+
+
+class Outbound:
+    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession) -> None:
+        self._client = client
+        self._session = session
+
+    async def post(self, dest: Dest, message: dict) -> Delivery:
+        problems = violations(message)
+        if problems:  # a renderer bug: refuse here rather than let Slack cut or drop the message
+            log.error("not posting to %s: %s", dest, "; ".join(problems))
+            return Delivery(Outcome.REJECTED, detail="; ".join(problems))
+        try:
+            if dest.response_url:
+                return await self._respond(dest, message)
+            return await self._post_message(dest, message)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("posting to %s failed: %s", dest, type(exc).__name__)
+            return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__)
+
+    async def _post_message(self, dest: Dest, message: dict) -> Delivery:
+        extra = {"thread_ts": dest.thread_ts} if dest.thread_ts else {}
+        try:
+            resp = await self._client.chat_postMessage(
+                channel=dest.channel, text=message["text"], blocks=message["blocks"],
+                unfurl_links=False, unfurl_media=False, **extra)
+        except SlackApiError as exc:
+            return _failed(dest, *_api_error(exc))
+        return Delivery(Outcome.DELIVERED, message_id=str(resp.get("ts", "")))
+
+    async def _respond(self, dest: Dest, message: dict) -> Delivery:
+        body = {"response_type": "ephemeral" if dest.ephemeral else "in_channel",
+                "replace_original": False, **message}
+        async with self._session.post(dest.response_url, json=body,
+                                      timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            text = (await resp.text())[:100]
+            if resp.status == 200:
+                return Delivery(Outcome.DELIVERED)
+            # response_url answers plain text errors: expired_url, used_url, no_text, invalid_blocks
+            return _failed(dest, resp.status, text.strip(), resp.headers,
+                           gone=resp.status in (404, 410) or text.strip() in ("expired_url", "used_url"))
+
+
+def _failed(dest: Dest, status: int, error: str, headers, *, gone: bool = False) -> Delivery:
+    if status == 429 or error == "ratelimited":
+        after = _retry_after(headers)
+        log.info("Slack rate-limited a post to %s; retry in %.0f s", dest, after)
+        return Delivery(Outcome.RETRY, retry_after=after, detail=error or "ratelimited")
+    if status >= 500 or error in RETRY_ERRORS:
+        log.warning("Slack failed a post to %s (%s %s)", dest, status, error)
+        return Delivery(Outcome.RETRY, retry_after=_retry_after(headers), detail=error or f"HTTP {status}")
+    if gone or error in GONE_ERRORS:
+        log.info("Slack destination gone: %s (%s)", dest, error)
+        return Delivery(Outcome.GONE, detail=error)
+    log.error("Slack rejected a post to %s: HTTP %s %s", dest, status, error)
+    return Delivery(Outcome.REJECTED, detail=error or f"HTTP {status}")
+
+
+def _api_error(exc: SlackApiError) -> tuple[int, str, object]:
+    """Status, error code and headers; a garbled body leaves slack_sdk holding aiohttp's response."""
+    resp = exc.response
+    status = getattr(resp, "status_code", None) or getattr(resp, "status", 0)
+    data = getattr(resp, "data", None)
+    error = str(data.get("error", "")) if isinstance(data, dict) else ""
+    return int(status), error, getattr(resp, "headers", None)
+
+
+def _retry_after(headers) -> float:
+    try:
+        return max(float((headers or {}).get("Retry-After", "")), 0.0)
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER

@@ -1,0 +1,89 @@
+"""Publisher.send for Slack: render, post in order, and never post the same key twice in this process.
+
+Slack's chat.postMessage has no idempotency key (Discord has `nonce`), so we remember, per key,
+the `ts` of every part already posted. A retry with the same key skips what went out and
+resumes at the part that failed; a key already complete is answered DELIVERED without posting.
+The memory is bounded and lives in this process only: after a restart the outbox's own
+"delivered" mark is what prevents a repeat.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from adapters.slack.outbound import Dest, Outbound
+from adapters.slack.render import render, render_spoiler
+from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.replies import Reply
+
+REMEMBERED_KEYS = 2048
+
+
+@dataclass
+class _Progress:
+    posted: list[str] = field(default_factory=list)  # ts of each part already in Slack
+    complete: bool = False
+
+
+class SlackPublisher:
+    platform = "slack"
+
+    def __init__(self, outbound: Outbound, *, remember: int = REMEMBERED_KEYS) -> None:
+        self._outbound = outbound
+        self._remember = remember
+        self._progress: OrderedDict[str, _Progress] = OrderedDict()
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # key -> (lock, callers using it)
+
+    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+        if channel.platform != self.platform:
+            return Delivery(Outcome.REJECTED, detail=f"not a Slack channel: {channel}")
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:  # two sends with one key at once: the second waits, then sees "complete"
+                return await self._send(channel.channel, reply, key)
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def _send(self, channel: str, reply: Reply, key: str) -> Delivery:
+        progress = self._progress.get(key) or _Progress()
+        if progress.complete:
+            return Delivery(Outcome.DELIVERED, detail="already posted with this key",
+                            message_id=progress.posted[0] if progress.posted else "")
+        parts = plan(channel, reply)
+        for i, (dest, message) in enumerate(parts):
+            if i < len(progress.posted):
+                continue
+            if dest.thread_ts == _PARENT:
+                dest = Dest(channel=dest.channel, thread_ts=progress.posted[0])
+            delivery = await self._outbound.post(dest, message)
+            if delivery.outcome is not Outcome.DELIVERED:
+                self._keep(key, progress)
+                return delivery
+            progress.posted.append(delivery.message_id)
+        progress.complete = True
+        self._keep(key, progress)
+        return Delivery(Outcome.DELIVERED, message_id=progress.posted[0] if progress.posted else "")
+
+    def _keep(self, key: str, progress: _Progress) -> None:
+        self._progress[key] = progress
+        self._progress.move_to_end(key)
+        while len(self._progress) > self._remember:
+            self._progress.popitem(last=False)
+
+
+_PARENT = "<parent>"  # placeholder: thread under the first part once its ts is known
+
+
+def plan(channel: str, reply: Reply) -> list[tuple[Dest, dict]]:
+    """Where each rendered message goes: a spoiler's result goes in the thread of its headline."""
+    if reply.spoiler:
+        headline, thread = render_spoiler(reply)
+        return [(Dest(channel=channel), headline)] + [(Dest(channel=channel, thread_ts=_PARENT), m)
+                                                      for m in thread]
+    return [(Dest(channel=channel), m) for m in render(reply)]

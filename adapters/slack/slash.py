@@ -1,0 +1,113 @@
+"""Slash commands built from the core's registry: parse and ack at once, answer after the ack.
+
+Slack waits 3 seconds for the ack. Parsing is in-memory and fast, so bad text is refused in the
+ack itself (ephemeral); everything else is acked empty and answered from a background task
+through the command's response_url, which works even in channels the bot has not joined.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from adapters.slack.auth import AdminCheck
+from adapters.slack.outbound import Dest, Outbound
+from adapters.slack.publisher import SlackPublisher
+from adapters.slack.render import render
+from adapters.slack.tasks import TaskSet
+from bot.commands.registry import Context, Invocation
+from bot.errors import UserError
+from bot.publishing import ChannelRef, Outcome
+from bot.replies import Reply, error_reply
+
+log = logging.getLogger(__name__)
+
+UMBRELLA = "racebot"  # `/racebot h2h Kerr Ingebrigtsen`, for workspaces that want one command
+RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url; later parts go to the channel
+
+
+def slack_text(text: str) -> str:
+    """Slack sends the typed text with &, < and > as entities; the core wants what was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class SlashCommands:
+    def __init__(self, core, publisher: SlackPublisher, outbound: Outbound, admin: AdminCheck,
+                 tasks: TaskSet) -> None:
+        self._core = core
+        self._publisher = publisher
+        self._outbound = outbound
+        self._admin = admin
+        self._tasks = tasks
+
+    def names(self) -> list[str]:
+        """Slack command names: every command the core declares, plus the umbrella."""
+        names = [c.name for c in self._core.registry]
+        return names if UMBRELLA in names else names + [UMBRELLA]
+
+    def register(self, app) -> None:
+        for name in self.names():
+            app.command(f"/{name}")(self.on_command)
+
+    async def on_command(self, ack, command: dict) -> None:
+        try:
+            inv = self.parse(command.get("command", ""), command.get("text", ""))
+        except UserError as exc:
+            await self._ack_error(ack, error_reply(exc.message, hint=exc.hint))
+            return
+        except Exception:  # still ack, or Slack shows the user a timeout
+            log.exception("parsing %s failed", command.get("command"))
+            await self._ack_error(ack, error_reply("Something went wrong on our side; it has been logged."))
+            return
+        await ack()
+        self._tasks.spawn(self._answer(inv, command, time.perf_counter()), name=f"slack /{inv.command}")
+
+    def parse(self, slash: str, text: str) -> Invocation:
+        name, text = slash.lstrip("/").lower(), slack_text(text)
+        if name == UMBRELLA and self._core.registry.get(UMBRELLA) is None:
+            words = text.split(maxsplit=1)
+            if not words:
+                if self._core.registry.get("help") is None:
+                    raise UserError("Type a command after /racebot.", "For example: /racebot h2h Kerr Ingebrigtsen")
+                words = ["help"]
+            name, text = words[0].lstrip("/").lower(), words[1] if len(words) > 1 else ""
+        return self._core.parse_words(name, text)
+
+    async def _ack_error(self, ack, reply: Reply) -> None:
+        message = render(reply)[0]
+        await ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
+
+    async def _answer(self, inv: Invocation, command: dict, started: float) -> None:
+        user_id = command.get("user_id", "")
+        cmd = self._core.registry.get(inv.command)
+        # users.info costs a round trip: ask Slack only when the command needs the answer.
+        is_admin = (await self._admin.is_admin(user_id) if cmd is not None and cmd.admin_only
+                    else self._admin.listed(user_id))
+        channel = ChannelRef("slack", command.get("team_id", ""), command.get("channel_id", ""))
+        ctx = Context(user_id=user_id, user_name=command.get("user_name", ""), channel=channel,
+                      is_admin=is_admin)
+        reply = await self._core.handle(inv, ctx)
+        await self.deliver(reply, channel, command.get("response_url", ""),
+                           key=f"slash:{command.get('trigger_id') or uuid.uuid4()}")
+        log.info("answered /%s %.0f ms after the ack", inv.command, (time.perf_counter() - started) * 1000)
+
+    async def deliver(self, reply: Reply, channel: ChannelRef, response_url: str, key: str) -> None:
+        if reply.spoiler and not reply.error:
+            delivery = await self._publisher.send(channel, reply, key)
+            if delivery.outcome is Outcome.DELIVERED:
+                return
+            # Not in that channel: only the asker sees the result, which is spoiler-safe too.
+            log.info("spoiler thread not possible in %s (%s); answering privately", channel, delivery.detail)
+        for i, message in enumerate(render(reply)):
+            private = reply.error or reply.spoiler
+            if response_url and i < RESPONSE_URL_USES:
+                dest = Dest(response_url=response_url, ephemeral=private)
+            elif private:
+                log.warning("private answer has more than %d parts; the rest is dropped", RESPONSE_URL_USES)
+                return
+            else:
+                dest = Dest(channel=channel.channel)
+            delivery = await self._outbound.post(dest, message)
+            if delivery.outcome is not Outcome.DELIVERED:
+                log.warning("answer part %d not delivered: %s %s", i + 1, delivery.outcome.value, delivery.detail)
+                return

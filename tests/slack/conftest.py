@@ -1,0 +1,106 @@
+"""Fixtures for the Slack adapter: a fake Slack on loopback, signed slash-command requests, a real core."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from fake_slack import BOT_TOKEN, FakeSlack
+from slack_requests import slack_settings
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.outbound import Outbound
+from adapters.slack.publisher import SlackPublisher
+from bot.commands.registry import Command
+from bot.replies import Reply
+
+
+@pytest.fixture(autouse=True)
+def no_real_tokens(monkeypatch):
+    """Nothing here may reach a real workspace, whatever the developer's shell exports."""
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID",
+                 "SLACK_CLIENT_SECRET", "SLACK_VERIFICATION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest_asyncio.fixture
+async def fake_slack():
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest_asyncio.fixture
+async def outbound(fake_slack):
+    """The adapter's one outbound function, wired to the fake."""
+    async with aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_base_url, session=session)
+        yield Outbound(client, session)
+
+
+@pytest.fixture
+def publisher(outbound):
+    return SlackPublisher(outbound)
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> Path:
+    """The bundled data imported once (about 2 s); each test opens its own copy (about 0.2 s)."""
+    app = pytest.importorskip("racebot.app", reason="racebot.app.open_core has not landed yet")
+    path = tmp_path_factory.mktemp("slack-db") / "racebot.db"
+
+    async def build() -> None:
+        core = await app.open_core(path)
+        await core.store.close()
+    asyncio.run(build())  # no loop runs while a sync fixture is set up
+    return path
+
+
+@pytest_asyncio.fixture
+async def core(bundled_db, tmp_path):
+    """A real core over a real SQLite file built from the bundled data."""
+    from racebot.app import open_core
+
+    path = tmp_path / "racebot.db"
+    shutil.copyfile(bundled_db, path)
+    core = await open_core(path)
+    yield core
+    await core.store.close()
+
+
+@pytest.fixture
+def admin_name(core) -> str:
+    """/subscribe once the core declares it; until then a test-only admin_only command takes the same path."""
+    if core.registry.get("subscribe") is not None:
+        return "subscribe"
+
+    async def subscribed(core, inv, ctx) -> Reply:
+        return Reply(title="Subscribed")
+    core.registry.add(Command("adminprobe", "test-only admin command", (), subscribed, admin_only=True))
+    return "adminprobe"
+
+
+async def started_adapter(core, fake: FakeSlack, mode: str):
+    from adapters.slack.adapter import SlackAdapter
+
+    adapter = SlackAdapter(core, slack_settings(fake, mode, admins=("U0LISTED",)))
+    await adapter.start()
+    return adapter
+
+
+@pytest_asyncio.fixture
+async def http_adapter(core, admin_name, fake_slack):
+    adapter = await started_adapter(core, fake_slack, "http")
+    yield adapter
+    await adapter.stop()
+
+
+@pytest_asyncio.fixture
+async def socket_adapter(core, fake_slack):
+    adapter = await started_adapter(core, fake_slack, "socket")
+    yield adapter
+    await adapter.stop()

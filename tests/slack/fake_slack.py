@@ -1,0 +1,153 @@
+"""A loopback stand-in for Slack: Web API, response_urls and a Socket Mode websocket.
+
+It records what Slack would receive, answers like Slack does, and can be told to fail the next
+call of a method (e.g. 429 with Retry-After). Tests wait on its recordings with a bounded
+deadline (`wait_until`), never with sleeps.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-test-bot-token"
+APP_TOKEN = "xapp-test-app-token"
+TEAM = "T0TEAM"
+BOT_USER = "U0BOT"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict
+    token: str
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, dict] = field(default_factory=dict)  # users.info answers by user id
+    calls: list[Call] = field(default_factory=list)
+    posts: list[dict] = field(default_factory=list)  # chat.postMessage arguments, in order
+    responses: list[tuple[str, dict]] = field(default_factory=list)  # (response_url id, body)
+    socket_acks: list[dict] = field(default_factory=list)
+    failures: dict[str, list[tuple[int, dict | str, dict]]] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)  # seconds a method takes to answer
+
+    def __post_init__(self) -> None:
+        self._changed = asyncio.Condition()
+        self._ts = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.add_routes([web.route("*", "/api/{method}", self._api),
+                        web.post("/response/{rid}", self._response_url),
+                        web.get("/socket", self._socket)])
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def api_base_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, rid: str) -> str:
+        return f"{self.url}/response/{rid}"
+
+    def called(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def fail_next(self, method: str, status: int, body: dict | str, headers: dict | None = None) -> None:
+        self.failures.setdefault(method, []).append((status, body, headers or {}))
+
+    async def wait_until(self, predicate, timeout: float = 5.0):
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
+
+    async def _record(self, action) -> None:
+        async with self._changed:
+            action()
+            self._changed.notify_all()
+
+    # --- Web API --------------------------------------------------------------------------
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(await request.post())
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        await self._record(lambda: self.calls.append(Call(method, args, token)))
+        if method in self.delays:  # a slow Slack, to show the ack does not wait for the work
+            await asyncio.sleep(self.delays[method])
+        if self.failures.get(method):
+            status, body, headers = self.failures[method].pop(0)
+            if isinstance(body, str):
+                return web.Response(status=status, text=body, headers=headers)
+            return web.json_response(body, status=status, headers=headers)
+        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != expected:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        return web.json_response(await handler(args))
+
+    async def _auth_test(self, args: dict) -> dict:
+        return {"ok": True, "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "team": "Test"}
+
+    async def _chat_postMessage(self, args: dict) -> dict:
+        ts = f"1700000000.{next(self._ts):06d}"
+        await self._record(lambda: self.posts.append(dict(args, ts=ts)))
+        return {"ok": True, "channel": args["channel"], "ts": ts}
+
+    async def _users_info(self, args: dict) -> dict:
+        user = self.users.get(args.get("user", ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": {"id": args["user"], **user}}
+
+    async def _apps_connections_open(self, args: dict) -> dict:
+        return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
+
+    # --- response_url ---------------------------------------------------------------------
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        rid = request.match_info["rid"]
+        await self._record(lambda: self.responses.append((rid, body)))
+        if self.failures.get("response_url"):
+            status, text, headers = self.failures["response_url"].pop(0)
+            return web.Response(status=status, text=str(text), headers=headers)
+        return web.Response(text="ok")
+
+    # --- Socket Mode ----------------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await self._record(lambda: self._sockets.append(ws))
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1,
+                                      "connection_info": {"app_id": "A0APP"}}))
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                data = json.loads(msg.data)
+                await self._record(lambda data=data: self.socket_acks.append(data))
+        return ws
+
+    async def send_envelope(self, envelope: dict) -> None:
+        await self.wait_until(lambda: bool(self._sockets))
+        await self._sockets[-1].send_str(json.dumps(envelope))

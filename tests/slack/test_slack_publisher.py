@@ -1,0 +1,98 @@
+"""Publisher.send against the fake Slack: outcomes for Slack's errors, idempotency, spoiler threads."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from adapters.slack.limits import violations
+from bot.publishing import ChannelRef, Outcome
+from bot.replies import Column, Paragraph, Reply, Table
+
+pytestmark = pytest.mark.asyncio
+
+CHANNEL = ChannelRef("slack", "T0TEAM", "C0RESULTS")
+RESULT = Reply(title="Bislett Games: men's 1500m", paragraphs=[Paragraph.of("Ingebrigtsen wins in 3:29.74.")])
+
+
+async def test_delivered_post_goes_to_the_channel_within_limits(fake_slack, publisher):
+    delivery = await publisher.send(CHANNEL, RESULT, "sub1:race9:rev1")
+    assert delivery.outcome is Outcome.DELIVERED and delivery.message_id == fake_slack.posts[0]["ts"]
+    [post] = fake_slack.posts
+    assert post["channel"] == "C0RESULTS" and "thread_ts" not in post
+    assert post["blocks"][0]["text"]["text"] == "Bislett Games: men's 1500m"
+    assert violations({"text": post["text"], "blocks": post["blocks"]}) == []
+    assert {c.token for c in fake_slack.calls} == {"xoxb-test-bot-token"}
+
+
+async def test_429_is_retry_with_slacks_retry_after(fake_slack, publisher):
+    fake_slack.fail_next("chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "7"})
+    delivery = await publisher.send(CHANNEL, RESULT, "k429")
+    assert (delivery.outcome, delivery.retry_after, delivery.detail) == (Outcome.RETRY, 7.0, "ratelimited")
+    assert fake_slack.posts == []
+    again = await publisher.send(CHANNEL, RESULT, "k429")  # the scheduler retries with the same key
+    assert again.outcome is Outcome.DELIVERED and len(fake_slack.posts) == 1
+
+
+@pytest.mark.parametrize("status, body, outcome", [
+    (503, "<html>Service Unavailable</html>", Outcome.RETRY),
+    (500, {"ok": False, "error": "internal_error"}, Outcome.RETRY),
+    (200, {"ok": False, "error": "channel_not_found"}, Outcome.GONE),
+    (200, {"ok": False, "error": "is_archived"}, Outcome.GONE),
+    (200, {"ok": False, "error": "not_in_channel"}, Outcome.GONE),
+    (200, {"ok": False, "error": "account_inactive"}, Outcome.GONE),
+    (200, {"ok": False, "error": "invalid_blocks"}, Outcome.REJECTED),
+    (200, {"ok": False, "error": "missing_scope"}, Outcome.REJECTED),
+])
+async def test_slack_errors_map_to_outcomes(fake_slack, publisher, status, body, outcome):
+    fake_slack.fail_next("chat.postMessage", status, body)
+    delivery = await publisher.send(CHANNEL, RESULT, f"k-{status}-{body}")
+    assert delivery.outcome is outcome
+    if outcome is Outcome.RETRY:
+        assert delivery.retry_after > 0
+
+
+async def test_same_key_never_posts_twice_even_when_sent_concurrently(fake_slack, publisher):
+    first, second = await asyncio.gather(publisher.send(CHANNEL, RESULT, "dup"),
+                                         publisher.send(CHANNEL, RESULT, "dup"))
+    third = await publisher.send(CHANNEL, RESULT, "dup")
+    assert {first.outcome, second.outcome, third.outcome} == {Outcome.DELIVERED}
+    assert len(fake_slack.posts) == 1
+    assert first.message_id == second.message_id == third.message_id
+    await publisher.send(CHANNEL, RESULT, "another key")
+    assert len(fake_slack.posts) == 2
+
+
+async def test_split_reply_resumes_after_a_429_without_reposting_parts(fake_slack, publisher):
+    rows = tuple((str(i), "x" * 60) for i in range(3000))  # far more than one message holds
+    big = Reply(title="All results", table=Table((Column("#"), Column("Name")), rows))
+    fake_slack.fail_next("chat.postMessage", 200, {"ok": True, "channel": "C0RESULTS", "ts": "1.1"})
+    fake_slack.fail_next("chat.postMessage", 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    delivery = await publisher.send(CHANNEL, big, "big")
+    assert delivery.outcome is Outcome.RETRY
+    delivery = await publisher.send(CHANNEL, big, "big")
+    assert delivery.outcome is Outcome.DELIVERED and delivery.message_id == "1.1"
+    posted_rows = [line for p in fake_slack.posts for b in p["blocks"]
+                   for line in b.get("text", {}).get("text", "").split("\n")[3:-1]]
+    # Part one went out before the 429 (answered by the failure hook), the rest after the retry.
+    first_part_rows = 0
+    for call in fake_slack.calls[:1]:
+        first_part_rows = sum(len(b["text"]["text"].split("\n")) - 4 for b in call.args["blocks"]
+                              if b["type"] == "section")
+    assert first_part_rows + len(posted_rows) == len(rows)
+    assert all(len(p["blocks"]) <= 50 for p in fake_slack.posts)
+
+
+async def test_spoiler_posts_neutral_headline_then_result_in_its_thread(fake_slack, publisher):
+    spoiler = Reply(title=RESULT.title, paragraphs=RESULT.paragraphs, spoiler=True)
+    delivery = await publisher.send(CHANNEL, spoiler, "spoil")
+    assert delivery.outcome is Outcome.DELIVERED
+    headline, result = fake_slack.posts
+    assert "Ingebrigtsen" not in str(headline["blocks"]) and "Ingebrigtsen" not in headline["text"]
+    assert result["thread_ts"] == headline["ts"] == delivery.message_id
+    assert "Ingebrigtsen wins in 3:29.74." in str(result["blocks"])
+
+
+async def test_not_a_slack_channel_is_rejected_without_a_call(fake_slack, publisher):
+    delivery = await publisher.send(ChannelRef("discord", "1", "2"), RESULT, "x")
+    assert delivery.outcome is Outcome.REJECTED and fake_slack.calls == []
