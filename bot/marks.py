@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from athlib import check_performance_for_discipline, get_distance
 
@@ -59,6 +60,7 @@ def _fix_colon_decimal(d: Discipline, text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=262_144)  # marks repeat: imports parse each distinct one once
 def parse_mark(d: Discipline, text: str, *, strict: bool = True) -> Mark:
     """Parse a mark as printed for discipline `d`.
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters NFKD does not split into base + accent.
 _SPECIAL = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "ss", "đ": "d", "Đ": "d",
@@ -10,6 +11,7 @@ _SPECIAL = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "s
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """Lowercase ASCII words for matching: 'Nordås' and 'nordas' fold alike."""
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
@@ -37,6 +39,7 @@ def _title_word(word: str) -> str:
     return "-".join("'".join(cap(p) for p in chunk.split("'")) for chunk in word.split("-"))
 
 
+@lru_cache(maxsize=262_144)
 def split_name(raw: str) -> tuple[str, str, str]:
     """(display, given, family) from 'Firstname SURNAME' or 'Firstname Surname'.
 

@@ -26,10 +26,17 @@ def read_csv(text: str, path: str) -> list[ResultRow]:
     lacking = [c for c in REQUIRED if c not in header]
     if lacking:
         raise ImportFailed(path, 1, f"missing column(s): {', '.join(lacking)}")
-    reader.fieldnames = header
+    # Plain tuples and zip are much faster than DictReader on million-row files.
+    plain = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    next(plain)
+    width = len(header)
     rows = []
-    for record in reader:
-        rows.append(to_row({k: (v or "") for k, v in record.items() if k}, path, reader.line_num))
+    for values in plain:
+        if not values:
+            continue
+        if len(values) != width:
+            raise ImportFailed(path, plain.line_num, f"expected {width} fields, found {len(values)}")
+        rows.append(to_row(dict(zip(header, values)), path, plain.line_num))
     return rows
 
 

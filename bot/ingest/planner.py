@@ -44,11 +44,13 @@ class Planner:
         for a in ids.athletes:
             self._by_name[(fold(a.name), a.country)].append(a.id)
             self._birth[a.id] = a.birth_year
-        self._competitions: list[Competition | NewCompetition] = list(ids.competitions)
-        self._comp_ids = {id(c): c.id for c in ids.competitions}
-        self._races: dict[tuple, list[tuple[int, int]]] = defaultdict(list)  # key -> [(race_no, id)]
+        # Competitions by every day they could be matched on, so matching is not a scan of all.
+        self._by_day: dict[date, list[Competition | NewCompetition]] = defaultdict(list)
+        for c in ids.competitions:
+            self._index_competition(c)
+        self._races: dict[tuple, dict[int, int]] = defaultdict(dict)  # key -> {race_no: id}
         for r in ids.races:
-            self._races[(r.competition_id, r.day, r.event, r.gender, r.round)].append((r.race_no, r.id))
+            self._races[(r.competition_id, r.day, r.event, r.gender, r.round)][r.race_no] = r.id
         self._slots: dict[int, _RaceSlot] = {}
 
     def _key(self) -> int:
@@ -94,17 +96,25 @@ class Planner:
     # --- competitions --------------------------------------------------------------------
     def competition(self, row: ResultRow, start: date, end: date) -> int:
         name, venue = fold(row.competition), fold(row.venue)
-        for c in self._competitions:
-            if c.start - timedelta(SAME_MEETING_DAYS) <= start and end <= c.end + timedelta(SAME_MEETING_DAYS):
-                same_place = venue and fold(c.venue) == venue
-                if same_place or fuzz.token_set_ratio(name, fold(c.name)) >= NAME_SIMILARITY:
+        for c in self._by_day.get(start, []):
+            if end <= c.end + timedelta(SAME_MEETING_DAYS):
+                other = fold(c.venue)
+                if venue and other and venue != other:
+                    continue  # two places: two competitions, however alike the names
+                if (venue and other == venue) or fuzz.token_set_ratio(name, fold(c.name)) >= NAME_SIMILARITY:
                     return c.id if isinstance(c, Competition) else c.key
         new = NewCompetition(self._key(), row.competition.strip(), row.venue.strip(),
                              row.extra.get("competition_country", ""), start, end,
                              row.series.strip(), row.category)
         self.plan.competitions.append(new)
-        self._competitions.append(new)
+        self._index_competition(new)
         return new.key
+
+    def _index_competition(self, c: Competition | NewCompetition) -> None:
+        day = c.start - timedelta(SAME_MEETING_DAYS)
+        while day <= c.end:
+            self._by_day[day].append(c)
+            day += timedelta(1)
 
     # --- races ---------------------------------------------------------------------------
     def race(self, row: ResultRow, comp: int, event: str, athlete: int, mark: str,
@@ -112,13 +122,13 @@ class Planner:
         key = (comp, row.date, event, row.gender, row.round)
         races = self._races[key]
         if row.race is not None:
-            found = [rid for no, rid in races if no == row.race]
-            return found[0] if found else self._new_race(row, key, row.race)
+            found = races.get(row.race)
+            return found if found is not None else self._new_race(row, key, row.race)
         if len(races) == 1:
-            return races[0][1]
+            return next(iter(races.values()))
         if not races:
             return self._new_race(row, key, 1)
-        for _, rid in races:
+        for rid in races.values():
             if (athlete, mark) in known_results.get(rid, []) or self._slot_has(rid, athlete, mark):
                 return rid
         raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
@@ -131,7 +141,7 @@ class Planner:
         rid = self._key()
         self.plan.races.append(NewRace(rid, key[0], key[2], row.gender, row.round, race_no, row.date,
                                        row.wind, row.race_label))
-        self._races[key].append((race_no, rid))
+        self._races[key][race_no] = rid
         return rid
 
     # --- rows ----------------------------------------------------------------------------
@@ -153,4 +163,4 @@ class Planner:
     def existing_races(self, row: ResultRow, comp: int) -> list[int]:
         """Stored races a numberless row might join, when there is more than one to choose from."""
         races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
-        return [rid for _, rid in races if rid > 0] if row.race is None and len(races) > 1 else []
+        return [rid for rid in races.values() if rid > 0] if row.race is None and len(races) > 1 else []

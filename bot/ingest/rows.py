@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass
+@dataclass(slots=True)
 class ResultRow:
     date: date
     competition: str
