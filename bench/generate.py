@@ -78,8 +78,10 @@ def generate(path: Path, results: int, n_athletes: int, seasons: int, per_season
             for race_no in range(races_per_comp):
                 e, gender = keys[rng.randrange(len(keys))]
                 pool = pools[(e, gender)]
-                elite = pool[: max(12, len(pool) // 25)]  # the elite meet often; the tail rarely
-                field = list(dict.fromkeys(rng.sample(elite, min(len(elite), 7))))
+                # One race in five is a star race: the top 40 of the event meet again and again
+                # (0-40 times over the seasons); the rest draw from the whole pool.
+                stars = pool[:40]
+                field = rng.sample(stars, min(len(stars), 6)) if rng.random() < 0.2 else []
                 while len(field) < min(10, len(pool)):
                     pick = pool[rng.randrange(len(pool))]
                     if pick not in field:

@@ -48,8 +48,9 @@ async def choose_pair(index: AthleteIndex, store: Store, text_a: str, text_b: st
     if not cb:
         raise not_found(text_b)
     ta, tb = _top(ca), _top(cb)
-    ids = sorted({c.athlete_id for c in ta + tb})
-    stats = {(p.a, p.b): p for p in await store.pair_stats(ids)} if len(ids) > 1 else {}
+    if len(ta) == 1 and len(tb) == 1 and ta[0].athlete_id != tb[0].athlete_id:
+        return PairChoice(ta[0].athlete_id, tb[0].athlete_id, [], False)  # nothing to decide: no query
+    stats = {(p.a, p.b): p for p in await store.pair_stats([c.athlete_id for c in ta], [c.athlete_id for c in tb])}
     pairs = [(a.athlete_id, b.athlete_id) for a in ta for b in tb if a.athlete_id != b.athlete_id]
     met = sorted((p for p in pairs if p in stats), key=lambda p: -weight(stats[p], today))
     ambiguous = len(ta) > 1 or len(tb) > 1

@@ -49,10 +49,10 @@ class Reads:
     async def competitions(self):
         return [cv.competition(r) for r in await self._all(f"SELECT {cv.COMPETITION_COLS} FROM competitions c")]
 
-    async def pair_stats(self, ids: list[int]) -> list[PairStat]:
-        marks = ",".join("?" * len(ids))
-        rows = await self._all(_PAIRS.format(where=f"x.athlete_id IN ({marks}) AND y.athlete_id IN ({marks})"),
-                               [*ids, *ids])
+    async def pair_stats(self, ids_a: list[int], ids_b: list[int]) -> list[PairStat]:
+        ma, mb = ",".join("?" * len(ids_a)), ",".join("?" * len(ids_b))
+        rows = await self._all(_PAIRS.format(where=f"x.athlete_id IN ({ma}) AND y.athlete_id IN ({mb})"),
+                               [*ids_a, *ids_b])
         return [PairStat(a, b, n, date.fromisoformat(d)) for a, b, n, d in rows]
 
     async def opponents(self, athlete_id: int) -> list[PairStat]:
