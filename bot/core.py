@@ -14,6 +14,7 @@ from bot.replies import Reply, error_reply
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+RIVAL_CACHE = 2048
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Core:
         self.store = store
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.indexes = Indexes()
+        self._rival_cache: dict[int, dict[int, int]] = {}
         from bot.commands.catalog import build_registry  # commands import Core for typing only
 
         self.registry: Registry = build_registry()
@@ -36,6 +38,17 @@ class Core:
     async def start(self) -> None:
         """Load the in-memory indexes from the store; call again after an import."""
         await self.indexes.load(self.store)
+        self._rival_cache.clear()
+
+    async def _rivals(self, athlete_id: int) -> dict[int, int]:
+        """Opponents and meeting counts; cached because every keystroke of athlete_b asks again."""
+        found = self._rival_cache.get(athlete_id)
+        if found is None:
+            found = {p.b: p.meetings for p in await self.store.opponents(athlete_id)}
+            if len(self._rival_cache) >= RIVAL_CACHE:
+                self._rival_cache.pop(next(iter(self._rival_cache)))
+            self._rival_cache[athlete_id] = found
+        return found
 
     def today(self) -> date:
         return self.clock().date()
@@ -92,7 +105,7 @@ class Core:
             if param == "athlete_b" and others.get("athlete_a"):
                 rival_of = self.indexes.athletes.best_id(others["athlete_a"])
                 if rival_of is not None:
-                    rivals = {p.b: p.meetings for p in await self.store.opponents(rival_of)}
+                    rivals = await self._rivals(rival_of)
             return [Choice(n, v) for n, v in self.indexes.complete_athlete(partial, rivals, limit)]
         if p.kind == Kind.COMPETITION:
             return [Choice(n, v) for n, v in self.indexes.competitions.complete(partial, limit)]

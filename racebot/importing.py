@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.errors import ImportFailed
 from bot.ingest.dl_archive import read_meeting
-from bot.ingest.importer import ImportReport, import_rows
+from bot.ingest.importer import ImportReport, no_gc_pauses, import_rows
 from bot.ingest.interchange import read_csv, read_json
 from bot.store import Store
 from racebot.bundled import ARCHIVE_SOURCE, meetings_info
@@ -44,7 +44,8 @@ async def import_file(store: Store, path: Path, fmt: str | None = None) -> Impor
     except UnicodeDecodeError:
         raise ImportFailed(str(path), 0, "not UTF-8 text") from None
     if fmt == "csv":
-        rows = read_csv(text, str(path))
+        with no_gc_pauses():
+            rows = read_csv(text, str(path))
         strict = True
     elif fmt == "json":
         rows = read_json(text, str(path))

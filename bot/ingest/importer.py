@@ -1,7 +1,9 @@
 """Import rows from any source: plan against what we know, then one transaction."""
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bot.ingest.planner import Planner
@@ -22,8 +24,24 @@ class ImportReport:
                 f"{s.races} races, {s.results_added} results; {s.results_changed} results changed")
 
 
-async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict: bool = True) -> ImportReport:
-    """All-or-nothing: a bad row raises ImportFailed before anything is written."""
+@contextmanager
+def no_gc_pauses():
+    """Millions of short-lived row objects make the cyclic GC run constantly; none of them form cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict: bool = True,
+                      after=None) -> ImportReport:
+    """All-or-nothing: a bad row raises ImportFailed before anything is written.
+
+    `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.outbox_store.AfterWrite).
+    """
     planner = Planner(await store.identities(), path, strict=strict)
     groups: dict[tuple, list[ResultRow]] = defaultdict(list)
     for row in rows:
@@ -37,7 +55,8 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
         placed += [(r, comp) for r in members]
     wanted = {rid for r, comp in placed for rid in planner.existing_races(r, comp)}
     known = await store.results_for(sorted(wanted)) if wanted else {}
-    for row, comp in sorted(placed, key=lambda rc: rc[0].line):
-        planner.add(row, comp, known)
-    summary = await store.apply(planner.plan)
+    with no_gc_pauses():
+        for row, comp in sorted(placed, key=lambda rc: rc[0].line):
+            planner.add(row, comp, known)
+    summary = await (store.apply(planner.plan) if after is None else store.apply(planner.plan, after=after))
     return ImportReport(path, len(rows), summary)
