@@ -31,7 +31,7 @@ class Indexes:
         for i in self.athletes.complete(partial, rivals, limit):
             label = self.athletes.label(i)
             if rivals.get(i):
-                label += f" · {rivals[i]} meetings"
+                label += f" · {rivals[i]} meeting{'s' if rivals[i] != 1 else ''}"
             out.append((label[:100], f"#{i}"))
         return out
 

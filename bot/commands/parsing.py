@@ -126,7 +126,7 @@ def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
         if not quoted:
             m = _KEYWORD.match(token)
             if m and (p := _keyword_param(command, m.group(1))):
-                inv.args[p.name] = _checked(p, m.group(2))
+                inv.args[p.name] = checked_value(p, m.group(2))
                 continue
             if p := _flag_param(command, token):
                 inv.args[p.name] = "true"
@@ -149,7 +149,8 @@ def _typed_slot(command: Command, inv: Invocation, token: str) -> Param | None:
     return None
 
 
-def _checked(p: Param, value: str) -> str:
+def checked_value(p: Param, value: str) -> str:
+    """A parameter's value in canonical form, or a UserError saying what would be valid."""
     value = value.strip()
     if p.kind.wordy or p.kind == Kind.FLAG:
         return value

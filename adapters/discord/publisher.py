@@ -1,0 +1,97 @@
+"""Announcements to a Discord channel: the core's Publisher contract over discord.py's HTTP.
+
+Idempotency, in two layers:
+- every message carries a nonce derived from (key, page) with `enforce_nonce`, so Discord
+  itself returns the already-created message when a send is repeated within its dedupe
+  window (minutes): this covers a send that reached Discord but whose answer was lost;
+- pages already delivered are remembered here, so a repeated key posts nothing again from
+  this process. Beyond both, the core's outbox (delivered rows) is the record.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import OrderedDict
+
+import aiohttp
+import discord
+
+from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.replies import Reply
+
+from adapters.discord import limits
+from adapters.discord.outbound import message_kwargs
+from adapters.discord.render import render
+
+log = logging.getLogger(__name__)
+RETRY_SOON = 5.0  # seconds, for 5xx and network errors, which say nothing about when
+_REMEMBER = 10_000
+
+
+def nonce_for(key: str, page: int) -> str:
+    """A stable nonce within Discord's 25 characters: 24 hex digits of a hash of key and page."""
+    digest = hashlib.blake2b(f"{key}\x1f{page}".encode(), digest_size=12).hexdigest()
+    assert len(digest) <= limits.NONCE
+    return digest
+
+
+class ChannelPublisher:
+    platform = "discord"
+
+    def __init__(self) -> None:
+        self.client: discord.Client | None = None  # set by the adapter once logged in
+        self._sent: OrderedDict[str, str] = OrderedDict()  # nonce -> message id
+
+    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+        if channel.platform != self.platform or not channel.channel.isdigit():
+            return Delivery(Outcome.REJECTED, detail=f"not a Discord channel: {channel}")
+        client = self.client
+        if client is None:
+            return Delivery(Outcome.RETRY, RETRY_SOON, detail="Discord adapter not started")
+        target = client.get_partial_messageable(
+            int(channel.channel), guild_id=int(channel.workspace) if channel.workspace.isdigit() else None)
+        ids = []
+        for page, message in enumerate(render(reply)):
+            nonce = nonce_for(key, page)
+            if nonce not in self._sent:
+                outcome = await self._post(target, message_kwargs(message), nonce)
+                if isinstance(outcome, Delivery):
+                    return outcome
+                self._remember(nonce, outcome)
+            ids.append(self._sent[nonce])
+        return Delivery(Outcome.DELIVERED, message_id=ids[0], detail=f"{len(ids)} message(s)")
+
+    async def _post(self, target: discord.PartialMessageable, kwargs: dict, nonce: str) -> str | Delivery:
+        """The message id, or the Delivery that says why there is none."""
+        try:
+            sent = await target.send(**kwargs, nonce=nonce)
+            return str(sent.id)
+        except discord.RateLimited as exc:  # a 429 longer than max_ratelimit_wait
+            return Delivery(Outcome.RETRY, exc.retry_after, detail="rate limited")
+        except (discord.NotFound, discord.Forbidden) as exc:
+            # 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions:
+            # the channel is gone or the bot was removed; stop sending there.
+            return Delivery(Outcome.GONE, detail=f"{exc.status} {exc.code} {exc.text}")
+        except discord.HTTPException as exc:
+            if exc.status == 429:  # no Via header: discord.py does not retry these itself
+                return Delivery(Outcome.RETRY, _retry_after(exc), detail="rate limited")
+            if exc.status >= 500:
+                return Delivery(Outcome.RETRY, RETRY_SOON, detail=f"Discord error {exc.status}")
+            log.error("Discord rejected a message: %s %s %s", exc.status, exc.code, exc.text)
+            return Delivery(Outcome.REJECTED, detail=f"{exc.status} {exc.code} {exc.text}")
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+            return Delivery(Outcome.RETRY, RETRY_SOON, detail=f"network: {type(exc).__name__}")
+
+    def _remember(self, nonce: str, message_id: str) -> None:
+        self._sent[nonce] = message_id
+        while len(self._sent) > _REMEMBER:
+            self._sent.popitem(last=False)
+
+
+def _retry_after(exc: discord.HTTPException) -> float:
+    header = exc.response.headers.get("Retry-After", "") if exc.response is not None else ""
+    try:
+        return max(float(header), 0.0)
+    except ValueError:
+        return RETRY_SOON

@@ -1,0 +1,177 @@
+"""A Reply as Discord messages: embeds that respect every documented limit.
+
+Long tables are split between rows into more embeds, then more messages; nothing is cut
+mid-row. Errors become one short ephemeral line. Output is plain dicts (Discord's own JSON
+shape) so the limits can be checked exactly; the adapter turns them into discord.Embed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.replies import Moment, Paragraph, Reply
+
+from adapters.discord import escape, limits, tables
+
+COLOR = 0x1F6FB2
+IMAGE_NAME = "racebot.png"
+# More pages than this would flood the channel; the last one says what was left out.
+MAX_MESSAGES = 4
+_ZWSP = "\u200b"  # Discord rejects empty field names and values
+_CONTINUED = " (continued)"
+
+
+@dataclass
+class OutMessage:
+    content: str = ""
+    embeds: list[dict] = field(default_factory=list)
+    ephemeral: bool = False
+    image: bytes | None = None  # sent as IMAGE_NAME; the first embed shows it
+
+    def payload(self) -> dict:
+        return {"content": self.content, "embeds": self.embeds}
+
+
+@dataclass
+class _Block:
+    embed: dict
+    rows: int = 0
+
+
+def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage]:
+    if reply.error:
+        return [error_message(reply)]
+    stamps = _Stamps(reply.moments)
+    fields = _fields(reply, stamps)  # before the body, which lists the moments not shown yet
+    blocks = _body(reply, stamps)
+    blocks[1:1] = _place_fields(fields, blocks[0])
+    # Every message keeps room for the footer (and a note) so it can go on whichever is last.
+    reserve = min(limits.FOOTER, len(reply.footer) + 80)
+    messages = _pack(blocks, blocks[0].embed.get("title", ""), limits.EMBED_TOTAL - reserve)
+    note = ""
+    if len(messages) > max_messages:
+        dropped = sum(b.rows for m in messages[max_messages:] for b in m)
+        messages = messages[:max_messages]
+        note = f"{dropped} more rows not shown: narrow it down (event, season)."
+    _add_footer(messages[-1], " · ".join(p for p in (note, reply.footer) if p))
+    out = [OutMessage(embeds=[b.embed for b in m]) for m in messages]
+    if reply.image:
+        out[0].image = reply.image
+        out[0].embeds[0]["image"] = {"url": f"attachment://{IMAGE_NAME}"}
+    return out
+
+
+def error_message(reply: Reply) -> OutMessage:
+    """A short ephemeral line: only the person who asked sees it."""
+    lines = [escape.text(p.text) for p in reply.paragraphs] or [escape.text(reply.title)]
+    return OutMessage(content=escape.clip("\n".join(lines), limits.CONTENT), ephemeral=True)
+
+
+def _body(reply: Reply, stamps: "_Stamps") -> list[_Block]:
+    parts = [_paragraph(p, stamps) for p in reply.paragraphs] + stamps.unused()
+    bars = 4 if reply.spoiler else 0  # clip before the || || so a spoiler is never left open
+    description = escape.clip("\n\n".join(p for p in parts if p), limits.DESCRIPTION - bars)
+    if reply.spoiler and description:
+        description = f"||{description}||"
+    first = _Block({"title": escape.clip(escape.text(reply.title), limits.TITLE), "color": COLOR})
+    blocks = [first]
+    for i, chunk in enumerate(tables.chunks(reply.table, limits.DESCRIPTION, spoiler=reply.spoiler)
+                              if reply.table else []):
+        joined = f"{description}\n\n{chunk.text}" if description else chunk.text
+        if i == 0 and len(joined) <= limits.DESCRIPTION:
+            description, first.rows = joined, chunk.rows
+        else:
+            blocks.append(_Block({"description": chunk.text, "color": COLOR}, chunk.rows))
+    if description:
+        first.embed["description"] = description
+    if not first.embed["title"]:
+        del first.embed["title"]
+    return blocks
+
+
+def _paragraph(p: Paragraph, stamps: "_Stamps") -> str:
+    out = []
+    for span in p.spans:
+        piece = stamps.sub(escape.text(span.text))
+        out.append(f"**{piece}**" if span.strong and piece.strip() else piece)
+    return "".join(out)
+
+
+def _fields(reply: Reply, stamps: "_Stamps") -> list[dict]:
+    made = []
+    bars = 4 if reply.spoiler else 0  # room for the || || around a spoiler
+    for f in reply.fields:
+        value = escape.clip(stamps.sub(escape.text(f.value)), limits.FIELD_VALUE - bars)
+        made.append({"name": escape.clip(escape.text(f.name), limits.FIELD_NAME) or _ZWSP,
+                     "value": (f"||{value}||" if reply.spoiler and value else value) or _ZWSP,
+                     "inline": f.inline})
+    return made
+
+
+def _place_fields(made: list[dict], first: _Block) -> list[_Block]:
+    """Fields join the first embed when they fit there, else follow it in their own embeds."""
+    extra: list[_Block] = []
+    target = first
+    # Leave room for a continuation title and the footer in the same embed.
+    budget = limits.EMBED_TOTAL - limits.TITLE - limits.FOOTER
+    for fd in made:
+        fields = target.embed.setdefault("fields", [])
+        if len(fields) == limits.FIELDS or limits.embed_size(target.embed) + _size(fd) > budget:
+            if not fields:
+                del target.embed["fields"]
+            target = _Block({"color": COLOR, "fields": []})
+            extra.append(target)
+            fields = target.embed["fields"]
+        fields.append(fd)
+    return extra
+
+
+def _pack(blocks: list[_Block], title: str, budget: int) -> list[list[_Block]]:
+    """Embeds into messages: at most 10 per message and `budget` characters between them."""
+    messages: list[list[_Block]] = [[]]
+    total = 0
+    for b in blocks:
+        size = limits.embed_size(b.embed)
+        if messages[-1] and (len(messages[-1]) == limits.EMBEDS or total + size > budget):
+            messages.append([])
+            total = 0
+            if title and "title" not in b.embed:
+                b.embed = {"title": escape.clip(title, limits.TITLE - len(_CONTINUED)) + _CONTINUED,
+                           **b.embed}
+                size = limits.embed_size(b.embed)
+        messages[-1].append(b)
+        total += size
+    return messages
+
+
+def _add_footer(message: list[_Block], footer: str) -> None:
+    if not footer:
+        return
+    # Footers do not render markdown, so escaping would show backslashes; mentions never
+    # ping from an embed, but defuse them anyway in case the text is ever reused as content.
+    text = escape.clip(escape.text_plain(footer), limits.FOOTER)
+    total = sum(limits.embed_size(b.embed) for b in message)
+    if len(text) > limits.EMBED_TOTAL - total:  # only when the footer itself is enormous
+        text = escape.clip(text, limits.EMBED_TOTAL - total)
+    message[-1].embed["footer"] = {"text": text}
+
+
+def _size(fd: dict) -> int:
+    return len(fd["name"]) + len(fd["value"])
+
+
+class _Stamps:
+    """Discord timestamps for the reply's moments, shown where their fallback text appears."""
+
+    def __init__(self, moments: list[Moment]) -> None:
+        self._moments = [(escape.text(m.fallback), escape.timestamp(m.at)) for m in moments]
+        self._used: set[int] = set()
+
+    def sub(self, text: str) -> str:
+        for i, (fallback, stamp) in enumerate(self._moments):
+            if fallback and fallback in text:
+                text = text.replace(fallback, stamp)
+                self._used.add(i)
+        return text
+
+    def unused(self) -> list[str]:
+        return [stamp for i, (_, stamp) in enumerate(self._moments) if i not in self._used]

@@ -1,0 +1,64 @@
+"""Fixtures for the Discord adapter tests: a fake Discord on loopback and real discord.py.
+
+The root conftest provides `core` (a real Core on a copy of the bundled store) and scrubs
+real tokens from the environment.
+"""
+from __future__ import annotations
+
+import discord
+import pytest
+
+from adapters.discord import endpoints
+from adapters.discord.adapter import from_config
+from fake_discord import GUILD_ID, TOKEN, FakeDiscord
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def logged_in(fake: FakeDiscord):
+    """A real discord.Client logged in to the fake over REST (no gateway)."""
+    restore = endpoints.point_at(fake.api_base_url, fake.gateway_url)
+    # No client-wide allowed_mentions here: the publisher must set them on each message itself.
+    client = discord.Client(intents=discord.Intents(guilds=True), max_ratelimit_timeout=30.0)
+    await client.login(TOKEN)
+    yield client
+    await client.close()
+    restore()
+
+
+@pytest.fixture
+def make_adapter(fake: FakeDiscord, core):
+    """Build the real adapter through the same from_config call `racebot run` makes."""
+    def make(**section):
+        section = {"dev_guild": GUILD_ID, "api_base_url": fake.api_base_url,
+                   "gateway_url": fake.gateway_url, **section}
+        return from_config(core, section, {"DISCORD_TOKEN": TOKEN})
+    return make
+
+
+@pytest.fixture
+async def discord_adapter(fake: FakeDiscord, make_adapter):
+    adapter = make_adapter()
+    await adapter.start()
+    await fake.wait_connected()
+    yield adapter
+    await adapter.stop()
+
+
+@pytest.fixture
+async def everyone_athlete(core) -> None:
+    """An athlete whose name is `@everyone`, imported through the core's own CSV path."""
+    from bot.ingest.importer import import_rows
+    from bot.ingest.interchange import read_csv
+
+    csv = ("date,competition,venue,series,event,gender,round,race,place,athlete,country,mark\n"
+           "2024-06-06,Test Meeting,Rome,,1500m,M,final,,1,@everyone,ITA,3:31.00\n"
+           "2024-06-06,Test Meeting,Rome,,1500m,M,final,,2,Josh Kerr,GBR,3:31.50\n")
+    await import_rows(core.store, read_csv(csv, "everyone.csv"), "everyone.csv")
+    await core.start()  # reload the in-memory indexes

@@ -1,0 +1,289 @@
+"""A fake Discord on loopback: the REST routes racebot's adapter uses, plus the gateway.
+
+Records every request body as Discord would receive it; answers in Discord's documented shapes
+(Content-Type exactly `application/json`: discord.py parses nothing else); enforces what the
+tests rely on (3-second interaction deadline, one initial response, nonce de-duplication,
+size limits); can fail the next matching requests (429, 5xx, 403, 404) when told to.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from aiohttp import web
+
+import fake_discord_payloads as shapes
+from fake_discord_gateway import FakeGateway
+from fake_discord_payloads import (APP_ID, BOT_USER, CHANNEL_ID, GUILD_ID, MANAGE_CHANNELS,  # noqa: F401
+                                   MEMBER_PERMISSIONS, command_problems, message_problems)
+
+TOKEN = "fake-bot-token.not-a-secret"
+API = "/api/v10"
+GATEWAY_PATH = "/gateway-ws"
+DEADLINE = 3.0  # seconds Discord waits for an interaction's first response
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str  # without the /api/v10 prefix
+    query: dict[str, str]
+    body: Any
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+    status: int = 0
+
+
+@dataclass
+class _Plan:
+    method: str
+    pattern: re.Pattern
+    status: int
+    body: Any
+    headers: dict[str, str]
+    after: int = 0
+
+
+class FakeDiscord:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
+        self.channel_messages: dict[str, list[dict]] = {}  # created messages, by channel
+        self.unknown_channels: set[str] = set()
+        self.forbidden_channels: set[str] = set()
+        self._plans: deque[_Plan] = deque()
+        self._bodies: dict[int, Any] = {}
+        self._ids = itertools.count(1200000000000000000)
+        self._nonces: dict[tuple[str, str], dict] = {}
+        self._interactions: dict[str, dict] = {}  # token -> state
+        self.gateway = FakeGateway(lambda: self.gateway_url)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.recommended_shards = 1  # what GET /gateway/bot advises
+        self.advertised_gateway: str | None = None  # the URL it advertises (default: ours)
+
+    # --- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> "FakeDiscord":
+        app = web.Application(middlewares=[self._middleware])
+        r = app.router
+        r.add_get(GATEWAY_PATH, self.gateway.serve)
+        r.add_get(API + "/gateway/bot", self._gateway_bot)
+        r.add_get(API + "/gateway", self._gateway_bot)
+        r.add_get(API + "/users/@me", self._me)
+        r.add_get(API + "/oauth2/applications/@me", self._app_info)
+        r.add_put(API + "/applications/{app}/commands", self._put_commands)
+        r.add_put(API + "/applications/{app}/guilds/{guild}/commands", self._put_commands)
+        r.add_post(API + "/interactions/{iid}/{token}/callback", self._callback)
+        r.add_post(API + "/webhooks/{app}/{token}", self._followup)
+        r.add_patch(API + "/webhooks/{app}/{token}/messages/{mid}", self._edit_original)
+        r.add_delete(API + "/webhooks/{app}/{token}/messages/{mid}", self._delete_original)
+        r.add_post(API + "/channels/{cid}/messages", self._channel_message)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def close(self) -> None:
+        await self.gateway.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def api_base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}{GATEWAY_PATH}"
+
+    # --- scripting ----------------------------------------------------------------------
+    def fail_next(self, method: str, path_regex: str, status: int, body: Any = None,
+                  headers: dict[str, str] | None = None, *, after: int = 0) -> None:
+        """Answer the next request matching `method path_regex` (once `after` more have passed)
+        with this status instead."""
+        self._plans.append(_Plan(method, re.compile(path_regex), status, body, headers or {}, after))
+
+    def rate_limit_next(self, method: str, path_regex: str, retry_after: float, *, via: bool = True) -> None:
+        """A per-route 429 as Discord sends it (real ones come through Google's proxy: `Via`)."""
+        headers = {"Retry-After": str(max(1, round(retry_after))), "X-RateLimit-Scope": "user"}
+        if via:
+            headers["Via"] = "1.1 google"
+        self.fail_next(method, path_regex, 429,
+                       {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+                       headers)
+
+    async def wait_for(self, predicate: Callable[[Recorded], bool], timeout: float = 5.0) -> Recorded:
+        """The first recorded request matching `predicate`, waiting up to `timeout` seconds."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(
+                lambda: any(predicate(r) for r in self.requests)), timeout)
+        return next(r for r in self.requests if predicate(r))
+
+    def requests_to(self, method: str, path_regex: str) -> list[Recorded]:
+        pattern = re.compile(path_regex)
+        return [r for r in self.requests if r.method == method and pattern.search(r.path)]
+
+    # --- gateway ------------------------------------------------------------------------
+    async def dispatch(self, event: str, data: dict, shard: int = 0) -> float:
+        """Send a DISPATCH on the shard's connection; returns the monotonic send time."""
+        if event == "INTERACTION_CREATE":
+            self._interactions[data["token"]] = {"id": data["id"], "type": data["type"], "at": time.monotonic(),
+                                                 "responded": False, "original": None}
+        return await self.gateway.dispatch(event, data, shard)
+
+    async def wait_connected(self, shards: int = 1, timeout: float = 5.0) -> None:
+        await self.gateway.wait_ready(shards, timeout)
+
+    # --- REST ---------------------------------------------------------------------------
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler) -> web.StreamResponse:
+        if request.path == GATEWAY_PATH:
+            return await handler(request)
+        body = await shapes.read_body(request)
+        rec = Recorded(request.method, request.path.removeprefix(API), dict(request.query), body,
+                       {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")})
+        needs_auth = not rec.path.startswith(("/webhooks/", "/interactions/"))
+        plan = self._take_plan(rec)
+        if needs_auth and request.headers.get("Authorization") != f"Bot {TOKEN}":
+            response = self._json({"message": "401: Unauthorized", "code": 0}, 401)
+        elif plan is not None:
+            response = self._json(plan.body or {"message": "planned failure", "code": 0}, plan.status,
+                                  plan.headers)
+        else:
+            self._bodies[id(request)] = rec.body  # handlers read the body the middleware consumed
+            try:
+                response = await handler(request)
+            finally:
+                del self._bodies[id(request)]
+        rec.status = response.status
+        async with self._changed:
+            self.requests.append(rec)
+            self._changed.notify_all()
+        return response
+
+    def _take_plan(self, rec: Recorded) -> _Plan | None:
+        for plan in self._plans:
+            if plan.method == rec.method and plan.pattern.search(rec.path):
+                if plan.after:
+                    plan.after -= 1
+                    return None
+                self._plans.remove(plan)
+                return plan
+        return None
+
+    async def _me(self, request: web.Request) -> web.Response:
+        return self._json(BOT_USER)
+
+    async def _app_info(self, request: web.Request) -> web.Response:
+        return self._json(shapes.application())
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        return self._json({"url": self.advertised_gateway or self.gateway_url, "shards": self.recommended_shards, "session_start_limit": {
+            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+
+    async def _put_commands(self, request: web.Request) -> web.Response:
+        body = self._bodies[id(request)]
+        problems = command_problems(body)
+        if problems:
+            return self._invalid(problems)
+        scope = request.match_info.get("guild", "global")
+        self.commands[scope] = [{**c, "id": str(next(self._ids)), "application_id": APP_ID, "version": "1"}
+                                for c in body]
+        return self._json(self.commands[scope])
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        state = self._interactions.get(request.match_info["token"])
+        if state is None or time.monotonic() - state["at"] > DEADLINE:
+            return self._json({"message": "Unknown interaction", "code": 10062}, 404)
+        if state["responded"]:
+            return self._json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
+        body = self._bodies[id(request)]
+        kind, data = body["type"], body.get("data") or {}
+        if kind == 4:
+            problems = message_problems(data)
+            if problems:
+                return self._invalid(problems)
+        state["responded"] = True
+        flags = data.get("flags", 0)
+        answer: dict[str, Any] = {"interaction": {
+            "id": state["id"], "type": state["type"], "activity_instance_id": None,
+            "response_message_id": None, "response_message_loading": kind == 5,
+            "response_message_ephemeral": bool(flags & 64)}}
+        if kind in (4, 5):
+            state["original"] = self._new_message(CHANNEL_ID, data if kind == 4 else {"flags": flags | 128})
+            answer["interaction"]["response_message_id"] = state["original"]["id"]
+            answer["resource"] = {"type": kind, "message": state["original"]}
+        return self._json(answer)
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] not in self._interactions:
+            return self._json({"message": "Unknown Webhook", "code": 10015}, 404)
+        body = self._bodies[id(request)]
+        problems = message_problems(body)
+        return self._invalid(problems) if problems else self._json(self._new_message(CHANNEL_ID, body))
+
+    async def _edit_original(self, request: web.Request) -> web.Response:
+        state = self._interactions.get(request.match_info["token"])
+        if state is None or state["original"] is None:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        body = self._bodies[id(request)]
+        merged = {**state["original"], **{k: v for k, v in body.items() if k in ("content", "embeds")}}
+        problems = message_problems(merged)
+        if problems:
+            return self._invalid(problems)
+        state["original"] = {**merged, "flags": merged.get("flags", 0) & ~128}
+        return self._json(state["original"])
+
+    async def _delete_original(self, request: web.Request) -> web.Response:
+        state = self._interactions.get(request.match_info["token"])
+        if state is None or state["original"] is None:
+            return self._json({"message": "Unknown Message", "code": 10008}, 404)
+        state["original"] = None
+        return web.Response(status=204)
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        cid = request.match_info["cid"]
+        if cid in self.unknown_channels:
+            return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+        if cid in self.forbidden_channels:
+            return self._json({"message": "Missing Access", "code": 50001}, 403)
+        body = self._bodies[id(request)]
+        problems = message_problems(body)
+        if problems:
+            return self._invalid(problems)
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce") and (cid, nonce) in self._nonces:
+            # Discord returns the message already created with this nonce instead of a new one.
+            return self._json(self._nonces[(cid, nonce)])
+        message = self._new_message(cid, body)
+        self.channel_messages.setdefault(cid, []).append(message)
+        if nonce is not None and body.get("enforce_nonce"):
+            self._nonces[(cid, nonce)] = message
+        return self._json(message)
+
+    def interaction(self, command: str, options: list[dict], *, autocomplete: bool = False,
+                    permissions: int = MEMBER_PERMISSIONS, user_name: str = "fan") -> dict:
+        """A new INTERACTION_CREATE payload, shaped as Discord documents it."""
+        return shapes.interaction(str(next(self._ids)), str(next(self._ids)), command, options,
+                                  autocomplete=autocomplete, permissions=permissions, user_name=user_name)
+
+    # --- helpers ------------------------------------------------------------------------
+    def _new_message(self, channel_id: str, body: dict) -> dict:
+        return shapes.message(str(next(self._ids)), channel_id, body)
+
+    def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+        # Exactly `application/json`: discord.py compares the header verbatim before parsing.
+        return web.Response(body=json.dumps(data).encode(), status=status,
+                            headers={"Content-Type": "application/json", **(headers or {})})
+
+    def _invalid(self, problems: list[str]) -> web.Response:
+        return self._json({"message": "Invalid Form Body", "code": 50035, "errors": problems}, 400)

@@ -1,0 +1,129 @@
+"""Discord's documented JSON shapes and limits, for the fake Discord (fake_discord.py).
+
+Written out from Discord's API docs, independently of the adapter's own limits module, so a
+renderer bug cannot hide behind the same bug in its checker.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from aiohttp import web
+
+APP_ID = "1100000000000000001"
+GUILD_ID = "1100000000000000002"
+CHANNEL_ID = "1100000000000000003"
+MANAGE_CHANNELS = 1 << 4
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use app commands
+
+BOT_USER = {"id": APP_ID, "username": "racebot", "discriminator": "0", "global_name": None,
+            "avatar": None, "bot": True, "public_flags": 0, "flags": 0}
+
+
+def message(message_id: str, channel_id: str, body: dict) -> dict:
+    """A message object as Discord returns it after a create."""
+    return {"id": message_id, "type": 0, "channel_id": channel_id, "author": BOT_USER,
+            "content": body.get("content") or "", "timestamp": datetime.now(timezone.utc).isoformat(),
+            "edited_timestamp": None, "tts": False, "mention_everyone": pings_everyone(body),
+            "mentions": [], "mention_roles": [], "attachments": [], "embeds": body.get("embeds") or [],
+            "pinned": False, "flags": body.get("flags", 0), "components": [], "nonce": body.get("nonce")}
+
+
+def application() -> dict:
+    return {"id": APP_ID, "name": "racebot", "icon": None, "description": "", "rpc_origins": [],
+            "bot_public": True, "bot_require_code_grant": False, "verify_key": "00" * 32,
+            "owner": BOT_USER, "team": None, "flags": 0, "summary": "",
+            "interactions_endpoint_url": None, "bot": BOT_USER}
+
+
+def interaction(iid: str, user_id: str, command: str, options: list[dict], *, autocomplete: bool,
+                permissions: int, user_name: str) -> dict:
+    """An INTERACTION_CREATE payload from a guild text channel."""
+    user = {"id": user_id, "username": user_name, "discriminator": "0", "global_name": user_name.title(),
+            "avatar": None, "public_flags": 0}
+    return {
+        "id": iid, "application_id": APP_ID, "type": 4 if autocomplete else 2, "token": f"itoken-{iid}",
+        "version": 1, "data": {"id": "1300000000000000000", "name": command, "type": 1,
+                               "options": options, "guild_id": GUILD_ID},
+        "guild_id": GUILD_ID, "guild": {"id": GUILD_ID, "locale": "en-US", "features": []},
+        "channel_id": CHANNEL_ID,
+        "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "athletics", "position": 0,
+                    "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
+                    "last_message_id": None, "rate_limit_per_user": 0, "flags": 0,
+                    "permissions": str(permissions)},
+        "member": {"user": user, "roles": [], "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False,
+                   "mute": False, "flags": 0, "pending": False, "nick": None, "avatar": None,
+                   "premium_since": None, "communication_disabled_until": None,
+                   "permissions": str(permissions)},
+        "app_permissions": str(MEMBER_PERMISSIONS), "locale": "en-GB", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+        "attachment_size_limit": 10 * 1024 * 1024,
+    }
+
+
+def pings_everyone(body: dict) -> bool:
+    """Whether Discord would notify @everyone for this message body."""
+    allowed = body.get("allowed_mentions")
+    parse = allowed.get("parse", []) if allowed is not None else ["everyone", "users", "roles"]
+    return "everyone" in parse and bool(re.search(r"@(everyone|here)\b", body.get("content") or ""))
+
+
+async def read_body(request: web.Request) -> Any:
+    """A request body as Discord reads it: JSON, or multipart with `payload_json` and files."""
+    if request.content_type == "application/json":
+        return await request.json()
+    if request.content_type.startswith("multipart/"):
+        parts: dict[str, Any] = {"files": []}
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "payload_json":
+                parts.update(json.loads(await part.text()))
+            else:
+                parts["files"].append({"name": part.name, "filename": part.filename, "size": len(await part.read())})
+        return parts
+    return None
+
+
+def message_problems(body: dict) -> list[str]:
+    out = []
+    embeds = body.get("embeds") or []
+    if len(body.get("content") or "") > 2000:
+        out.append("content > 2000")
+    if len(embeds) > 10:
+        out.append("more than 10 embeds")
+    total = 0
+    for e in embeds:
+        fields = e.get("fields", [])
+        sizes = {"title": (len(e.get("title", "")), 256), "description": (len(e.get("description", "")), 4096),
+                 "footer": (len(e.get("footer", {}).get("text", "")), 2048), "fields": (len(fields), 25)}
+        out += [f"embed {k} {n} > {cap}" for k, (n, cap) in sizes.items() if n > cap]
+        for f in fields:
+            if not (0 < len(f["name"]) <= 256 and 0 < len(f["value"]) <= 1024):
+                out.append("field size")
+        total += sizes["title"][0] + sizes["description"][0] + sizes["footer"][0]
+        total += sum(len(f["name"]) + len(f["value"]) for f in fields)
+    if total > 6000:
+        out.append(f"embeds total {total} > 6000")
+    if not body.get("content") and not embeds and not body.get("files"):
+        out.append("Cannot send an empty message")
+    if body.get("nonce") is not None and len(str(body["nonce"])) > 25:
+        out.append("nonce longer than 25")
+    return out
+
+
+def command_problems(commands: list[dict]) -> list[str]:
+    out = []
+    name_ok = re.compile(r"^[-_a-z0-9]{1,32}$")
+    for c in commands:
+        items = [c, *c.get("options", [])]
+        out += [f"bad name {i.get('name')!r}" for i in items if not name_ok.match(i.get("name", ""))]
+        out += [f"bad description on {i.get('name')!r}" for i in items
+                if not 1 <= len(i.get("description", "")) <= 100]
+        if len(c.get("options", [])) > 25:
+            out.append(f"/{c['name']}: more than 25 options")
+        for o in c.get("options", []):
+            if len(o.get("choices", [])) > 25:
+                out.append(f"/{c['name']} {o['name']}: more than 25 choices")
+    return out
