@@ -40,7 +40,6 @@ class AthleteIndex:
             self.stats[a.id] = st
             full, family, given = fold(a.name), fold(a.family), fold(a.given)
             self._by_full[full].append(a.id)
-            self._by_full[f"{family} {given}"].append(a.id)
             for key in {family, family.split()[-1] if family else ""} - {""}:
                 self._by_family[key].append(a.id)
             if given:
@@ -78,8 +77,11 @@ class AthleteIndex:
             if ident.isdigit() and int(ident) in self.stats:
                 return [Candidate(int(ident), 100.0, self.prominence(int(ident)))]
         hit(self._by_full.get(q, []), 100)
-        hit(self._by_family.get(q, []), 95)
         words = q.split()
+        for turned in (words[1:] + words[:1], words[-1:] + words[:-1]):  # "Ingebrigtsen Jakob"
+            if len(words) > 1:
+                hit(self._by_full.get(" ".join(turned), []), 99)
+        hit(self._by_family.get(q, []), 95)
         if len(words) >= 2 and len(words[0]) == 1:  # "j ingebrigtsen"
             hit([i for i in self._by_family.get(words[-1], [])
                  if fold(self.stats[i].athlete.given).startswith(words[0])], 97)

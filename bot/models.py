@@ -7,7 +7,7 @@ from datetime import date
 from bot.disciplines import Discipline, discipline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Athlete:
     id: int
     name: str  # as people write it: "Jakob Ingebrigtsen"
@@ -19,7 +19,7 @@ class Athlete:
     birth_date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Competition:
     id: int
     name: str
@@ -35,7 +35,7 @@ class Competition:
         return f"{self.name} {self.start.year}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Race:
     id: int
     competition_id: int
@@ -59,7 +59,7 @@ class Race:
         return name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     race_id: int
     athlete_id: int
@@ -80,7 +80,7 @@ class Result:
         return self.finished and self.note not in ("SC", "NV", "MIX")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Performance:
     """One athlete's result with the race and competition around it."""
 
@@ -90,7 +90,7 @@ class Performance:
     competition: Competition
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """A race two athletes both ran."""
 
@@ -100,7 +100,7 @@ class Meeting:
     b: Result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RaceResults:
     race: Race
     competition: Competition

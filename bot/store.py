@@ -6,9 +6,10 @@ from datetime import date
 from typing import Protocol
 
 from bot.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
+from bot.source_health import SourceHealth
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AthleteStat:
     """What name resolution needs to know about an athlete without touching results."""
 
@@ -18,7 +19,7 @@ class AthleteStat:
     events: tuple[str, ...]  # discipline codes, most raced first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairStat:
     a: int
     b: int
@@ -130,3 +131,6 @@ class Store(Protocol):
     async def apply(self, plan: WritePlan) -> WriteSummary: ...
     async def get_meta(self, key: str) -> str | None: ...
     async def set_meta(self, key: str, value: str) -> None: ...
+
+    # health of the result sources (/status); bot.source_health.HealthStore has the writer
+    async def source_health(self) -> list[SourceHealth]: ...
