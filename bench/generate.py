@@ -64,7 +64,7 @@ def generate(path: Path, results: int, n_athletes: int, seasons: int, per_season
             pools.setdefault((e, gender), []).append(idx)
     keys = sorted(pools)
     comps = seasons * per_season
-    races_per_comp = max(1, results // comps // 10)
+    races_per_comp = max(1, -(-results // (comps * 9)))  # a little spare: small pools give short fields
     written = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:

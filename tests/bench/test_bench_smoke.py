@@ -1,0 +1,28 @@
+"""The benchmark scripts at a tiny scale, so they keep working; the figures come from full runs."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, env: dict | None = None) -> str:
+    out = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, **(env or {})})
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_generate_import_and_measure_at_small_scale(tmp_path):
+    csv = tmp_path / "s.csv"
+    db = tmp_path / "s.db"
+    assert "wrote 3000 results" in run("bench/generate.py", "--results", "3000", "--athletes", "400",
+                                      "--seasons", "2", "--per-season", "10", "--out", str(csv))
+    assert "3000 rows" in run("-m", "racebot.cli", "--db", str(db), "import", str(csv))
+    h2h = run("bench/h2h.py", "--db", str(db), "--pairs", "30", "--never", "5", "--in-flight", "5")
+    assert "whole core path: p50" in h2h and "throughput" in h2h
+    auto = run("bench/autocomplete.py", "--db", str(db), "--queries", "40")
+    assert "autocomplete prefix" in auto and "autocomplete typo" in auto
+    ingest = run("bench/ingest.py", "--csv", str(csv))
+    assert "ratio to floor" in ingest
