@@ -20,12 +20,24 @@ def _cell(r: Result) -> str:
     return f"{place}{r.mark}"
 
 
+def _pad(day: str, *, end: bool) -> str:
+    """'2019' or '2019-06' as its first (or last) day, to compare ISO dates as text."""
+    parts = day.split("-")
+    fill = ["12", "31"] if end else ["01", "01"]
+    return "-".join(parts + fill[len(parts) - 1:])
+
+
 def _filters(inv: Invocation, meetings: list[Meeting]) -> list[Meeting]:
     event, season = inv.get("event"), inv.get("season")
     if event:
         meetings = [m for m in meetings if m.race.event == event]
     if season:
         meetings = [m for m in meetings if m.race.day.year == int(season)]
+    since, until = inv.get("since"), inv.get("until")
+    if since:
+        meetings = [m for m in meetings if m.race.day.isoformat() >= _pad(since, end=False)]
+    if until:
+        meetings = [m for m in meetings if m.race.day.isoformat() <= _pad(until, end=True)]
     if inv.flag("finals_only"):
         meetings = [m for m in meetings if m.race.round == "final"]
     return meetings
@@ -117,5 +129,8 @@ COMMAND = Command(
      Param("athlete_b", Kind.ATHLETE, "Second athlete", autocomplete=True),
      Param("event", Kind.EVENT, "Only this event, e.g. 1500m", required=False, autocomplete=True),
      Param("season", Kind.SEASON, "Only this season, e.g. 2024", required=False),
-     Param("finals_only", Kind.FLAG, "Only finals", required=False, choices=("finals",))),
-    run, examples=("/h2h Kerr Ingebrigtsen", '/h2h "Jakob Ingebrigtsen" Cheruiyot event:1500m finals'))
+     Param("finals_only", Kind.FLAG, "Only finals", required=False, choices=("finals",)),
+     Param("since", Kind.DATE, "Only from this date, e.g. 2019-06-01", required=False),
+     Param("until", Kind.DATE, "Only up to this date, e.g. 2022", required=False)),
+    run, examples=("/h2h Kerr Ingebrigtsen", '/h2h "Jakob Ingebrigtsen" Cheruiyot event:1500m finals',
+                     "/h2h Ingebrigtsen Cheruiyot since:2021"))

@@ -140,7 +140,8 @@ def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
 
 def _typed_slot(command: Command, inv: Invocation, token: str) -> Param | None:
     for p in command.params:
-        if p.kind.wordy or p.kind == Kind.FLAG or p.name in inv.args:
+        # Dates are keyword-only (since:2019-06-01): a bare year is a season.
+        if p.kind.wordy or p.kind in (Kind.FLAG, Kind.DATE) or p.name in inv.args:
             continue
         value = recognise(p.kind, token)
         if value is not None:

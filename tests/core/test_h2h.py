@@ -79,3 +79,8 @@ async def test_never_met_pair_says_so(core):
     reply = await h2h(core, '/h2h "Josh Kerr" "Hamish Kerr"')
     assert "never met" in reply.plain_text()
     assert reply.data["meetings"] == []
+
+
+async def test_since_and_until_bound_the_meetings(core):
+    reply = await h2h(core, "/h2h Ingebrigtsen Cheruiyot since:2021 until:2022-06")
+    assert [m["date"] for m in reply.data["meetings"]] == ["2021-07-09", "2021-08-21", "2021-09-09", "2022-05-28"]
