@@ -9,7 +9,7 @@ import sys
 
 from racebot.config import ConfigError, load
 
-ONE_SHOT = ("h2h", "results", "athlete", "top", "next", "help")
+ONE_SHOT = ("h2h", "results", "athlete", "top", "next", "status", "help")
 
 
 def _parser() -> argparse.ArgumentParser:

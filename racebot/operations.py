@@ -1,4 +1,4 @@
-"""The long-running and administrative subcommands: run, import (and those later issues add)."""
+"""The long-running and administrative subcommands: run, import, sync, outbox, subscriptions."""
 from __future__ import annotations
 
 import sys
@@ -8,6 +8,12 @@ from racebot.config import Config
 
 def add_parsers(sub) -> None:
     """Subcommands beyond the core set; kept here so cli.py stays a thin dispatcher."""
+    from racebot.sync import add_parser as add_sync
+
+    add_sync(sub)
+    from racebot.outbox_cli import add_parsers as add_outbox
+
+    add_outbox(sub)
 
 
 async def dispatch(cfg: Config, args) -> int:
@@ -17,6 +23,14 @@ async def dispatch(cfg: Config, args) -> int:
         from racebot.runner import run
 
         return await run(cfg)
+    if args.cmd == "sync":
+        from racebot.sync import sync
+
+        return await sync(cfg, args)
+    if args.cmd in ("outbox", "subscriptions"):
+        from racebot.outbox_cli import run as run_outbox
+
+        return await run_outbox(cfg, args)
     print(f"racebot: unknown command {args.cmd}", file=sys.stderr)
     return 2
 

@@ -1,9 +1,13 @@
-"""`racebot run`: every configured adapter in one event loop, until SIGINT/SIGTERM or console EOF."""
+"""`racebot run`: every configured adapter and the announcement scheduler in one event loop,
+until SIGINT/SIGTERM or console EOF."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import signal
+import sys
+import threading
 
 from racebot.config import Config
 
@@ -30,24 +34,68 @@ async def build_adapters(core, cfg: Config) -> list:
     return adapters
 
 
+class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
+    """The loop's default executor for `racebot run`: one daemon thread per call.
+
+    The console waits for a line in a thread (asyncio.to_thread); with the standard pool,
+    asyncio.run would join that thread at exit, so SIGTERM could not end the process until
+    someone pressed Enter. A daemon thread is left behind instead. (asyncio insists on a
+    ThreadPoolExecutor; its pool is simply never used.)
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def work() -> None:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args, **kwargs))
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+        threading.Thread(target=work, name="racebot-io", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+
 async def run(cfg: Config) -> int:
     from adapters.console import ConsoleAdapter
+    from racebot.announcing import build_announcements
     from racebot.app import open_core
 
+    asyncio.get_running_loop().set_default_executor(_DaemonThreads())
+    # A line per job run is noise; so is "skipped: maximum number of running instances reached",
+    # which is max_instances=1 doing its job while a long delivery run is still sending.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     core = await open_core(cfg.db_path)
     chat = await build_adapters(core, cfg)
     console = ConsoleAdapter(core) if not chat or cfg.section("console").get("enabled", False) else None
     everything = chat + ([console] if console else [])
+    # Each adapter is the Publisher for its platform: announcements go out through it.
+    publishers = {a.platform: a for a in everything if getattr(a, "platform", "") and hasattr(a, "send")}
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     started = []
+    announcements = None
     try:
         for adapter in everything:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.name)
+        try:
+            announcements = await build_announcements(cfg, core, publishers, has_chat=bool(chat))
+        except ValueError as exc:  # a config mistake: say which, start nothing
+            print(f"racebot: {exc}", file=sys.stderr)
+            return 2
+        if announcements:
+            announcements.start()
+            if console and announcements.replay_label:
+                console.write(f"racebot: replaying {announcements.replay_label} as if it were live (a replay, "
+                              "not real-time results); announcements appear here. Type /help for commands.")
         waits = [asyncio.create_task(stop.wait())]
         if console:
             waits.append(asyncio.create_task(console.finished.wait()))
@@ -55,6 +103,8 @@ async def run(cfg: Config) -> int:
         for w in waits:
             w.cancel()
     finally:
+        if announcements:
+            await announcements.stop()
         for adapter in reversed(started):
             try:
                 await adapter.stop()

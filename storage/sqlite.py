@@ -9,8 +9,11 @@ from pathlib import Path
 import aiosqlite
 
 from bot.store import WritePlan, WriteSummary
+from storage.outbox import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
+from storage.source_state import SourceStateRows
+from storage.subscriptions import SubscriptionRows
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,7 @@ WHERE results.place IS NOT excluded.place OR results.mark IS NOT excluded.mark
 """
 
 
-class SqliteStore(Reads):
+class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
@@ -80,7 +83,8 @@ class SqliteStore(Reads):
             await db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
-    async def apply(self, plan: WritePlan) -> WriteSummary:
+    async def apply(self, plan: WritePlan, *, after=None) -> WriteSummary:
+        """`after(race_ids)`, when given, runs inside the same transaction (the outbox diff)."""
         async with self.transaction() as db:
             ids: dict[int, int] = {}
             ids.update(await _insert_with_ids(db, "athletes", [
@@ -103,6 +107,8 @@ class SqliteStore(Reads):
                  w.wind, w.flags, w.note, w.source) for w in plan.results])
             touched = self.conn.total_changes - changes
             added = await _count(db, "results") - before
+            if after is not None:
+                await after(sorted({ids.get(w.race, w.race) for w in plan.results}))
         return WriteSummary(len(plan.athletes), len(plan.competitions), len(plan.races), added, touched - added)
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from adapters.discord.settings import parse_settings
 from adapters.slack.settings import SlackSettings
+from bot.source_alerts import AlertSettings
 from bot.sources.worldathletics.settings import WASettings
 from racebot.config import load
 
@@ -16,6 +17,7 @@ def test_example_config_sections_are_valid(tmp_path):
     assert parse_settings(cfg.section("discord"), ENV) is not None
     assert SlackSettings.load(cfg.section("slack"), ENV).mode == "socket"
     assert WASettings.from_config(cfg.section("sources", "worldathletics"), {}).endpoint.startswith("https://")
+    AlertSettings.from_config(cfg.section("alerts"))
 
 
 def test_flags_beat_environment_beats_file(tmp_path):

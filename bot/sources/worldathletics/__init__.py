@@ -2,6 +2,7 @@
 from .calendar import CalendarEntry
 from .errors import AuthRejected, CircuitOpen, PayloadInvalid, QueryFailed, Unavailable, WAError
 from .health import SourceHealth
+from .polling import MonitoredSource, PollOutcome, poll_worldathletics
 from .profiles import Competitor
 from .settings import WASettings
 from .source import PollBatch, WorldAthleticsSource
@@ -9,6 +10,6 @@ from .state import DayMark, FetchKey, FetchState, InMemoryFetchState
 
 __all__ = [
     "AuthRejected", "CalendarEntry", "CircuitOpen", "Competitor", "DayMark", "FetchKey", "FetchState",
-    "InMemoryFetchState", "PayloadInvalid", "PollBatch", "QueryFailed", "SourceHealth", "Unavailable",
-    "WAError", "WASettings", "WorldAthleticsSource",
+    "InMemoryFetchState", "MonitoredSource", "PayloadInvalid", "PollBatch", "PollOutcome", "QueryFailed",
+    "SourceHealth", "Unavailable", "WAError", "WASettings", "WorldAthleticsSource", "poll_worldathletics",
 ]

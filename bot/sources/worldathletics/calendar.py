@@ -15,6 +15,16 @@ from .people import parse_date
 
 RESULTS_URL = "https://worldathletics.org/competition/calendar-results/results/{id}"
 _VENUE = re.compile(r"^(?P<place>.*?)\s*\((?P<country>[A-Z]{3})\)\s*$")
+_US_STATE = re.compile(r",\s*[A-Z]{2}$")  # "Eugene, OR": fans and the archive say "Eugene"
+# WA writes cities in their own language; the archive, CSV files and fans use English names, and
+# the importer keeps meetings in two differently named cities apart. Umlauts are fine (names fold).
+_ENGLISH_CITY = {
+    "Roma": "Rome", "Bruxelles": "Brussels", "Beograd": "Belgrade", "Firenze": "Florence",
+    "Torino": "Turin", "Milano": "Milan", "Napoli": "Naples", "München": "Munich", "Köln": "Cologne",
+    "Wien": "Vienna", "Praha": "Prague", "Warszawa": "Warsaw", "Göteborg": "Gothenburg",
+    "København": "Copenhagen", "Genève": "Geneva", "Lisboa": "Lisbon", "Sevilla": "Seville",
+    "Athína": "Athens", "Moskva": "Moscow", "Bucuresti": "Bucharest", "București": "Bucharest",
+}
 
 # Calendar groups -> our series names, first match wins. WA files a few lower-category meetings
 # under the Diamond League group too (Rovereto and Bern in 2021, categories B and C): the real
@@ -33,7 +43,7 @@ class CalendarEntry:
     name: str
     start: date
     end: date
-    venue: str = ""  # city as fans say it: "Oslo", "Eugene, OR"
+    venue: str = ""  # city as fans (and the archive) say it: "Oslo", "Eugene", "Rome"
     stadium: str = ""
     country: str = ""  # host country code
     series: str = ""  # "Diamond League", "World Championships", ... or ""
@@ -62,14 +72,15 @@ class CalendarEntry:
 
 
 def split_venue(text: str | None) -> tuple[str, str, str]:
-    """'Bislett Stadion, Oslo (NOR)' -> ('Bislett Stadion', 'Oslo', 'NOR')."""
+    """'Bislett Stadion, Oslo (NOR)' -> ('Bislett Stadion', 'Oslo', 'NOR');
+    'Stadio Olimpico, Roma (ITA)' -> ('Stadio Olimpico', 'Rome', 'ITA')."""
     text = " ".join((text or "").split())
     m = _VENUE.match(text)
     place, country = (m.group("place"), m.group("country")) if m else (text, "")
+    place = _US_STATE.sub("", place)
     parts = [p.strip() for p in place.split(",") if p.strip()]
-    if len(parts) > 1:
-        return parts[0], ", ".join(parts[1:]), country
-    return "", (parts[0] if parts else ""), country
+    stadium, city = (parts[0], ", ".join(parts[1:])) if len(parts) > 1 else ("", parts[0] if parts else "")
+    return stadium, _ENGLISH_CITY.get(city, city), country
 
 
 def series_of(groups: tuple[str, ...], category: str) -> str:

@@ -1,0 +1,83 @@
+"""/status: how each live result source is doing: last successful poll, last error, next poll.
+
+Read from the health the store keeps, so it answers the same in every adapter and process (the
+CLI included), and a source that died silently shows as failing or overdue.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.commands.registry import Command, Context, Invocation
+from bot.replies import Field, Moment, Paragraph, Reply, Span
+from bot.source_health import SourceHealth, duration_text, moment_text, source_label
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+OVERDUE_AFTER = timedelta(minutes=5)  # a poll later than this is worth pointing out
+
+
+async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
+    now = core.clock()
+    sources = await core.store.source_health()
+    if not sources:
+        return Reply("Source status", [Paragraph.of(
+            "No live result source has polled yet: answers come from the bundled results and imported files. "
+            "The World Athletics source reports here once it runs ([sources.worldathletics] in the config, "
+            "or `racebot sync`).")])
+    reply = Reply("Source status", footer=f"As of {moment_text(now)}.")
+    for health in sources:
+        _describe(reply, health, now, prefix=len(sources) > 1)
+    reply.data = {"sources": [_data(h) for h in sources]}
+    return reply
+
+
+def _describe(reply: Reply, h: SourceHealth, now: datetime, *, prefix: bool) -> None:
+    label = source_label(h.name)
+    if h.ok:
+        state = "working." if h.last_success else "not polled successfully yet."
+    else:
+        state = f"failing since {_at(reply, h.failing_since)} ({duration_text(now - h.failing_since)})."
+        if h.circuit != "closed":
+            state += " Paused after repeated failures; it retries on its own."
+    reply.paragraphs.append(Paragraph.of(Span(label, strong=True), " is " + state))
+    name = (lambda text: f"{label}: {text}") if prefix else (lambda text: text)
+    success = "never"
+    if h.last_success:
+        success = f"{_at(reply, h.last_success)} ({duration_text(now - h.last_success)} ago)"
+    error = "none"
+    if h.last_error:
+        error = h.last_error + (f" ({_at(reply, h.last_error_at)})" if h.last_error_at else "")
+    reply.fields += [Field(name("Last successful poll"), success), Field(name("Last error"), error, inline=False),
+                     Field(name("Next poll"), _next(reply, h.next_poll, now))]
+
+
+def _next(reply: Reply, when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return "not scheduled"
+    text = _at(reply, when)
+    if when > now:
+        return f"{text} (in {duration_text(when - now)})"
+    if now - when > OVERDUE_AFTER:
+        return f"{text} (overdue by {duration_text(now - when)}: is racebot running?)"
+    return text
+
+
+def _at(reply: Reply, when: datetime) -> str:
+    """The time as text, registered as a Moment so each reader sees it in their own time zone."""
+    text = moment_text(when)
+    if all(m.fallback != text for m in reply.moments):
+        reply.moments.append(Moment(when, text))
+    return text
+
+
+def _data(h: SourceHealth) -> dict:
+    iso = lambda t: t.isoformat() if t else None  # noqa: E731
+    return {"name": h.name, "ok": h.ok, "last_success": iso(h.last_success), "last_error": h.last_error,
+            "last_error_at": iso(h.last_error_at), "failing_since": iso(h.failing_since),
+            "next_poll": iso(h.next_poll), "circuit": h.circuit}
+
+
+COMMAND = Command("status", "Live results feed: last successful poll, last error, next poll", (), run,
+                  examples=("/status",))

@@ -1,0 +1,190 @@
+"""/subscribe, /unsubscribe and /subscriptions: which finished races this channel is sent.
+
+Every adapter gets them from the registry alike; subscribe and unsubscribe are for channel admins.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.commands.results import find_competition
+from bot.errors import UserError
+from bot.outbox_store import SubscriptionStore
+from bot.publishing import ChannelRef
+from bot.replies import Column, Paragraph, Reply, Table
+from bot.subscriptions import SERIES, Filters, Subscription, canonical_series, valid_timezone
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+MAX_DELAY_MINUTES = 24 * 60
+_USAGE = '/subscribe dl 1500m women "Josh Kerr", "Jakob Ingebrigtsen" spoiler delay:30 timezone:Europe/Oslo'
+
+
+def _store(core: "Core") -> SubscriptionStore:
+    if not hasattr(core.store, "add_subscription"):
+        raise UserError("Subscriptions are not available with this store.")
+    return core.store  # type: ignore[return-value]
+
+
+def _channel(ctx: Context) -> ChannelRef:
+    if ctx.channel is None:
+        raise UserError("Subscriptions belong to a channel.", "Run this in the channel that should get the results.")
+    return ctx.channel
+
+
+def _best(core: "Core", text: str, gender: str) -> int | None:
+    """The best match, preferring athletes of the subscription's gender among the close ones."""
+    found = core.indexes.athletes.candidates(text, 8)
+    if not found:
+        return None
+    stats = core.indexes.athletes.stats
+    close = [c for c in found if c.score >= found[0].score - 5]
+    fitting = [c for c in close if not gender or stats[c.athlete_id].athlete.gender in (gender, "")]
+    return (fitting or found)[0].athlete_id
+
+
+def _athletes(core: "Core", text: str, gender: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    ids: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        found = int(part[1:]) if part.startswith("#") and part[1:].isdigit() else _best(core, part, gender)
+        if found is None or found not in core.indexes.athletes.stats:
+            raise UserError(f"I can't find an athlete called '{part}'.", "Separate several athletes with commas.")
+        ids.append(found)
+    return tuple(dict.fromkeys(ids)), tuple(core.indexes.athletes.stats[i].athlete.name for i in dict.fromkeys(ids))
+
+
+def _where(core: "Core", text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(series, competitions) named by `text` ('dl', 'worlds', 'oslo'), or None."""
+    series = canonical_series(text)
+    if series:
+        return (series,), ()
+    if core.indexes.competitions.resolve_id(text) or core.indexes.competitions.search(text, 1):
+        return (), (find_competition(core, text)[0].name,)
+    return None
+
+
+def _meeting_not_name(core: "Core", text: str) -> bool:
+    """'oslo', 'rome': a meeting's city, unless it is somebody's full name (a surname alone is weaker)."""
+    if "," in text:
+        return False
+    hits = core.indexes.competitions.search(text, 1)
+    full_name = any(c.score >= 100 for c in core.indexes.athletes.candidates(text, 1))
+    return bool(hits) and hits[0][1] >= 0.99 and not full_name
+
+
+_NAME_SLOTS = ("competition", "athletes", "timezone")
+
+
+def _regroup(core: "Core", inv: Invocation) -> None:
+    """Put typed words where they belong: a time zone ('Europe/Oslo'), then a series or meeting
+    at the front ('diamond league', 'rome'), and the rest are athletes ('"Beatrice Chebet", kipyegon').
+
+    parse_args gives one word to each name slot when their counts match ('dl josh kerr'), so
+    when all three are filled they are read again in order (keyword values never hold spaces, so
+    nothing typed as a keyword changes meaning); a 'time zone' that cannot be one joins the names.
+    """
+    words = list(inv.words)
+    inv.words = []
+    if not words and all(inv.get(s) for s in _NAME_SLOTS):
+        words = [inv.args.pop(s) for s in _NAME_SLOTS]
+    tz = inv.get("timezone")
+    if tz and "/" not in tz and not valid_timezone(tz):
+        words.append(inv.args.pop("timezone"))
+    if "timezone" not in inv.args:
+        zones = [w for w in words if ("/" in w or w.isupper()) and valid_timezone(w)]  # Europe/Oslo, UTC
+        if zones:
+            inv.args["timezone"] = zones[-1]
+            words.remove(zones[-1])
+    if "competition" not in inv.args:
+        for n in range(len(words), 0, -1):
+            head = " ".join(words[:n])
+            if canonical_series(head) or _meeting_not_name(core, head):
+                inv.args["competition"], words = head, words[n:]
+                break
+    if words:
+        inv.args["athletes"] = " ".join(([inv.args["athletes"]] if inv.get("athletes") else []) + words)
+
+
+async def subscribe(core: "Core", inv: Invocation, ctx: Context) -> Reply:
+    channel, store = _channel(ctx), _store(core)
+    _regroup(core, inv)
+    series, competitions = (), ()
+    if inv.get("competition"):
+        where = _where(core, inv.args["competition"])
+        if where is None:
+            raise UserError(f"I don't know a series or meeting called '{inv.args['competition']}'.",
+                            "Series: " + ", ".join(f"{aliases[1]} ({name})" for name, aliases in SERIES.items())
+                            + "; meetings by city or name, e.g. oslo.")
+        series, competitions = where
+    athletes, names = ((), ())
+    if inv.get("athletes"):
+        athletes, names = _athletes(core, inv.args["athletes"], inv.get("gender") or "")
+    delay = int(inv.get("delay") or 0)
+    if delay > MAX_DELAY_MINUTES:
+        raise UserError(f"A delay of {delay} minutes is too long.", f"Up to {MAX_DELAY_MINUTES} minutes (a day).")
+    tz = inv.get("timezone") or ctx.timezone or "UTC"
+    if not valid_timezone(tz):
+        raise UserError(f"'{tz}' is not a time zone I know.", "Use a name like Europe/Oslo or America/New_York.")
+    filters = Filters(series, competitions, (inv.args["event"],) if inv.get("event") else (), inv.get("gender") or "",
+                      athletes, names, finals_only=not inv.flag("all_rounds"))
+    sub = await store.add_subscription(Subscription(
+        channel, filters, "hide" if inv.flag("spoiler") or inv.get("spoiler") == "hide" else "off", delay, tz,
+        created_at=core.clock(), created_by=ctx.user_name or ctx.user_id))
+    return Reply("Subscribed", [
+        Paragraph.of(f"This channel will get {sub.describe()} as results come in."),
+        Paragraph.of("Results already in are not posted: the next poll is the starting point.")],
+        footer=f"Subscription {sub.id}. /unsubscribe {sub.id} stops it.",
+        data={"subscription": sub.id, "filters": filters.to_json(), "spoiler": sub.spoiler,
+              "delay_minutes": delay, "timezone": tz})
+
+
+async def unsubscribe(core: "Core", inv: Invocation, ctx: Context) -> Reply:
+    channel, store = _channel(ctx), _store(core)
+    number = inv.get("number")
+    ended = await store.end_subscriptions(channel, [int(number)] if number else None, "unsubscribed", core.clock())
+    if not ended:
+        raise UserError(f"This channel has no subscription {number}." if number else
+                        "This channel has no subscriptions.", "See /subscriptions.")
+    return Reply("Unsubscribed", [Paragraph.of(
+        f"Ended {ended} subscription{'s' if ended != 1 else ''}; announcements not yet sent are dropped.")],
+        data={"ended": ended})
+
+
+async def subscriptions(core: "Core", inv: Invocation, ctx: Context) -> Reply:
+    subs = await _store(core).subscriptions(_channel(ctx))
+    if not subs:
+        return Reply("Subscriptions", [Paragraph.of("This channel has no subscriptions.")],
+                     footer=f"Channel admins can start one: {_USAGE}")
+    rows = tuple((str(s.id), s.describe(), s.created_at.date().isoformat() if s.created_at else "") for s in subs)
+    return Reply("Subscriptions", [Paragraph.of(f"This channel has {len(subs)} subscription"
+                                                f"{'s' if len(subs) != 1 else ''}.")],
+                 Table((Column("No", "right"), Column("What"), Column("Since")), rows),
+                 data={"subscriptions": [{"id": s.id, "filters": s.filters.to_json(), "spoiler": s.spoiler,
+                                          "delay_minutes": s.delay_minutes, "timezone": s.timezone} for s in subs]})
+
+
+SUBSCRIBE = Command(
+    "subscribe", "Post finished races in this channel as results come in",
+    (Param("competition", Kind.COMPETITION, "Only this series (dl, worlds, olympics) or meeting (oslo), every year",
+           required=False, autocomplete=True, choices=("series", "meeting")),
+     Param("event", Kind.EVENT, "Only this event, e.g. 1500m", required=False, autocomplete=True),
+     Param("gender", Kind.GENDER, "Only men or women", required=False),
+     Param("athletes", Kind.ATHLETE, "Only races with these athletes, comma-separated", required=False,
+           autocomplete=True),
+     Param("spoiler", Kind.FLAG, "Hide results behind a spoiler", required=False, choices=("hide",)),
+     Param("delay", Kind.NUMBER, "Post this many minutes late", required=False),
+     Param("timezone", Kind.TEXT, "Time zone for times shown, e.g. Europe/Oslo", required=False),
+     Param("all_rounds", Kind.FLAG, "Heats and semi-finals too, not only finals", required=False,
+           choices=("heats",))),
+    subscribe, admin_only=True, examples=("/subscribe", "/subscribe dl 1500m women", "/subscribe worlds heats",
+                                          '/subscribe "Josh Kerr", "Jakob Ingebrigtsen" spoiler delay:30'))
+UNSUBSCRIBE = Command(
+    "unsubscribe", "Stop posting results in this channel",
+    (Param("number", Kind.NUMBER, "Which subscription (see /subscriptions); all when left out", required=False),),
+    unsubscribe, admin_only=True, examples=("/unsubscribe", "/unsubscribe 2"))
+SUBSCRIPTIONS = Command("subscriptions", "What this channel is subscribed to", (), subscriptions,
+                        examples=("/subscriptions",))
+COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, SUBSCRIPTIONS)

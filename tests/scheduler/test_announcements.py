@@ -1,0 +1,63 @@
+"""Announcements read like /results for the race, with one rivalry line where one exists.
+Real bundled data: Ingebrigtsen, Kerr and Cheruiyot have history there."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.announcements import Announcer
+from bot.commands.registry import Context
+from bot.delivery import Deliverer, DeliverySettings
+from bot.polling import Poller
+from bot.publishing import ChannelRef
+from bot.ratelimit import RateLimits
+from sched_fakes import MEN_1500, FakePublisher, ListSource, race_rows
+
+A = ChannelRef("discord", "1", "100")
+ADMIN = Context(user_id="u1", user_name="admin", channel=A, is_admin=True)
+PARIS = dict(competition="Meeting de Paris", venue="Paris", day=date(2024, 6, 7))
+
+
+async def announce(core, clock, rows) -> FakePublisher:
+    assert not (await core.handle_text("/subscribe", ADMIN)).error
+    source = ListSource()
+    poller = Poller(source, core.store)
+    await poller.poll_once(clock())  # the subscription's baseline
+    source.add(rows)
+    assert (await poller.poll_once(clock())).announcements == 1
+    pub = FakePublisher("discord", clock)
+    d = Deliverer(core.store, Announcer(core.store).render, {"discord": pub}, RateLimits(), DeliverySettings(),
+                  clock=clock, sleep=clock.sleep)
+    assert (await d.run()).delivered == 1
+    return pub
+
+
+async def test_an_announcement_is_the_results_reply_plus_a_rivalry_line(core, clock):
+    pub = await announce(core, clock, race_rows("1500m", "M", MEN_1500, **PARIS))
+    reply = pub.posted[0].reply
+    await core.start()  # the new meeting becomes searchable, as the runner does after a poll
+    same = await core.handle_text("/results paris 2024 1500m", ADMIN)
+    assert reply.title == same.title == "Men's 1500m · Meeting de Paris 2024"
+    assert reply.table == same.table
+    texts = [p.text for p in reply.paragraphs]
+    assert texts[0] == "Jakob Ingebrigtsen won the 1500m in 3:29.74, 0.36 s ahead of Josh Kerr (3:30.10)."
+    # Kerr led 2-1 before this race: the front two are the story.
+    assert texts[-1] == "Ingebrigtsen and Kerr are now level 2–2."
+    assert reply.footer.startswith("Paris, 2024-06-07")
+
+
+async def test_the_line_names_who_leads(core, clock):
+    rows = race_rows("1500m", "M", [(1, "Timothy Cheruiyot", "KEN", "3:30.00"),
+                                    (2, "Jakob Ingebrigtsen", "NOR", "3:30.20")], **PARIS)
+    pub = await announce(core, clock, rows)
+    h2h = await core.handle_text('/h2h "Timothy Cheruiyot" "Jakob Ingebrigtsen"', ADMIN)
+    wins = h2h.data["wins"]
+    assert pub.posted[0].reply.paragraphs[-1].text == f"Cheruiyot now leads Ingebrigtsen {wins['a']}–{wins['b']}."
+    assert wins["a"] > wins["b"] >= 5
+
+
+async def test_no_line_for_athletes_who_have_rarely_met(core, clock):
+    rows = race_rows("1500m", "M", [(1, "Nobody Known", "XXX", "3:40.00"), (2, "Someone Else", "YYY", "3:41.00")],
+                     **PARIS)
+    pub = await announce(core, clock, rows)
+    assert [p.text for p in pub.posted[0].reply.paragraphs] == [
+        "Nobody Known won the 1500m in 3:40.00, 1.00 s ahead of Someone Else (3:41.00)."]

@@ -1,0 +1,205 @@
+"""Delivery: due rows rendered and sent with a stable key, then marked; retries honour
+Retry-After; a gone channel is disabled once; a crash anywhere loses nothing and posts nothing twice."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+import pytest
+
+from bot.announcements import Announcer
+from bot.delivery import Deliverer, DeliverySettings
+from bot.polling import Poller
+from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.ratelimit import RateLimits
+from bot.subscriptions import Filters, Subscription
+from sched_fakes import MEN_1500, WOMEN_5000, FakePublisher, ListSource, race_rows
+
+A = ChannelRef("discord", "1", "100")
+B = ChannelRef("discord", "1", "200")
+
+
+async def queued(store, clock, *subs: Subscription,
+                 races=(("1500m", "M", MEN_1500),)) -> tuple[list, ListSource, Poller]:
+    made = [await store.add_subscription(s) for s in subs]
+    source = ListSource()
+    poller = Poller(source, store)
+    await poller.poll_once(clock())  # baseline
+    for event, gender, results in races:
+        source.add(race_rows(event, gender, results))
+        await poller.poll_once(clock())
+    return made, source, poller
+
+
+def deliverer(store, clock, publisher, **settings) -> Deliverer:
+    return Deliverer(store, Announcer(store).render, {publisher.platform: publisher},
+                     RateLimits(settings.pop("limits", None)), DeliverySettings(**settings), clock=clock,
+                     sleep=clock.sleep)
+
+
+async def states(store) -> list[tuple]:
+    return [tuple(r) for r in await store.conn.execute_fetchall(
+        "SELECT subscription_id, state, attempts FROM outbox ORDER BY id")]
+
+
+async def test_delivered_rows_are_marked_and_keys_are_stable(store, clock):
+    (a, b), _, _ = await queued(store, clock, Subscription(A, created_at=clock()), Subscription(B, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    stats = await deliverer(store, clock, pub).run()
+    assert (stats.delivered, stats.next_wait) == (2, None)
+    [(race,)] = await store.conn.execute_fetchall("SELECT id FROM races")
+    assert pub.keys == [f"racebot:{a.id}:{race}:1", f"racebot:{b.id}:{race}:1"]
+    assert pub.posted[0].reply.title == "Men's 1500m · Bislett Games 2024"
+    assert await states(store) == [(a.id, "delivered", 1), (b.id, "delivered", 1)]
+    assert (await deliverer(store, clock, pub).run()).delivered == 0
+    assert len(pub.posted) == 2
+
+
+async def test_retry_waits_for_retry_after(store, clock):
+    await queued(store, clock, Subscription(A, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    pub.fail(A, Delivery(Outcome.RETRY, retry_after=30.0, detail="429"))
+    d = deliverer(store, clock, pub)
+    start = clock()
+    first = await d.pass_once(start)
+    assert (first.retried, first.delivered, first.next_wait) == (1, 0, 30.0)
+    assert (await d.pass_once(start + timedelta(seconds=29.9))).delivered == 0
+    assert (await d.pass_once(start + timedelta(seconds=30))).delivered == 1
+    assert pub.calls[0] == pub.calls[1]  # the same idempotency key on the retry
+    assert await states(store) == [(1, "delivered", 2)]
+
+
+async def test_run_sleeps_through_a_short_retry_on_the_injected_clock(store, clock):
+    await queued(store, clock, Subscription(A, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    pub.fail(A, Delivery(Outcome.RETRY, retry_after=0.0), Delivery(Outcome.RETRY, retry_after=0.0))
+    stats = await deliverer(store, clock, pub, backoff_initial_seconds=2.0).run()
+    assert (stats.retried, stats.delivered) == (2, 1)
+    assert clock.slept == [2.0, 4.0]  # exponential backoff when the platform names no wait
+
+
+async def test_out_of_attempts_is_failed_not_retried_forever(store, clock):
+    await queued(store, clock, Subscription(A, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    pub.fail(A, *[Delivery(Outcome.RETRY, retry_after=1.0)] * 3)
+    stats = await deliverer(store, clock, pub, max_attempts=3, backoff_initial_seconds=1.0).run()
+    assert (stats.retried, stats.failed, pub.posted) == (2, 1, [])
+    assert await states(store) == [(1, "failed", 3)]
+
+
+async def test_a_gone_channel_disables_its_subscriptions_once(store, clock, caplog):
+    (a1, a2, b), source, poller = await queued(
+        store, clock, Subscription(A, created_at=clock()), Subscription(A, Filters(gender="M"), created_at=clock()),
+        Subscription(B, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    pub.fail(A, Delivery(Outcome.GONE, detail="404 10003 Unknown Channel"))
+    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+        stats = await deliverer(store, clock, pub).run()
+    assert (stats.gone, stats.delivered) == (1, 1)
+    assert [p.channel for p in pub.posted] == [B]
+    assert [r.getMessage() for r in caplog.records].count(
+        "channel discord:1:100 is gone (404 10003 Unknown Channel): 2 subscription(s) disabled") == 1
+    assert [s.id for s in await store.subscriptions()] == [b.id]
+    assert await states(store) == [(a1.id, "dropped", 0), (a2.id, "dropped", 0), (b.id, "delivered", 1)]
+    source.add(race_rows("5000m", "W", WOMEN_5000))
+    await poller.poll_once(clock())
+    assert [s[0] for s in await states(store)][3:] == [b.id]  # nothing more for the gone channel
+
+
+async def test_a_send_whose_answer_is_lost_is_retried_with_the_same_key_and_posted_once(store, clock):
+    await queued(store, clock, Subscription(A, created_at=clock()), Subscription(B, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    [(race,)] = await store.conn.execute_fetchall("SELECT id FROM races")
+    pub.raise_after_post.add(f"racebot:1:{race}:1")
+    d = deliverer(store, clock, pub)
+    first = await d.pass_once(clock())
+    assert (first.delivered, first.retried) == (1, 1)
+    assert await states(store) == [(1, "pending", 1), (2, "delivered", 1)]
+    clock.advance(2.0)
+    assert (await d.pass_once(clock())).delivered == 1
+    assert pub.calls.count(f"racebot:1:{race}:1") == 2 and len(pub.posted) == 2
+
+
+async def test_a_worker_killed_mid_fan_out_loses_nothing_and_posts_nothing_twice(store, clock):
+    channels = [ChannelRef("discord", "1", str(1000 + i)) for i in range(50)]
+    await queued(store, clock, *[Subscription(c, created_at=clock()) for c in channels])
+    pub = FakePublisher("discord", clock)
+    doomed = asyncio.create_task(deliverer(store, clock, pub, concurrency=8, lease_seconds=60).run())
+    sent = pub.send
+
+    async def send_then_die(channel, reply, key):
+        answer = await sent(channel, reply, key)
+        if len(pub.posted) == 20:
+            doomed.cancel()  # the process dies right after a post, before it is marked
+        return answer
+
+    pub.send = send_then_die
+    with pytest.raises(asyncio.CancelledError):
+        await doomed
+    delivered_before = sum(1 for s in await states(store) if s[1] == "delivered")
+    assert delivered_before < 20 <= len(pub.posted) < 50
+    pub.send = sent
+    clock.advance(61)  # the dead worker's leases lapse
+    stats = await deliverer(store, clock, pub).run()
+    assert stats.delivered == 50 - delivered_before
+    assert sorted(pub.keys) == sorted(set(pub.keys)) and len(pub.keys) == 50
+    assert all(s[1] == "delivered" for s in await states(store))
+
+
+async def test_rate_limits_hold_per_platform_and_per_channel(store, clock):
+    channels = [ChannelRef("discord", "1", str(1000 + i)) for i in range(30)]
+    races = [(e, "M", MEN_1500) for e in ("800m", "1500m", "5000m")]
+    await queued(store, clock, *[Subscription(c, created_at=clock()) for c in channels], races=races)
+    pub = FakePublisher("discord", clock)
+    limits = {"discord": {"per_second": 10, "burst": 1, "channel_per_second": 0.5, "channel_burst": 1}}
+    start = clock()
+    stats = await deliverer(store, clock, pub, limits=limits, budget_seconds=600).run()
+    assert stats.delivered == 90
+    seconds = [(p.at - start).total_seconds() for p in pub.posted]
+    per_second = [sum(1 for s in seconds if k <= s < k + 1) for k in range(int(max(seconds)) + 1)]
+    assert max(per_second) <= 10
+    for c in channels:
+        times = [(p.at - start).total_seconds() for p in pub.posted if p.channel == c]
+        assert all(b - a >= 2 - 1e-6 for a, b in zip(times, times[1:]))  # 0.5 per second in a channel
+    assert 8.5 <= stats.delivered / (max(seconds) or 1) <= 10.5  # the platform limit is the bottleneck
+
+
+async def test_spoiler_delay_and_time_zone(store, clock):
+    await queued(store, clock, Subscription(A, spoiler="hide", delay_minutes=10, timezone="Europe/Oslo",
+                                            created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    d = deliverer(store, clock, pub)
+    assert (await d.run()).delivered == 0
+    clock.advance(9 * 60 + 59)
+    assert (await d.run()).delivered == 0
+    clock.advance(1)
+    assert (await d.run()).delivered == 1
+    reply = pub.posted[0].reply
+    assert reply.spoiler and reply.footer.endswith("Result in at 21:00 CEST")
+
+
+async def test_rows_for_a_platform_not_running_wait_without_blocking_others(store, clock):
+    slack = ChannelRef("slack", "T1", "C1")
+    await queued(store, clock, Subscription(slack, created_at=clock()), Subscription(A, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    stats = await deliverer(store, clock, pub, batch=1).run()  # room for one row a pass: the Discord one
+    assert (stats.delivered, [p.channel for p in pub.posted]) == (1, [A])
+    assert await states(store) == [(1, "pending", 0), (2, "delivered", 1)]
+
+
+async def test_a_row_that_cannot_be_rendered_fails_alone(store, clock, caplog):
+    await queued(store, clock, Subscription(A, created_at=clock()), Subscription(B, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    announcer = Announcer(store)
+
+    async def render(item):
+        if item.subscription.channel == A:
+            raise KeyError("a bug")
+        return await announcer.render(item)
+
+    d = Deliverer(store, render, {"discord": pub}, RateLimits(), DeliverySettings(), clock=clock, sleep=clock.sleep)
+    with caplog.at_level(logging.ERROR, logger="bot.delivery"):
+        stats = await d.run()
+    assert (stats.failed, stats.delivered, [p.channel for p in pub.posted]) == (1, 1, [B])
+    assert await states(store) == [(1, "failed", 1), (2, "delivered", 1)]

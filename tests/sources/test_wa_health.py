@@ -1,0 +1,140 @@
+"""Source health kept in the store: /status through the real core, and the admin alert that is
+sent once when the source has failed for long enough and once when it recovers, never more."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.commands.registry import Context
+from bot.source_alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
+from bot.source_health import SourceHealth
+from bot.sources.worldathletics import poll_worldathletics
+from racebot.app import open_core
+from storage.sqlite import SqliteStore
+
+pytestmark = pytest.mark.asyncio
+
+T0 = datetime(2022, 6, 20, 20, tzinfo=timezone.utc)
+AFTER = timedelta(minutes=30)
+
+
+# --- the pure decision -------------------------------------------------------------------
+def test_one_failing_alert_per_run_of_failures_and_one_recovery():
+    h = SourceHealth("worldathletics")
+    h.record_failure(T0, "HTTP 502")
+    assert decide_alert(T0 + timedelta(minutes=29), h, AFTER) is None  # not long enough yet
+    alert = decide_alert(T0 + timedelta(minutes=30), h, AFTER)
+    assert alert.kind == FAILING and "HTTP 502" in alert.reply.plain_text()
+    assert "World Athletics is failing" == alert.reply.title
+    h = alerted(h, alert)
+    h.record_failure(T0 + timedelta(hours=5), "HTTP 502")
+    assert decide_alert(T0 + timedelta(hours=5), h, AFTER) is None  # the same run: told already
+
+    h.record_success(T0 + timedelta(hours=6))
+    back = decide_alert(T0 + timedelta(hours=6), h, AFTER)
+    assert back.kind == RECOVERED and back.key != alert.key and "works again" in back.reply.plain_text()
+    h = alerted(h, back)
+    assert decide_alert(T0 + timedelta(hours=7), h, AFTER) is None and h.alerted_since is None
+
+    h.record_failure(T0 + timedelta(hours=8), "timed out")  # a new run is news again, after the wait
+    assert decide_alert(T0 + timedelta(hours=8, minutes=10), h, AFTER) is None
+    assert decide_alert(T0 + timedelta(hours=8, minutes=30), h, AFTER).kind == FAILING
+
+
+def test_a_short_failure_never_alerts():
+    h = SourceHealth("worldathletics")
+    h.record_failure(T0, "HTTP 503")
+    h.record_success(T0 + timedelta(minutes=10))
+    assert decide_alert(T0 + timedelta(hours=1), h, AFTER) is None
+
+
+def test_alert_settings_from_config():
+    s = AlertSettings.from_config({"channel": "slack:T01:C02", "failing_after_minutes": 45})
+    assert (s.channel.platform, s.channel.workspace, s.channel.channel) == ("slack", "T01", "C02")
+    assert s.failing_after == timedelta(minutes=45)
+    assert AlertSettings.from_config(None).channel is None
+    for bad in ({"channel": "C02"}, {"failing_after_minutes": 0}, {"chanel": "slack:T:C"}):
+        with pytest.raises(ValueError):
+            AlertSettings.from_config(bad)
+
+
+# --- through the poll step, persisted ------------------------------------------------------
+async def test_failing_source_alerts_once_survives_a_restart_and_recovers_once(wa_server, make_source, clock, tmp_path):
+    store = await SqliteStore.open(tmp_path / "racebot.db")
+    try:
+        wa_server.fail_when = lambda op, v: (502, {})  # the key rotated: 502 for weeks
+        source = make_source(store, retry_attempts=1)
+        alerts = []
+        for minutes in (0, 10, 20, 31, 40, 50):
+            clock.now += 61  # past the breaker's pause: the API is really asked each time
+            outcome = await poll_worldathletics(source, store, T0 + timedelta(minutes=minutes), alert_after=AFTER)
+            assert not outcome.ok
+            alerts += [outcome.alert] if outcome.alert else []
+        assert [a.kind for a in alerts] == [FAILING]
+
+        restarted = make_source(store, retry_attempts=1)  # a new process carries on the stored run
+        clock.now += 61
+        outcome = await poll_worldathletics(restarted, store, T0 + timedelta(hours=2), alert_after=AFTER)
+        assert outcome.alert is None and outcome.health.failing_since == T0
+
+        wa_server.fail_when = None
+        clock.now += 61
+        back = await poll_worldathletics(restarted, store, T0 + timedelta(hours=3), alert_after=AFTER)
+        assert back.ok and back.alert.kind == RECOVERED
+        clock.now += 61
+        quiet = await poll_worldathletics(restarted, store, T0 + timedelta(hours=4), alert_after=AFTER)
+        assert quiet.alert is None
+        [stored] = await store.source_health()
+        assert stored.ok and stored.alerted_since is None and "HTTP 502" in stored.last_error
+    finally:
+        await store.close()
+
+
+# --- /status ------------------------------------------------------------------------------
+async def test_status_before_any_poll(db_copy):
+    core = await open_core(db_copy, clock=lambda: T0)
+    try:
+        reply = await core.handle_text("/status", Context())
+    finally:
+        await core.store.close()
+    assert not reply.error and "No live result source has polled yet" in reply.plain_text()
+
+
+async def test_status_shows_last_success_last_error_and_next_poll(db_copy):
+    store = await SqliteStore.open(db_copy)
+    failing = SourceHealth("worldathletics", last_success=T0 - timedelta(hours=2), last_error="HTTP 502 <!channel>",
+                           last_error_at=T0 - timedelta(minutes=1), failing_since=T0 - timedelta(minutes=90),
+                           next_poll=T0 + timedelta(minutes=1), circuit="open")
+    await store.save_source_health(failing)
+    await store.close()
+
+    core = await open_core(db_copy, clock=lambda: T0)
+    try:
+        reply = await core.handle_text("/status", Context())
+        assert core.registry.get("status") is not None
+    finally:
+        await core.store.close()
+    text = reply.plain_text()
+    assert "World Athletics is failing since 2022-06-20 18:30 UTC (1 h 30 min). Paused after repeated" in text
+    assert "Last successful poll: 2022-06-20 18:00 UTC (2 h ago)" in text
+    assert "Last error: HTTP 502 <!channel> (2022-06-20 19:59 UTC)" in text  # escaped by each renderer
+    assert "Next poll: 2022-06-20 20:01 UTC (in 1 min)" in text
+    assert {m.fallback for m in reply.moments} == {"2022-06-20 18:30 UTC", "2022-06-20 18:00 UTC",
+                                                    "2022-06-20 19:59 UTC", "2022-06-20 20:01 UTC"}
+    [data] = reply.data["sources"]
+    assert data["ok"] is False and data["circuit"] == "open" and data["next_poll"] == "2022-06-20T20:01:00+00:00"
+
+
+async def test_status_points_out_a_poller_that_stopped(db_copy):
+    store = await SqliteStore.open(db_copy)
+    await store.save_source_health(SourceHealth("worldathletics", last_success=T0 - timedelta(hours=3),
+                                                next_poll=T0 - timedelta(hours=2, minutes=45)))
+    await store.close()
+    core = await open_core(db_copy, clock=lambda: T0)
+    try:
+        text = (await core.handle_text("/status", Context())).plain_text()
+    finally:
+        await core.store.close()
+    assert "World Athletics is working." in text
+    assert "overdue by 2 h 45 min: is racebot running?" in text
