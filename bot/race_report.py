@@ -23,6 +23,8 @@ def race_title(rr: RaceResults) -> str:
 def _behind(winner: Result | None, res: Result, measured: bool, d) -> str:
     if not (winner and winner.finished and res.finished) or res is winner:
         return ""
+    if res.value == winner.value:
+        return "="  # same mark, split by countback or the photo
     return ("-" if measured else "+") + margin_text(d, winner.value, res.value)
 
 
@@ -63,8 +65,12 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
     first = [Span(wa.name, True), f" won the {d.name} in {w.mark}{flags}"]
     if len(done) > 1:
         (s, sa) = done[1]
-        ahead = "ahead of" if not d.measured else "beating"
-        first.append(f", {margin_text(d, w.value, s.value)} {ahead} {sa.name} ({s.mark})")
+        if s.value == w.value:
+            tie = "on countback" if d.measured else "on the photo, with the same time"
+            first.append(f", ahead of {sa.name} {tie}")
+        else:
+            ahead = "ahead of" if not d.measured else "beating"
+            first.append(f", {margin_text(d, w.value, s.value)} {ahead} {sa.name} ({s.mark})")
     paras = [Paragraph.of(*first, ".")]
     for r1, r2, n1, n2 in photo_finishes(rr):
         paras.append(Paragraph.of(f"Photo finish: {n1} and {n2} were {margin_text(d, r1.value, r2.value)} apart "

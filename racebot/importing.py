@@ -37,7 +37,8 @@ def expand(paths: list[str]) -> list[Path]:
     return files
 
 
-async def import_file(store: Store, path: Path, fmt: str | None = None) -> ImportReport:
+async def import_file(store: Store, path: Path, fmt: str | None = None, *, after=None) -> ImportReport:
+    """One file, one transaction; `after(race_ids)` runs inside it (the outbox's bookkeeping)."""
     fmt = fmt or detect(path)
     try:
         text = path.read_text("utf-8")
@@ -57,4 +58,4 @@ async def import_file(store: Store, path: Path, fmt: str | None = None) -> Impor
             raise ImportFailed(str(path), exc.lineno, f"not valid JSON: {exc.msg}") from None
         rows = read_meeting(path.stem, content, meetings_info(), ARCHIVE_SOURCE)
         strict = False
-    return await import_rows(store, rows, str(path), strict=strict)
+    return await import_rows(store, rows, str(path), strict=strict, after=after)

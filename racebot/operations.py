@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 
 from racebot.config import Config
 
@@ -37,6 +38,7 @@ async def dispatch(cfg: Config, args) -> int:
 
 async def _import(cfg: Config, paths: list[str], fmt: str | None) -> int:
     from bot.errors import ImportFailed
+    from bot.outbox_diff import corrections_only
     from racebot.bundled import ensure_bundled
     from racebot.importing import expand, import_file
     from storage.sqlite import SqliteStore
@@ -45,7 +47,8 @@ async def _import(cfg: Config, paths: list[str], fmt: str | None) -> int:
     try:
         await ensure_bundled(store)
         for path in expand(paths):
-            report = await import_file(store, path, fmt)
+            # Imported history is not news: later polls report only corrections to it.
+            report = await import_file(store, path, fmt, after=corrections_only(store, datetime.now(timezone.utc)))
             print(report.describe())
     except ImportFailed as exc:
         where = f", line {exc.line}" if exc.line else ""

@@ -98,6 +98,7 @@ async def _sync(source: "WorldAthleticsSource", store, args, now: datetime, hold
     from bot.errors import ImportFailed
     from bot.ingest.calendar import import_calendar
     from bot.sources.worldathletics import WAError
+    from bot.outbox_diff import corrections_only
     from bot.sources.worldathletics.polling import CALENDAR_PATH, store_batch
 
     try:
@@ -115,7 +116,9 @@ async def _sync(source: "WorldAthleticsSource", store, args, now: datetime, hold
             entry, index = due[index], index + 1
             progress.update(task, description=f"{entry.name} {entry.start.year}")
             try:
-                totals.add(await store_batch(source, store, batch, f"World Athletics: {entry.name} {entry.start.year}"))
+                # A backfill is not news: remember the races so a later poll reports only corrections.
+                totals.add(await store_batch(source, store, batch, f"World Athletics: {entry.name} {entry.start.year}",
+                                             after=corrections_only(store, now)))
             except ImportFailed as exc:
                 errors.append(f"{entry.name} {entry.start.year}: results not stored ({exc.reason})")
             errors += batch.errors
