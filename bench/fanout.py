@@ -1,15 +1,18 @@
-"""Announcement fan-out throughput: one race to N channels through the real store and Deliverer,
-into a fake publisher with a round-trip latency, with and without a platform rate limit.
+"""Announcement fan-out: one final to N subscribed channels through the real outbox, Deliverer and
+Slack publisher, into a fake platform on loopback that enforces a rate limit (429 + Retry-After).
+Prints the achieved rate as a fraction of the ceiling, and duplicates and losses as the platform saw them.
 
-    python bench/fanout.py --channels 500 --limit 40 --latency-ms 50
+    python bench/fanout.py --channels 10000 --ceiling 1000 --channel-per-5s 5
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import sys
 import tempfile
 import time
+from contextlib import asynccontextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -48,51 +51,90 @@ class OneRace:
 
 
 class Platform:
-    platform = "discord"
+    """In-process stand-in with a fixed round trip: the delivery path's own ceiling."""
+
+    platform = "slack"
 
     def __init__(self, latency: float) -> None:
-        self.latency, self.stamps = latency, []
+        self.latency = latency
 
     async def send(self, channel, reply, key):
         await asyncio.sleep(self.latency)
-        self.stamps.append(time.perf_counter())
         return Delivery(Outcome.DELIVERED, message_id=key)
 
 
-async def run(channels: int, limit: float, latency: float, concurrency: int) -> None:
+@asynccontextmanager
+async def loopback_slack(per_second: float, channel_per_5s: int):
+    """The fake platform in its own process, and the real Slack publisher pointed at it."""
+    import aiohttp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from adapters.slack.outbound import Outbound
+    from adapters.slack.publisher import SlackPublisher
+
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fake_platform.py")),
+                               "--global-per-second", str(per_second), "--channel-per-5s", str(channel_per_5s)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(server.stdout.readline().split()[1])
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as session:
+            client = AsyncWebClient(token="xoxb-bench", base_url=f"{base}/api/", session=session)
+            yield SlackPublisher(Outbound(client, session), remember=100_000), session, base
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+
+
+async def run(channels: int, ceiling: float, channel_per_5s: int, concurrency: int, latency: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = await SqliteStore.open(Path(tmp) / "bench.db")
         now = datetime.now(timezone.utc)
         for i in range(channels):
-            await store.add_subscription(Subscription(ChannelRef("discord", "1", str(i)), created_at=now))
+            await store.add_subscription(Subscription(ChannelRef("slack", "T1", f"C{i:06d}"), created_at=now))
         poller = Poller(OneRace(), store)
         await poller.poll_once(utc_now())
         started = time.perf_counter()
         queued = (await poller.poll_once(utc_now())).announcements
-        poll_seconds = time.perf_counter() - started
-        platform = Platform(latency)
-        limits = RateLimits({"discord": {"per_second": limit, "burst": 1, "channel_per_second": 0}})
-        deliverer = Deliverer(store, Announcer(store).render, {"discord": platform}, limits,
-                              DeliverySettings(concurrency=concurrency, budget_seconds=3600), clock=utc_now)
-        started = time.perf_counter()
-        stats = await deliverer.run()
-        seconds = time.perf_counter() - started
+        print(f"{queued} announcements queued for {channels} channels in {(time.perf_counter() - started) * 1000:.0f} ms "
+              "(one transaction with the results)")
+        limits = RateLimits({"slack": {"per_second": ceiling, "burst": max(1, int(ceiling // 10)),
+                                       "channel_per_second": channel_per_5s / 5, "channel_burst": channel_per_5s}})
+        settings = DeliverySettings(concurrency=concurrency, budget_seconds=3600)
+        if latency:
+            deliverer = Deliverer(store, Announcer(store).render, {"slack": Platform(latency)}, limits, settings,
+                                  clock=utc_now)
+            started = time.perf_counter()
+            stats = await deliverer.run()
+            took = time.perf_counter() - started
+            print(f"in-process publisher, {latency * 1000:.0f} ms round trip: {stats.delivered / took:.0f} msg/s")
+        else:
+            async with loopback_slack(ceiling, channel_per_5s) as (publisher, session, base):
+                deliverer = Deliverer(store, Announcer(store).render, {"slack": publisher}, limits, settings,
+                                      clock=utc_now)
+                started = time.perf_counter()
+                stats = await deliverer.run()
+                took = time.perf_counter() - started
+                async with session.get(f"{base}/stats") as resp:
+                    seen = await resp.json()
+            rate = seen["messages"] / took
+            print(f"delivered {stats.delivered} through the Slack publisher to a loopback platform limiting "
+                  f"{ceiling:g} requests/s and {channel_per_5s} per 5 s per channel: {took:.1f} s = {rate:.0f} msg/s "
+                  f"= {rate / ceiling:.0%} of the ceiling; duplicates {seen['duplicates']}, "
+                  f"losses {channels - seen['channels']}, 429s {seen['refused']}")
         await store.close()
-    rate = stats.delivered / seconds
-    target = f"limit {limit:g}/s" if limit else "no limit"
-    print(f"{channels} channels, {latency * 1000:.0f} ms round trip, concurrency {concurrency}, {target}: "
-          f"{queued} rows queued in {poll_seconds * 1000:.0f} ms; delivered {stats.delivered} in {seconds:.2f} s "
-          f"= {rate:.1f} msg/s" + (f" ({rate / limit:.0%} of the limit)" if limit else ""))
 
 
 def main() -> None:
-    p = argparse.ArgumentParser()
-    p.add_argument("--channels", type=int, default=500)
-    p.add_argument("--limit", type=float, default=40.0, help="platform messages per second; 0 = none")
-    p.add_argument("--latency-ms", type=float, default=50.0)
-    p.add_argument("--concurrency", type=int, default=8)
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--channels", type=int, default=10_000)
+    p.add_argument("--ceiling", type=float, default=1000.0, help="the platform's requests per second")
+    p.add_argument("--channel-per-5s", type=int, default=5)
+    p.add_argument("--concurrency", type=int, default=64)
+    p.add_argument("--latency-ms", type=float, default=0.0,
+                   help="instead of the loopback platform, an in-process publisher with this round trip")
     a = p.parse_args()
-    asyncio.run(run(a.channels, a.limit, a.latency_ms / 1000, a.concurrency))
+    asyncio.run(run(a.channels, a.ceiling, a.channel_per_5s, a.concurrency, a.latency_ms / 1000))
 
 
 if __name__ == "__main__":

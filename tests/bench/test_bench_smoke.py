@@ -26,3 +26,8 @@ def test_generate_import_and_measure_at_small_scale(tmp_path):
     assert "autocomplete prefix" in auto and "autocomplete typo" in auto
     ingest = run("bench/ingest.py", "--csv", str(csv))
     assert "ratio to floor" in ingest
+
+
+def test_fanout_through_a_loopback_platform_counts_duplicates_and_losses():
+    out = run("bench/fanout.py", "--channels", "60", "--ceiling", "200")
+    assert "duplicates 0, losses 0" in out
