@@ -3,9 +3,12 @@ from pathlib import Path
 
 from adapters.discord.settings import parse_settings
 from adapters.slack.settings import SlackSettings
+from bot.delivery import DeliverySettings
+from bot.ratelimit import RateLimits
 from bot.source_alerts import AlertSettings
 from bot.sources.worldathletics.settings import WASettings
 from racebot.config import load
+from racebot.replay import ReplaySettings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 ENV = {"DISCORD_TOKEN": "test-token", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-test"}
@@ -18,6 +21,9 @@ def test_example_config_sections_are_valid(tmp_path):
     assert SlackSettings.load(cfg.section("slack"), ENV).mode == "socket"
     assert WASettings.from_config(cfg.section("sources", "worldathletics"), {}).endpoint.startswith("https://")
     AlertSettings.from_config(cfg.section("alerts"))
+    DeliverySettings.from_config(cfg.section("announcements"))
+    RateLimits(cfg.section("announcements", "rate_limits"))
+    ReplaySettings.from_config(cfg.section("replay"))
 
 
 def test_flags_beat_environment_beats_file(tmp_path):
