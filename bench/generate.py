@@ -64,7 +64,6 @@ def generate(path: Path, results: int, n_athletes: int, seasons: int, per_season
             pools.setdefault((e, gender), []).append(idx)
     keys = sorted(pools)
     comps = seasons * per_season
-    races_per_comp = max(1, -(-results // (comps * 9)))  # a little spare: small pools give short fields
     written = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -75,7 +74,10 @@ def generate(path: Path, results: int, n_athletes: int, seasons: int, per_season
             season = 2015 + c // per_season
             day = date(season, 4, 1) + timedelta(days=(c % per_season) * 180 // per_season)
             name, venue = f"Meeting {c % per_season:03d}", f"City {c % per_season:03d}"
-            for race_no in range(races_per_comp):
+            share = results * (c + 1) // comps  # every competition gets its share of the results
+            race_no = 0
+            while written < share:
+                race_no += 1
                 e, gender = keys[rng.randrange(len(keys))]
                 pool = pools[(e, gender)]
                 # One race in five is a star race: the top 40 of the event meet again and again
@@ -92,7 +94,7 @@ def generate(path: Path, results: int, n_athletes: int, seasons: int, per_season
                 for place, (who, mark) in enumerate(zip(field, marks), start=1):
                     a_name, country, _, _ = people[who]
                     w.writerow([day.isoformat(), name, venue, SERIES[c % len(SERIES)], event, gender, "final",
-                                race_no + 1, place, a_name, country, fmt(mark, measured), "", "", "synthetic",
+                                race_no, place, a_name, country, fmt(mark, measured), "", "", "synthetic",
                                 f"S{who}"])
                     written += 1
                     if written >= results:
