@@ -13,7 +13,6 @@ from bot.sources.worldathletics import poll_worldathletics
 from racebot.app import open_core
 from storage.sqlite import SqliteStore
 
-pytestmark = pytest.mark.asyncio
 
 T0 = datetime(2022, 6, 20, 20, tzinfo=timezone.utc)
 AFTER = timedelta(minutes=30)
