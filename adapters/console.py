@@ -15,6 +15,7 @@ from bot.replies import Reply, format_table
 # Data must never drive the terminal: no escape sequences or other control characters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 CONSOLE_CHANNEL = ChannelRef("console", "", "terminal")
+PROMPT = "racebot> "
 
 
 def clean(text: str) -> str:
@@ -29,14 +30,22 @@ class Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
 
 
+def _styled(text: str, s: Style) -> str:
+    if not s.colour:
+        return text.replace("\x01", "").replace("\x02", "").replace("\x03", "")
+    return text.replace("\x01", "\x1b[1m").replace("\x03", "\x1b[2m").replace("\x02", "\x1b[0m")
+
+
 def render(reply: Reply, colour: bool = False, width: int = 100) -> str:
     s = Style(colour)
     out = [s(clean(reply.title), "1;31" if reply.error else "1")]
     for p in reply.paragraphs:
-        text = "".join(s(clean(sp.text), "1") if sp.strong else clean(sp.text) for sp in p.spans)
-        out.append(textwrap.fill(text, width) if not colour else text)
+        # Wrap the plain words first, then turn the markers into styles, so escapes never split a line.
+        text = "".join(f"\x01{clean(sp.text)}\x02" if sp.strong else clean(sp.text) for sp in p.spans)
+        out.append(_styled(textwrap.fill(text, width), s))
     if reply.fields:
-        out.append("  ".join(f"{s(clean(f.name), '2')} {clean(f.value)}" for f in reply.fields if f.inline))
+        inline = "  ".join(f"\x03{clean(f.name)}\x02 {clean(f.value)}" for f in reply.fields if f.inline)
+        out.append(_styled(textwrap.fill(inline, width), s))
         out += [f"{s(clean(f.name), '2')}: {clean(f.value)}" for f in reply.fields if not f.inline]
     if reply.table:
         lines = format_table(reply.table)
@@ -80,7 +89,7 @@ class ConsoleAdapter:
         try:
             while True:
                 if self.interactive:
-                    self.stdout.write("racebot> ")
+                    self.stdout.write(PROMPT)
                     self.stdout.flush()
                 line = await asyncio.to_thread(self.stdin.readline)
                 if not line:
@@ -98,6 +107,11 @@ class ConsoleAdapter:
     async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
         if key in self._sent:
             return Delivery(Outcome.DELIVERED, detail="already shown")
+        if self.interactive:  # an announcement arrives while the user may be typing: own line, prompt again
+            self.stdout.write("\r\x1b[K")
         self.write(render(reply, self.colour) + "\n")
+        if self.interactive:
+            self.stdout.write(PROMPT)
+            self.stdout.flush()
         self._sent.add(key)
         return Delivery(Outcome.DELIVERED, message_id=key)
