@@ -1,7 +1,6 @@
 """The console adapter and one-shot CLI, end to end in a subprocess, as a newcomer runs them."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 

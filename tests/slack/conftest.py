@@ -14,8 +14,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.outbound import Outbound
 from adapters.slack.publisher import SlackPublisher
-from bot.commands.registry import Command
-from bot.replies import Reply
 
 
 @pytest.fixture(autouse=True)
@@ -74,14 +72,9 @@ async def core(bundled_db, tmp_path):
 
 @pytest.fixture
 def admin_name(core) -> str:
-    """/subscribe once the core declares it; until then a test-only admin_only command takes the same path."""
-    if core.registry.get("subscribe") is not None:
-        return "subscribe"
-
-    async def subscribed(core, inv, ctx) -> Reply:
-        return Reply(title="Subscribed")
-    core.registry.add(Command("adminprobe", "test-only admin command", (), subscribed, admin_only=True))
-    return "adminprobe"
+    cmd = core.registry.get("subscribe")
+    assert cmd is not None and cmd.admin_only
+    return "subscribe"
 
 
 async def started_adapter(core, fake: FakeSlack, mode: str):
