@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.outbox import Entry
+from bot.prose import counted
 
 # A DQ moves everyone behind up a place: name the podium moves, count the rest.
 _NAMED_PLACES = 3
@@ -57,5 +58,5 @@ def what_changed(old: tuple[Entry, ...], new: tuple[Entry, ...]) -> str:
     if named:
         said.append(", ".join(named))
     if rest:
-        said.append(f"{rest} more place{'s' if rest != 1 else ''} changed")
+        said.append(f"{counted(rest, 'more place')} changed")
     return "; ".join(said) + "." if said else "Details of the result were updated."

@@ -7,6 +7,7 @@ from bot.athlete_index import AthleteIndex
 from bot.competition_index import CompetitionIndex
 from bot.disciplines import discipline
 from bot.names import fold
+from bot.prose import counted
 from bot.store import Store
 
 
@@ -31,7 +32,7 @@ class Indexes:
         for i in self.athletes.complete(partial, rivals, limit):
             label = self.athletes.label(i)
             if rivals.get(i):
-                label += f" · {rivals[i]} meeting{'s' if rivals[i] != 1 else ''}"
+                label += f" · {counted(rivals[i], 'meeting')}"
             out.append((label[:100], f"#{i}"))
         return out
 

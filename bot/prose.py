@@ -8,6 +8,11 @@ from bot.rivalry import Bout, Record
 _NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 meeting', '17 meetings'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def count_word(n: int) -> str:
     return _NUMBERS[n] if n < len(_NUMBERS) else str(n)
 

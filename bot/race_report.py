@@ -12,9 +12,14 @@ from bot.rivalry import PHOTO_FINISH_SECONDS
 RECORD_FLAGS = ("WR", "AR", "NR", "CR", "MR", "DLR", "WL", "WU20R", "ER", "OR")
 
 
+def gender_label(gender: str) -> str:
+    """"Men's" / "Women's" as event names are written; "" when unknown."""
+    return {"M": "Men's", "W": "Women's"}.get(gender, "")
+
+
 def race_title(rr: RaceResults) -> str:
     r = rr.race
-    gender = {"M": "Men's", "W": "Women's"}.get(r.gender, "")
+    gender = gender_label(r.gender)
     label = f" ({r.label})" if r.label else ""
     rnd = "" if r.round_label == "Final" else f" {r.round_label}"
     return f"{gender} {r.discipline.name}{rnd}{label}"

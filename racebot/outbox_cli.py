@@ -5,6 +5,7 @@ import json
 import sys
 
 from bot.outbox import FAILED, PENDING, STATES
+from bot.race_report import gender_label
 from bot.replies import Column, Table, format_table
 from racebot.config import Config
 
@@ -48,9 +49,8 @@ async def _outbox(store, args) -> int:
     for item in items:
         race = await store.race(item.race_id)
         comp = competitions.get(race.competition_id) if race else None
-        gender = {"M": "Men's ", "W": "Women's "}.get(race.gender, "") if race else ""
-        what = (f"{gender}{race.discipline.name} · {comp.name} {comp.start.year}"
-                if race and comp else f"race {item.race_id}")
+        event = " ".join(filter(None, (gender_label(race.gender), race.discipline.name))) if race else ""
+        what = f"{event} · {comp.name} {comp.start.year}" if race and comp else f"race {item.race_id}"
         when = item.delivered_at or item.next_attempt_at
         rows.append({"id": item.id, "state": item.state, "kind": item.kind, "channel": str(item.subscription.channel),
                      "race": what, "revision": item.revision, "attempts": item.attempts,

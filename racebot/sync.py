@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from bot.names import fold
+from bot.prose import counted
 from racebot.config import Config
 
 if TYPE_CHECKING:  # the source loads httpx and tenacity: only `racebot sync` itself pays for them
@@ -127,9 +128,9 @@ async def _sync(source: "WorldAthleticsSource", store, args, now: datetime, hold
         stopped = due[max(index - 1, 0)] if index < len(due) else None  # backfill stops when the API is down
     what = f"season {args.season or now.year}" if not args.competition else "competitions " + ", ".join(
         str(c) for c in dict.fromkeys(args.competition))
-    print(f"World Athletics sync, {what}: {totals.checked} of {_n(len(due), 'competition')} checked, "
-          f"{totals.changed} with new or changed results ({_n(totals.added, 'result')} added, {totals.updated} "
-          f"changed); {_n(added, 'competition')} added from the calendar.")
+    print(f"World Athletics sync, {what}: {totals.checked} of {counted(len(due), 'competition')} checked, "
+          f"{totals.changed} with new or changed results ({counted(totals.added, 'result')} added, {totals.updated} "
+          f"changed); {counted(added, 'competition')} added from the calendar.")
     for error in errors:
         _say(error)
     if stopped is not None:
@@ -174,10 +175,6 @@ async def _competition(source: "WorldAthleticsSource", competition_id: int) -> "
         raise LookupError(f"World Athletics has no competition {competition_id}")
     listed = {e.competition_id: e for e in await source.calendar(entry.start, entry.end)}
     return listed.get(competition_id, entry)
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _now() -> datetime:

@@ -9,6 +9,7 @@ from bot.errors import UserError
 from bot.marks import beats
 from bot.models import Performance
 from bot.pairing import not_found
+from bot.prose import counted
 from bot.replies import Column, Field, Paragraph, Reply, Table
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     rows = tuple((p.race.day.isoformat(), f"{p.competition.name}", p.race.discipline.name,
                   str(p.result.place or ""), p.result.mark, " ".join(p.result.flags)) for p in perfs[:RECENT])
     born = f", born {a.birth_year}" if a.birth_year else ""
-    intro = Paragraph.of(f"{a.name} ({a.country or 'unknown country'}{born}): {stat.results} result{'s' if stat.results != 1 else ''} in our data, "
+    intro = Paragraph.of(f"{a.name} ({a.country or 'unknown country'}{born}): {counted(stat.results, 'result')} in our data, "
                          f"{perfs[-1].race.day.year}–{season}.")
     reply = Reply(a.name, [intro], Table((Column("Date"), Column("Competition"), Column("Event"),
                                           Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows), fields)

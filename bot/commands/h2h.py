@@ -7,7 +7,7 @@ from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.errors import UserError
 from bot.models import Athlete, Meeting, Result
 from bot.pairing import choose_pair
-from bot.prose import rivalry_paragraphs, short_names
+from bot.prose import counted, rivalry_paragraphs, short_names
 from bot.replies import Column, Field, Paragraph, Reply, Table
 from bot.rivalry import RULE, Bout, record
 
@@ -95,7 +95,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
                             tuple(_row(x) for x in reversed(rec.bouts)))
     if choice.alternatives:
         alts = "; ".join(f"{core.indexes.athletes.stats[x].athlete.name} v "
-                         f"{core.indexes.athletes.stats[y].athlete.name}, {n} meeting{'s' if n != 1 else ''}"
+                         f"{core.indexes.athletes.stats[y].athlete.name}, {counted(n, 'meeting')}"
                          for x, y, n in choice.alternatives)
         reply.paragraphs.append(Paragraph.of(f"Also: {alts}."))
     reply.footer = f"{RULE} Data to {core.indexes.today.isoformat()}."

@@ -10,6 +10,7 @@ from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.commands.results import find_competition
 from bot.errors import UserError
 from bot.outbox_store import SubscriptionStore
+from bot.prose import counted
 from bot.publishing import ChannelRef
 from bot.replies import Column, Paragraph, Reply, Table
 from bot.subscriptions import SERIES, Filters, Subscription, canonical_series, valid_timezone
@@ -149,7 +150,7 @@ async def unsubscribe(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         raise UserError(f"This channel has no subscription {number}." if number else
                         "This channel has no subscriptions.", "See /subscriptions.")
     return Reply("Unsubscribed", [Paragraph.of(
-        f"Ended {ended} subscription{'s' if ended != 1 else ''}; announcements not yet sent are dropped.")],
+        f"Ended {counted(ended, 'subscription')}; announcements not yet sent are dropped.")],
         data={"ended": ended})
 
 
@@ -159,8 +160,7 @@ async def subscriptions(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         return Reply("Subscriptions", [Paragraph.of("This channel has no subscriptions.")],
                      footer=f"Channel admins can start one: {_USAGE}")
     rows = tuple((str(s.id), s.describe(), s.created_at.date().isoformat() if s.created_at else "") for s in subs)
-    return Reply("Subscriptions", [Paragraph.of(f"This channel has {len(subs)} subscription"
-                                                f"{'s' if len(subs) != 1 else ''}.")],
+    return Reply("Subscriptions", [Paragraph.of(f"This channel has {counted(len(subs), 'subscription')}.")],
                  Table((Column("No", "right"), Column("What"), Column("Since")), rows),
                  data={"subscriptions": [{"id": s.id, "filters": s.filters.to_json(), "spoiler": s.spoiler,
                                           "delay_minutes": s.delay_minutes, "timezone": s.timezone} for s in subs]})

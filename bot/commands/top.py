@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.disciplines import discipline
 from bot.errors import UserError
+from bot.race_report import gender_label
 from bot.replies import Column, Paragraph, Reply, Table
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
             raise UserError(f"I have no {d.name} results for {'men' if gender == 'M' else 'women'}.")
         season = seasons[-1]
     perfs = await core.store.season_list(event, gender, season, LIST_LENGTH)
-    who = "Men's" if gender == "M" else "Women's"
+    who = gender_label(gender)
     if not perfs:
         raise UserError(f"I have no {who.lower()} {d.name} marks in {season}.", "Try another season.")
     rows = tuple((str(i), p.result.mark, p.athlete.name, p.athlete.country, f"{p.competition.name}",
