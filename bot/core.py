@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
+from bot.commands.catalog import build_registry
 from bot.commands.parsing import missing, parse, parse_args, tokenize
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
 from bot.errors import UserError
@@ -31,8 +32,6 @@ class Core:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.indexes = Indexes()
         self._rival_cache: dict[int, dict[int, int]] = {}
-        from bot.commands.catalog import build_registry  # commands import Core for typing only
-
         self.registry: Registry = build_registry()
 
     async def start(self) -> None:
