@@ -21,11 +21,16 @@ from bench.common import pct, report  # noqa: E402
 from bot.commands.registry import Context  # noqa: E402
 from racebot.app import open_core  # noqa: E402
 
+# The fastest raw shape we know for "every race both ran": intersect the two athletes' race ids on
+# the covering index, then read only the common races. The store uses the same SQL, so the ratio
+# is aiosqlite plus row conversion.
 FLOOR_SQL = """
-SELECT r.*, c.*, x.*, y.* FROM results x
-JOIN results y ON y.race_id = x.race_id AND y.athlete_id = ?
-JOIN races r ON r.id = x.race_id JOIN competitions c ON c.id = r.competition_id
-WHERE x.athlete_id = ? ORDER BY r.day, r.id
+WITH common(race_id) AS (
+    SELECT race_id FROM results WHERE athlete_id = ?1 INTERSECT SELECT race_id FROM results WHERE athlete_id = ?2)
+SELECT r.*, c.*, x.*, y.* FROM common
+JOIN results x ON x.race_id = common.race_id AND x.athlete_id = ?1
+JOIN results y ON y.race_id = common.race_id AND y.athlete_id = ?2
+JOIN races r ON r.id = common.race_id JOIN competitions c ON c.id = r.competition_id ORDER BY r.day, r.id
 """
 
 
@@ -52,10 +57,12 @@ def sample_pairs(db: Path, n_met: int, n_never: int, seed: int) -> tuple[list, l
 def floor(db: Path, pairs: list) -> list[float]:
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode = WAL")
+    for a, b in pairs:  # steady state: pages in cache, as in a bot that has been running
+        conn.execute(FLOOR_SQL, (a, b)).fetchall()
     times = []
     for a, b in pairs:
         t = time.perf_counter()
-        conn.execute(FLOOR_SQL, (b, a)).fetchall()
+        conn.execute(FLOOR_SQL, (a, b)).fetchall()
         times.append(time.perf_counter() - t)
     conn.close()
     return times
@@ -67,6 +74,8 @@ async def core_path(db: Path, met: list, never: list, in_flight: int) -> dict[st
     text = lambda a, b: f'/h2h "{stats[a].athlete.name}" "{stats[b].athlete.name}"'
     ctx = Context()
     out: dict = {"core": [], "store": []}
+    for a, b in met + never:
+        await core.store.meetings(a, b)
     for a, b in met + never:
         t = time.perf_counter()
         await core.store.meetings(a, b)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from bot.disciplines import discipline
-from bot.names import fold, initials
+from bot.names import fold, fold_once, initials
 from bot.store import AthleteStat
 
 FUZZY_CUTOFF = 82
@@ -29,7 +30,9 @@ class AthleteIndex:
         self._by_family: dict[str, list[int]] = defaultdict(list)
         self._by_given: dict[str, list[int]] = defaultdict(list)
         self._by_initials: dict[str, list[int]] = defaultdict(list)
-        self._prefixes: list[tuple[str, int]] = []
+        self._prefixes: list[tuple[str, int]] = []  # while loading; then the two below
+        self._prefix_keys: list[str] = []
+        self._prefix_ids = array("i")
         self._families: dict[str, list[str]] = {}  # first letter -> folded family names
         self._prominence: dict[int, float] = {}
 
@@ -38,21 +41,28 @@ class AthleteIndex:
         for st in stats:
             a = st.athlete
             self.stats[a.id] = st
-            full, family, given = fold(a.name), fold(a.family), fold(a.given)
+            full, family, given = fold_once(a.name), fold_once(a.family), fold_once(a.given)
             self._by_full[full].append(a.id)
             for key in {family, family.split()[-1] if family else ""} - {""}:
                 self._by_family[key].append(a.id)
             if given:
                 self._by_given[given.split()[0]].append(a.id)
-            self._by_initials[initials(a.given, a.family)].append(a.id)
+            self._by_initials[initials(given, family, folded=True)].append(a.id)
             for word_start in {full, family, given} - {""}:
                 self._prefixes.append((word_start, a.id))
             years = (today - st.last_day).days / 365.25 if st.last_day else 20
             self._prominence[a.id] = st.results * (1.0 + max(0.0, 1.0 - years / 8))
         self._prefixes.sort()
+        self._prefix_keys = [k for k, _ in self._prefixes]
+        self._prefix_ids = array("i", (i for _, i in self._prefixes))
+        self._prefixes = []
         self._families = defaultdict(list)
         for family in sorted(self._by_family):
             self._families[family[0]].append(family)
+        # Most names belong to one athlete: a one-item tuple is half the size of a list.
+        for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
+            for key, ids in table.items():
+                table[key] = tuple(ids)  # in place: a second copy of each table would be the peak
 
     def __len__(self) -> int:
         return len(self.stats)
@@ -128,8 +138,8 @@ class AthleteIndex:
             pool = set(rivals) or set(sorted(self._prominence, key=self._prominence.get)[-limit:])
         else:
             pool = set()
-            start = bisect.bisect_left(self._prefixes, (q, -1))
-            for name, ident in self._prefixes[start:start + 400]:
+            start = bisect.bisect_left(self._prefix_keys, q)
+            for name, ident in zip(self._prefix_keys[start:start + 400], self._prefix_ids[start:start + 400]):
                 if not name.startswith(q):
                     break
                 pool.add(ident)

@@ -15,7 +15,6 @@ from bot.replies import Reply, error_reply
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-RIVAL_CACHE = 2048
 
 
 @dataclass(frozen=True)
@@ -31,23 +30,11 @@ class Core:
         self.store = store
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.indexes = Indexes()
-        self._rival_cache: dict[int, dict[int, int]] = {}
         self.registry: Registry = build_registry()
 
     async def start(self) -> None:
         """Load the in-memory indexes from the store; call again after an import."""
         await self.indexes.load(self.store)
-        self._rival_cache.clear()
-
-    async def _rivals(self, athlete_id: int) -> dict[int, int]:
-        """Opponents and meeting counts; cached because every keystroke of athlete_b asks again."""
-        found = self._rival_cache.get(athlete_id)
-        if found is None:
-            found = {p.b: p.meetings for p in await self.store.opponents(athlete_id)}
-            if len(self._rival_cache) >= RIVAL_CACHE:
-                self._rival_cache.pop(next(iter(self._rival_cache)))
-            self._rival_cache[athlete_id] = found
-        return found
 
     def today(self) -> date:
         return self.clock().date()
@@ -93,7 +80,7 @@ class Core:
     # --- autocomplete -----------------------------------------------------------------
     async def complete(self, command: str, param: str, partial: str,
                        others: dict[str, str] | None = None, limit: int = 25) -> list[Choice]:
-        """Suggestions for a parameter, from memory (plus one indexed query for rivals)."""
+        """Suggestions for a parameter, all from memory."""
         cmd = self.registry.get(command)
         p = cmd.param(param) if cmd else None
         if p is None:
@@ -104,7 +91,7 @@ class Core:
             if param == "athlete_b" and others.get("athlete_a"):
                 rival_of = self.indexes.athletes.best_id(others["athlete_a"])
                 if rival_of is not None:
-                    rivals = await self._rivals(rival_of)
+                    rivals = self.indexes.meetings.opponents(rival_of)
             return [Choice(n, v) for n, v in self.indexes.complete_athlete(partial, rivals, limit)]
         if p.kind == Kind.COMPETITION:
             return [Choice(n, v) for n, v in self.indexes.competitions.complete(partial, limit)]

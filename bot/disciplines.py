@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from athlib import normalize_event_code
 from athlib.codes import FIELD_EVENTS, MULTI_EVENTS
@@ -62,7 +62,7 @@ class Discipline:
     def higher_is_better(self) -> bool:
         return self.measured
 
-    @property
+    @cached_property  # asked for every row of a head-to-head
     def measured(self) -> bool:
         """Marks are metres or points (bigger wins), not times."""
         return self.base in FIELD_EVENTS or self.base in MULTI_EVENTS or self.base == "1HR"
@@ -153,8 +153,9 @@ def parse_discipline(text: str) -> Discipline | None:
     return Discipline(f"{base}/{qual}", base, f"{_display(base)} ({qual})")
 
 
+@lru_cache(maxsize=4096)
 def discipline(code: str) -> Discipline:
-    """The discipline for a stored code (the inverse of `.code`)."""
+    """The discipline for a stored code (the inverse of `.code`); cached, as a reply asks per row."""
     base, _, qual = code.partition("/")
     if base == "X":
         return Discipline(code, base, qual)

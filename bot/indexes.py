@@ -6,6 +6,7 @@ from datetime import date
 from bot.athlete_index import AthleteIndex
 from bot.competition_index import CompetitionIndex
 from bot.disciplines import discipline
+from bot.meeting_index import MeetingIndex
 from bot.names import fold
 from bot.prose import counted
 from bot.store import Store
@@ -15,14 +16,17 @@ class Indexes:
     def __init__(self) -> None:
         self.athletes = AthleteIndex()
         self.competitions = CompetitionIndex()
+        self.meetings = MeetingIndex()
         self.events: dict[str, str] = {}  # code -> display name, for events in the data
         self.today = date.today()  # the newest result's date: "as of" for replies
 
     async def load(self, store: Store, today: date | None = None) -> None:
+        meetings = await MeetingIndex.build(store.race_entries())
         stats = await store.athlete_stats()
         today = today or max((s.last_day for s in stats if s.last_day), default=date.today())
         self.today = today
         self.athletes.load(stats, today)
+        self.meetings = meetings
         self.competitions.load(await store.competitions())
         codes = {code for s in stats for code in s.events}
         self.events = {c: discipline(c).name for c in sorted(codes)}

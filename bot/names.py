@@ -11,12 +11,16 @@ _SPECIAL = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "ß": "s
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=262_144)
-def fold(text: str) -> str:
+def fold_once(text: str) -> str:
     """Lowercase ASCII words for matching: 'Nordås' and 'nordas' fold alike."""
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _NON_WORD.sub(" ", text).strip()
+
+
+# Imports and typed queries repeat names; building an index folds each name once, and caching
+# those would hold every athlete's name twice more in memory (fold_once there).
+fold = lru_cache(maxsize=262_144)(fold_once)
 
 
 def _is_upper_word(word: str) -> bool:
@@ -64,5 +68,7 @@ def split_name(raw: str) -> tuple[str, str, str]:
     return " ".join(x for x in (given, family) if x), given, family
 
 
-def initials(given: str, family: str) -> str:
-    return "".join(w[0] for w in (fold(given).split()[:1] + fold(family).split()[-1:]) if w)
+def initials(given: str, family: str, *, folded: bool = False) -> str:
+    if not folded:
+        given, family = fold(given), fold(family)
+    return "".join(w[0] for w in (given.split()[:1] + family.split()[-1:]) if w)

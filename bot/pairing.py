@@ -12,7 +12,8 @@ from datetime import date
 
 from bot.athlete_index import AthleteIndex, Candidate
 from bot.errors import UserError
-from bot.store import PairStat, Store
+from bot.meeting_index import MeetingIndex
+from bot.store import PairStat
 
 QUALITY_SLACK = 3.0  # name scores this close count as equally good matches
 RECENCY_YEARS = 2.0  # a meeting this old weighs half as much as one today
@@ -41,7 +42,7 @@ def not_found(text: str) -> UserError:
                      "Check the spelling, or try the full name, e.g. \"Jakob Ingebrigtsen\".")
 
 
-async def choose_pair(index: AthleteIndex, store: Store, text_a: str, text_b: str, today: date) -> PairChoice:
+def choose_pair(index: AthleteIndex, meetings: MeetingIndex, text_a: str, text_b: str, today: date) -> PairChoice:
     ca, cb = index.candidates(text_a), index.candidates(text_b)
     if not ca:
         raise not_found(text_a)
@@ -49,8 +50,8 @@ async def choose_pair(index: AthleteIndex, store: Store, text_a: str, text_b: st
         raise not_found(text_b)
     ta, tb = _top(ca), _top(cb)
     if len(ta) == 1 and len(tb) == 1 and ta[0].athlete_id != tb[0].athlete_id:
-        return PairChoice(ta[0].athlete_id, tb[0].athlete_id, [], False)  # nothing to decide: no query
-    stats = {(p.a, p.b): p for p in await store.pair_stats([c.athlete_id for c in ta], [c.athlete_id for c in tb])}
+        return PairChoice(ta[0].athlete_id, tb[0].athlete_id, [], False)  # nothing to decide
+    stats = {(p.a, p.b): p for p in meetings.pair_stats([c.athlete_id for c in ta], [c.athlete_id for c in tb])}
     pairs = [(a.athlete_id, b.athlete_id) for a in ta for b in tb if a.athlete_id != b.athlete_id]
     met = sorted((p for p in pairs if p in stats), key=lambda p: -weight(stats[p], today))
     ambiguous = len(ta) > 1 or len(tb) > 1

@@ -1,6 +1,7 @@
 """SQLite rows -> core models. Column lists live beside their converters so they stay in step."""
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 from bot.models import Athlete, Competition, Race, Result
@@ -21,7 +22,8 @@ def _day(text: str | None) -> date | None:
 
 def athlete(row, at: int = 0) -> Athlete:
     i, name, given, family, country, gender, by, bd = row[at:at + 8]
-    return Athlete(i, name, given, family, country, gender, by, _day(bd))
+    # Interned: the athlete index holds every athlete, and a few hundred codes repeat across them.
+    return Athlete(i, name, given, family, sys.intern(country), sys.intern(gender), by, _day(bd))
 
 
 def competition(row, at: int = 0) -> Competition:

@@ -1,8 +1,10 @@
 """Read queries behind the core's Store interface."""
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from datetime import date
+from typing import AsyncIterator
 
 import aiosqlite
 
@@ -23,6 +25,31 @@ WHERE {{where}} AND {_MET}
 GROUP BY x.athlete_id, y.athlete_id
 """
 
+# Both athletes' race ids come from the covering (athlete_id, race_id) index and are intersected
+# before any row is read: a self-join driven by one side reads every race of the busier athlete.
+_MEETINGS = f"""
+WITH common(race_id) AS (
+    SELECT race_id FROM results WHERE athlete_id = ?1 INTERSECT SELECT race_id FROM results WHERE athlete_id = ?2)
+SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('x')}, {cv.result_cols('y')} FROM common
+JOIN results x ON x.race_id = common.race_id AND x.athlete_id = ?1
+JOIN results y ON y.race_id = common.race_id AND y.athlete_id = ?2
+JOIN races r ON r.id = common.race_id JOIN competitions c ON c.id = r.competition_id
+ORDER BY r.day, r.id
+"""
+# One row per athlete with its result count, last day and "count event" per event, packed so the
+# (athlete, event) groups never exist as Python objects all at once.
+_SEP = "\x1e"
+_ATHLETE_STATS = f"""
+SELECT {cv.ATHLETE_COLS}, coalesce(s.n, 0), s.last, s.events FROM athletes a LEFT JOIN (
+    SELECT athlete_id, sum(n) AS n, max(last) AS last, group_concat(n || ' ' || event, char(30)) AS events
+    FROM (SELECT res.athlete_id, r.event, count(*) AS n, max(r.day) AS last
+          FROM results res JOIN races r ON r.id = res.race_id GROUP BY res.athlete_id, r.event)
+    GROUP BY athlete_id) s ON s.athlete_id = a.id
+"""
+# Entries that can make a meeting (bot.meeting_index), in the results table's own order.
+_ENTRIES = ("SELECT res.race_id, res.athlete_id, res.status = '', r.day FROM results res "
+            "JOIN races r ON r.id = res.race_id WHERE res.status != 'DNS' AND res.note != 'DOP' ORDER BY res.race_id")
+
 
 class Reads:
     conn: aiosqlite.Connection
@@ -31,19 +58,16 @@ class Reads:
         return list(await self.conn.execute_fetchall(sql, args))
 
     async def athlete_stats(self) -> list[AthleteStat]:
-        counts = await self._all(
-            "SELECT res.athlete_id, r.event, count(*), max(r.day) FROM results res "
-            "JOIN races r ON r.id = res.race_id GROUP BY res.athlete_id, r.event")
-        per: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-        for aid, event, n, last in counts:
-            per[aid].append((n, event, last))
         out = []
-        for row in await self._all(f"SELECT {cv.ATHLETE_COLS} FROM athletes a"):
-            a = cv.athlete(row)
-            events = sorted(per.get(a.id, []), reverse=True)
-            last = max((e[2] for e in events), default=None)
-            out.append(AthleteStat(a, sum(e[0] for e in events), date.fromisoformat(last) if last else None,
-                                   tuple(e[1] for e in events)))
+        days: dict[str, date] = {}  # tens of thousands of athletes share a few thousand race days
+        async for chunk in self._stream(_ATHLETE_STATS):
+            for row in chunk:
+                n, last, packed = row[8:]
+                events = sorted(((int(k), sys.intern(code)) for k, _, code in
+                                 (p.partition(" ") for p in packed.split(_SEP))), reverse=True) if packed else []
+                if last and last not in days:
+                    days[last] = date.fromisoformat(last)
+                out.append(AthleteStat(cv.athlete(row), n, days.get(last), tuple(code for _, code in events)))
         return out
 
     async def competitions(self):
@@ -55,16 +79,17 @@ class Reads:
                                [*ids_a, *ids_b])
         return [PairStat(a, b, n, date.fromisoformat(d)) for a, b, n, d in rows]
 
-    async def opponents(self, athlete_id: int) -> list[PairStat]:
-        rows = await self._all(_PAIRS.format(where="x.athlete_id = ?"), [athlete_id])
-        return [PairStat(a, b, n, date.fromisoformat(d)) for a, b, n, d in rows]
+    def race_entries(self) -> AsyncIterator[list[tuple[int, int, bool, str]]]:
+        return self._stream(_ENTRIES)
+
+    async def _stream(self, sql: str, args: tuple = (), chunk: int = 5_000) -> AsyncIterator[list]:
+        """Rows in chunks: at a million results a full fetch would be the process's peak memory."""
+        async with self.conn.execute(sql, args) as cursor:
+            while rows := await cursor.fetchmany(chunk):
+                yield rows
 
     async def meetings(self, a: int, b: int) -> list[Meeting]:
-        rows = await self._all(
-            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('x')}, {cv.result_cols('y')} "
-            "FROM results x JOIN results y ON y.race_id = x.race_id AND y.athlete_id = ? "
-            "JOIN races r ON r.id = x.race_id JOIN competitions c ON c.id = r.competition_id "
-            "WHERE x.athlete_id = ? ORDER BY r.day, r.id", (b, a))
+        rows = await self._all(_MEETINGS, (a, b))
         return [Meeting(cv.race(row), cv.competition(row, 9), cv.result(row, 17), cv.result(row, 26)) for row in rows]
 
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:

@@ -78,7 +78,7 @@ def _meeting_data(bout: Bout) -> dict:
 
 async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     text_a, text_b = await split_names(core, inv)
-    choice = await choose_pair(core.indexes.athletes, core.store, text_a, text_b, core.indexes.today)
+    choice = choose_pair(core.indexes.athletes, core.indexes.meetings, text_a, text_b, core.indexes.today)
     a = core.indexes.athletes.stats[choice.a].athlete
     b = core.indexes.athletes.stats[choice.b].athlete
     rec = record(_filters(inv, await core.store.meetings(a.id, b.id)))
