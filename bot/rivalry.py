@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.marks import beats, margin_text
 from bot.models import Meeting, Result
@@ -23,14 +24,14 @@ class Bout:
     winner: str  # "a" or "b"
     gap: float | None  # absolute difference of the two marks, when both have one
 
-    @property
+    @cached_property  # a reply shows it in the table, the data and the prose
     def margin(self) -> str:
         if self.gap is None:
             loser = self.meeting.b if self.winner == "a" else self.meeting.a
             return loser.status or "—"
         return margin_text(self.meeting.race.discipline, 0, self.gap)
 
-    @property
+    @cached_property
     def photo_finish(self) -> bool:
         d = self.meeting.race.discipline
         return self.gap is not None and not d.measured and self.gap <= PHOTO_FINISH_SECONDS + 1e-9
