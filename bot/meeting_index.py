@@ -57,14 +57,14 @@ class MeetingIndex:
 
     def _invert(self, top: int) -> None:
         """Athlete -> races, by counting sort: two passes, no per-athlete lists."""
-        counts = array("i", bytes(4 * (top + 2)))
+        counts = array("i", [0]) * (top + 2)
         for code in self._entries:
             counts[(code >> 1) + 1] += 1
         for i in range(1, len(counts)):
             counts[i] += counts[i - 1]
         self._athlete_start = array("i", counts)
         fill = array("i", counts)
-        races = array("i", bytes(4 * len(self._entries)))
+        races = array("i", [0]) * len(self._entries)
         starts = self._race_start
         for slot in range(len(starts) - 1):
             for pos in range(starts[slot], starts[slot + 1]):

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from importlib import resources
+from typing import Iterator
 
 from bot.ingest.dl_archive import read_meeting
 from bot.ingest.importer import import_rows
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 # Bump when the bundled files change, so existing stores pick up the new data.
 BUNDLE_VERSION = "2026-11-25.1"
+ARCHIVE = "dl-archive-2010-2022.jsonl.gz"
 ARCHIVE_SOURCE = "Diamond League results archive (dl.all-athletics.com), via github.com/hpr/diamond-league-results"
 
 
@@ -27,12 +29,34 @@ def meetings_info() -> dict:
     return json.loads(_data("dl-meetings.json").read_text("utf-8"))
 
 
+def archive_meetings() -> Iterator[tuple[str, object]]:
+    """(stem, meeting file) in date order. One meeting per line, so nothing holds the whole
+    archive as objects: parsed at once it took 50 MB, more than the bot's own indexes at scale."""
+    with gzip.open(_data(ARCHIVE), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            ((stem, content),) = json.loads(line).items()
+            yield stem, content
+
+
+def archive_stems() -> list[str]:
+    with gzip.open(_data(ARCHIVE), "rt", encoding="utf-8") as lines:
+        return [line[2:line.index('"', 2)] for line in lines]
+
+
+def archive_meeting(stem: str) -> object:
+    prefix = f'{{"{stem}":'  # the lines are compact JSON: {"2022_36":{...}}
+    with gzip.open(_data(ARCHIVE), "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith(prefix):
+                return json.loads(line)[stem]
+    raise KeyError(stem)
+
+
 def archive_rows() -> list:
     meetings = meetings_info()
-    archive = json.loads(gzip.decompress(_data("dl-archive-2010-2022.json.gz").read_bytes()))
     rows = []
-    for stem in sorted(archive, key=lambda s: (int(s.split("_")[0]), int(s.split("_")[1]))):
-        rows += read_meeting(stem, archive[stem], meetings, ARCHIVE_SOURCE)
+    for stem, content in archive_meetings():
+        rows += read_meeting(stem, content, meetings, ARCHIVE_SOURCE)
     return rows
 
 

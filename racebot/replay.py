@@ -6,8 +6,6 @@ replays the meeting afresh. The real store is never touched.
 """
 from __future__ import annotations
 
-import gzip
-import json
 import logging
 import re
 import shutil
@@ -22,7 +20,8 @@ from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
 from bot.names import fold
 from bot.sources.replay import ReplaySource
-from racebot.bundled import ARCHIVE_SOURCE, BUNDLE_VERSION, _data, archive_rows, meetings_info
+from racebot.bundled import (ARCHIVE_SOURCE, BUNDLE_VERSION, _data, archive_meeting, archive_rows,
+                             archive_stems, meetings_info)
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -57,10 +56,6 @@ class Replay:
     source: ReplaySource
     label: str  # "Athletissima 2022"
     channels: list = field(default_factory=list)
-
-
-def _archive() -> dict:
-    return json.loads(gzip.decompress(_data("dl-archive-2010-2022.json.gz").read_bytes()))
 
 
 def resolve_meeting(text: str, stems: list[str], meetings: dict) -> str:
@@ -110,9 +105,9 @@ def replay_db_path(settings: ReplaySettings, main_db: Path) -> Path:
 
 
 async def open_replay(settings: ReplaySettings, main_db: Path) -> Replay:
-    archive, meetings = _archive(), meetings_info()
-    stem = resolve_meeting(settings.meeting, list(archive), meetings)
-    rows = read_meeting(stem, archive[stem], meetings, ARCHIVE_SOURCE)
+    meetings = meetings_info()
+    stem = resolve_meeting(settings.meeting, archive_stems(), meetings)
+    rows = read_meeting(stem, archive_meeting(stem), meetings, ARCHIVE_SOURCE)
     if not rows:
         raise ValueError(f"[replay] meeting {stem} has no results in the archive")
     day = min(r.date for r in rows)

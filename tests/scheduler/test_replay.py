@@ -12,17 +12,19 @@ from bot.ratelimit import RateLimits
 from bot.sources.replay import ReplaySource
 from bot.subscriptions import Subscription
 from bot.ingest.dl_archive import read_meeting
-from racebot.bundled import ARCHIVE_SOURCE, meetings_info
-from racebot.replay import DEFAULT_MEETING, _archive, resolve_meeting
+from racebot.bundled import ARCHIVE_SOURCE, archive_meeting, archive_stems, meetings_info
+from racebot.replay import DEFAULT_MEETING, resolve_meeting
 from sched_fakes import FakePublisher
 
 CONSOLE = ChannelRef("console", "", "terminal")
 
 
 def lausanne_rows():
-    archive, meetings = _archive(), meetings_info()
-    assert resolve_meeting("lausanne 2022", list(archive), meetings) == DEFAULT_MEETING
-    return read_meeting(DEFAULT_MEETING, archive[DEFAULT_MEETING], meetings, ARCHIVE_SOURCE)
+    meetings = meetings_info()
+    stems = archive_stems()
+    assert len(stems) == 195 and stems == sorted(stems, key=lambda s: tuple(map(int, s.split("_"))))
+    assert resolve_meeting("lausanne 2022", stems, meetings) == DEFAULT_MEETING
+    return read_meeting(DEFAULT_MEETING, archive_meeting(DEFAULT_MEETING), meetings, ARCHIVE_SOURCE)
 
 
 def title(race_rows) -> str:
