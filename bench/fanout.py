@@ -67,9 +67,7 @@ class Platform:
 async def loopback_slack(per_second: float, channel_per_5s: int):
     """The fake platform in its own process, and the real Slack publisher pointed at it."""
     import aiohttp
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    from adapters.slack.outbound import Outbound
+    from adapters.slack.outbound import Outbound, web_client
     from adapters.slack.publisher import SlackPublisher
 
     server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fake_platform.py")),
@@ -79,7 +77,7 @@ async def loopback_slack(per_second: float, channel_per_5s: int):
         port = int(server.stdout.readline().split()[1])
         base = f"http://127.0.0.1:{port}"
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as session:
-            client = AsyncWebClient(token="xoxb-bench", base_url=f"{base}/api/", session=session)
+            client = web_client(session, f"{base}/api/", "xoxb-bench")  # as the adapter builds it
             yield SlackPublisher(Outbound(client, session), remember=100_000), session, base
     finally:
         server.stdin.close()

@@ -18,7 +18,7 @@ from bot.rivalry_line import rivalry_line
 from bot.store import Store
 from bot.subscriptions import valid_timezone
 
-_CACHED = 256  # one race fans out to many channels: render it once
+_CACHED = 256  # one race fans out to many channels: render it once, and once per display settings
 
 
 class Announcer:
@@ -26,16 +26,27 @@ class Announcer:
         self.store = store
         self.source_label = source_label  # e.g. "Replay of Athletissima 2022, not live"
         self._cache: OrderedDict[tuple, Reply | None] = OrderedDict()
+        self._shown: OrderedDict[tuple, Reply] = OrderedDict()
 
     async def render(self, item: OutboxItem) -> Reply | None:
-        """The message for `item`, or None when its race is no longer in the store."""
+        """The message for `item`, or None when its race is no longer in the store.
+
+        Channels whose subscriptions show it alike get the very same Reply object, so a
+        publisher can render it for its platform once (replies are not changed once made)."""
         key = (item.race_id, item.revision, item.kind, item.note)
         if key not in self._cache:
             self._cache[key] = await self._base(item)
-            while len(self._cache) > _CACHED:
-                self._cache.popitem(last=False)
+            _trim(self._cache)
         base = self._cache[key]
-        return None if base is None else _for_subscription(base, item)
+        if base is None:
+            return None
+        sub = item.subscription
+        shown = (key, item.created_at, sub.timezone, sub.spoiler == "hide")
+        reply = self._shown.get(shown)
+        if reply is None:
+            reply = self._shown[shown] = _for_subscription(base, item)
+            _trim(self._shown)
+        return reply
 
     async def _base(self, item: OutboxItem) -> Reply | None:
         race = await self.store.race(item.race_id)
@@ -55,6 +66,11 @@ class Announcer:
         reply.data = {**(reply.data or {}), "announcement": {"kind": item.kind, "revision": item.revision,
                                                             "race_id": item.race_id, "note": item.note}}
         return reply
+
+
+def _trim(cache: OrderedDict) -> None:
+    while len(cache) > _CACHED:
+        cache.popitem(last=False)
 
 
 def _for_subscription(base: Reply, item: OutboxItem) -> Reply:

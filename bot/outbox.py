@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from bot.models import Competition, Race
 from bot.subscriptions import Subscription
@@ -79,6 +80,15 @@ class NewRow:
     note: str
     created_at: datetime
     due_at: datetime
+
+
+class Delivered(NamedTuple):
+    """A row the platform accepted: what `mark_delivered` records."""
+
+    row_id: int
+    at: datetime
+    message_id: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Awaitable, Callable, Protocol, Sequence
 
-from bot.outbox import EarlierRow, NewRow, OutboxItem, PollStart, RaceFacts, Version
+from bot.outbox import Delivered, EarlierRow, NewRow, OutboxItem, PollStart, RaceFacts, Version
 from bot.publishing import ChannelRef
 from bot.subscriptions import Subscription
 
@@ -60,7 +60,9 @@ class OutboxStore(SubscriptionStore, Protocol):
     async def release_rows(self, ids: Sequence[int]) -> None:
         """Give back claimed rows not sent after all (a rate limit came first)."""
         ...
-    async def mark_delivered(self, row_id: int, now: datetime, message_id: str, detail: str) -> None: ...
+    async def mark_delivered(self, rows: Sequence[Delivered]) -> None:
+        """Several rows at once, in one statement for up to 500 (the Deliverer folds concurrent marks together)."""
+        ...
     async def mark_retry(self, row_id: int, attempts: int, next_at: datetime, detail: str) -> None: ...
     async def mark_failed(self, row_id: int, now: datetime, detail: str) -> None: ...
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]: ...

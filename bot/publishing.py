@@ -42,5 +42,8 @@ class Publisher(Protocol):
     platform: str
 
     async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
-        """Post `reply`; `key` is an idempotency key: the same key must never post twice."""
+        """Post `reply`; `key` is an idempotency key: the same key must never post twice.
+
+        A reply is not changed once made: a fan-out hands one object to many channels, and a
+        publisher may keep its rendering for the next one."""
         ...

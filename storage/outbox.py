@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from bot.outbox import DELIVERED, FAILED, PENDING, OutboxItem, PollStart
+from bot.outbox import DELIVERED, FAILED, PENDING, Delivered, OutboxItem, PollStart
 from storage import outbox_convert as oc
 from storage.outbox_tx import OutboxTxView
 
@@ -20,6 +20,12 @@ WITH ranked AS (
     WHERE o.state = 'pending' AND o.due_at <= ? AND s.active = 1 {platforms})
 """ + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE ranked.n <= ? ORDER BY o.due_at, o.id LIMIT ?
 """
+_CHUNK = 500  # rows a statement at most: well inside SQLite's 32,766 bound parameters
+
+
+def _chunks(rows: Sequence) -> list[Sequence]:
+    rows = list(rows)
+    return [rows[i:i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
 
 
 class OutboxRows:
@@ -53,24 +59,28 @@ class OutboxRows:
         return [oc.outbox_item(r) for r in rows]
 
     async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime) -> set[int]:
-        if not ids:
-            return set()
-        async with self.transaction() as db:
-            rows = await db.execute_fetchall(
-                f"UPDATE outbox SET lease_until = ? WHERE id IN ({','.join('?' * len(ids))}) AND state = ? "
+        claimed: set[int] = set()
+        for part in _chunks(ids):
+            rows = await self._write(
+                f"UPDATE outbox SET lease_until = ? WHERE id IN ({','.join('?' * len(part))}) AND state = ? "
                 "AND (lease_until IS NULL OR lease_until <= ?) RETURNING id",
-                [oc.ts(until), *ids, PENDING, oc.ts(now)])
-        return {i for (i,) in rows}
+                [oc.ts(until), *part, PENDING, oc.ts(now)])
+            claimed.update(i for (i,) in rows)
+        return claimed
 
     async def release_rows(self, ids: Sequence[int]) -> None:
-        if ids:
-            async with self.transaction() as db:
-                await db.execute(f"UPDATE outbox SET lease_until = NULL WHERE id IN ({','.join('?' * len(ids))}) "
-                                 "AND state = ?", [*ids, PENDING])
+        for part in _chunks(ids):
+            await self._write(f"UPDATE outbox SET lease_until = NULL WHERE id IN ({','.join('?' * len(part))}) "
+                              "AND state = ?", [*part, PENDING])
 
-    async def mark_delivered(self, row_id: int, now: datetime, message_id: str, detail: str) -> None:
-        await self._mark("state = ?, delivered_at = ?, message_id = ?, detail = ?, attempts = attempts + 1",
-                         [DELIVERED, oc.ts(now), message_id, detail], row_id)
+    async def mark_delivered(self, rows: Sequence[Delivered]) -> None:
+        for part in _chunks(rows):
+            # One statement for the batch: (id, delivered_at, message_id, detail) as a VALUES table.
+            await self._write(
+                f"WITH d(id, at, message_id, detail) AS (VALUES {','.join(['(?, ?, ?, ?)'] * len(part))}) "
+                "UPDATE outbox SET state = ?, delivered_at = d.at, message_id = d.message_id, detail = d.detail, "
+                "attempts = attempts + 1, lease_until = NULL FROM d WHERE outbox.id = d.id",
+                [*(v for r in part for v in (r.row_id, oc.ts(r.at), r.message_id, r.detail)), DELIVERED])
 
     async def mark_retry(self, row_id: int, attempts: int, next_at: datetime, detail: str) -> None:
         await self._mark("attempts = ?, next_attempt_at = ?, detail = ?", [attempts, oc.ts(next_at), detail], row_id)
@@ -79,8 +89,14 @@ class OutboxRows:
         await self._mark("state = ?, detail = ?, attempts = attempts + 1", [FAILED, detail], row_id)
 
     async def _mark(self, assignments: str, args: list, row_id: int) -> None:
-        async with self.transaction() as db:
-            await db.execute(f"UPDATE outbox SET {assignments}, lease_until = NULL WHERE id = ?", [*args, row_id])
+        await self._write(f"UPDATE outbox SET {assignments}, lease_until = NULL WHERE id = ?", [*args, row_id])
+
+    async def _write(self, sql: str, args: list) -> list:
+        """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
+        The write lock still matters: on our one shared connection, a statement run while another
+        task's transaction is open would join it, and vanish with that transaction's rollback."""
+        async with self._write_lock:
+            return await self.conn.execute_fetchall(sql, args)
 
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]:
         marks = ",".join("?" * len(states))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from bot.outbox import OutboxItem
 from bot.publishing import ChannelRef
@@ -26,10 +27,16 @@ def when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+@lru_cache(maxsize=1024)
+def _filters(text: str) -> Filters:
+    """Most subscriptions share a handful of filter sets ('{}' above all): decode each once."""
+    return Filters.from_json(json.loads(text))
+
+
 def subscription(row, at: int = 0) -> Subscription:
     (i, platform, workspace, channel, filters, spoiler, delay, tz, created, by, active, baseline,
      reason) = row[at:at + SUBSCRIPTION_WIDTH]
-    return Subscription(ChannelRef(platform, workspace, channel), Filters.from_json(json.loads(filters)),
+    return Subscription(ChannelRef(platform, workspace, channel), _filters(filters),
                         spoiler, delay, tz, i, when(created), by, bool(active), baseline is not None, reason)
 
 

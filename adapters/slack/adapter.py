@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import from_config  # noqa: F401  (racebot.runner imports it from here)
 from adapters.slack.auth import AdminCheck
-from adapters.slack.outbound import Outbound
+from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.server import EventsServer
 from adapters.slack.settings import SlackSettings
@@ -48,8 +48,7 @@ class SlackAdapter:
     async def start(self) -> None:
         s = self.settings
         self._session = aiohttp.ClientSession(timeout=HTTP_TIMEOUT)
-        client = AsyncWebClient(token=s.bot_token, base_url=s.api_base_url, session=self._session,
-                                logger=logging.getLogger("racebot.slack.web"))
+        client = web_client(self._session, s.api_base_url, s.bot_token)
         try:
             who = await client.auth_test()  # fail fast on a wrong token, before Slack sends anything
         except SlackApiError as exc:

@@ -38,6 +38,22 @@ class Dest:
         return f"channel {self.channel}" if self.channel else "response_url"
 
 
+def web_client(session: aiohttp.ClientSession, base_url: str, token: str | None = None) -> AsyncWebClient:
+    """The Web API client every Slack call goes through, over our one aiohttp session."""
+    return AsyncWebClient(token=token, base_url=base_url, session=session, logger=_sdk_logger("racebot.slack.web"))
+
+
+def _sdk_logger(name: str) -> logging.Logger:
+    """slack_sdk builds its per-request debug text (the whole message, on the way out and back)
+    whenever `logger.level <= DEBUG`, reading the logger's own level, not the effective one: an
+    unset level (0) means it is built, then dropped, on every post. Pinning the level to the
+    effective one at start-up (logging is configured by then) builds it only when it is shown."""
+    logger = logging.getLogger(name)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logger.getEffectiveLevel())
+    return logger
+
+
 class Outbound:
     def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession) -> None:
         self._client = client

@@ -18,6 +18,7 @@ from bot.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
 REMEMBERED_KEYS = 2048
+RENDERED = 64  # replies whose Block Kit is kept: a fan-out sends one reply object to many channels
 
 
 @dataclass
@@ -34,6 +35,8 @@ class SlackPublisher:
         self._remember = remember
         self._progress: OrderedDict[str, _Progress] = OrderedDict()
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # key -> (lock, callers using it)
+        # id(reply) -> (reply, messages); the reply is held so its id cannot be reused meanwhile
+        self._rendered: OrderedDict[int, tuple[Reply, list[_Part]]] = OrderedDict()
 
     async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
         if channel.platform != self.platform:
@@ -55,12 +58,10 @@ class SlackPublisher:
         if progress.complete:
             return Delivery(Outcome.DELIVERED, detail="already posted with this key",
                             message_id=progress.posted[0] if progress.posted else "")
-        parts = plan(channel, reply)
-        for i, (dest, message) in enumerate(parts):
+        for i, (in_thread, message) in enumerate(self._render(reply)):
             if i < len(progress.posted):
                 continue
-            if dest.thread_ts == _PARENT:
-                dest = Dest(channel=dest.channel, thread_ts=progress.posted[0])
+            dest = Dest(channel=channel, thread_ts=progress.posted[0] if in_thread else "")
             delivery = await self._outbound.post(dest, message)
             if delivery.outcome is not Outcome.DELIVERED:
                 self._keep(key, progress)
@@ -70,6 +71,17 @@ class SlackPublisher:
         self._keep(key, progress)
         return Delivery(Outcome.DELIVERED, message_id=progress.posted[0] if progress.posted else "")
 
+    def _render(self, reply: Reply) -> list[_Part]:
+        """Rendered once per reply object: Block Kit is the same in every channel."""
+        hit = self._rendered.get(id(reply))
+        if hit is not None and hit[0] is reply:
+            return hit[1]
+        parts = plan(reply)
+        self._rendered[id(reply)] = (reply, parts)
+        while len(self._rendered) > RENDERED:
+            self._rendered.popitem(last=False)
+        return parts
+
     def _keep(self, key: str, progress: _Progress) -> None:
         self._progress[key] = progress
         self._progress.move_to_end(key)
@@ -77,13 +89,12 @@ class SlackPublisher:
             self._progress.popitem(last=False)
 
 
-_PARENT = "<parent>"  # placeholder: thread under the first part once its ts is known
+_Part = tuple[bool, dict]  # (in the thread of the first part, message)
 
 
-def plan(channel: str, reply: Reply) -> list[tuple[Dest, dict]]:
-    """Where each rendered message goes: a spoiler's result goes in the thread of its headline."""
+def plan(reply: Reply) -> list[_Part]:
+    """The messages, in order: a spoiler's result goes in the thread of its headline."""
     if reply.spoiler:
         headline, thread = render_spoiler(reply)
-        return [(Dest(channel=channel), headline)] + [(Dest(channel=channel, thread_ts=_PARENT), m)
-                                                      for m in thread]
-    return [(Dest(channel=channel), m) for m in render(reply)]
+        return [(False, headline)] + [(True, m) for m in thread]
+    return [(False, m) for m in render(reply)]

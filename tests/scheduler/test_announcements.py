@@ -10,6 +10,7 @@ from bot.delivery import Deliverer, DeliverySettings
 from bot.polling import Poller
 from bot.publishing import ChannelRef
 from bot.ratelimit import RateLimits
+from bot.subscriptions import Subscription
 from sched_fakes import MEN_1500, FakePublisher, ListSource, race_rows
 
 A = ChannelRef("discord", "1", "100")
@@ -61,3 +62,24 @@ async def test_no_line_for_athletes_who_have_rarely_met(core, clock):
     pub = await announce(core, clock, rows)
     assert [p.text for p in pub.posted[0].reply.paragraphs] == [
         "Nobody Known won the 1500m in 3:40.00, 1.00 s ahead of Someone Else (3:41.00)."]
+
+
+async def test_channels_shown_a_race_alike_get_the_same_reply_object(store, clock):
+    """So a publisher renders it for its platform once per race, not once per channel."""
+    subs = [Subscription(ChannelRef("slack", "T1", f"C{i}"), created_at=clock()) for i in range(3)]
+    subs += [Subscription(ChannelRef("slack", "T1", "C8"), timezone="Europe/Oslo", created_at=clock()),
+             Subscription(ChannelRef("slack", "T1", "C9"), spoiler="hide", created_at=clock())]
+    for sub in subs:
+        await store.add_subscription(sub)
+    source = ListSource()
+    poller = Poller(source, store)
+    await poller.poll_once(clock())
+    source.add(race_rows("1500m", "M", MEN_1500))
+    await poller.poll_once(clock())
+    announcer = Announcer(store)
+    items = sorted(await store.due_rows(clock(), 5, 100), key=lambda i: i.subscription.channel.channel)
+    replies = [await announcer.render(i) for i in items]
+    assert replies[0] is replies[1] is replies[2]
+    assert replies[3] is not replies[0] and replies[3].footer.endswith("Result in at 21:00 CEST")
+    assert replies[4] is not replies[0] and replies[4].spoiler and not replies[0].spoiler
+    assert replies[0].footer.endswith("Result in at 19:00 UTC")

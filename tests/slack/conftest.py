@@ -10,9 +10,8 @@ import pytest
 import pytest_asyncio
 from fake_slack import BOT_TOKEN, FakeSlack
 from slack_requests import slack_settings
-from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.outbound import Outbound
+from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
 
 
@@ -36,8 +35,7 @@ async def fake_slack():
 async def outbound(fake_slack):
     """The adapter's one outbound function, wired to the fake."""
     async with aiohttp.ClientSession() as session:
-        client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_base_url, session=session)
-        yield Outbound(client, session)
+        yield Outbound(web_client(session, fake_slack.api_base_url, BOT_TOKEN), session)
 
 
 @pytest.fixture

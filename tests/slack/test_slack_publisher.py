@@ -96,3 +96,34 @@ async def test_spoiler_posts_neutral_headline_then_result_in_its_thread(fake_sla
 async def test_not_a_slack_channel_is_rejected_without_a_call(fake_slack, publisher):
     delivery = await publisher.send(ChannelRef("discord", "1", "2"), RESULT, "x")
     assert delivery.outcome is Outcome.REJECTED and fake_slack.calls == []
+
+
+async def test_one_reply_to_many_channels_is_rendered_once_and_posted_to_each(fake_slack, publisher, monkeypatch):
+    import adapters.slack.publisher as module
+
+    renders = []
+    real = module.render
+    monkeypatch.setattr(module, "render", lambda reply: renders.append(reply) or real(reply))
+    channels = [ChannelRef("slack", "T0TEAM", f"C{i}") for i in range(3)]
+    for i, channel in enumerate(channels):
+        assert (await publisher.send(channel, RESULT, f"fan{i}")).outcome is Outcome.DELIVERED
+    assert [p["channel"] for p in fake_slack.posts] == ["C0", "C1", "C2"]
+    assert fake_slack.posts[0]["blocks"] == fake_slack.posts[2]["blocks"]
+    assert len(renders) == 1
+    other = Reply(title=RESULT.title, paragraphs=RESULT.paragraphs)  # equal, but another object: rendered anew
+    await publisher.send(channels[0], other, "fan-other")
+    assert len(renders) == 2
+
+
+async def test_the_web_client_does_not_build_debug_text_nobody_will_see():
+    """slack_sdk formats every request and response for debug logging unless its logger's own
+    level (not the effective one) is above DEBUG."""
+    import logging
+
+    import aiohttp
+
+    from adapters.slack.outbound import web_client
+
+    async with aiohttp.ClientSession() as session:
+        logger = web_client(session, "http://127.0.0.1:9/api/", "xoxb-x")._logger
+    assert logger.level > logging.DEBUG or logger.isEnabledFor(logging.DEBUG)
