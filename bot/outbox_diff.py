@@ -29,6 +29,12 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
     """`start` is this poll's tx.begin_poll(...), taken in the same transaction.
     `announce_new=False` (a backfill, a file import): new races are recorded, not announced;
     changes to races a channel was shown still go out as corrections."""
+    first: set[int] = set()
+    if not announce_new:
+        # Never seen and never announced: remembering them is all there is to do, and the store
+        # does it in bulk (a file import's races would otherwise be loaded here one by one).
+        first = await tx.save_first_versions(race_ids, now)
+        race_ids = [r for r in race_ids if r not in first]
     facts = [f for f in await tx.race_facts(race_ids) if f.entries]
     known = await tx.versions([f.race.id for f in facts])
     changed: list[tuple[RaceFacts, Version | None, Version]] = []
@@ -37,10 +43,10 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
         if old is None or old.entries != f.entries:
             changed.append((f, old, Version((old.revision if old else 0) + 1, f.entries)))
     if not changed:
-        return DiffReport(0, 0, start.first_for_source)
+        return DiffReport(len(first), 0, start.first_for_source)
     await tx.save_versions({f.race.id: new for f, _, new in changed}, now)
     if start.first_for_source:
-        return DiffReport(len(changed), 0, True)
+        return DiffReport(len(first) + len(changed), 0, True)
     subs = [s for s in await tx.active_subscriptions() if s.id not in start.baseline_subscriptions]
     earlier = await tx.earlier_rows([f.race.id for f, _, _ in changed], now)
     rows: list[NewRow] = []
@@ -53,7 +59,7 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
             if row:
                 rows.append(row)
     await tx.supersede(stale)
-    return DiffReport(len(changed), await tx.add_rows(rows), False)
+    return DiffReport(len(first) + len(changed), await tx.add_rows(rows), False)
 
 
 def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version, earlier: list[EarlierRow],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import AsyncIterator, Protocol
+from typing import AsyncContextManager, AsyncIterator, Protocol, Sequence
 
 from bot.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
 from bot.source_health import SourceHealth
@@ -109,6 +109,24 @@ class Identities:
     races: list[Race]
 
 
+class BulkWrite(Protocol):
+    """One import's writes handed over in parts, all inside one transaction (Store.bulk_write)."""
+
+    async def add(self, plan: WritePlan) -> dict[int, int]:
+        """The plan's athletes, source ids, competitions and races (its results are ignored);
+        returns every placeholder key handed over so far -> its id."""
+        ...
+
+    async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple],
+                          tails: Sequence[tuple]) -> None:
+        """One result per position, ids resolved: mark = (mark, value, status), tail = (place, wind,
+        flags, note, source); both usually shared by many rows. A result already stored is updated,
+        as Store.apply does. The write may go on in the background: the next call waits for it."""
+        ...
+
+    async def summary(self) -> WriteSummary: ...
+
+
 class Store(Protocol):
     async def close(self) -> None: ...
 
@@ -132,6 +150,9 @@ class Store(Protocol):
     async def identities(self) -> Identities: ...
     async def results_for(self, race_ids: list[int]) -> dict[int, list[tuple[int, str]]]: ...
     async def apply(self, plan: WritePlan) -> WriteSummary: ...
+    def bulk_write(self) -> AsyncContextManager[BulkWrite]:
+        """A write transaction for an import too big to plan whole; rolled back if the block raises."""
+        ...
     async def get_meta(self, key: str) -> str | None: ...
     async def set_meta(self, key: str, value: str) -> None: ...
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from bot.errors import ImportFailed
 from bot.ingest.dl_archive import read_meeting
-from bot.ingest.importer import ImportReport, no_gc_pauses, import_rows
-from bot.ingest.interchange import read_csv, read_json
+from bot.ingest.importer import ImportReport, import_rows
+from bot.ingest.interchange import read_json
+from bot.ingest.streaming import import_csv
 from bot.store import Store
 from racebot.bundled import ARCHIVE_SOURCE, meetings_info
 
@@ -40,15 +41,17 @@ def expand(paths: list[str]) -> list[Path]:
 async def import_file(store: Store, path: Path, fmt: str | None = None, *, after=None) -> ImportReport:
     """One file, one transaction; `after(race_ids)` runs inside it (the outbox's bookkeeping)."""
     fmt = fmt or detect(path)
+    if fmt == "csv":
+        # Streamed: a million-row file is read, resolved and written in chunks (bot.ingest.streaming).
+        try:
+            return await import_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path), after=after)
+        except UnicodeDecodeError:
+            raise ImportFailed(str(path), 0, "not UTF-8 text") from None
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError:
         raise ImportFailed(str(path), 0, "not UTF-8 text") from None
-    if fmt == "csv":
-        with no_gc_pauses():
-            rows = read_csv(text, str(path))
-        strict = True
-    elif fmt == "json":
+    if fmt == "json":
         rows = read_json(text, str(path))
         strict = True
     else:

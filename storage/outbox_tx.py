@@ -27,6 +27,39 @@ def _chunks(ids: Sequence[int]):
         yield part, ",".join("?" * len(part))
 
 
+_FIRST_VERSIONS = """
+INSERT INTO race_versions (race_id, revision, entries, changed_at)
+SELECT res.race_id, 1, json_group_array(json_array(res.athlete_id, a.name, res.place, res.mark, res.status,
+                                                   CASE WHEN res.note = 'DOP' THEN 'DOP' ELSE '' END)), ?1
+FROM results res JOIN athletes a ON a.id = res.athlete_id
+WHERE res.race_id BETWEEN ?2 AND ?3 {unseen}
+GROUP BY res.race_id
+"""
+_UNSEEN = """
+  AND NOT EXISTS (SELECT 1 FROM race_versions v WHERE v.race_id = res.race_id)
+  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.race_id = res.race_id)"""
+# Races of a run that already have a version or an outbox row: the ones _FIRST_VERSIONS leaves.
+_SEEN_BEFORE = """
+SELECT race_id FROM race_versions WHERE race_id BETWEEN ?1 AND ?2
+UNION SELECT race_id FROM outbox WHERE race_id BETWEEN ?1 AND ?2
+"""
+
+
+def _runs(ids: list[int]):
+    """Sorted ids as (low, high) runs of consecutive ids: an import's new races are one run."""
+    start = prev = None
+    for i in ids:
+        if start is None:
+            start = prev = i
+        elif i == prev + 1:
+            prev = i
+        else:
+            yield start, prev
+            start = prev = i
+    if start is not None:
+        yield start, prev
+
+
 class OutboxTxView:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
@@ -63,6 +96,19 @@ class OutboxTxView:
                 grouped[race.id].append(Entry(aid, name, place, mark, status, "DOP" if note == "DOP" else ""))
             out += [RaceFacts(heads[i][0], heads[i][1], tuple(v)) for i, v in grouped.items()]
         return out
+
+    async def save_first_versions(self, race_ids: Sequence[int], now: datetime) -> set[int]:
+        """Revision 1 of every race here with results but no version and no outbox row, computed
+        in SQL (an import's 100,000 new races); returns their ids (a race without results counts
+        as recorded: it has nothing to record, as for record_changes). The entries match race_facts:
+        ordered by athlete id (the results key order, which the GROUP BY scan follows)."""
+        saved: set[int] = set()
+        for low, high in _runs(sorted(set(race_ids))):
+            seen = {r for (r,) in await self.conn.execute_fetchall(_SEEN_BEFORE, (low, high))}
+            # One statement, no row back; the checks per race only when some race here has a past.
+            await self.conn.execute(_FIRST_VERSIONS.format(unseen=_UNSEEN if seen else ""), (oc.ts(now), low, high))
+            saved.update(r for r in range(low, high + 1) if r not in seen)
+        return saved
 
     async def versions(self, race_ids: Sequence[int]) -> dict[int, Version]:
         out = {}

@@ -58,48 +58,85 @@ def read_json(text: str, path: str) -> list[ResultRow]:
     return out
 
 
-def _int(value: str, what: str, path: str, line: int) -> int | None:
-    value = value.strip().rstrip(".")
+class FieldError(ValueError):
+    """One field's value is unusable; the message names the field and value, for people."""
+
+
+# One parser per field, shared by `to_row` and the columnar CSV path (bot.ingest.columns),
+# so a value is accepted or refused with the same words whichever path reads it.
+def need(value: str, col: str) -> str:
+    value = value.strip()
+    if not value:
+        raise FieldError(f"'{col}' is empty")
+    return value
+
+
+def day_of(raw: str) -> date:
+    try:
+        return date.fromisoformat(need(raw, "date"))
+    except ValueError as exc:
+        if isinstance(exc, FieldError):
+            raise
+        raise FieldError(f"date '{raw}' is not YYYY-MM-DD") from None
+
+
+def gender_of(raw: str) -> str:
+    gender = parse_gender(need(raw, "gender"))
+    if gender is None:
+        raise FieldError(f"gender '{raw}' is not M or W")
+    return gender
+
+
+def round_of(raw: str) -> str:
+    text = raw.strip().lower() or "final"
+    if text not in _ROUNDS:
+        raise FieldError(f"round '{raw}' is not final, semi-final or heat")
+    return _ROUNDS[text]
+
+
+def wind_of(raw: str) -> float | None:
+    wind = raw.strip()
+    try:
+        return float(wind) if wind else None
+    except ValueError:
+        raise FieldError(f"wind '{wind}' is not a number like +0.4") from None
+
+
+def flags_of(raw: str) -> tuple[str, ...]:
+    flags = tuple(raw.upper().split())
+    unknown = [f for f in flags if f not in FLAGS]
+    if unknown:
+        raise FieldError(f"unknown record flag(s): {' '.join(unknown)}")
+    return flags
+
+
+def count_of(raw: str, what: str) -> int | None:
+    value = raw.strip().rstrip(".")
     if not value:
         return None
     if not value.isdigit():
-        raise ImportFailed(path, line, f"{what} '{value}' is not a whole number")
+        raise FieldError(f"{what} '{value}' is not a whole number")
     return int(value)
 
 
 def to_row(rec: dict[str, str], path: str, line: int) -> ResultRow:
-    def need(col: str) -> str:
-        value = rec.get(col, "").strip()
-        if not value:
-            raise ImportFailed(path, line, f"'{col}' is empty")
-        return value
-
+    get = rec.get
     try:
-        day = date.fromisoformat(need("date"))
-    except ValueError:
-        raise ImportFailed(path, line, f"date '{rec['date']}' is not YYYY-MM-DD") from None
-    gender = parse_gender(need("gender"))
-    if gender is None:
-        raise ImportFailed(path, line, f"gender '{rec['gender']}' is not M or W")
-    round_text = rec.get("round", "").strip().lower() or "final"
-    if round_text not in _ROUNDS:
-        raise ImportFailed(path, line, f"round '{rec['round']}' is not final, semi-final or heat")
-    wind = rec.get("wind", "").strip()
-    try:
-        wind_value = float(wind) if wind else None
-    except ValueError:
-        raise ImportFailed(path, line, f"wind '{wind}' is not a number like +0.4") from None
-    flags = tuple(rec.get("flags", "").upper().split())
-    unknown = [f for f in flags if f not in FLAGS]
-    if unknown:
-        raise ImportFailed(path, line, f"unknown record flag(s): {' '.join(unknown)}")
-    return ResultRow(
-        date=day, competition=need("competition"), event=need("event"), gender=gender,
-        athlete=need("athlete"), mark=need("mark"), venue=rec.get("venue", "").strip(),
-        series=rec.get("series", "").strip(), round=_ROUNDS[round_text],
-        race=_int(rec.get("race", ""), "race", path, line), place=_int(rec.get("place", ""), "place", path, line),
-        country=rec.get("country", "").strip().upper(), wind=wind_value, flags=flags,
-        source=rec.get("source", "").strip(), athlete_id=rec.get("athlete_id", "").strip(), line=line)
+        # The order of the checks is the order of the messages: the first problem is named.
+        day = day_of(get("date", ""))
+        gender = gender_of(get("gender", ""))
+        round_ = round_of(get("round", ""))
+        wind = wind_of(get("wind", ""))
+        flags = flags_of(get("flags", ""))
+        return ResultRow(
+            date=day, competition=need(get("competition", ""), "competition"), event=need(get("event", ""), "event"),
+            gender=gender, athlete=need(get("athlete", ""), "athlete"), mark=need(get("mark", ""), "mark"),
+            venue=get("venue", "").strip(), series=get("series", "").strip(), round=round_,
+            race=count_of(get("race", ""), "race"), place=count_of(get("place", ""), "place"),
+            country=get("country", "").strip().upper(), wind=wind, flags=flags,
+            source=get("source", "").strip(), athlete_id=get("athlete_id", "").strip(), line=line)
+    except FieldError as exc:
+        raise ImportFailed(path, line, str(exc)) from None
 
 
 def write_csv(rows: Iterable[dict[str, str]]) -> str:

@@ -154,11 +154,17 @@ class Planner:
         if row.place is not None and row.place < 1:
             raise self.fail(row, f"place {row.place} is not a place")
         athlete = self.athlete(row)
-        race = self.race(row, comp, d.code, athlete, mark.text, known_results)
-        self._slots.setdefault(race, _RaceSlot(race, {})).results[athlete] = mark.text
+        race = self.join(row, comp, d.code, athlete, mark.text, known_results)
         note = "DOP" if row.annulled else row.note
         self.plan.results.append(ResultWrite(race, athlete, row.place, mark.text, mark.value, mark.status,
                                              row.wind, " ".join(row.flags), note, row.source))
+
+    def join(self, row: ResultRow, comp: int, event: str, athlete: int, mark: str,
+             known_results: dict[int, list[tuple[int, str]]]) -> int:
+        """The race this result belongs to, remembered so a later numberless row can join it by mark."""
+        race = self.race(row, comp, event, athlete, mark, known_results)
+        self._slots.setdefault(race, _RaceSlot(race, {})).results[athlete] = mark
+        return race
 
     def existing_races(self, row: ResultRow, comp: int) -> list[int]:
         """Stored races a numberless row might join, when there is more than one to choose from."""

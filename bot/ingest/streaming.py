@@ -1,0 +1,178 @@
+"""`racebot import` of a CSV file: written as it is read, in one transaction.
+
+First a quick look at the file finds its competitions (bot.ingest.groups), which are matched as
+import_rows matches them. Then one pass reads the file in chunks: each chunk's rows are resolved
+(bot.ingest.columns), their races chosen in file order as Planner.add chooses them, and handed
+to the store, which writes a batch while the next one is read. A refused row stops the writing
+but not the reading: a field error further down is still the one reported, as before, and
+nothing of the file is kept.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from contextlib import AbstractContextManager
+from typing import Awaitable, Callable, TextIO
+
+from bot.errors import ImportFailed
+from bot.ingest.columns import ChunkResolver, Columns, nones
+from bot.ingest.csv_chunks import CsvChunks
+from bot.ingest.groups import GroupScan
+from bot.ingest.importer import ImportReport, no_gc_pauses
+from bot.ingest.planner import Planner
+from bot.ingest.specs import SpecTable
+from bot.store import BulkWrite, Store, WritePlan
+
+AfterWrite = Callable[[list[int]], Awaitable[None]]
+
+Opener = Callable[[], AbstractContextManager[TextIO]]
+_BATCH_ROWS = 32_768  # per write: a round trip costs the store thread a wait for the GIL; still overlaps reading
+
+
+async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None) -> ImportReport:
+    """All-or-nothing, like import_rows; `after(race_ids)` runs inside the write transaction.
+    `open_lines()` opens the file as text with universal newlines (it is read twice).
+
+    `after` may run several times, with disjoint race ids, each time once every row of those
+    races is written (a competition's races as soon as the file is past its last row, so the
+    outbox's bookkeeping goes on while the file is read): record_changes treats each race on its
+    own, so this is the same as one call at the end."""
+    with open_lines() as lines, no_gc_pauses():
+        chunks = CsvChunks(lines, path)
+        scan = GroupScan(chunks.header).read(lines)
+    planner = Planner(await store.identities(), path, strict=True)
+    specs = SpecTable(scan)
+    with no_gc_pauses():
+        wanted = specs.place(planner)
+    known = await store.results_for(wanted) if wanted else {}
+    with open_lines() as lines, no_gc_pauses():
+        chunks = CsvChunks(lines, path)
+        resolver = ChunkResolver(planner, specs, chunks.header, path)
+        async with store.bulk_write() as w:
+            writer = _Writer(w, planner, RaceChooser(specs, planner, known, path), after)
+            await writer.start()
+            for chunk in chunks:
+                part = resolver.resolve(chunk)  # raises a field error, or notes the planner's refusal
+                if part is not None and writer.failed is None:
+                    await writer.take(part)
+                    if writer.failed:  # a race refused: it comes before any refusal in this chunk
+                        resolver.refusal = writer.failed
+            await writer.finish()
+            if resolver.refusal:
+                raise resolver.refusal
+            await writer.after_the_rest()
+            summary = await w.summary()
+    return ImportReport(path, writer.rows, summary)
+
+
+class _Writer:
+    """Batches resolved rows, chooses their races and hands them to the store, one batch in flight."""
+
+    def __init__(self, w: BulkWrite, planner: Planner, races: "RaceChooser", after: AfterWrite | None) -> None:
+        self.w = w
+        self.planner = planner
+        self.races = races
+        self.failed: ImportFailed | None = None
+        self.rows = 0  # taken so far, which are the file's rows 0 .. rows - 1
+        self._after = after
+        self._open: dict[int, set[int]] = defaultdict(set)  # competition -> races written, not yet `after`
+        self._done: set[int] = set()  # races handed to `after`
+        self._batch: list[tuple[Columns, list[int]]] = []
+        self._size = 0
+        self._ids: dict[int, int] = {}
+        self._pending: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        """The competitions: all known before the first row."""
+        self._ids = await self.w.add(WritePlan(competitions=self.planner.plan.competitions))
+
+    async def take(self, part: Columns) -> None:
+        try:
+            self._batch.append((part, self.races.choose(part)))
+        except ImportFailed as exc:  # a race refused: the rows before it still count for nothing
+            self.failed = exc
+            return
+        self.rows += len(part.lines)
+        self._size += len(part.lines)
+        if self._size >= _BATCH_ROWS:
+            await self._flush()
+
+    async def finish(self) -> None:
+        if self.failed is None:
+            await self._flush()
+        if self._pending is not None:
+            await self._pending
+
+    async def _flush(self) -> None:
+        if self._pending is not None:
+            await self._pending
+        plan = self.planner.plan
+        ids = await self.w.add(WritePlan(athletes=plan.athletes[:], source_ids=plan.source_ids[:],
+                                         races=plan.races[:]))
+        for made in (plan.athletes, plan.source_ids, plan.races):  # handed over: forget them (memory)
+            made.clear()
+        columns: tuple[list, list, list, list] = ([], [], [], [])
+        specs = self.races.table.specs
+        for part, chosen in self._batch:
+            race_ids = list(map(ids.get, chosen, chosen))
+            if self._after is not None:
+                for race, sid in dict(zip(race_ids, part.specs)).items():
+                    self._open[specs[sid].comp].add(race)
+            columns[0].extend(race_ids)
+            columns[1].extend(map(ids.get, part.athletes, part.athletes))
+            columns[2].extend(part.marks)
+            columns[3].extend(part.tails)
+        self._batch, self._size = [], 0
+        if self._done.intersection(columns[0]):
+            raise AssertionError("a race got rows after its competition's last row in the first look")
+        last = self.races.table.last_row
+        ready = [c for c in self._open if last.get(c, -1) < self.rows]
+        self._pending = asyncio.ensure_future(self._write(columns, self._take_races(ready)))
+        await asyncio.sleep(0)  # let it reach the store's thread before we read on
+
+    async def _write(self, columns: tuple[list, list, list, list], ready: list[int]) -> None:
+        if columns[0]:
+            await self.w.add_results(*columns)
+        if ready:
+            await self._after(ready)
+
+    async def after_the_rest(self) -> None:
+        if self._after is not None:
+            if ready := self._take_races(list(self._open)):
+                await self._after(ready)
+
+    def _take_races(self, comps: list[int]) -> list[int]:
+        races = sorted(r for c in comps for r in self._open.pop(c))
+        self._done.update(races)
+        return races
+
+
+class RaceChooser:
+    """Each row's race, as Planner.add chooses it: once per numbered spec, else row by row."""
+
+    def __init__(self, table: SpecTable, planner: Planner, known: dict[int, list[tuple[int, str]]],
+                 path: str) -> None:
+        self.table = table
+        self.planner = planner
+        self.known = known
+        self.path = path
+
+    def choose(self, part: Columns) -> list[int]:
+        table, planner = self.table, self.planner
+        chosen = list(map(table.races.__getitem__, part.specs))
+        for i in nones(chosen):
+            sid = part.specs[i]
+            spec = table.specs[sid]
+            if spec.per_row:
+                try:
+                    chosen[i] = planner.join(spec.row, spec.comp, spec.code, part.athletes[i], part.marks[i][0],
+                                             self.known)
+                except ImportFailed as exc:  # raised naming the spec's first line: name this one
+                    raise ImportFailed(self.path, part.lines[i], exc.reason) from None
+            else:
+                race = table.races[sid]
+                if race is None:
+                    race = table.races[sid] = planner.race(spec.row, spec.comp, spec.code, part.athletes[i],
+                                                           part.marks[i][0], self.known)
+                chosen[i] = race
+        return chosen

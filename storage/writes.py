@@ -1,0 +1,59 @@
+"""The statements an import's write plan becomes, shared by Store.apply and the bulk writer."""
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.store import WritePlan
+
+
+
+def upsert_result(columns: str, source: str = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") -> str:
+    """Insert a result, or update it when something shown changed (which bumps its revision)."""
+    return f"""
+INSERT INTO results ({columns}) {source}
+ON CONFLICT (race_id, athlete_id) DO UPDATE SET
+    place = excluded.place, mark = excluded.mark, value = excluded.value, status = excluded.status,
+    wind = excluded.wind, flags = excluded.flags, note = excluded.note, source = excluded.source,
+    revision = results.revision + 1
+WHERE results.place IS NOT excluded.place OR results.mark IS NOT excluded.mark
+   OR results.status IS NOT excluded.status OR results.flags IS NOT excluded.flags
+   OR results.note IS NOT excluded.note OR results.wind IS NOT excluded.wind
+"""
+
+
+UPSERT_RESULT = upsert_result("race_id, athlete_id, place, mark, value, status, wind, flags, note, source")
+
+
+async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[int, int]) -> None:
+    """The plan's athletes, source ids, competitions and races; `ids` gains placeholder -> id."""
+    ids.update(await insert_with_ids(db, "athletes", [
+        (a.key, (a.name, a.given, a.family, a.country, a.gender, a.birth_year,
+                 a.birth_date.isoformat() if a.birth_date else None)) for a in plan.athletes],
+        "name, given, family, country, gender, birth_year, birth_date"))
+    if plan.source_ids:
+        await db.executemany("INSERT OR IGNORE INTO athlete_ids (scheme, source_id, athlete_id) VALUES (?, ?, ?)",
+                             [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
+    ids.update(await insert_with_ids(db, "competitions", [
+        (c.key, (c.name, c.venue, c.country, c.start.isoformat(), c.end.isoformat(), c.series, c.category))
+        for c in plan.competitions], "name, venue, country, start_date, end_date, series, category"))
+    ids.update(await insert_with_ids(db, "races", [
+        (r.key, (ids.get(r.competition, r.competition), r.event, r.gender, r.round, r.race_no,
+                 r.day.isoformat(), r.wind, r.label)) for r in plan.races],
+        "competition_id, event, gender, round, race_no, day, wind, label"))
+
+
+async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple[int, tuple]],
+                          columns: str) -> dict[int, int]:
+    """Insert rows under fresh ids taken inside the write transaction; map placeholder -> id."""
+    if not rows:
+        return {}
+    (top,) = await (await db.execute(f"SELECT coalesce(max(id), 0) FROM {table}")).fetchone()
+    mapping = {key: top + n for n, (key, _) in enumerate(rows, start=1)}
+    marks = ", ".join("?" * (len(rows[0][1]) + 1))
+    await db.executemany(f"INSERT INTO {table} (id, {columns}) VALUES ({marks})",
+                         [(mapping[key], *values) for key, values in rows])
+    return mapping
+
+
+async def count_rows(db: aiosqlite.Connection, table: str) -> int:
+    return (await (await db.execute(f"SELECT count(*) FROM {table}")).fetchone())[0]

@@ -1,0 +1,287 @@
+"""The streamed CSV import (racebot import) against the row-by-row path it replaced
+(read_csv + import_rows): the same stored rows, ids and versions, the same errors with the same
+lines, all or nothing, on real SQLite files, across chunk and batch boundaries."""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+import bot.ingest.csv_chunks as csv_chunks
+import bot.ingest.groups as groups
+import bot.ingest.streaming as streaming
+from bot.errors import ImportFailed
+from bot.ingest.importer import import_rows
+from bot.ingest.interchange import read_csv
+from bot.outbox_diff import corrections_only
+from racebot.importing import import_file
+from storage.sqlite import SqliteStore
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+HEADER = "date,competition,venue,series,event,gender,round,race,place,athlete,country,mark,wind,flags,source,athlete_id"
+TABLES = {
+    "athletes": "SELECT * FROM athletes ORDER BY id",
+    "athlete_ids": "SELECT * FROM athlete_ids ORDER BY scheme, source_id",
+    "competitions": "SELECT * FROM competitions ORDER BY id",
+    "races": "SELECT * FROM races ORDER BY id",
+    "results": "SELECT * FROM results ORDER BY race_id, athlete_id",
+    "versions": "SELECT race_id, revision, entries, changed_at FROM race_versions ORDER BY race_id",
+}
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    """Tiny chunks, batches and blocks, so every test crosses their boundaries."""
+    monkeypatch.setattr(csv_chunks, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(csv_chunks, "BLOCK_CHARS", 200)
+    monkeypatch.setattr(streaming, "_BATCH_ROWS", 5)
+    monkeypatch.setattr(groups, "_BLOCK", 64)
+
+
+def snapshot(db) -> dict:
+    with sqlite3.connect(db) as c:
+        out = {name: c.execute(sql).fetchall() for name, sql in TABLES.items()}
+    # versions written in bulk by SQL and by Python differ in JSON spacing only
+    out["versions"] = [(r, v, json.loads(e), t) for r, v, e, t in out["versions"]]
+    return out
+
+
+async def both_ways(tmp_path, bundled_db, text: str, *, empty: bool = False, before: str | None = None):
+    """Import `text` the streamed way and the row-by-row way into two equal stores; return
+    (streamed outcome, old outcome, streamed db, old db); an outcome is a summary or an ImportFailed."""
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    outcomes, dbs = [], []
+    for name in ("new", "old"):
+        db = tmp_path / f"{name}.db"
+        if not empty:
+            shutil.copyfile(bundled_db, db)
+        store = await SqliteStore.open(db)
+        try:
+            if before is not None:
+                first = tmp_path / "before.csv"
+                first.write_text(before, encoding="utf-8")
+                await import_rows(store, read_csv(before, str(first)), str(first), after=corrections_only(store, NOW))
+            after = corrections_only(store, NOW)
+            try:
+                if name == "new":
+                    report = await import_file(store, path, after=after)
+                else:
+                    report = await import_rows(store, read_csv(text, str(path)), str(path), after=after)
+                outcomes.append((report.rows, report.summary))
+            except ImportFailed as exc:
+                outcomes.append((exc.line, exc.reason))
+        finally:
+            await store.close()
+        dbs.append(db)
+    return outcomes[0], outcomes[1], dbs[0], dbs[1]
+
+
+def csv_text(*rows: str) -> str:
+    return HEADER + "\n" + "\n".join(rows) + "\n"
+
+
+MEETS = [
+    "2025-06-12,Bislett Games,Oslo,Diamond League,5000m,M,final,,1,Ada Testrunner,NOR,12:58.10,,WL,test,",
+    "2025-06-12,Bislett Games,Oslo,Diamond League,5000m,M,final,,2,Bo Ølstad,SWE,12:58.15,,,test,",
+    "2025-06-12,Bislett Games,Oslo,Diamond League,800m,W,heat,1,1,Cara One,USA,1:59.00,,,t,",
+    "2025-06-12,Bislett Games,Oslo,Diamond League,800m,W,heat,2,1,Dee Two,USA,1:58.00,+0.3,,t,",
+    "2025-06-13,bislett games,oslo,Diamond League,800m,W,final,,1,Dee Two,USA,1:57.00,,PB SB,t,",
+    "2025-07-05,Athletissima,Lausanne,Diamond League,5000m,M,final,,1,Bo Ølstad,SWE,12:50.00,,,test,",
+    "2025-07-05,Athletissima,Lausanne,Diamond League,5000m,M,final,,2,Ada Testrunner,NOR,12:51.00,,,test,",
+    "2025-08-20,Weltklasse,Zürich,Diamond League,1500m,M,final,,3,Timothy Cheruiyot,KEN,3:31.00,,,test,",
+    "2025-08-20,Weltklasse,Zürich,Diamond League,1500m,M,final,,5,Reynold Kipkorir Cheruiyot,KEN,3:32.00,,,test,",
+    "2025-08-20,Weltklasse,Zürich,Diamond League,5000m,M,final,,,Bo Ølstad,SWE,DNF,,,test,",
+    "2025-08-21,Weltklasse,Zürich,Diamond League,High Jump,W,final,1,1,Yaro Jump,UKR,2.01,,,test,W9",
+    "2025-08-21,Weltklasse,Zürich,Diamond League,High Jump,W,final,1,2,Yaro Jumper,UKR,1.99,,,test,W9",
+    "2025-06-12,Bislett Games,Oslo,Diamond League,800m,W,heat,,2,Dee Two,USA,1:58.00,,,t,",
+]
+
+
+async def test_the_streamed_import_stores_what_the_row_by_row_import_stored(tmp_path, bundled_db):
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*MEETS))
+    assert new == old
+    assert snapshot(db_new) == snapshot(db_old)
+
+
+async def test_into_an_empty_store_too(tmp_path, bundled_db):
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*MEETS), empty=True)
+    assert new == old and snapshot(db_new) == snapshot(db_old)
+
+
+async def test_joining_races_already_stored_and_changing_results(tmp_path, bundled_db):
+    before = csv_text(*MEETS[:5])
+    changed = [MEETS[3].replace("1:58.00", "1:57.90"), MEETS[12].replace("1:58.00", "1:57.90"), *MEETS[5:9]]
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*changed), before=before)
+    assert new == old and snapshot(db_new) == snapshot(db_old)
+
+
+async def test_a_synthetic_file_of_many_chunks(tmp_path, bundled_db, monkeypatch):
+    import random
+    rng = random.Random(3)
+    people = [(f"Runner{i} Name{i % 7}", rng.choice(["NOR", "KEN", "USA"]), f"S{i}" if i % 3 else "") for i in range(60)]
+    lines = []
+    for c in range(12):
+        day = f"2024-0{1 + c % 9}-{10 + c:02d}"
+        for race in range(1, 4):
+            for place, who in enumerate(rng.sample(people, 6), start=1):
+                name, country, sid = who
+                mark = f"{rng.randint(10, 11)}.{rng.randint(0, 99):02d}"
+                number = str(race) if c % 2 else ""
+                event = ["100m", "200m", "400m"][race - 1] if not number else "100m"
+                lines.append(f"{day},Meet {c},Town {c % 5},,{event},M,final,{number},{place},{name},{country},"
+                             f"{mark},,,syn,{sid}")
+    monkeypatch.setattr(csv_chunks, "CHUNK_ROWS", 7)
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*lines), empty=True)
+    assert new == old and snapshot(db_new) == snapshot(db_old)
+
+
+@pytest.mark.parametrize("bad,words", [
+    ("2025-13-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "not YYYY-MM-DD"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,X,final,,1,Al Fast,NOR,3:30.00,,,t,", "not M or W"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,  ,NOR,3:30.00,,,t,", "'athlete' is empty"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,XYZ,t,", "unknown record flag"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,fast,,t,", "not a number"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,heatz,,1,Al Fast,NOR,3:30.00,,,t,", "not final"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,x,1,Al Fast,NOR,3:30.00,,,t,", "not a whole number"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,,,,t,", "'mark' is empty"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,0:50,,,t,", "impossibly fast"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,0,Al Fast,NOR,3:30.00,,,t,", "place 0 is not a place"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t", "expected 16 fields"),
+])
+async def test_a_bad_row_at_the_end_of_a_big_file_writes_nothing(tmp_path, bundled_db, bad, words):
+    rows = [*MEETS * 4, bad]
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*rows))
+    assert new == old and words in new[1] and new[0] == len(rows) + 1
+    with sqlite3.connect(bundled_db) as c:
+        assert c.execute("SELECT count(*) FROM results").fetchone()[0] == len(snapshot(db_new)["results"])
+
+
+async def test_a_field_error_further_down_wins_over_an_earlier_refused_mark(tmp_path, bundled_db):
+    rows = [MEETS[0].replace("12:58.10", "1:00.00"), *MEETS * 3, MEETS[1].replace("2025-06-12", "2025-06-99")]
+    new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
+    assert new == old and "not YYYY-MM-DD" in new[1]
+
+
+async def test_the_first_refusal_is_named_athlete_race_or_mark(tmp_path, bundled_db):
+    namesakes = ["2025-05-01,Meet,Town,,100m,M,final,1,1,Sam Same,NOR,10.50,,,t,A1",
+                 "2025-05-01,Meet,Town,,100m,M,final,1,2,Sam Same,NOR,10.60,,,t,A2"]
+    ambiguous = "2025-05-02,Meet,Town,,100m,M,final,,1,Sam Same,NOR,10.40,,,t,"
+    two_heats = ["2025-05-02,Meet,Town,,200m,M,heat,1,1,Al One,NOR,20.50,,,t,",
+                 "2025-05-02,Meet,Town,,200m,M,heat,2,1,Bo Two,NOR,20.60,,,t,",
+                 "2025-05-02,Meet,Town,,200m,M,heat,,2,Cy Three,NOR,20.70,,,t,"]
+    late_mark = "2025-05-03,Meet,Town,,100m,M,final,1,1,Di Four,NOR,1.00,,,t,"
+    for rows in ([*namesakes, *MEETS, ambiguous, *two_heats, late_mark],
+                 [*namesakes, *MEETS, *two_heats, ambiguous, late_mark],
+                 [*namesakes, late_mark, *MEETS, ambiguous]):
+        new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
+        assert new == old and isinstance(new[0], int) and isinstance(new[1], str)
+
+
+async def test_reimporting_the_same_file_changes_nothing(tmp_path, db_copy):
+    path = tmp_path / "again.csv"
+    path.write_text(csv_text(*MEETS[:11] * 2), encoding="utf-8")  # [11] and [12] change earlier rows
+    store = await SqliteStore.open(db_copy)
+    try:
+        await import_file(store, path, after=corrections_only(store, NOW))
+        before = snapshot(db_copy)
+        report = await import_file(store, path, after=corrections_only(store, NOW))
+    finally:
+        await store.close()
+    assert snapshot(db_copy) == before
+    s = report.summary
+    assert (s.athletes, s.competitions, s.races, s.results_added, s.results_changed) == (0, 0, 0, 0, 0)
+
+
+async def test_quotes_line_breaks_blank_lines_and_a_bom(tmp_path, bundled_db):
+    rows = ['2025-06-12,"Bislett Games, Oslo",Oslo,,5000m,M,final,,1,"Ada ""Quick"" Testrunner",NOR,12:58.10,,,"a\nsource",',
+            "",
+            *MEETS[1:6],
+            "",
+            '2025-06-12,"Bislett Games, Oslo",Oslo,,5000m,M,final,,2,Bo Ølstad,SWE,13:00.15,,,t,']
+    text = "\ufeff" + csv_text(*rows)
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, text)
+    assert new == old and snapshot(db_new) == snapshot(db_old)
+    bad = "\ufeff" + csv_text(*rows, '2025-06-12,"Bislett Games\nOslo",Oslo,,5000m,M,final,,3,Cy,SWE,13:00.15,,XX,t,')
+    new, old, _, _ = await both_ways(tmp_path, bundled_db, bad)
+    assert new == old and "unknown record flag" in new[1]
+
+
+async def test_a_quote_far_down_the_file_switches_to_csv_there_and_lines_stay_right(tmp_path, bundled_db):
+    late = [*MEETS * 3, '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy\nThird, Jr",SWE,13:01.00,,,t,',
+            *MEETS[:4], "", "2025-06-12,Bislett Games,Oslo,,5000m,M,final,,4,Di Four,SWE,13:02.00,,,t,"]
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*late))
+    assert new == old and snapshot(db_new) == snapshot(db_old)
+    for bad in ("2025-06-12,Bislett Games,Oslo,,5000m,M,final,,5,Ed Five,SWE,13:03.00,,,t",
+                "2025-06-12,Bislett Games,Oslo,,5000m,M,final,,5,Ed Five,SWE,13:03.00,,ZZ,t,"):
+        new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*late, bad))
+        assert new == old and new[0] == len(late) + 3  # the header, and the line break inside the quotes
+
+
+async def test_columns_in_another_order_and_some_missing(tmp_path, bundled_db):
+    text = ("athlete,mark,event,gender,competition,date,place\n"
+            "Ada Testrunner,12:58.10,5000m,M,Bislett Games,2025-06-12,1\n"
+            "Bo Ølstad,12:58.15,5000m,M,Bislett Games,2025-06-12,2\n"
+            "Bo Ølstad,3:31.00,1500m,M,Bislett Games,2025-06-13,1\n"
+            "Cy Third,3:32.00,1500m,M,Bislett Games,2025-06-13,2\n")
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, text)
+    assert new == old and snapshot(db_new) == snapshot(db_old)
+
+
+async def test_the_store_checks_references_while_foreign_keys_are_off(tmp_path, db_copy):
+    store = await SqliteStore.open(db_copy)
+    try:
+        with pytest.raises(RuntimeError, match="races referenced but not stored"):
+            async with store.bulk_write() as w:
+                await w.add_results([10 ** 9], [1], [("10.00", 10.0, "")], [(1, None, "", "", "t")])
+        (fk,) = await (await store.conn.execute("PRAGMA foreign_keys")).fetchone()
+    finally:
+        await store.close()
+    assert fk == 1
+    with sqlite3.connect(db_copy) as c:
+        assert c.execute("SELECT count(*) FROM results WHERE race_id = ?", (10 ** 9,)).fetchone()[0] == 0
+
+
+async def test_first_versions_in_bulk_are_the_versions_record_changes_computes(db_copy):
+    """The SQL that records an import's new races agrees with race_facts, entry for entry,
+    on archive races with DNFs, no places, annulled (DOP) results and accented names."""
+    store = await SqliteStore.open(db_copy)
+    try:
+        rows = await store.conn.execute_fetchall(
+            "SELECT DISTINCT race_id FROM results WHERE race_id IN (SELECT race_id FROM results WHERE note = 'DOP') "
+            "OR race_id IN (SELECT race_id FROM results WHERE place IS NULL) OR race_id < 200")
+        race_ids = sorted(r for (r,) in rows)
+        async with store.transaction():
+            tx = store.outbox_tx()
+            expected = {f.race.id: [e.as_list() for e in f.entries] for f in await tx.race_facts(race_ids)}
+            saved = await tx.save_first_versions(race_ids, NOW)
+            got = {r: [e.as_list() for e in v.entries] for r, v in (await tx.versions(race_ids)).items()}
+            again = await tx.save_first_versions(race_ids, NOW)
+            revisions = {v.revision for v in (await tx.versions(race_ids)).values()}
+    finally:
+        await store.close()
+    assert len(race_ids) > 200 and saved == set(expected) and got == expected
+    assert again == set() and revisions == {1}
+
+
+async def test_after_gets_each_race_once_when_its_competition_is_past(tmp_path, db_copy):
+    path = tmp_path / "meets.csv"
+    path.write_text(csv_text(*MEETS[:11]), encoding="utf-8")
+    store = await SqliteStore.open(db_copy)
+    calls: list[list[int]] = []
+    hook = corrections_only(store, NOW)
+
+    async def after(race_ids):
+        calls.append(race_ids)
+        await hook(race_ids)
+    try:
+        await import_file(store, path, after=after)
+        written = {r for (r,) in await store.conn.execute_fetchall(
+            "SELECT DISTINCT race_id FROM results WHERE source IN ('test', 't')")}
+    finally:
+        await store.close()
+    flat = [r for call in calls for r in call]
+    assert len(calls) > 1 and len(flat) == len(set(flat)) and set(flat) == written
