@@ -110,7 +110,7 @@ def main() -> None:
     raw = floor(a.db, met + never)
     got = asyncio.run(core_path(a.db, met, never, a.in_flight))
     report("raw SQL floor (sqlite3)", raw)
-    report("store.meetings (aiosqlite)", got["store"], raw)
+    report("store.meetings (the store's own read)", got["store"], raw)
     report("/h2h whole core path", got["core"], raw)
     print(f"throughput with {a.in_flight} in flight: {got['throughput']:.0f} h2h/s")
     print(f"targets: core p99 <= 1 ms (got {pct(got['core'], .99) * 1e3:.2f} ms); "

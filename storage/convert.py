@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from functools import lru_cache
 
 from bot.models import Athlete, Competition, Race, Result
 
@@ -16,6 +17,7 @@ def result_cols(alias: str) -> str:
     return RESULT_COLS.format(t=alias)
 
 
+@lru_cache(maxsize=16_384)  # a store has a few thousand distinct days; a reply converts dozens
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -27,13 +29,18 @@ def athlete(row, at: int = 0) -> Athlete:
 
 
 def competition(row, at: int = 0) -> Competition:
-    i, name, venue, country, start, end, series, category = row[at:at + 8]
-    return Competition(i, name, venue, country, date.fromisoformat(start), date.fromisoformat(end), series, category)
+    return _competition(row[at:at + 8])
+
+
+@lru_cache(maxsize=4096)  # keyed by every column, so an edited competition is a new entry
+def _competition(values: tuple) -> Competition:
+    i, name, venue, country, start, end, series, category = values
+    return Competition(i, name, venue, country, _day(start), _day(end), series, category)
 
 
 def race(row, at: int = 0) -> Race:
     i, comp, event, gender, rnd, no, day, wind, label = row[at:at + 9]
-    return Race(i, comp, event, gender, rnd, no, date.fromisoformat(day), wind, label)
+    return Race(i, comp, event, gender, rnd, no, _day(day), wind, label)
 
 
 def result(row, at: int = 0) -> Result:

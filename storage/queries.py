@@ -1,6 +1,7 @@
 """Read queries behind the core's Store interface."""
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections import defaultdict
 from datetime import date
@@ -53,6 +54,7 @@ _ENTRIES = ("SELECT res.race_id, res.athlete_id, res.status = '', r.day FROM res
 
 class Reads:
     conn: aiosqlite.Connection
+    reader: sqlite3.Connection
 
     async def _all(self, sql: str, args: tuple | list = ()) -> list:
         return list(await self.conn.execute_fetchall(sql, args))
@@ -89,7 +91,7 @@ class Reads:
                 yield rows
 
     async def meetings(self, a: int, b: int) -> list[Meeting]:
-        rows = await self._all(_MEETINGS, (a, b))
+        rows = self.reader.execute(_MEETINGS, (a, b)).fetchall()  # inline: see storage.sqlite._reader
         return [Meeting(cv.race(row), cv.competition(row, 9), cv.result(row, 17), cv.result(row, 26)) for row in rows]
 
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
