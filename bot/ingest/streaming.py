@@ -26,7 +26,7 @@ from bot.store import BulkWrite, Store, WritePlan
 AfterWrite = Callable[[list[int]], Awaitable[None]]
 
 Opener = Callable[[], AbstractContextManager[TextIO]]
-_BATCH_ROWS = 32_768  # per write: a round trip costs the store thread a wait for the GIL; still overlaps reading
+_BATCH_ROWS = 16_384  # per write: a round trip costs the store thread a wait for the GIL; still overlaps reading
 
 
 async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None) -> ImportReport:
