@@ -1,15 +1,25 @@
 """The in-memory indexes built from the store at start-up and after every import."""
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from bot.athlete_index import AthleteIndex
 from bot.competition_index import CompetitionIndex
 from bot.disciplines import discipline
 from bot.meeting_index import MeetingIndex
+from bot.models import Competition
 from bot.names import fold
 from bot.prose import counted
-from bot.store import Store
+from bot.store import AthleteStat, Store
+
+
+def _build(stats: list[AthleteStat], competitions: list[Competition], today: date
+           ) -> tuple[AthleteIndex, CompetitionIndex]:
+    athletes, comps = AthleteIndex(), CompetitionIndex()
+    athletes.load(stats, today)
+    comps.load(competitions)
+    return athletes, comps
 
 
 class Indexes:
@@ -21,14 +31,17 @@ class Indexes:
         self.today = date.today()  # the newest result's date: "as of" for replies
 
     async def load(self, store: Store, today: date | None = None) -> None:
+        """Build new indexes beside the old ones, then swap them in at once: a reload after a
+        live poll keeps answering from the old ones meanwhile, never from half-built ones."""
         meetings = await MeetingIndex.build(store.race_entries())
         stats = await store.athlete_stats()
+        competitions = await store.competitions()
         today = today or max((s.last_day for s in stats if s.last_day), default=date.today())
-        self.today = today
-        self.athletes.load(stats, today)
-        self.meetings = meetings
-        self.competitions.load(await store.competitions())
+        # Over a second of pure Python at a million results: in a thread, so the event loop
+        # still gets its turns (every GIL switch interval) instead of stalling every command.
+        athletes, comps = await asyncio.to_thread(_build, stats, competitions, today)
         codes = {code for s in stats for code in s.events}
+        self.athletes, self.competitions, self.meetings, self.today = athletes, comps, meetings, today
         self.events = {c: discipline(c).name for c in sorted(codes)}
 
     def complete_athlete(self, partial: str, rivals: dict[int, int], limit: int) -> list[tuple[str, str]]:

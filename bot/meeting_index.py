@@ -9,6 +9,7 @@ so a pair met in a race when both are in it and at least one of them finished.
 """
 from __future__ import annotations
 
+import asyncio
 from array import array
 from collections import defaultdict
 from datetime import date
@@ -53,7 +54,7 @@ class MeetingIndex:
                     top = athlete_id
         if len(self._entries):
             self._race_start.append(len(self._entries))
-        self._invert(top)
+        await asyncio.to_thread(self._invert, top)  # half a second at a million results: off the loop
 
     def _invert(self, top: int) -> None:
         """Athlete -> races, by counting sort: two passes, no per-athlete lists."""
