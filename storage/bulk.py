@@ -4,7 +4,12 @@ The caller streams: competitions first, then per batch of rows its new athletes 
 its results. Results go in as one JSON array per batch (`INSERT ... SELECT FROM json_each`): a
 single statement runs inside SQLite without the GIL, so the importer reads the next batch while
 this one is written (executemany needs the GIL for every row, and would wait for the reader).
-Mark and tail tuples are shared by many rows, so each is turned into JSON once.
+Mark and tail tuples are shared by many rows, so each is stored once, in a temporary table, and a
+row names them by number: [race, athlete, mark, tail]. Taking a value out of a row's JSON costs
+SQLite about as much as a b-tree lookup, and this takes four per row rather than ten.
+New athletes and races get their ids here (nothing else writes in the transaction) and are queued,
+also as JSON, to go to the store's thread with the next results in one call (aiosqlite's private
+`_execute`): every call there waits for the GIL, which the importer holds while it reads on.
 
 While it runs the page cache is enlarged: results go into two b-trees (the key and the athlete
 index) whose pages a million scattered index inserts would otherwise read again and again. It is
@@ -14,18 +19,25 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from contextlib import asynccontextmanager
 from typing import Sequence
 
 import aiosqlite
 
 from bot.store import WritePlan, WriteSummary
-from storage.writes import count_rows, insert_parents, upsert_result
+from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, athlete_rows, competition_rows,
+                            count_rows, race_rows, upsert_result)
 
 BULK_CACHE_KIB = 64 * 1024
 _COLUMNS = "race_id, athlete_id, mark, value, status, place, wind, flags, note, source"
-_UPSERT_JSON = upsert_result(_COLUMNS, "SELECT " + ", ".join(f"value ->> {i}" for i in range(10))
-                             + " FROM json_each(?) WHERE true")
+_MARKS, _TAILS = "temp.bulk_marks", "temp.bulk_tails"
+_UPSERT_JSON = upsert_result(_COLUMNS, (
+    "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), m.mark, m.value, m.status, t.place,"
+    f" t.wind, t.flags, t.note, t.source FROM json_each(?) j CROSS JOIN {_MARKS} m CROSS JOIN {_TAILS} t"
+    " WHERE m.id = json_extract(j.value, '$[2]') AND t.id = json_extract(j.value, '$[3]')"))
+# json_extract, not ->>: the operator needs SQLite 3.38, and Ubuntu 22.04's Python links 3.37.
+# CROSS JOIN: the rows drive the lookups.
 
 
 class SqliteBulkWrite:
@@ -38,11 +50,21 @@ class SqliteBulkWrite:
         self._athletes: set[int] = set()  # ids the rows point to, for check_references
         self._races: set[int] = set()
         self._comps: set[int] = set()
-        self._json: dict[int, str] = {}  # id() of a shared tuple -> its JSON, without brackets
+        self._numbers: dict[int, int] = {}  # id() of a shared mark or tail tuple -> its row in _MARKS/_TAILS
         self._alive: list[tuple] = []  # ...and the tuple, so its id() is not reused
+        self._tops: dict[str, int] = {}  # table -> the largest id given so far
+        self._statements: list[tuple[str, tuple]] = []  # queued by add, run with the next results
 
     async def add(self, plan: WritePlan) -> dict[int, int]:
-        await insert_parents(self.db, plan, self.ids)
+        """As insert_parents, but the ids are given here and the rows are queued, not waited for:
+        the importer reads on (a wait for the store was a wait for the batch before)."""
+        ids = self.ids
+        ids.update(await self._with_ids("athletes", athlete_rows(plan), ATHLETE_COLUMNS))
+        if plan.source_ids:
+            self._json_insert("INSERT OR IGNORE INTO athlete_ids (scheme, source_id, athlete_id)",
+                              [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
+        ids.update(await self._with_ids("competitions", competition_rows(plan), COMPETITION_COLUMNS))
+        ids.update(await self._with_ids("races", race_rows(plan, ids), RACE_COLUMNS))
         self._comps.update(self.ids.get(r.competition, r.competition) for r in plan.races)
         self._athletes.update(self.ids.get(a, a) for _, _, a in plan.source_ids)
         self._new = [self._new[0] + len(plan.athletes), self._new[1] + len(plan.competitions),
@@ -53,15 +75,23 @@ class SqliteBulkWrite:
                           tails: Sequence[tuple]) -> None:
         self._races.update(races)
         self._athletes.update(athletes)
-        text = "[" + ",".join(map("[{},{},{},{}]".format, races, athletes, self._as_json(marks),
-                                  self._as_json(tails))) + "]"
-        changes = self.db.total_changes
-        await self.db.execute(_UPSERT_JSON, (text,))
-        self._touched += self.db.total_changes - changes
+        text = "[" + ",".join(map("[{},{},{},{}]".format, races, athletes, self._numbered(_MARKS, marks),
+                                  self._numbered(_TAILS, tails))) + "]"
+        self._statements.append((_UPSERT_JSON, (text,)))
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Run the statements queued so far, in one call to the store's thread: each call costs it
+        a wait for the GIL, which the importer holds while it reads on."""
+        statements, self._statements = self._statements, []
+        if statements:
+            touched = await self.db._execute(_run, self.db._conn, statements)  # noqa: SLF001 (one call)
+            self._touched += touched  # not `+= await`: that reads the count before a concurrent settle adds to it
 
     async def check_references(self) -> None:
         """Every athlete, race and competition the import's rows point to exists: the foreign keys,
         checked once per distinct id at the end rather than on every row (they are off meanwhile)."""
+        await self.settle()
         for table, ids in (("athletes", self._athletes), ("races", self._races), ("competitions", self._comps)):
             (missing,) = await (await self.db.execute(
                 f"SELECT count(*) FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = j.value)",
@@ -70,18 +100,63 @@ class SqliteBulkWrite:
                 raise RuntimeError(f"bulk import: {missing} {table} referenced but not stored")
 
     async def summary(self) -> WriteSummary:
+        await self.settle()
         added = await count_rows(self.db, "results") - self._before
         return WriteSummary(*self._new, added, self._touched - added)
 
-    def _as_json(self, values: Sequence[tuple]):
+    async def _with_ids(self, table: str, rows: list[tuple[int, tuple]], columns: str) -> dict[int, int]:
+        """insert_with_ids; the largest id is asked once, as nothing else writes in this transaction."""
+        if not rows:
+            return {}
+        top = self._tops.get(table)
+        if top is None:  # the rows queued so far are of other tables: they do not change it
+            top = (await self.db.execute_fetchall(f"SELECT coalesce(max(id), 0) FROM {table}"))[0][0]
+        mapping = {key: top + n for n, (key, _) in enumerate(rows, start=1)}
+        self._tops[table] = top + len(rows)
+        self._json_insert(f"INSERT INTO {table} (id, {columns})", [(mapping[key], *values) for key, values in rows])
+        return mapping
+
+    def _json_insert(self, insert: str, rows: list[tuple]) -> None:
+        """Queue `insert` SELECT ... FROM json_each: the rows bound as sqlite3 would bind them."""
+        width = len(rows[0])
+        text = _json_rows(rows)
+        picks = ", ".join(f"json_extract(value, '$[{c}]')" for c in range(width))
+        self._statements.append((f"{insert} SELECT {picks}"
+                                 " FROM json_each(?)", (text,)))
+
+    def _numbered(self, table: str, values: Sequence[tuple]) -> list[int]:
+        """The rows of `table` holding `values`, storing those not seen before. As JSON too: an
+        executemany here would wait for the GIL on every row while the importer reads on."""
         ids = list(map(id, values))
-        fresh = set(ids).difference(self._json)
+        fresh = set(ids).difference(self._numbers)
         if fresh:
             by_id = dict(zip(ids, values))
+            rows = []
             for i in fresh:
-                self._json[i] = _fragment(by_id[i])
+                self._numbers[i] = len(self._alive)
                 self._alive.append(by_id[i])
-        return map(self._json.__getitem__, ids)
+                rows.append((self._numbers[i], *by_id[i]))
+            self._json_insert(f"INSERT INTO {table}", rows)
+        return list(map(self._numbers.__getitem__, ids))
+
+
+def _run(conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> int:
+    """In the store's thread: run `statements`; the result rows they inserted or changed."""
+    touched = 0
+    for sql, params in statements:
+        before = conn.total_changes
+        conn.execute(sql, params)
+        if sql is _UPSERT_JSON:
+            touched += conn.total_changes - before
+    return touched
+
+
+def _json_rows(rows: list[tuple]) -> str:
+    """`rows` as a JSON array of arrays, in one call to the C encoder when no float is NaN or infinite."""
+    try:
+        return json.dumps(rows, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        return "[" + ",".join(f"[{_fragment(r)}]" for r in rows) + "]"
 
 
 def _fragment(values: tuple) -> str:
@@ -100,7 +175,14 @@ async def bulk_writer(db: aiosqlite.Connection):
     """Inside a write transaction the caller holds."""
     (cache,) = await (await db.execute("PRAGMA cache_size")).fetchone()
     await db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    # untyped columns: values kept as bound, the results table's affinity applies on the way in
+    await db.execute(f"DROP TABLE IF EXISTS {_MARKS}")  # numbered from 0 by each writer: start empty
+    await db.execute(f"DROP TABLE IF EXISTS {_TAILS}")
+    await db.execute(f"CREATE TEMP TABLE {_MARKS[5:]} (id INTEGER PRIMARY KEY, mark, value, status)")
+    await db.execute(f"CREATE TEMP TABLE {_TAILS[5:]} (id INTEGER PRIMARY KEY, place, wind, flags, note, source)")
     try:
         yield SqliteBulkWrite(db, await count_rows(db, "results"))
     finally:
+        await db.execute(f"DROP TABLE IF EXISTS {_MARKS}")
+        await db.execute(f"DROP TABLE IF EXISTS {_TAILS}")
         await db.execute(f"PRAGMA cache_size = {int(cache)}")

@@ -24,22 +24,34 @@ WHERE results.place IS NOT excluded.place OR results.mark IS NOT excluded.mark
 UPSERT_RESULT = upsert_result("race_id, athlete_id, place, mark, value, status, wind, flags, note, source")
 
 
+ATHLETE_COLUMNS = "name, given, family, country, gender, birth_year, birth_date"
+COMPETITION_COLUMNS = "name, venue, country, start_date, end_date, series, category"
+RACE_COLUMNS = "competition_id, event, gender, round, race_no, day, wind, label"
+
+
+def athlete_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
+    return [(a.key, (a.name, a.given, a.family, a.country, a.gender, a.birth_year,
+                     a.birth_date.isoformat() if a.birth_date else None)) for a in plan.athletes]
+
+
+def competition_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
+    return [(c.key, (c.name, c.venue, c.country, c.start.isoformat(), c.end.isoformat(), c.series, c.category))
+            for c in plan.competitions]
+
+
+def race_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[int, tuple]]:
+    return [(r.key, (ids.get(r.competition, r.competition), r.event, r.gender, r.round, r.race_no,
+                     r.day.isoformat(), r.wind, r.label)) for r in plan.races]
+
+
 async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[int, int]) -> None:
     """The plan's athletes, source ids, competitions and races; `ids` gains placeholder -> id."""
-    ids.update(await insert_with_ids(db, "athletes", [
-        (a.key, (a.name, a.given, a.family, a.country, a.gender, a.birth_year,
-                 a.birth_date.isoformat() if a.birth_date else None)) for a in plan.athletes],
-        "name, given, family, country, gender, birth_year, birth_date"))
+    ids.update(await insert_with_ids(db, "athletes", athlete_rows(plan), ATHLETE_COLUMNS))
     if plan.source_ids:
         await db.executemany("INSERT OR IGNORE INTO athlete_ids (scheme, source_id, athlete_id) VALUES (?, ?, ?)",
                              [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
-    ids.update(await insert_with_ids(db, "competitions", [
-        (c.key, (c.name, c.venue, c.country, c.start.isoformat(), c.end.isoformat(), c.series, c.category))
-        for c in plan.competitions], "name, venue, country, start_date, end_date, series, category"))
-    ids.update(await insert_with_ids(db, "races", [
-        (r.key, (ids.get(r.competition, r.competition), r.event, r.gender, r.round, r.race_no,
-                 r.day.isoformat(), r.wind, r.label)) for r in plan.races],
-        "competition_id, event, gender, round, race_no, day, wind, label"))
+    ids.update(await insert_with_ids(db, "competitions", competition_rows(plan), COMPETITION_COLUMNS))
+    ids.update(await insert_with_ids(db, "races", race_rows(plan, ids), RACE_COLUMNS))
 
 
 async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple[int, tuple]],

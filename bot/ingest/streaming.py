@@ -10,8 +10,9 @@ nothing of the file is kept.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import defaultdict
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Awaitable, Callable, TextIO
 
 from bot.errors import ImportFailed
@@ -26,6 +27,7 @@ from bot.store import BulkWrite, Store, WritePlan
 AfterWrite = Callable[[list[int]], Awaitable[None]]
 
 Opener = Callable[[], AbstractContextManager[TextIO]]
+_IN_FLIGHT = 2  # batches handed to the store and not yet written: it never waits for us to hand one
 _BATCH_ROWS = 16_384  # per write: a round trip costs the store thread a wait for the GIL; still overlaps reading
 
 
@@ -45,19 +47,23 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None)
     with no_gc_pauses():
         wanted = specs.place(planner)
     known = await store.results_for(wanted) if wanted else {}
-    with open_lines() as lines, no_gc_pauses():
+    with open_lines() as lines, no_gc_pauses(), _quick_handovers():
         chunks = CsvChunks(lines, path)
         resolver = ChunkResolver(planner, specs, chunks.header, path)
         async with store.bulk_write() as w:
             writer = _Writer(w, planner, RaceChooser(specs, planner, known, path), after)
-            await writer.start()
-            for chunk in chunks:
-                part = resolver.resolve(chunk)  # raises a field error, or notes the planner's refusal
-                if part is not None and writer.failed is None:
-                    await writer.take(part)
-                    if writer.failed:  # a race refused: it comes before any refusal in this chunk
-                        resolver.refusal = writer.failed
-            await writer.finish()
+            try:
+                await writer.start()
+                for chunk in chunks:
+                    part = resolver.resolve(chunk)  # raises a field error, or notes the planner's refusal
+                    if part is not None and writer.failed is None:
+                        await writer.take(part)
+                        if writer.failed:  # a race refused: it comes before any refusal in this chunk
+                            resolver.refusal = writer.failed
+                await writer.finish()
+            except BaseException:
+                await writer.abandon()
+                raise
             if resolver.refusal:
                 raise resolver.refusal
             await writer.after_the_rest()
@@ -65,8 +71,20 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None)
     return ImportReport(path, writer.rows, summary)
 
 
+@contextmanager
+def _quick_handovers(seconds: float = 0.0005):
+    """The store's thread needs the GIL between its statements, and we hold it while reading: at
+    the default 5 ms per handover its waits added up to seconds of a million-row import."""
+    was = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(was)
+
+
 class _Writer:
-    """Batches resolved rows, chooses their races and hands them to the store, one batch in flight."""
+    """Batches resolved rows, chooses their races and hands them to the store, two batches in flight."""
 
     def __init__(self, w: BulkWrite, planner: Planner, races: "RaceChooser", after: AfterWrite | None) -> None:
         self.w = w
@@ -80,7 +98,7 @@ class _Writer:
         self._batch: list[tuple[Columns, list[int]]] = []
         self._size = 0
         self._ids: dict[int, int] = {}
-        self._pending: asyncio.Task | None = None
+        self._pending: list[asyncio.Task] = []  # writes handed over, oldest first
 
     async def start(self) -> None:
         """The competitions: all known before the first row."""
@@ -96,16 +114,28 @@ class _Writer:
         self._size += len(part.lines)
         if self._size >= _BATCH_ROWS:
             await self._flush()
+        else:
+            # the written batch's `after` and its statements go on as soon as the store is done,
+            # not at the next flush, where we would wait for them (and the store sat idle meanwhile)
+            await asyncio.sleep(0)
 
     async def finish(self) -> None:
         if self.failed is None:
             await self._flush()
-        if self._pending is not None:
-            await self._pending
+        for write in self._pending:
+            await write
+
+    async def abandon(self) -> None:
+        """Let the writes in flight end, so none of them (nor an `after`) reaches the store after
+        the rollback; their own failures are moot beside the one being raised."""
+        pending, self._pending = self._pending, []
+        await asyncio.gather(*pending, return_exceptions=True)
 
     async def _flush(self) -> None:
-        if self._pending is not None:
-            await self._pending
+        # Two batches in flight: the store goes on with the next (and the `after` of the last)
+        # while we read, instead of idling until we hand it one.
+        while len(self._pending) >= _IN_FLIGHT:
+            await self._pending.pop(0)
         plan = self.planner.plan
         ids = await self.w.add(WritePlan(athletes=plan.athletes[:], source_ids=plan.source_ids[:],
                                          races=plan.races[:]))
@@ -127,7 +157,7 @@ class _Writer:
             raise AssertionError("a race got rows after its competition's last row in the first look")
         last = self.races.table.last_row
         ready = [c for c in self._open if last.get(c, -1) < self.rows]
-        self._pending = asyncio.ensure_future(self._write(columns, self._take_races(ready)))
+        self._pending.append(asyncio.ensure_future(self._write(columns, self._take_races(ready))))
         await asyncio.sleep(0)  # let it reach the store's thread before we read on
 
     async def _write(self, columns: tuple[list, list, list, list], ready: list[int]) -> None:
