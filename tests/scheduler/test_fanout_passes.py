@@ -34,13 +34,19 @@ class SlowPublisher(FakePublisher):
             self.in_flight -= 1
 
 
-async def test_passes_overlap_yet_concurrency_order_and_once_hold(store, clock):
-    channels = [ChannelRef("discord", "1", str(100 + i)) for i in range(40)]
+async def _subscribed(store, clock, n: int):
+    """`n` subscribed channels and a source whose baseline poll is done."""
+    channels = [ChannelRef("discord", "1", str(100 + i)) for i in range(n)]
     for c in channels:
         await store.add_subscription(Subscription(c, created_at=clock()))
     source = ListSource()
     poller = Poller(source, store)
     await poller.poll_once(clock())  # baseline
+    return channels, source, poller
+
+
+async def test_passes_overlap_yet_concurrency_order_and_once_hold(store, clock):
+    channels, source, poller = await _subscribed(store, clock, 40)
     for event, gender, results in (("800m", "M", MEN_1500), ("1500m", "M", MEN_1500), ("5000m", "W", WOMEN_5000)):
         source.add(race_rows(event, gender, results))
         await poller.poll_once(clock())
@@ -77,12 +83,7 @@ async def test_passes_overlap_yet_concurrency_order_and_once_hold(store, clock):
 
 
 async def test_a_failing_lane_lets_the_others_finish_and_record_their_sends(store, clock):
-    channels = [ChannelRef("discord", "1", str(100 + i)) for i in range(6)]
-    for c in channels:
-        await store.add_subscription(Subscription(c, created_at=clock()))
-    source = ListSource()
-    poller = Poller(source, store)
-    await poller.poll_once(clock())
+    channels, source, poller = await _subscribed(store, clock, 6)
     source.add(race_rows("1500m", "M", MEN_1500))
     await poller.poll_once(clock())
     pub = SlowPublisher("discord", clock)
