@@ -121,8 +121,7 @@ class SqliteBulkWrite:
         width = len(rows[0])
         text = _json_rows(rows)
         picks = ", ".join(f"json_extract(value, '$[{c}]')" for c in range(width))
-        self._statements.append((f"{insert} SELECT {picks}"
-                                 " FROM json_each(?)", (text,)))
+        self._statements.append((f"{insert} SELECT {picks} FROM json_each(?)", (text,)))
 
     def _numbered(self, table: str, values: Sequence[tuple]) -> list[int]:
         """The rows of `table` holding `values`, storing those not seen before. As JSON too: an

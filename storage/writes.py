@@ -6,7 +6,6 @@ import aiosqlite
 from bot.store import WritePlan
 
 
-
 def upsert_result(columns: str, source: str = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") -> str:
     """Insert a result, or update it when something shown changed (which bumps its revision)."""
     return f"""
