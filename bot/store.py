@@ -77,6 +77,7 @@ class ResultWrite:
     flags: str
     note: str
     source: str
+    origin: int = 1  # precedence of the source (bot.ingest.precedence)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class WritePlan:
     competitions: list[NewCompetition] = field(default_factory=list)
     races: list[NewRace] = field(default_factory=list)
     results: list[ResultWrite] = field(default_factory=list)
+    aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition id, name, venue as a source gave them
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class WriteSummary:
     races: int
     results_added: int
     results_changed: int
+    races_linked: int = 0  # new races that were races already stored (bot.ingest.linking)
+    competitions_linked: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class Identities:
     source_ids: dict[tuple[str, str], int]
     competitions: list[Competition]
     races: list[Race]
+    aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition, folded name, folded venue
 
 
 class BulkWrite(Protocol):
@@ -122,6 +127,11 @@ class BulkWrite(Protocol):
         """One result per position, ids resolved: mark = (mark, value, status), tail = (place, wind,
         flags, note, source); both usually shared by many rows. A result already stored is updated,
         as Store.apply does. The write may go on in the background: the next call waits for it."""
+        ...
+
+    async def link(self) -> dict[int, int]:
+        """Once every result is handed over: link the import's new races to races already stored
+        (bot.ingest.linking); returns new race id -> the stored race it turned out to be."""
         ...
 
     async def summary(self) -> WriteSummary: ...

@@ -11,6 +11,7 @@ from typing import Iterator
 from bot.ingest.dl_archive import read_meeting
 from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
+from bot.ingest.precedence import SEED
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ async def ensure_bundled(store: Store) -> bool:
     report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False)
     log.info("%s", report.describe())
     seed = read_csv(_data("seed-article.csv").read_text("utf-8"), "bundled seed-article.csv")
+    for row in seed:
+        row.origin = SEED
     log.info("%s", (await import_rows(store, seed, "bundled seed-article.csv")).describe())
     await store.set_meta("bundle_version", BUNDLE_VERSION)
     log.info("bundled data loaded in %.1f s", time.perf_counter() - started)

@@ -25,24 +25,28 @@ from typing import Sequence
 
 import aiosqlite
 
+from bot.ingest.precedence import USER  # the bulk path reads users' CSV files
 from bot.store import WritePlan, WriteSummary
-from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, athlete_rows, competition_rows,
+from storage.linking import Linked, link_new, tops
+from storage.writes import (ATHLETE_COLUMNS, alias_rows, COMPETITION_COLUMNS, RACE_COLUMNS, athlete_rows, competition_rows,
                             count_rows, race_rows, upsert_result)
 
 BULK_CACHE_KIB = 64 * 1024
-_COLUMNS = "race_id, athlete_id, mark, value, status, place, wind, flags, note, source"
+_COLUMNS = "race_id, athlete_id, mark, value, status, place, wind, flags, note, source, origin"
 _MARKS, _TAILS = "temp.bulk_marks", "temp.bulk_tails"
 _UPSERT_JSON = upsert_result(_COLUMNS, (
     "SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), m.mark, m.value, m.status, t.place,"
-    f" t.wind, t.flags, t.note, t.source FROM json_each(?) j CROSS JOIN {_MARKS} m CROSS JOIN {_TAILS} t"
+    f" t.wind, t.flags, t.note, t.source, {USER} FROM json_each(?) j CROSS JOIN {_MARKS} m CROSS JOIN {_TAILS} t"
     " WHERE m.id = json_extract(j.value, '$[2]') AND t.id = json_extract(j.value, '$[3]')"))
 # json_extract, not ->>: the operator needs SQLite 3.38, and Ubuntu 22.04's Python links 3.37.
 # CROSS JOIN: the rows drive the lookups.
 
 
 class SqliteBulkWrite:
-    def __init__(self, db: aiosqlite.Connection, results_before: int) -> None:
+    def __init__(self, db: aiosqlite.Connection, results_before: int, before: Tops) -> None:
         self.db = db
+        self._before_ids = before
+        self._linked = Linked()
         self.ids: dict[int, int] = {}
         self._before = results_before
         self._touched = 0
@@ -65,6 +69,8 @@ class SqliteBulkWrite:
                               [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
         ids.update(await self._with_ids("competitions", competition_rows(plan), COMPETITION_COLUMNS))
         ids.update(await self._with_ids("races", race_rows(plan, ids), RACE_COLUMNS))
+        if plan.aliases:
+            self._json_insert("INSERT OR IGNORE INTO competition_aliases", alias_rows(plan))
         self._comps.update(self.ids.get(r.competition, r.competition) for r in plan.races)
         self._athletes.update(self.ids.get(a, a) for _, _, a in plan.source_ids)
         self._new = [self._new[0] + len(plan.athletes), self._new[1] + len(plan.competitions),
@@ -99,10 +105,25 @@ class SqliteBulkWrite:
             if missing:
                 raise RuntimeError(f"bulk import: {missing} {table} referenced but not stored")
 
+    async def link(self) -> dict[int, int]:
+        """Races of this import that are races already stored (storage.linking): new race -> stored."""
+        await self.settle()
+        updated = self._touched - (await count_rows(self.db, "results") - self._before)
+        self._linked = await link_new(self.db, self._before_ids)
+        if self._linked.races:  # what check_references looks for is what the rows point to now
+            self._races = {self._linked.race(r) for r in self._races}
+            self._comps = {c for (c,) in await self.db.execute_fetchall(
+                "SELECT DISTINCT competition_id FROM races WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(self._races)),))}
+        self._touched = updated + self._linked.changed + await count_rows(self.db, "results") - self._before
+        return dict(self._linked.races)
+
     async def summary(self) -> WriteSummary:
         await self.settle()
         added = await count_rows(self.db, "results") - self._before
-        return WriteSummary(*self._new, added, self._touched - added)
+        linked = self._linked
+        return WriteSummary(self._new[0], self._new[1] - linked.competitions, self._new[2] - len(linked.races),
+                            added, self._touched - added, len(linked.races), linked.competitions)
 
     async def _with_ids(self, table: str, rows: list[tuple[int, tuple]], columns: str) -> dict[int, int]:
         """insert_with_ids; the largest id is asked once, as nothing else writes in this transaction."""
@@ -180,7 +201,7 @@ async def bulk_writer(db: aiosqlite.Connection):
     await db.execute(f"CREATE TEMP TABLE {_MARKS[5:]} (id INTEGER PRIMARY KEY, mark, value, status)")
     await db.execute(f"CREATE TEMP TABLE {_TAILS[5:]} (id INTEGER PRIMARY KEY, place, wind, flags, note, source)")
     try:
-        yield SqliteBulkWrite(db, await count_rows(db, "results"))
+        yield SqliteBulkWrite(db, await count_rows(db, "results"), await tops(db))
     finally:
         await db.execute(f"DROP TABLE IF EXISTS {_MARKS}")
         await db.execute(f"DROP TABLE IF EXISTS {_TAILS}")

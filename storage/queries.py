@@ -153,7 +153,8 @@ class Reads:
         athletes = [cv.athlete(r) for r in await self._all(f"SELECT {cv.ATHLETE_COLS} FROM athletes a")]
         source_ids = {(s, i): a for s, i, a in await self._all("SELECT scheme, source_id, athlete_id FROM athlete_ids")}
         races = [cv.race(r) for r in await self._all(f"SELECT {cv.RACE_COLS} FROM races r")]
-        return Identities(athletes, source_ids, await self.competitions(), races)
+        aliases = await self._all("SELECT competition_id, name_key, venue_key FROM competition_aliases")
+        return Identities(athletes, source_ids, await self.competitions(), races, [tuple(a) for a in aliases])
 
     async def results_for(self, race_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         out: dict[int, list[tuple[int, str]]] = defaultdict(list)

@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.store import WritePlan, WriteSummary
 from storage.bulk import bulk_writer
+from storage.linking import link_new, tops
 from storage.outbox import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
@@ -87,18 +88,23 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
     async def apply(self, plan: WritePlan, *, after=None) -> WriteSummary:
         """`after(race_ids)`, when given, runs inside the same transaction (the outbox diff)."""
         async with self.transaction() as db:
+            before_ids = await tops(db)
             ids: dict[int, int] = {}
             await insert_parents(db, plan, ids)
             before = await count_rows(db, "results")
             changes = self.conn.total_changes
             await db.executemany(UPSERT_RESULT, [
                 (ids.get(w.race, w.race), ids.get(w.athlete, w.athlete), w.place, w.mark, w.value, w.status,
-                 w.wind, w.flags, w.note, w.source) for w in plan.results])
+                 w.wind, w.flags, w.note, w.source, w.origin) for w in plan.results])
             touched = self.conn.total_changes - changes
+            updated = touched - (await count_rows(db, "results") - before)
+            linked = await link_new(db, before_ids)
             added = await count_rows(db, "results") - before
             if after is not None:
-                await after(sorted({ids.get(w.race, w.race) for w in plan.results}))
-        return WriteSummary(len(plan.athletes), len(plan.competitions), len(plan.races), added, touched - added)
+                await after(sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results}))
+        return WriteSummary(len(plan.athletes), len(plan.competitions) - linked.competitions,
+                            len(plan.races) - len(linked.races), added, updated + linked.changed,
+                            len(linked.races), linked.competitions)
 
     @asynccontextmanager
     async def bulk_write(self):
@@ -123,4 +129,12 @@ def _reader(path: str | Path) -> sqlite3.Connection:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The script's statements; a trigger's body holds semicolons of its own."""
+    out, buffer = [], ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n;"):
+                out.append(buffer.strip())
+            buffer = ""
+    return out

@@ -3,24 +3,29 @@ from __future__ import annotations
 
 import aiosqlite
 
+from bot.names import fold
 from bot.store import WritePlan
 
 
-def upsert_result(columns: str, source: str = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") -> str:
-    """Insert a result, or update it when something shown changed (which bumps its revision)."""
+def upsert_result(columns: str, source: str = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") -> str:
+    """Insert a result, or update it when something shown changed (which bumps its revision).
+
+    A version from a source of lower precedence (`origin`) never replaces the shown one: the
+    store's triggers keep it aside (storage/migrations/m004_linking.py), as they keep the one a
+    higher precedence replaces."""
     return f"""
 INSERT INTO results ({columns}) {source}
 ON CONFLICT (race_id, athlete_id) DO UPDATE SET
     place = excluded.place, mark = excluded.mark, value = excluded.value, status = excluded.status,
     wind = excluded.wind, flags = excluded.flags, note = excluded.note, source = excluded.source,
-    revision = results.revision + 1
+    origin = excluded.origin, revision = results.revision + 1
 WHERE results.place IS NOT excluded.place OR results.mark IS NOT excluded.mark
    OR results.status IS NOT excluded.status OR results.flags IS NOT excluded.flags
    OR results.note IS NOT excluded.note OR results.wind IS NOT excluded.wind
 """
 
 
-UPSERT_RESULT = upsert_result("race_id, athlete_id, place, mark, value, status, wind, flags, note, source")
+UPSERT_RESULT = upsert_result("race_id, athlete_id, place, mark, value, status, wind, flags, note, source, origin")
 
 
 ATHLETE_COLUMNS = "name, given, family, country, gender, birth_year, birth_date"
@@ -51,6 +56,15 @@ async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[in
                              [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
     ids.update(await insert_with_ids(db, "competitions", competition_rows(plan), COMPETITION_COLUMNS))
     ids.update(await insert_with_ids(db, "races", race_rows(plan, ids), RACE_COLUMNS))
+    if plan.aliases:
+        await db.executemany(ADD_ALIAS, alias_rows(plan))
+
+
+ADD_ALIAS = "INSERT OR IGNORE INTO competition_aliases VALUES (?, ?, ?, ?, ?)"
+
+
+def alias_rows(plan: WritePlan) -> list[tuple]:
+    return [(cid, fold(name), fold(venue), name, venue) for cid, name, venue in plan.aliases]
 
 
 async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple[int, tuple]],

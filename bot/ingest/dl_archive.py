@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from bot.ingest.precedence import ARCHIVE
 from bot.ingest.rows import ResultRow
 
 SKIP_CATEGORIES = {"Split times"}  # intermediate times inside a longer race, not races
@@ -68,7 +69,7 @@ def _row(r: dict, info: dict, day: date, event: str, gender: str, rnd: str, race
     if birth and 1900 <= birth <= 1909:  # scraped from two digits: '00 is 2000, not 1900
         birth += 100
     athlete = (r.get("athlete") or "").strip()
-    return ResultRow(
+    return ResultRow(origin=ARCHIVE, 
         date=day, competition=info["name"], venue=info.get("venue", ""), series="Diamond League",
         event=event, gender=gender, round=rnd, race=race_no, race_label=label,
         place=int(place_text.rstrip(".")) if place_text.rstrip(".").isdigit() else None,

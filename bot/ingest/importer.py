@@ -21,7 +21,8 @@ class ImportReport:
     def describe(self) -> str:
         s = self.summary
         return (f"{self.path}: {self.rows} rows; new: {s.athletes} athletes, {s.competitions} competitions, "
-                f"{s.races} races, {s.results_added} results; {s.results_changed} results changed")
+                f"{s.races} races, {s.results_added} results; {s.results_changed} results changed"
+                + (f"; {s.races_linked} races were already known from other sources" if s.races_linked else ""))
 
 
 @contextmanager

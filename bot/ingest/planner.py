@@ -21,6 +21,7 @@ from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWr
 
 SAME_MEETING_DAYS = 4
 NAME_SIMILARITY = 80
+SAME_PLACE_SIMILARITY = 50
 
 
 @dataclass
@@ -45,6 +46,9 @@ class Planner:
             self._by_name[(fold(a.name), a.country)].append(a.id)
             self._birth[a.id] = a.birth_year
         # Competitions by every day they could be matched on, so matching is not a scan of all.
+        self._aliases: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for cid, name_key, venue_key in ids.aliases:
+            self._aliases[cid].add((name_key, venue_key))
         self._by_day: dict[date, list[Competition | NewCompetition]] = defaultdict(list)
         for c in ids.competitions:
             self._index_competition(c)
@@ -98,11 +102,21 @@ class Planner:
         name, venue = fold(row.competition), fold(row.venue)
         for c in self._by_day.get(start, []):
             if end <= c.end + timedelta(SAME_MEETING_DAYS):
+                cid = c.id if isinstance(c, Competition) else c.key
+                if (name, venue) in self._aliases.get(cid, ()):
+                    return cid
                 other = fold(c.venue)
-                if venue and other and venue != other:
-                    continue  # two places: two competitions, however alike the names
-                if (venue and other == venue) or fuzz.token_set_ratio(name, fold(c.name)) >= NAME_SIMILARITY:
-                    return c.id if isinstance(c, Competition) else c.key
+                if venue and other and not (venue.startswith(other) or other.startswith(venue)):
+                    continue  # two places ("Lausanne (Pontaise)" is Lausanne): two competitions
+                # One town holds a club meeting and a Diamond League meeting on one day: the name
+                # decides. A competition named quite differently can still join through its races
+                # (storage.linking), and its name is then remembered as an alias.
+                similar = fuzz.token_set_ratio(name, fold(c.name))
+                if similar >= NAME_SIMILARITY or (venue and other == venue and similar >= SAME_PLACE_SIMILARITY):
+                    if isinstance(c, Competition) and (name, venue) != (fold(c.name), other):
+                        self.plan.aliases.append((cid, row.competition.strip(), row.venue.strip()))
+                        self._aliases[cid].add((name, venue))
+                    return cid
         new = NewCompetition(self._key(), row.competition.strip(), row.venue.strip(),
                              row.extra.get("competition_country", ""), start, end,
                              row.series.strip(), row.category)
@@ -131,11 +145,20 @@ class Planner:
         for rid in races.values():
             if (athlete, mark) in known_results.get(rid, []) or self._slot_has(rid, athlete, mark):
                 return rid
+        # Another source's mark for them (a typo, a correction): the one race they ran that day.
+        ran = [rid for rid in races.values()
+               if any(a == athlete for a, _ in known_results.get(rid, [])) or self._slot_ran(rid, athlete)]
+        if len(ran) == 1:
+            return ran[0]
         raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
 
     def _slot_has(self, rid: int, athlete: int, mark: str) -> bool:
         slot = self._slots.get(rid)
         return bool(slot and slot.results.get(athlete) == mark)
+
+    def _slot_ran(self, rid: int, athlete: int) -> bool:
+        slot = self._slots.get(rid)
+        return bool(slot and athlete in slot.results)
 
     def _new_race(self, row: ResultRow, key: tuple, race_no: int) -> int:
         rid = self._key()
@@ -157,7 +180,7 @@ class Planner:
         race = self.join(row, comp, d.code, athlete, mark.text, known_results)
         note = "DOP" if row.annulled else row.note
         self.plan.results.append(ResultWrite(race, athlete, row.place, mark.text, mark.value, mark.status,
-                                             row.wind, " ".join(row.flags), note, row.source))
+                                             row.wind, " ".join(row.flags), note, row.source, row.origin))
 
     def join(self, row: ResultRow, comp: int, event: str, athlete: int, mark: str,
              known_results: dict[int, list[tuple[int, str]]]) -> int:

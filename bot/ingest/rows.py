@@ -32,4 +32,6 @@ class ResultRow:
     line: int = 0  # where in the source file, for error messages
     competition_end: date | None = None
     category: str = ""
+    origin: int = 1  # precedence of the source (bot.ingest.precedence): a user's file unless a reader says
+    venues: str = ""  # a race run in several places at once: "Oslo; Nairobi" (not a meeting)
     extra: dict = field(default_factory=dict)

@@ -32,13 +32,8 @@ _BATCH_ROWS = 16_384  # per write: a round trip costs the store thread a wait fo
 
 
 async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None) -> ImportReport:
-    """All-or-nothing, like import_rows; `after(race_ids)` runs inside the write transaction.
-    `open_lines()` opens the file as text with universal newlines (it is read twice).
-
-    `after` may run several times, with disjoint race ids, each time once every row of those
-    races is written (a competition's races as soon as the file is past its last row, so the
-    outbox's bookkeeping goes on while the file is read): record_changes treats each race on its
-    own, so this is the same as one call at the end."""
+    """All-or-nothing, like import_rows; `after(race_ids)` runs inside the write transaction,
+    once, at the end. `open_lines()` opens the file as text with universal newlines (it is read twice)."""
     with open_lines() as lines, no_gc_pauses():
         chunks = CsvChunks(lines, path)
         scan = GroupScan(chunks.header).read(lines)
@@ -66,7 +61,7 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None)
                 raise
             if resolver.refusal:
                 raise resolver.refusal
-            await writer.after_the_rest()
+            await writer.after_the_rest(await w.link())
             summary = await w.summary()
     return ImportReport(path, writer.rows, summary)
 
@@ -99,10 +94,12 @@ class _Writer:
         self._size = 0
         self._ids: dict[int, int] = {}
         self._pending: list[asyncio.Task] = []  # writes handed over, oldest first
+        self._ready: list[int] = []  # races whose rows are all written, for `after` at the end
 
     async def start(self) -> None:
         """The competitions: all known before the first row."""
-        self._ids = await self.w.add(WritePlan(competitions=self.planner.plan.competitions))
+        self._ids = await self.w.add(WritePlan(competitions=self.planner.plan.competitions,
+                                                   aliases=self.planner.plan.aliases))
 
     async def take(self, part: Columns) -> None:
         try:
@@ -163,13 +160,15 @@ class _Writer:
     async def _write(self, columns: tuple[list, list, list, list], ready: list[int]) -> None:
         if columns[0]:
             await self.w.add_results(*columns)
-        if ready:
-            await self._after(ready)
+        self._ready += ready
 
-    async def after_the_rest(self) -> None:
+    async def after_the_rest(self, linked: dict[int, int]) -> None:
+        """`after` sees each race once, as what it is once linked: a race of this file may turn
+        out to be one already stored (bot.ingest.linking), so it waits for the end."""
         if self._after is not None:
-            if ready := self._take_races(list(self._open)):
-                await self._after(ready)
+            ready = self._ready + self._take_races(list(self._open))
+            if ready:
+                await self._after(sorted({linked.get(r, r) for r in ready}))
 
     def _take_races(self, comps: list[int]) -> list[int]:
         races = sorted(r for c in comps for r in self._open.pop(c))

@@ -267,7 +267,7 @@ async def test_first_versions_in_bulk_are_the_versions_record_changes_computes(d
     assert again == set() and revisions == {1}
 
 
-async def test_after_gets_each_race_once_when_its_competition_is_past(tmp_path, db_copy):
+async def test_after_gets_each_race_once_after_linking(tmp_path, db_copy):
     path = tmp_path / "meets.csv"
     path.write_text(csv_text(*MEETS[:11]), encoding="utf-8")
     store = await SqliteStore.open(db_copy)
@@ -284,4 +284,4 @@ async def test_after_gets_each_race_once_when_its_competition_is_past(tmp_path, 
     finally:
         await store.close()
     flat = [r for call in calls for r in call]
-    assert len(calls) > 1 and len(flat) == len(set(flat)) and set(flat) == written
+    assert len(calls) == 1 and len(flat) == len(set(flat)) and set(flat) == written

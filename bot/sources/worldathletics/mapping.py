@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from bot.ingest.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
 
 from .calendar import RESULTS_URL, CalendarEntry, split_venue
@@ -145,7 +146,7 @@ def _row(c: dict, race: dict, result: dict) -> ResultRow | None:
              "name_as_printed": printed, "remark": remark, "records": result.get("records") or "",
              "qualified": result.get("qualified"), "points": result.get("points"),
              "members": c["members"].get(printed)}
-    return ResultRow(
+    return ResultRow(origin=OFFICIAL, 
         date=parse_date(race.get("date")) or entry.date_of(race.get("day") or c["day"]),
         competition=entry.name, event=c["event_text"], gender=c["gender"], athlete=name, mark=mark,
         venue=entry.venue, series=entry.series, round=round_of(race_text),

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.ingest.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
 
 from .calendar import RESULTS_URL, split_venue
@@ -51,7 +52,7 @@ def season_rows(basic: dict, results: list[dict], wa_id: int) -> list[ResultRow]
         extra = {"wa_competition_id": item.get("competitionId"), "wa_event_id": item.get("eventId"),
                  "discipline": ev.discipline.code if ev.discipline else "", "stadium": stadium,
                  "competition_country": country, "given": given, "family": family}
-        rows.append(ResultRow(
+        rows.append(ResultRow(origin=OFFICIAL, 
             date=when, competition=" ".join((item.get("competition") or "").split()),
             event=f"{ev.event} (indoor)" if item.get("indoor") else ev.event, gender=ev.gender,
             athlete=name, mark=mark, venue=city, round=_CODE_ROUNDS[m.group(1)] if m else round_of(code),

@@ -1,0 +1,138 @@
+"""Link an import's new races to the races already stored, inside the import's transaction.
+
+The rules are the core's (bot.ingest.linking); this finds the candidates, merges each linked
+race into the stored one through the same upsert every write uses (so the precedence triggers
+decide which version is shown and keep the other), and folds a new competition whose races
+linked into the stored competition, keeping its name and venue as an alias.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import aiosqlite
+
+from bot.ingest.linking import Entry, choose
+from bot.names import fold
+from storage.writes import ADD_ALIAS, upsert_result
+
+_CANDIDATES = """
+SELECT n.id, o.id FROM races n JOIN races o
+  ON o.event = n.event AND o.gender = n.gender AND o.day = n.day AND o.round = n.round AND o.id <= ?
+WHERE n.id > ? AND EXISTS (SELECT 1 FROM results rn JOIN results ro
+                           ON ro.race_id = o.id AND ro.athlete_id = rn.athlete_id WHERE rn.race_id = n.id)
+"""
+_RIVALS = """
+SELECT count(*) FROM races n JOIN races o
+  ON o.event = n.event AND o.gender = n.gender AND o.day = n.day AND o.round = n.round AND o.id <= ?
+WHERE n.id = ?
+"""
+_MOVE = upsert_result(
+    "race_id, athlete_id, place, mark, value, status, wind, flags, note, source, origin",
+    "SELECT ?, athlete_id, place, mark, value, status, wind, flags, note, source, origin "
+    "FROM results src WHERE src.race_id = ?")
+
+
+@dataclass(frozen=True)
+class Tops:
+    """The largest ids before the import: anything above is new in this transaction."""
+
+    races: int
+    competitions: int
+
+
+@dataclass
+class Linked:
+    races: dict[int, int] = field(default_factory=dict)  # new race -> the stored race it is
+    competitions: int = 0  # new competitions folded into stored ones
+    changed: int = 0  # stored results a linked race changed (or kept another version of)
+
+    def race(self, race_id: int) -> int:
+        return self.races.get(race_id, race_id)
+
+
+async def tops(db: aiosqlite.Connection) -> Tops:
+    rows = await db.execute_fetchall(
+        "SELECT (SELECT coalesce(max(id), 0) FROM races), (SELECT coalesce(max(id), 0) FROM competitions)")
+    return Tops(*rows[0])
+
+
+async def link_new(db: aiosqlite.Connection, before: Tops) -> Linked:
+    linked = Linked()
+    pairs = await db.execute_fetchall(_CANDIDATES, (before.races, before.races))
+    if not pairs:
+        return linked
+    candidates: dict[int, list[int]] = defaultdict(list)
+    for new, old in pairs:
+        candidates[new].append(old)
+    entries = await _entries(db, {r for pair in pairs for r in pair})
+    for new, olds in candidates.items():
+        (total,) = (await db.execute_fetchall(_RIVALS, (before.races, new)))[0]
+        old = choose(entries[new], {o: entries[o] for o in olds}, total)
+        if old is not None:
+            linked.races[new] = old
+    if linked.races:
+        comps = await _competitions_of(db, set(linked.races) | set(linked.races.values()))
+        for new, old in linked.races.items():
+            size = await _size(db, old)
+            changes = db.total_changes
+            await db.execute(_MOVE, (old, new))
+            linked.changed += db.total_changes - changes - (await _size(db, old) - size)
+            await db.execute("DELETE FROM result_alternates WHERE race_id = ?", (new,))
+            await db.execute("DELETE FROM results WHERE race_id = ?", (new,))
+            await db.execute("DELETE FROM races WHERE id = ?", (new,))
+        linked.competitions = await _fold_competitions(db, before, linked, comps)
+    return linked
+
+
+async def _size(db: aiosqlite.Connection, race: int) -> int:
+    return (await db.execute_fetchall("SELECT count(*) FROM results WHERE race_id = ?", (race,)))[0][0]
+
+
+async def _entries(db: aiosqlite.Connection, races: set[int]) -> dict[int, list[Entry]]:
+    out: dict[int, list[Entry]] = defaultdict(list)
+    ids = sorted(races)
+    for at in range(0, len(ids), 500):
+        part = ids[at:at + 500]
+        for race, athlete, place, value, mark in await db.execute_fetchall(
+                "SELECT race_id, athlete_id, place, value, mark FROM results "
+                f"WHERE race_id IN ({','.join('?' * len(part))}) AND note != 'DOP'", part):
+            out[race].append(Entry(athlete, place, value, mark))
+    return out
+
+
+async def _competitions_of(db: aiosqlite.Connection, races: set[int]) -> dict[int, int]:
+    ids = sorted(races)
+    out = {}
+    for at in range(0, len(ids), 500):
+        part = ids[at:at + 500]
+        out.update(await db.execute_fetchall(
+            f"SELECT id, competition_id FROM races WHERE id IN ({','.join('?' * len(part))})", part))
+    return out
+
+
+async def _fold_competitions(db: aiosqlite.Connection, before: Tops, linked: Linked, comps: dict[int, int]) -> int:
+    """A new competition joins the stored one its races linked into (the most, if several)."""
+    targets: dict[int, Counter] = defaultdict(Counter)
+    for new, old in linked.races.items():
+        if comps[new] > before.competitions:
+            targets[comps[new]][comps[old]] += 1
+    for comp, counts in targets.items():
+        target = counts.most_common(1)[0][0]
+        for race, day, event, gender, round_ in await db.execute_fetchall(
+                "SELECT id, day, event, gender, round FROM races WHERE competition_id = ?", (comp,)):
+            # its race number may be taken there by another race of that day (a national 1500m)
+            (taken, free) = (await db.execute_fetchall(
+                "SELECT coalesce(max(race_no = (SELECT race_no FROM races WHERE id = ?)), 0), "
+                "coalesce(max(race_no), 0) + 1 FROM races WHERE competition_id = ? AND day = ? AND event = ? "
+                "AND gender = ? AND round = ?", (race, target, day, event, gender, round_)))[0]
+            await db.execute("UPDATE races SET competition_id = ?, race_no = CASE WHEN ? THEN ? ELSE race_no END "
+                             "WHERE id = ?", (target, taken, free, race))
+        name, venue = (await db.execute_fetchall("SELECT name, venue FROM competitions WHERE id = ?", (comp,)))[0]
+        await add_alias(db, target, name, venue)
+        await db.execute("DELETE FROM competitions WHERE id = ?", (comp,))
+    return len(targets)
+
+
+async def add_alias(db: aiosqlite.Connection, competition: int, name: str, venue: str) -> None:
+    await db.execute(ADD_ALIAS, (competition, fold(name), fold(venue), name, venue))
