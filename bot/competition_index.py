@@ -52,7 +52,7 @@ class CompetitionIndex:
     def complete(self, partial: str, limit: int) -> list[tuple[str, str]]:
         found = self.search(partial, limit) if partial.strip() else [
             (c, 1.0) for c in sorted(self.by_id.values(), key=lambda c: c.start, reverse=True)[:limit]]
-        return [(f"{c.name} {c.start.year} ({c.venue}, {c.start.isoformat()})"[:100], f"#{c.id}")
+        return [(f"{c.label} ({c.venue}, {c.start.isoformat()})"[:100], f"#{c.id}")
                 for c, _ in found]
 
     def resolve_id(self, text: str) -> Competition | None:

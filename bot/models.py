@@ -32,7 +32,9 @@ class Competition:
 
     @property
     def label(self) -> str:
-        return f"{self.name} {self.start.year}"
+        """'Bislett Games 2024'; 'Olympic Games Paris 2024' already says its year."""
+        year = str(self.start.year)
+        return self.name if year in self.name else f"{self.name} {year}"
 
 
 @dataclass(frozen=True, slots=True)

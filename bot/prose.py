@@ -29,7 +29,8 @@ def where(m: Meeting) -> str:
     c = m.competition
     venue = f" in {c.venue}" if c.venue and c.venue.lower() not in c.name.lower() else ""
     article = "the " if " " in c.name.strip() else ""  # 'the Bislett Games', but plain 'Athletissima'
-    return f"{article}{c.name}{venue} in {c.start.year}"
+    year = "" if str(c.start.year) in c.name else f" in {c.start.year}"
+    return f"{article}{c.name}{venue}{year}"
 
 
 def _marks(bout: Bout, names: dict[str, str]) -> str:
@@ -54,6 +55,8 @@ def rivalry_paragraphs(a: Athlete, b: Athlete, rec: Record) -> list[Paragraph]:
             lead = Paragraph.of(Span(names[leader], True), f" won their only meeting with {names[trailer]}.")
         else:
             lead = Paragraph.of(Span(names[leader], True), f" leads {names[trailer]} {hi}–{lo} in {n} meetings.")
+    if rec.ties:
+        lead = Paragraph(lead.spans + (Span(f" They tied {'once' if rec.ties == 1 else count_word(rec.ties) + ' times'}."),))
     sentences = [_swing(rec, names), _latest(rec, names), _closest(rec, names)]
     story = " ".join(s for s in sentences if s)
     return [lead] + ([Paragraph.of(story)] if story else [])
@@ -63,13 +66,15 @@ def _swing(rec: Record, names: dict[str, str]) -> str:
     if rec.total < 2:
         return ""
     who, run = rec.streak
-    first = rec.bouts[0]
+    first = rec.decided[0] if rec.decided else None
+    if first is None or not who:
+        return ""
     if first.winner != who:
         return (f"{names[first.winner]} won their first meeting, at {where(first.meeting)}, "
                 f"but {names[who]} has won the last {count_word(run) if run > 1 else 'one'}.")
     if run >= 3 and run < rec.total:
         return f"{names[who]} has won {count_word(run)} in a row."
-    changes = sum(1 for x, y in zip(rec.bouts, rec.bouts[1:]) if x.winner != y.winner)
+    changes = sum(1 for x, y in zip(rec.decided, rec.decided[1:]) if x.winner != y.winner)
     if changes >= 3:
         return f"The lead has changed hands {count_word(changes)} times."
     return ""

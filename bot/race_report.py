@@ -91,7 +91,7 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
 
 def race_reply(rr: RaceResults, source: str = "") -> Reply:
     c = rr.competition
-    reply = Reply(f"{race_title(rr)} · {c.name} {c.start.year}", race_story(rr), race_table(rr))
+    reply = Reply(f"{race_title(rr)} · {c.label}", race_story(rr), race_table(rr))
     wind = f"wind {rr.race.wind:+.1f}" if rr.race.wind is not None and not rr.race.discipline.measured else ""
     reply.footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", wind, source) if x)
     reply.data = {"competition": c.name, "date": rr.race.day.isoformat(), "event": rr.race.discipline.name,

@@ -14,18 +14,20 @@ from bot.marks import beats, margin_text
 from bot.models import Meeting, Result
 
 PHOTO_FINISH_SECONDS = 0.05
-RULE = ("DNF, DQ and no-mark count as a loss to a rival who finished; DNS and annulled results "
-        "are left out.")
+RULE = ("DNF, DQ and no-mark count as a loss to a rival who finished; equal places are a tie; DNS, "
+        "annulled results and races run in several places are left out.")
 
 
 @dataclass(frozen=True)
 class Bout:
     meeting: Meeting
-    winner: str  # "a" or "b"
+    winner: str  # "a" or "b"; "" for a tie (equal places: a meeting with nobody ahead)
     gap: float | None  # absolute difference of the two marks, when both have one
 
     @cached_property  # a reply shows it in the table, the data and the prose
     def margin(self) -> str:
+        if not self.winner:
+            return "tie"
         if self.gap is None:
             loser = self.meeting.b if self.winner == "a" else self.meeting.a
             return loser.status or "—"
@@ -34,7 +36,7 @@ class Bout:
     @cached_property
     def photo_finish(self) -> bool:
         d = self.meeting.race.discipline
-        return self.gap is not None and not d.measured and self.gap <= PHOTO_FINISH_SECONDS + 1e-9
+        return bool(self.winner) and self.gap is not None and not d.measured and self.gap <= PHOTO_FINISH_SECONDS + 1e-9
 
 
 @dataclass
@@ -48,12 +50,22 @@ class Record:
         return len(self.bouts)
 
     @property
+    def ties(self) -> int:
+        return self.wins[""]
+
+    @property
+    def decided(self) -> list[Bout]:
+        return [b for b in self.bouts if b.winner]
+
+    @property
     def last(self) -> Bout | None:
-        return self.bouts[-1] if self.bouts else None
+        decided = self.decided
+        return decided[-1] if decided else None
 
     @property
     def streak(self) -> tuple[str, int]:
-        if not self.bouts:
+        """Wins in a row up to the latest meeting; a tie ends a run."""
+        if not self.bouts or not self.bouts[-1].winner:
             return "", 0
         who, n = self.bouts[-1].winner, 0
         for b in reversed(self.bouts):
@@ -64,13 +76,13 @@ class Record:
 
     @property
     def closest(self) -> Bout | None:
-        timed = [b for b in self.bouts if b.gap is not None]
+        timed = [b for b in self.decided if b.gap is not None]
         return min(timed, key=lambda b: (b.gap, -b.meeting.race.day.toordinal())) if timed else None
 
     @property
     def biggest(self) -> Bout | None:
-        timed = [b for b in self.bouts if b.gap is not None and not b.meeting.race.discipline.measured]
-        timed = timed or [b for b in self.bouts if b.gap is not None]
+        timed = [b for b in self.decided if b.gap is not None and not b.meeting.race.discipline.measured]
+        timed = timed or [b for b in self.decided if b.gap is not None]
         return max(timed, key=lambda b: b.gap) if timed else None
 
 
@@ -89,10 +101,10 @@ def decide(m: Meeting) -> Bout | None:
         return Bout(m, "a" if fa else "b", None)
     d = m.race.discipline
     gap = abs(m.a.value - m.b.value)
-    if m.a.place and m.b.place and m.a.place != m.b.place:
-        return Bout(m, "a" if m.a.place < m.b.place else "b", gap)
+    if m.a.place and m.b.place:  # places decide before marks; equal places are a tie
+        return Bout(m, "" if m.a.place == m.b.place else "a" if m.a.place < m.b.place else "b", gap)
     if m.a.value == m.b.value:
-        return None  # a tie we cannot split without places
+        return Bout(m, "", 0.0)
     return Bout(m, "a" if beats(d, m.a.value, m.b.value) else "b", gap)
 
 
@@ -101,5 +113,5 @@ def record(meetings: list[Meeting]) -> Record:
     rec = Record(bouts)
     for b in bouts:
         rec.wins[b.winner] += 1
-        rec.by_event.setdefault(b.meeting.race.discipline.name, Counter())[b.winner] += 1
+        rec.by_event.setdefault(b.meeting.race.discipline.name, Counter())[b.winner] += 1  # "" counts ties
     return rec

@@ -63,6 +63,7 @@ class NewRace:
     day: date
     wind: float | None
     label: str
+    venues: str = ""  # run in several places at once: not a head-to-head meeting
 
 
 @dataclass

@@ -17,7 +17,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 # Bump when the bundled files change, so existing stores pick up the new data.
-BUNDLE_VERSION = "2026-11-25.1"
+BUNDLE_VERSION = "2026-12-03.1"
 ARCHIVE = "dl-archive-2010-2022.jsonl.gz"
 ARCHIVE_SOURCE = "Diamond League results archive (dl.all-athletics.com), via github.com/hpr/diamond-league-results"
 

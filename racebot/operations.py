@@ -50,6 +50,8 @@ async def _import(cfg: Config, paths: list[str], fmt: str | None) -> int:
             # Imported history is not news: later polls report only corrections to it.
             report = await import_file(store, path, fmt, after=corrections_only(store, datetime.now(timezone.utc)))
             print(report.describe())
+            for warning in report.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
     except ImportFailed as exc:
         where = f", line {exc.line}" if exc.line else ""
         print(f"racebot import: {exc.path}{where}: {exc.reason}. Nothing from this file was kept.", file=sys.stderr)

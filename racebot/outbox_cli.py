@@ -50,7 +50,7 @@ async def _outbox(store, args) -> int:
         race = await store.race(item.race_id)
         comp = competitions.get(race.competition_id) if race else None
         event = " ".join(filter(None, (gender_label(race.gender), race.discipline.name))) if race else ""
-        what = f"{event} · {comp.name} {comp.start.year}" if race and comp else f"race {item.race_id}"
+        what = f"{event} · {comp.label}" if race and comp else f"race {item.race_id}"
         when = item.delivered_at or item.next_attempt_at
         rows.append({"id": item.id, "state": item.state, "kind": item.kind, "channel": str(item.subscription.channel),
                      "race": what, "revision": item.revision, "attempts": item.attempts,

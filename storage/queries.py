@@ -17,7 +17,7 @@ from storage import convert as cv
 _RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
 # A pair "met" when both ran and at least one finished with a valid mark (DNS and annulled never count).
 _MET = ("x.status != 'DNS' AND y.status != 'DNS' AND x.note != 'DOP' AND y.note != 'DOP' "
-        "AND (x.status = '' OR y.status = '')")
+        "AND (x.status = '' OR y.status = '') AND r.venues = ''")
 _PAIRS = f"""
 SELECT x.athlete_id, y.athlete_id, count(*), max(r.day)
 FROM results x JOIN results y ON y.race_id = x.race_id AND y.athlete_id != x.athlete_id
@@ -35,6 +35,7 @@ SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('x')}, {cv.result_
 JOIN results x ON x.race_id = common.race_id AND x.athlete_id = ?1
 JOIN results y ON y.race_id = common.race_id AND y.athlete_id = ?2
 JOIN races r ON r.id = common.race_id JOIN competitions c ON c.id = r.competition_id
+WHERE r.venues = ''
 ORDER BY r.day, r.id
 """
 # One row per athlete with its result count, last day and "count event" per event, packed so the
@@ -49,7 +50,8 @@ SELECT {cv.ATHLETE_COLS}, coalesce(s.n, 0), s.last, s.events FROM athletes a LEF
 """
 # Entries that can make a meeting (bot.meeting_index), in the results table's own order.
 _ENTRIES = ("SELECT res.race_id, res.athlete_id, res.status = '', r.day FROM results res "
-            "JOIN races r ON r.id = res.race_id WHERE res.status != 'DNS' AND res.note != 'DOP' ORDER BY res.race_id")
+            "JOIN races r ON r.id = res.race_id WHERE res.status != 'DNS' AND res.note != 'DOP' AND r.venues = '' "
+            "ORDER BY res.race_id")
 
 
 class Reads:

@@ -30,7 +30,7 @@ UPSERT_RESULT = upsert_result("race_id, athlete_id, place, mark, value, status, 
 
 ATHLETE_COLUMNS = "name, given, family, country, gender, birth_year, birth_date"
 COMPETITION_COLUMNS = "name, venue, country, start_date, end_date, series, category"
-RACE_COLUMNS = "competition_id, event, gender, round, race_no, day, wind, label"
+RACE_COLUMNS = "competition_id, event, gender, round, race_no, day, wind, label, venues"
 
 
 def athlete_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
@@ -45,7 +45,7 @@ def competition_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
 
 def race_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[int, tuple]]:
     return [(r.key, (ids.get(r.competition, r.competition), r.event, r.gender, r.round, r.race_no,
-                     r.day.isoformat(), r.wind, r.label)) for r in plan.races]
+                     r.day.isoformat(), r.wind, r.label, r.venues)) for r in plan.races]
 
 
 async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[int, int]) -> None:

@@ -63,7 +63,7 @@ async def split_names(core: "Core", inv: Invocation) -> tuple[str, str]:
 def _row(bout: Bout) -> tuple[str, ...]:
     m = bout.meeting
     c = m.competition
-    return (m.race.day.isoformat(), f"{c.name} {c.start.year}", m.race.discipline.name, m.race.round_label,
+    return (m.race.day.isoformat(), f"{c.label}", m.race.discipline.name, m.race.round_label,
             _cell(m.a), _cell(m.b), bout.margin + (" 📸" if bout.photo_finish else ""))
 
 
@@ -100,12 +100,14 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         reply.paragraphs.append(Paragraph.of(f"Also: {alts}."))
     reply.footer = f"{RULE} Data to {core.indexes.today.isoformat()}."
     reply.data = {"a": _athlete_data(a), "b": _athlete_data(b), "wins": {"a": rec.wins["a"], "b": rec.wins["b"]},
+                  "ties": rec.ties,
                   "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed}
     return reply
 
 
 def _fields(rec, sa: str, sb: str) -> list[Field]:
-    fields = [Field("Record", f"{sa} {rec.wins['a']}–{rec.wins['b']} {sb}")]
+    ties = f" ({counted(rec.ties, 'tie')})" if rec.ties else ""
+    fields = [Field("Record", f"{sa} {rec.wins['a']}–{rec.wins['b']} {sb}{ties}")]
     if len(rec.by_event) > 1:
         fields += [Field(event, f"{c['a']}–{c['b']}") for event, c in rec.by_event.items()]
     who, run = rec.streak

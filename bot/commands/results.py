@@ -33,7 +33,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     races = await core.store.race_results(comp.id, event)
     if not races:
         what = f" in the {core.indexes.events.get(event, event)}" if event else ""
-        raise UserError(f"I have no results{what} at the {comp.name} {comp.start.year}.",
+        raise UserError(f"I have no results{what} at the {comp.label}.",
                         "Leave out the event to see every winner.")
     if event or len(races) == 1:
         reply = race_reply(races[0])
@@ -45,7 +45,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         reply = _overview(comp, races)
     if others:
         reply.paragraphs.append(Paragraph.of("Also matching: " + "; ".join(
-            f"{c.name} {c.start.year} ({c.venue})" for c in others) + "."))
+            f"{c.label} ({c.venue})" for c in others) + "."))
     return reply
 
 
@@ -59,7 +59,7 @@ def _overview(comp: Competition, races) -> Reply:
         second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
     table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows))
-    reply = Reply(f"{comp.name} {comp.start.year}", [Paragraph.of(
+    reply = Reply(f"{comp.label}", [Paragraph.of(
         f"{len(rows)} events at {comp.venue or comp.name}, {comp.start.isoformat()}"
         + (f" to {comp.end.isoformat()}" if comp.end != comp.start else "") + ". Add an event for the full order.")],
         table)

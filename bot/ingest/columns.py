@@ -18,7 +18,7 @@ from bot.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
 from bot.ingest.athlete_keys import AthleteKeys
 from bot.ingest.csv_chunks import Chunk
-from bot.ingest.interchange import FieldError, count_of, flags_of, need, to_row, wind_of
+from bot.ingest.interchange import FieldError, count_of, need, place_and_mark, split_flags, to_row, wind_of
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
 from bot.ingest.specs import SPEC_FIELDS, SpecTable
@@ -26,6 +26,7 @@ from bot.marks import MarkError, parse_mark
 
 _SPEC_KEY = ("competition", "venue", "date", "event", "gender", "round", "race")
 _TAIL_KEY = ("place", "wind", "flags", "source")
+_NOT_FINISHED = {"DNF", "DNS", "DQ", "DSQ"}  # marks a placed row cannot have
 _SEP = "\0"  # joins event and mark into one key (one string hashes faster than a pair)
 
 Column = Callable[[str], Sequence[str]]
@@ -56,6 +57,7 @@ class ChunkResolver:
         self.path = path
         self.specs = specs
         self.refusal: ImportFailed | None = None  # the planner's first; later rows only get field checks
+        self.warnings: list[str] = []
         self._header = header
         self._at = {name: i for i, name in enumerate(header)}
         self._spec_fields = self._picker(*SPEC_FIELDS)
@@ -69,6 +71,7 @@ class ChunkResolver:
     def resolve(self, chunk: Chunk) -> Columns | None:
         """The chunk's columns; None once the planner has refused a row (the import will fail)."""
         rows, lines, n = chunk.rows, chunk.lines, len(chunk.rows)
+        self._statuses_in_place(rows, lines)
         col = self._columns(rows)
         specs, bad = self._spec_ids(rows, lines, list(zip(*map(col, _SPEC_KEY))))
         names = col("athlete")
@@ -77,7 +80,7 @@ class ChunkResolver:
         tail_keys = list(zip(*map(col, _TAIL_KEY)))
         tails = list(map(self._tails.get, tail_keys))
         bad = min(bad, _first_blank(names), self._check_marks(rows, mark_keys, marks),
-                  self._check_tails(rows, tail_keys, tails))
+                  self._check_tails(rows, lines, tail_keys, tails))
         if bad < n:
             to_row(self._record(rows[bad]), self.path, lines[bad])  # raises, in to_row's words
             raise AssertionError(f"line {lines[bad]} failed a field check that to_row passes")
@@ -111,6 +114,21 @@ class ChunkResolver:
         lengths = map(sub, chain(starts[1:], (len(keys),)), starts)
         return list(chain.from_iterable(map(repeat, ids, lengths))), len(keys)
 
+    def _statuses_in_place(self, rows: list[list[str]], lines: Sequence[int]) -> None:
+        """'DNF' in place, '=3' for a tie: rewritten as the row path reads them (place_and_mark)."""
+        ip, im = self._at.get("place"), self._at.get("mark")
+        if ip is None or im is None:
+            return
+        for i, row in enumerate(rows):
+            place = row[ip] if len(row) > ip else ""
+            if place and (not place.isdigit() or row[im].strip().upper() in _NOT_FINISHED):
+                try:
+                    row[ip], row[im] = place_and_mark(place, row[im])
+                except FieldError:
+                    to_row(self._record(row), self.path, lines[i])  # raises, in to_row's words
+                except IndexError:
+                    pass  # a short row: the field count check names it
+
     def _check_marks(self, rows: list[list[str]], keys: list[str], marks: list) -> int:
         for i in nones(marks):
             mark = self._marks.get(keys[i])
@@ -129,16 +147,19 @@ class ChunkResolver:
             marks[i] = mark
         return len(rows)
 
-    def _check_tails(self, rows: list[list[str]], keys: list[tuple], tails: list) -> int:
+    def _check_tails(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple], tails: list) -> int:
         for i in nones(tails):
             tail = self._tails.get(keys[i])
             if tail is None:
                 place, wind, flags, source = self._tail_fields(rows[i])
                 try:
                     # the note is '' because CSV rows are never annulled (see Planner.add)
-                    tail = (count_of(place, "place"), wind_of(wind), " ".join(flags_of(flags)), "", source.strip())
+                    flagged, note = split_flags(flags)
+                    tail = (count_of(place, "place"), wind_of(wind), " ".join(flagged), note, source.strip())
                 except FieldError:
                     return i
+                if note:
+                    self.warnings.append(f"{self.path}, line {lines[i]}: '{note}' is not a record flag; kept as a note")
                 if tail[0] is not None and tail[0] < 1:
                     tail = Refused(f"place {tail[0]} is not a place")
                 self._tails[keys[i]] = tail

@@ -53,11 +53,42 @@ def read_meeting(stem: str, content: dict, meetings: dict, source: str) -> list[
                 race_no = max(taken) + 1
             taken.add(race_no)
             info = meeting_info(slot, int(year_text), day, meetings)
+            venues = _venues(meetings, stem, gender, m["event"])
             label = "" if category == "Diamond Discipline" else category
-            for r in ev["data"]:
+            for r in _one_row_each(ev["data"]):
                 line += 1
                 rows.append(_row(r, info, day, m["event"], gender, rnd, race_no, wind, label, source, stem, line))
+                rows[-1].venues = venues
     return rows
+
+
+def _venues(meetings: dict, stem: str, gender: str, event: str) -> str:
+    """Where a race run in several places at once was run (the 2020 virtual meetings), or ''."""
+    for v in meetings.get("virtual", []):
+        if v["file"] == stem and v.get("gender", gender) == gender and v.get("event", event) == event:
+            return v["venues"]
+    return ""
+
+
+def _one_row_each(data: list[dict]) -> list[dict]:
+    """The archive lists some jumpers twice (Stockholm 2021: Tajay Gayle 1st 8.55, then unplaced
+    8.27): the placed row is the result, the second is extra information, never a second result."""
+    kept: dict[str, int] = {}
+    out: list[dict] = []
+    for r in data:
+        who = str(r.get("id") or "").strip()  # relays have none: their rows are teams
+        at = kept.get(who) if who else None
+        if at is None:
+            if who:
+                kept[who] = len(out)
+            out.append(r)
+        elif not _placed(out[at]) and _placed(r):
+            out[at] = r
+    return out
+
+
+def _placed(r: dict) -> bool:
+    return (r.get("place") or "").strip().rstrip(".").isdigit()
 
 
 def _row(r: dict, info: dict, day: date, event: str, gender: str, rnd: str, race_no: int,

@@ -18,7 +18,7 @@ from itertools import chain, compress, count, islice
 from operator import itemgetter, methodcaller, ne
 from typing import Iterable, Iterator, TextIO
 
-from bot.ingest.interchange import FieldError, count_of, day_of, need
+from bot.ingest.interchange import FieldError, day_of, need, race_of
 from bot.ingest.rows import ResultRow
 from bot.names import fold
 
@@ -85,7 +85,7 @@ class GroupScan:
             races = list(map(self._race, rows))
             for race in set(races).difference(self._numbered):
                 try:
-                    self._numbered[race] = count_of(race, "race") is not None
+                    self._numbered[race] = race_of(race) is not None
                 except FieldError:
                     self._numbered[race] = True  # refused by the import proper
             if not all(map(self._numbered.__getitem__, races)):

@@ -17,6 +17,7 @@ class ImportReport:
     path: str
     rows: int
     summary: WriteSummary
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> str:
         s = self.summary
@@ -60,4 +61,6 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
         for row, comp in sorted(placed, key=lambda rc: rc[0].line):
             planner.add(row, comp, known)
     summary = await (store.apply(planner.plan) if after is None else store.apply(planner.plan, after=after))
-    return ImportReport(path, len(rows), summary)
+    warnings = tuple(f"{path}, line {r.line}: '{r.extra['unknown_flags']}' is not a record flag; kept as a note"
+                     for r in rows if r.extra.get("unknown_flags"))
+    return ImportReport(path, len(rows), summary, warnings)

@@ -13,7 +13,7 @@ from bot.ingest.rows import ResultRow
 
 REQUIRED = ("date", "competition", "event", "gender", "athlete", "mark")
 KNOWN = REQUIRED + ("venue", "series", "round", "race", "place", "country", "wind", "flags", "source",
-                    "athlete_id")
+                    "athlete_id", "venues")
 FLAGS = {"WR", "WL", "AR", "NR", "CR", "MR", "DLR", "PB", "SB", "WU20R", "WJR", "ER", "OR", "CHR", "=WR"}
 _ROUNDS = {"final": "final", "f": "final", "a final": "final", "semi-final": "semi-final",
            "semifinal": "semi-final", "semi": "semi-final", "sf": "semi-final", "heat": "heat", "h": "heat",
@@ -102,12 +102,37 @@ def wind_of(raw: str) -> float | None:
         raise FieldError(f"wind '{wind}' is not a number like +0.4") from None
 
 
-def flags_of(raw: str) -> tuple[str, ...]:
-    flags = tuple(raw.upper().split())
-    unknown = [f for f in flags if f not in FLAGS]
-    if unknown:
-        raise FieldError(f"unknown record flag(s): {' '.join(unknown)}")
-    return flags
+STATUS_WORDS = {"DNF": "DNF", "DQ": "DQ", "DSQ": "DQ", "DNS": "DNS", "NM": "NM", "NH": "NM"}
+
+
+def place_and_mark(place: str, mark: str) -> tuple[str, str]:
+    """A status word in `place` is the result's status (its mark may then be empty); '=3' and
+    '3=' are a tie for third. A place beside a non-finish mark contradicts itself."""
+    p, m = place.strip(), mark.strip()
+    status = STATUS_WORDS.get(p.upper())
+    if status:
+        other = STATUS_WORDS.get(m.upper())
+        if other and other != status:
+            raise FieldError(f"place says {p} but mark says {m}")
+        return "", status
+    p = p.strip("=")
+    if p.rstrip(".").isdigit() and m.upper() in ("DNF", "DNS", "DQ", "DSQ"):
+        raise FieldError(f"place {p} and mark {m} contradict each other")
+    return p, m
+
+
+def race_of(raw: str) -> int | None:
+    """A heat or race number, or a qualification group's letter (A is 1, B is 2)."""
+    value = raw.strip()
+    if len(value) == 1 and "A" <= value.upper() <= "Z":
+        return ord(value.upper()) - 64
+    return count_of(value, "race")
+
+
+def split_flags(raw: str) -> tuple[tuple[str, ...], str]:
+    """(record flags, other words): words outside the list are kept as a note, with a warning."""
+    words = raw.upper().split()
+    return tuple(w for w in words if w in FLAGS), " ".join(w for w in raw.split() if w.upper() not in FLAGS)
 
 
 def count_of(raw: str, what: str) -> int | None:
@@ -127,14 +152,16 @@ def to_row(rec: dict[str, str], path: str, line: int) -> ResultRow:
         gender = gender_of(get("gender", ""))
         round_ = round_of(get("round", ""))
         wind = wind_of(get("wind", ""))
-        flags = flags_of(get("flags", ""))
+        flags, note = split_flags(get("flags", ""))
+        place, mark = place_and_mark(get("place", ""), get("mark", ""))
         return ResultRow(
             date=day, competition=need(get("competition", ""), "competition"), event=need(get("event", ""), "event"),
-            gender=gender, athlete=need(get("athlete", ""), "athlete"), mark=need(get("mark", ""), "mark"),
+            gender=gender, athlete=need(get("athlete", ""), "athlete"), mark=need(mark, "mark"),
             venue=get("venue", "").strip(), series=get("series", "").strip(), round=round_,
-            race=count_of(get("race", ""), "race"), place=count_of(get("place", ""), "place"),
+            race=race_of(get("race", "")), place=count_of(place, "place"), note=note,
             country=get("country", "").strip().upper(), wind=wind, flags=flags,
-            source=get("source", "").strip(), athlete_id=get("athlete_id", "").strip(), line=line)
+            source=get("source", "").strip(), athlete_id=get("athlete_id", "").strip(),
+            venues=get("venues", "").strip(), line=line, extra={"unknown_flags": note} if note else {})
     except FieldError as exc:
         raise ImportFailed(path, line, str(exc)) from None
 

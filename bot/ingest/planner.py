@@ -162,8 +162,11 @@ class Planner:
 
     def _new_race(self, row: ResultRow, key: tuple, race_no: int) -> int:
         rid = self._key()
+        label = row.race_label
+        if row.venues:  # shown wherever the race is: it was not one field racing side by side
+            label = (f"{label} · " if label else "") + f"run in several places ({row.venues})"
         self.plan.races.append(NewRace(rid, key[0], key[2], row.gender, row.round, race_no, row.date,
-                                       row.wind, row.race_label))
+                                       row.wind, label, row.venues))
         self._races[key][race_no] = rid
         return rid
 

@@ -10,12 +10,12 @@ from typing import Callable
 
 from bot.disciplines import discipline_or_custom
 from bot.ingest.groups import GroupScan, group_key
-from bot.ingest.interchange import FieldError, count_of, day_of, gender_of, need, round_of, wind_of
+from bot.ingest.interchange import FieldError, day_of, gender_of, need, race_of, round_of, wind_of
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
 
 # The raw columns `add` reads: the spec's own, then the wind and series of the row that first has it.
-SPEC_FIELDS = ("competition", "venue", "date", "event", "gender", "round", "race", "wind", "series")
+SPEC_FIELDS = ("competition", "venue", "date", "event", "gender", "round", "race", "wind", "series", "venues")
 
 
 @dataclass(slots=True)
@@ -57,9 +57,10 @@ class SpecTable:
     def add(self, key: tuple, values: tuple[str, ...], line: int) -> int:
         """Register the spec `key` first seen on `line` (raw values in SPEC_FIELDS order); its id,
         or FieldError if a value is unusable."""
-        competition, venue, day, event, gender, round_, race, wind, series = values
+        competition, venue, day, event, gender, round_, race, wind, series, venues = values
         row = self._row(competition, venue, day, event, gender, round_, race=race, wind=wind, series=series,
                         line=line)
+        row.venues = venues.strip()
         comp = self._comp(row)
         self.index[key] = len(self.specs)
         self.specs.append(Spec(row, self._parse(_code, row.event), comp,
@@ -72,7 +73,7 @@ class SpecTable:
         return ResultRow(
             date=self._parse(day_of, day), competition=need(competition, "competition"), event=need(event, "event"),
             gender=self._parse(gender_of, gender), athlete="", mark="", venue=venue.strip(), series=series.strip(),
-            round=self._parse(round_of, round_), race=count_of(race, "race"), wind=wind_of(wind), line=line)
+            round=self._parse(round_of, round_), race=race_of(race), wind=wind_of(wind), line=line)
 
     def _comp(self, row: ResultRow) -> int:
         group = self._scan.groups.get(group_key(row.competition, row.venue, row.date))

@@ -63,7 +63,7 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None)
                 raise resolver.refusal
             await writer.after_the_rest(await w.link())
             summary = await w.summary()
-    return ImportReport(path, writer.rows, summary)
+    return ImportReport(path, writer.rows, summary, tuple(resolver.warnings))
 
 
 @contextmanager
