@@ -21,7 +21,6 @@ from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWr
 
 SAME_MEETING_DAYS = 4
 NAME_SIMILARITY = 80
-SAME_PLACE_SIMILARITY = 50
 
 
 @dataclass
@@ -108,11 +107,10 @@ class Planner:
                 other = fold(c.venue)
                 if venue and other and not (venue.startswith(other) or other.startswith(venue)):
                     continue  # two places ("Lausanne (Pontaise)" is Lausanne): two competitions
-                # One town holds a club meeting and a Diamond League meeting on one day: the name
-                # decides. A competition named quite differently can still join through its races
-                # (storage.linking), and its name is then remembered as an alias.
-                similar = fuzz.token_set_ratio(name, fold(c.name))
-                if similar >= NAME_SIMILARITY or (venue and other == venue and similar >= SAME_PLACE_SIMILARITY):
+                # Sponsors rename meetings ("Ooredoo Doha Meeting"): one place on one day is one
+                # competition. Named otherwise and placed otherwise, it can still join through its
+                # races (storage.linking), and its name is then remembered as an alias.
+                if (venue and other == venue) or fuzz.token_set_ratio(name, fold(c.name)) >= NAME_SIMILARITY:
                     if isinstance(c, Competition) and (name, venue) != (fold(c.name), other):
                         self.plan.aliases.append((cid, row.competition.strip(), row.venue.strip()))
                         self._aliases[cid].add((name, venue))

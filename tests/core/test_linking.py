@@ -58,7 +58,7 @@ async def test_yet_another_naming_changes_nothing(core, db_copy, tmp_path):
 
 async def test_a_second_race_of_that_day_with_other_athletes_stays_apart(core, db_copy, tmp_path):
     day, _ = archive_race("2022_36", "M", "1500m")
-    national = [{"date": day, "competition": "Swiss club meeting", "venue": "Lausanne", "event": "1500m",
+    national = [{"date": day, "competition": "Swiss club meeting", "venue": "Morges", "event": "1500m",
                  "gender": "M", "place": str(i), "athlete": f"Club Runner{i}", "country": "SUI",
                  "mark": f"3:5{i}.00", "source": "test"} for i in range(1, 4)]
     sizes = race_sizes(db_copy, day)
@@ -108,12 +108,12 @@ async def test_a_disagreeing_mark_keeps_both_and_shows_the_archive(core, db_copy
 
 async def test_a_hand_time_links_only_when_the_field_links(core, db_copy, tmp_path):
     day, rows = archive_race("2022_36", "M", "1500m")
-    hand = csv_rows(day, "Lausanne meeting", "Lausanne", "1500m", "M", rows[:3])
+    hand = csv_rows(day, "Lausanne meeting", "Stade de la Pontaise", "1500m", "M", rows[:3])
     for r in hand:  # 3:29.05 -> 3:29.1: hand times, printed to tenths
         r["mark"] = r["mark"][:-1]
     report = await import_file(core.store, write(tmp_path, "hand.csv", hand))
     assert report.summary.races_linked == 1
-    alone = csv_rows(day, "Another meeting", "Lausanne", "1500m", "M", rows[:1])
+    alone = csv_rows(day, "Another meeting", "La Pontaise", "1500m", "M", rows[:1])
     alone[0]["mark"] = alone[0]["mark"][:-1]
     report = await import_file(core.store, write(tmp_path, "alone.csv", alone))
     assert report.summary.races_linked == 0
