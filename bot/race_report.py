@@ -4,6 +4,9 @@ Shared by /results and by scheduled announcements, so both read the same.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
+from bot.ingest import precedence
 from bot.marks import margin_text
 from bot.models import RaceResults, Result
 from bot.replies import Column, Paragraph, Reply, Span, Table
@@ -89,11 +92,28 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
     return paras
 
 
-def race_reply(rr: RaceResults, source: str = "") -> Reply:
+def disagreement(rr: RaceResults, others: Sequence[tuple[int, int, str, int]]) -> str:
+    """'Sources differ on 1 result: Jakob Ingebrigtsen 3:29.05 shown (the Diamond League archive),
+    3:29.50 in imported files.' Shown is the source of higher precedence (bot.ingest.precedence)."""
+    if not others:
+        return ""
+    shown = {ath.id: (res, ath) for res, ath in rr.results}
+    parts = []
+    for athlete, origin, mark, shown_origin in others:
+        if athlete in shown:
+            res, ath = shown[athlete]
+            parts.append(f"{ath.name} {res.mark} shown ({precedence.NAMES[shown_origin]}), "
+                         f"{mark} in {precedence.NAMES[origin]}")
+    n = len({a for a, *_ in others})
+    return f"Sources differ on {n} result{'s' if n != 1 else ''}: " + "; ".join(parts) + "."
+
+
+def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, int, str, int]] = ()) -> Reply:
     c = rr.competition
     reply = Reply(f"{race_title(rr)} · {c.label}", race_story(rr), race_table(rr))
     wind = f"wind {rr.race.wind:+.1f}" if rr.race.wind is not None and not rr.race.discipline.measured else ""
-    reply.footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", wind, source) if x)
+    reply.footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", wind, source,
+                                          disagreement(rr, others)) if x)
     reply.data = {"competition": c.name, "date": rr.race.day.isoformat(), "event": rr.race.discipline.name,
                   "gender": rr.race.gender, "round": rr.race.round_label,
                   "results": [{"place": res.place, "athlete": ath.name, "country": ath.country, "mark": res.mark,

@@ -151,6 +151,12 @@ class Reads:
         rows = await self._all(f"SELECT {cv.RACE_COLS} FROM races r WHERE r.id = ?", (race_id,))
         return cv.race(rows[0]) if rows else None
 
+    async def other_versions(self, race_id: int) -> list[tuple[int, int, str, int]]:
+        return await self._all(
+            "SELECT alt.athlete_id, alt.origin, alt.mark, res.origin FROM result_alternates alt JOIN results res "
+            "ON res.race_id = alt.race_id AND res.athlete_id = alt.athlete_id WHERE alt.race_id = ? "
+            "ORDER BY alt.athlete_id, alt.origin DESC", (race_id,))
+
     async def identities(self) -> Identities:
         athletes = [cv.athlete(r) for r in await self._all(f"SELECT {cv.ATHLETE_COLS} FROM athletes a")]
         source_ids = {(s, i): a for s, i, a in await self._all("SELECT scheme, source_id, athlete_id FROM athlete_ids")}

@@ -36,7 +36,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         raise UserError(f"I have no results{what} at the {comp.label}.",
                         "Leave out the event to see every winner.")
     if event or len(races) == 1:
-        reply = race_reply(races[0])
+        reply = race_reply(races[0], others=await core.store.other_versions(races[0].race.id))
         for extra in races[1:]:
             # Several races of one event (heats, 'Final 2'): each gets its own table below.
             reply.paragraphs.append(Paragraph.of(f"{race_title(extra)}: won by "

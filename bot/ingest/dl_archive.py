@@ -74,13 +74,18 @@ def _one_row_each(data: list[dict]) -> list[dict]:
     """The archive lists some jumpers twice (Stockholm 2021: Tajay Gayle 1st 8.55, then unplaced
     8.27): the placed row is the result, the second is extra information, never a second result."""
     kept: dict[str, int] = {}
+    teams: dict[str, int] = {}
     out: list[dict] = []
     for r in data:
-        who = str(r.get("id") or "").strip()  # relays have none: their rows are teams
-        at = kept.get(who) if who else None
+        who = str(r.get("id") or "").strip()
+        if not who:  # a relay team, named by its country: a country's second team is a team of its own
+            name = (r.get("athlete") or "").strip()
+            teams[name] = teams.get(name, 0) + 1
+            out.append(r if teams[name] == 1 else {**r, "athlete": f"{name} (team {teams[name]})"})
+            continue
+        at = kept.get(who)
         if at is None:
-            if who:
-                kept[who] = len(out)
+            kept[who] = len(out)
             out.append(r)
         elif not _placed(out[at]) and _placed(r):
             out[at] = r

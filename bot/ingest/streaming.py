@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from array import array
 from collections import defaultdict
 from contextlib import AbstractContextManager, contextmanager
 from typing import Awaitable, Callable, TextIO
@@ -59,8 +60,9 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None)
             except BaseException:
                 await writer.abandon()
                 raise
-            if resolver.refusal:
-                raise resolver.refusal
+            twice = writer.entered.first_twice(path)
+            if resolver.refusal or twice:
+                raise min(filter(None, (resolver.refusal, twice)), key=lambda e: e.line)
             await writer.after_the_rest(await w.link())
             summary = await w.summary()
     return ImportReport(path, writer.rows, summary, tuple(resolver.warnings))
@@ -95,6 +97,7 @@ class _Writer:
         self._ids: dict[int, int] = {}
         self._pending: list[asyncio.Task] = []  # writes handed over, oldest first
         self._ready: list[int] = []  # races whose rows are all written, for `after` at the end
+        self.entered = Entered()
 
     async def start(self) -> None:
         """The competitions: all known before the first row."""
@@ -103,10 +106,12 @@ class _Writer:
 
     async def take(self, part: Columns) -> None:
         try:
-            self._batch.append((part, self.races.choose(part)))
+            chosen = self.races.choose(part)
         except ImportFailed as exc:  # a race refused: the rows before it still count for nothing
             self.failed = exc
             return
+        self._batch.append((part, chosen))
+        self.entered.add(chosen, part.athletes, part.lines)
         self.rows += len(part.lines)
         self._size += len(part.lines)
         if self._size >= _BATCH_ROWS:
@@ -174,6 +179,39 @@ class _Writer:
         races = sorted(r for c in comps for r in self._open.pop(c))
         self._done.update(races)
         return races
+
+
+class Entered:
+    """(race, athlete) of every row taken, packed in arrays (a dict of a million pairs would be
+    the import's biggest object): two rows of one race must never become one athlete silently."""
+
+    def __init__(self) -> None:
+        self._keys = array("q")
+        self._lines = array("q")
+
+    def add(self, races: list[int], athletes: list[int], lines) -> None:
+        self._keys.extend(map(_pair, races, athletes))
+        self._lines.extend(lines)
+
+    def first_twice(self, path: str) -> ImportFailed | None:
+        if len(set(self._keys)) == len(self._keys):
+            return None
+        seen: dict[int, int] = {}
+        found = None
+        for key, line in zip(self._keys, self._lines):
+            first = seen.setdefault(key, line)
+            if first != line and (found is None or line < found[1]):
+                found = (first, line)
+        first, line = found
+        return ImportFailed(path, line, f"this row's athlete is the athlete of line {first} in the same race; if they "
+                                        "are two people, add athlete_id to tell them apart")
+
+
+def _pair(race: int, athlete: int) -> int:
+    return (race + _OFFSET) << 32 | (athlete + _OFFSET)
+
+
+_OFFSET = 1 << 30  # placeholders are negative; the packed pair must stay below 2**63
 
 
 class RaceChooser:

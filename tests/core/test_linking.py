@@ -117,3 +117,15 @@ async def test_a_hand_time_links_only_when_the_field_links(core, db_copy, tmp_pa
     alone[0]["mark"] = alone[0]["mark"][:-1]
     report = await import_file(core.store, write(tmp_path, "alone.csv", alone))
     assert report.summary.races_linked == 0
+
+
+async def test_results_footer_says_where_sources_differ(core, db_copy, tmp_path):
+    day, rows = archive_race("2022_36", "M", "1500m")
+    mine = csv_rows(day, "Athletissima (Diamond League)", "Lausanne", "1500m", "M", rows)
+    mine[0]["mark"] = "3:29.50"
+    await import_file(core.store, write(tmp_path, "typo.csv", mine))
+    await core.start()
+    reply = await core.handle_text("/results lausanne 2022 1500m", Context())
+    assert reply.data["results"][0]["mark"] == "3:29.05"
+    assert ("Sources differ on 1 result: Jakob Ingebrigtsen 3:29.05 shown (the Diamond League archive), "
+            "3:29.50 in imported files.") in reply.footer
