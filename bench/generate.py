@@ -60,7 +60,7 @@ def generate(path: Path, results: int, n_athletes: int, seasons: int, per_season
     people = athletes(rng, n_athletes)
     pools: dict[tuple[int, str], list[int]] = {}
     for idx, (_, _, gender, events) in enumerate(people):
-        for e in events:
+        for e in dict.fromkeys(events):  # an athlete's second event may be its first: once in a pool
             pools.setdefault((e, gender), []).append(idx)
     keys = sorted(pools)
     comps = seasons * per_season

@@ -124,7 +124,7 @@ def place_and_mark(place: str, mark: str) -> tuple[str, str]:
 def race_of(raw: str) -> int | None:
     """A heat or race number, or a qualification group's letter (A is 1, B is 2)."""
     value = raw.strip()
-    if len(value) == 1 and "A" <= value.upper() <= "Z":
+    if len(value) == 1 and "A" <= value.upper() <= "H":
         return ord(value.upper()) - 64
     return count_of(value, "race")
 

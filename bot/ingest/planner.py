@@ -29,11 +29,9 @@ class _RaceSlot:
     results: dict[int, str]  # athlete -> mark, for joining a race by an athlete's mark
 
 
-def twice(first: tuple[int, str], name: str) -> str:
+def twice(first_line: int) -> str:
     """Two rows of one race became one athlete: never kept silently (one would overwrite the other)."""
-    line, first_name = first
-    same = "the same athlete" if first_name.strip() == name.strip() else f"one athlete ({first_name.strip()})"
-    return (f"{name.strip()} is {same} as line {line} in the same race; if they are two people, "
+    return (f"this row's athlete is the athlete of line {first_line} in the same race; if they are two people, "
             "add athlete_id to tell them apart")
 
 
@@ -63,7 +61,7 @@ class Planner:
         for r in ids.races:
             self._races[(r.competition_id, r.day, r.event, r.gender, r.round)][r.race_no] = r.id
         self._slots: dict[int, _RaceSlot] = {}
-        self._entered: dict[tuple[int, int], tuple[int, str]] = {}  # (race, athlete) -> its first line and name
+        self._entered: dict[tuple[int, int], tuple[int, tuple]] = {}  # (race, athlete) -> first line, result
 
     def _key(self) -> int:
         self._next -= 1
@@ -188,9 +186,10 @@ class Planner:
             raise self.fail(row, f"place {row.place} is not a place")
         athlete = self.athlete(row)
         race = self.join(row, comp, d.code, athlete, mark.text, known_results)
-        first = self._entered.setdefault((race, athlete), (row.line, row.athlete))
-        if first[0] != row.line:
-            raise self.fail(row, twice(first, row.athlete))
+        result = (mark.text, row.place, row.wind, row.flags, row.note)
+        first = self._entered.setdefault((race, athlete), (row.line, result))
+        if first[0] != row.line and first[1] != result:  # a row repeated exactly is harmless
+            raise self.fail(row, twice(first[0]))
         note = "DOP" if row.annulled else row.note
         self.plan.results.append(ResultWrite(race, athlete, row.place, mark.text, mark.value, mark.status,
                                              row.wind, " ".join(row.flags), note, row.source, row.origin))

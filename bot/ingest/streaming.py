@@ -21,7 +21,7 @@ from bot.ingest.columns import ChunkResolver, Columns, nones
 from bot.ingest.csv_chunks import CsvChunks
 from bot.ingest.groups import GroupScan
 from bot.ingest.importer import ImportReport, no_gc_pauses
-from bot.ingest.planner import Planner
+from bot.ingest.planner import Planner, twice
 from bot.ingest.specs import SpecTable
 from bot.store import BulkWrite, Store, WritePlan
 
@@ -111,7 +111,7 @@ class _Writer:
             self.failed = exc
             return
         self._batch.append((part, chosen))
-        self.entered.add(chosen, part.athletes, part.lines)
+        self.entered.add(chosen, part.athletes, part.lines, part.marks, part.tails)
         self.rows += len(part.lines)
         self._size += len(part.lines)
         if self._size >= _BATCH_ROWS:
@@ -188,23 +188,22 @@ class Entered:
     def __init__(self) -> None:
         self._keys = array("q")
         self._lines = array("q")
+        self._results = array("q")  # a hash of the row's result: a row repeated exactly is harmless
 
-    def add(self, races: list[int], athletes: list[int], lines) -> None:
+    def add(self, races: list[int], athletes: list[int], lines, marks: list[tuple], tails: list[tuple]) -> None:
         self._keys.extend(map(_pair, races, athletes))
         self._lines.extend(lines)
+        self._results.extend(map(hash, zip(marks, tails)))
 
     def first_twice(self, path: str) -> ImportFailed | None:
         if len(set(self._keys)) == len(self._keys):
             return None
-        seen: dict[int, int] = {}
-        found = None
-        for key, line in zip(self._keys, self._lines):
-            first = seen.setdefault(key, line)
-            if first != line and (found is None or line < found[1]):
-                found = (first, line)
-        first, line = found
-        return ImportFailed(path, line, f"this row's athlete is the athlete of line {first} in the same race; if they "
-                                        "are two people, add athlete_id to tell them apart")
+        seen: dict[int, tuple[int, int]] = {}
+        for key, line, result in zip(self._keys, self._lines, self._results):
+            first = seen.setdefault(key, (line, result))
+            if first[1] != result:
+                return ImportFailed(path, line, twice(first[0]))
+        return None
 
 
 def _pair(race: int, athlete: int) -> int:

@@ -53,7 +53,7 @@ async def test_the_line_names_who_leads(core, clock):
     h2h = await core.handle_text('/h2h "Timothy Cheruiyot" "Jakob Ingebrigtsen"', ADMIN)
     wins = h2h.data["wins"]
     assert pub.posted[0].reply.paragraphs[-1].text == f"Cheruiyot now leads Ingebrigtsen {wins['a']}–{wins['b']}."
-    assert wins["a"] > wins["b"] >= 5
+    assert wins["a"] > wins["b"] >= 4  # 12–4 before this race: the virtual 2000m of 2020 is not a meeting
 
 
 async def test_no_line_for_athletes_who_have_rarely_met(core, clock):
