@@ -27,17 +27,29 @@ def read_csv(text: str, path: str) -> list[ResultRow]:
     if lacking:
         raise ImportFailed(path, 1, f"missing column(s): {', '.join(lacking)}")
     # Plain tuples and zip are much faster than DictReader on million-row files.
-    plain = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    plain = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     next(plain)
     width = len(header)
     rows = []
-    for values in plain:
-        if not values:
-            continue
-        if len(values) != width:
-            raise ImportFailed(path, plain.line_num, f"expected {width} fields, found {len(values)}")
-        rows.append(to_row(dict(zip(header, values)), path, plain.line_num))
+    last = plain.line_num
+    try:
+        for values in plain:
+            if values and len(values) != width:
+                raise ImportFailed(path, plain.line_num, f"expected {width} fields, found {len(values)}")
+            if values:
+                rows.append(to_row(dict(zip(header, values)), path, plain.line_num))
+            last = plain.line_num
+    except csv.Error as exc:
+        raise malformed(path, last + 1, exc) from None
     return rows
+
+
+def malformed(path: str, line: int, exc: csv.Error) -> ImportFailed:
+    """csv.reader's strict complaint, in words for people; `line` is where the record starts."""
+    if "unexpected end of data" in str(exc):
+        return ImportFailed(path, line, "a quote opened here is never closed: is the file cut short?")
+    return ImportFailed(path, line, f"not valid CSV here ({exc}): put fields holding quotes in quotes, "
+                                    'with each quote doubled ("")')
 
 
 def read_json(text: str, path: str) -> list[ResultRow]:

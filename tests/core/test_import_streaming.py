@@ -285,3 +285,38 @@ async def test_after_gets_each_race_once_when_its_competition_is_past(tmp_path, 
         await store.close()
     flat = [r for call in calls for r in call]
     assert len(calls) > 1 and len(flat) == len(set(flat)) and set(flat) == written
+
+
+# --- the end of the file (issue 13, item 1) ------------------------------------------------------
+async def test_a_last_row_without_a_final_newline_is_imported(tmp_path, bundled_db):
+    """It was dropped (`lines.pop()`) and the import still said it was done."""
+    last = "2025-06-12,Bislett Games,Oslo,Diamond League,5000m,M,final,,3,Ed Last,NOR,13:10.00,,,t,"
+    for rows in ([*MEETS, last], [*MEETS * 5, last]):  # the last line in the first block, and in a later one
+        text = csv_text(*rows).removesuffix("\n")
+        new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, text)
+        assert new == old and new[0] == len(rows)
+        assert snapshot(db_new) == snapshot(db_old)
+        with sqlite3.connect(db_new) as c:
+            assert c.execute("SELECT r.mark FROM results r JOIN athletes a ON a.id = r.athlete_id "
+                             "WHERE a.name = 'Ed Last'").fetchall() == [("13:10.00",)]
+
+
+@pytest.mark.parametrize("cut", [
+    "2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,Cy Thi",  # cut off mid-row: too few fields
+    '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy Thi',  # and inside an open quote
+    '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy\nThird',  # an open quote over a line break
+])
+async def test_a_file_cut_off_mid_row_is_refused_naming_the_line(tmp_path, bundled_db, cut):
+    rows = [*MEETS * 2, cut]
+    new, old, db_new, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows).removesuffix("\n"))
+    assert new == old and new[0] == len(rows) + 1, new  # the line the cut row starts on
+    assert "expected 16 fields" in new[1] or "never closed" in new[1]
+    with sqlite3.connect(bundled_db) as c:
+        assert c.execute("SELECT count(*) FROM results").fetchone()[0] == len(snapshot(db_new)["results"])
+
+
+async def test_a_quote_never_closed_before_more_rows_is_refused_too(tmp_path, bundled_db):
+    """The open quote swallowed every later row into one field; non-strict csv accepted that."""
+    rows = [*MEETS[:3], '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy Third,SWE,13:01.00,,,t,', *MEETS[3:]]
+    new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
+    assert new == old and new == (5, "a quote opened here is never closed: is the file cut short?")
