@@ -18,7 +18,7 @@ from bot.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
 from bot.ingest.athlete_keys import AthleteKeys
 from bot.ingest.csv_chunks import Chunk
-from bot.ingest.interchange import FieldError, count_of, flags_of, need, to_row, wind_of
+from bot.ingest.interchange import MAX_CHARS, FieldError, count_of, flags_of, need, text_of, to_row, wind_of
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
 from bot.ingest.specs import SPEC_FIELDS, SpecTable
@@ -26,6 +26,7 @@ from bot.marks import MarkError, parse_mark
 
 _SPEC_KEY = ("competition", "venue", "date", "event", "gender", "round", "race")
 _TAIL_KEY = ("place", "wind", "flags", "source")
+_ATHLETE_KEY = ("athlete", "country", "athlete_id")  # checked a whole column at a time
 _SEP = "\0"  # joins event and mark into one key (one string hashes faster than a pair)
 
 Column = Callable[[str], Sequence[str]]
@@ -76,8 +77,8 @@ class ChunkResolver:
         marks = list(map(self._marks.get, mark_keys))
         tail_keys = list(zip(*map(col, _TAIL_KEY)))
         tails = list(map(self._tails.get, tail_keys))
-        bad = min(bad, _first_blank(names), self._check_marks(rows, mark_keys, marks),
-                  self._check_tails(rows, tail_keys, tails))
+        bad = min(bad, _first_blank(names), *(_first_unfit(col(c), MAX_CHARS[c]) for c in _ATHLETE_KEY),
+                  self._check_marks(rows, mark_keys, marks), self._check_tails(rows, tail_keys, tails))
         if bad < n:
             to_row(self._record(rows[bad]), self.path, lines[bad])  # raises, in to_row's words
             raise AssertionError(f"line {lines[bad]} failed a field check that to_row passes")
@@ -136,7 +137,8 @@ class ChunkResolver:
                 place, wind, flags, source = self._tail_fields(rows[i])
                 try:
                     # the note is '' because CSV rows are never annulled (see Planner.add)
-                    tail = (count_of(place, "place"), wind_of(wind), " ".join(flags_of(flags)), "", source.strip())
+                    tail = (count_of(place, "place"), wind_of(wind), " ".join(flags_of(flags)), "",
+                            text_of(source, "source"))
                 except FieldError:
                     return i
                 if tail[0] is not None and tail[0] < 1:
@@ -216,6 +218,14 @@ def _first(kind: type, values: list) -> int:
         return list(map(type, values)).index(kind)
     except ValueError:
         return len(values)
+
+
+def _first_unfit(values: Sequence[str], limit: int) -> int:
+    """The first value longer than `limit` once stripped, or holding a NUL (text_of's refusals), or
+    len(values); a length and a search in C when none is."""
+    if max(map(len, values), default=0) <= limit and "\0" not in "".join(values):
+        return len(values)
+    return next((i for i, v in enumerate(values) if len(v.strip()) > limit or "\0" in v), len(values))
 
 
 def _first_blank(values: Sequence[str]) -> int:

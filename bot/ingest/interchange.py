@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from datetime import date
 from typing import Iterable
 
@@ -74,10 +75,35 @@ class FieldError(ValueError):
     """One field's value is unusable; the message names the field and value, for people."""
 
 
+# What a field may hold: longer is a mistake (or an attack: a 200,000-character name once went
+# through to every renderer), and a NUL is never part of a name or a place.
+MAX_CHARS = {"athlete": 100, "competition": 200, "venue": 200, "series": 200, "event": 100, "mark": 50,
+             "country": 50, "source": 2000, "athlete_id": 100}
+_OTHER_MAX = 100
+FIRST_YEAR, LAST_YEAR = 1800, 2200  # the dates results can have; the calendar's own end (9999) overflows
+_SHOWN = 40  # characters of a bad value quoted back in a message
+
+
+def shown(value: str) -> str:
+    """A value quoted in an error message: clipped, so a huge field never makes a huge message."""
+    return value if len(value) <= _SHOWN else value[:_SHOWN] + "\u2026"
+
+
 # One parser per field, shared by `to_row` and the columnar CSV path (bot.ingest.columns),
 # so a value is accepted or refused with the same words whichever path reads it.
-def need(value: str, col: str) -> str:
+def text_of(value: str, col: str) -> str:
+    """An optional free-text field, stripped; refused when too long or holding a NUL."""
     value = value.strip()
+    limit = MAX_CHARS.get(col, _OTHER_MAX)
+    if len(value) > limit:
+        raise FieldError(f"'{col}' is {len(value):,} characters long; at most {limit}")
+    if "\0" in value:
+        raise FieldError(f"'{col}' holds a NUL character")
+    return value
+
+
+def need(value: str, col: str) -> str:
+    value = text_of(value, col)
     if not value:
         raise FieldError(f"'{col}' is empty")
     return value
@@ -85,40 +111,48 @@ def need(value: str, col: str) -> str:
 
 def day_of(raw: str) -> date:
     try:
-        return date.fromisoformat(need(raw, "date"))
+        day = date.fromisoformat(need(raw, "date"))
     except ValueError as exc:
         if isinstance(exc, FieldError):
             raise
-        raise FieldError(f"date '{raw}' is not YYYY-MM-DD") from None
+        raise FieldError(f"date '{shown(raw)}' is not YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise FieldError(f"date '{shown(raw)}' is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
 
 
 def gender_of(raw: str) -> str:
     gender = parse_gender(need(raw, "gender"))
     if gender is None:
-        raise FieldError(f"gender '{raw}' is not M or W")
+        raise FieldError(f"gender '{shown(raw)}' is not M or W")
     return gender
 
 
 def round_of(raw: str) -> str:
     text = raw.strip().lower() or "final"
     if text not in _ROUNDS:
-        raise FieldError(f"round '{raw}' is not final, semi-final or heat")
+        raise FieldError(f"round '{shown(raw)}' is not final, semi-final or heat")
     return _ROUNDS[text]
 
 
 def wind_of(raw: str) -> float | None:
     wind = raw.strip()
+    if not wind:
+        return None
     try:
-        return float(wind) if wind else None
+        value = float(wind) if wind.isascii() else math.nan  # float() reads other scripts' digits too
+        if not math.isfinite(value):  # 'nan', 'inf', '1e999'
+            raise ValueError
+        return value
     except ValueError:
-        raise FieldError(f"wind '{wind}' is not a number like +0.4") from None
+        raise FieldError(f"wind '{shown(wind)}' is not a number like +0.4") from None
 
 
 def flags_of(raw: str) -> tuple[str, ...]:
     flags = tuple(raw.upper().split())
     unknown = [f for f in flags if f not in FLAGS]
     if unknown:
-        raise FieldError(f"unknown record flag(s): {' '.join(unknown)}")
+        raise FieldError(f"unknown record flag(s): {shown(' '.join(unknown))}")
     return flags
 
 
@@ -126,8 +160,9 @@ def count_of(raw: str, what: str) -> int | None:
     value = raw.strip().rstrip(".")
     if not value:
         return None
-    if not value.isdigit():
-        raise FieldError(f"{what} '{value}' is not a whole number")
+    # ASCII only: str.isdigit() is also true of '²' and '٣', which int() refuses or misreads as ours
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise FieldError(f"{what} '{shown(value)}' is not a whole number (digits 0-9)")
     return int(value)
 
 
@@ -143,10 +178,11 @@ def to_row(rec: dict[str, str], path: str, line: int) -> ResultRow:
         return ResultRow(
             date=day, competition=need(get("competition", ""), "competition"), event=need(get("event", ""), "event"),
             gender=gender, athlete=need(get("athlete", ""), "athlete"), mark=need(get("mark", ""), "mark"),
-            venue=get("venue", "").strip(), series=get("series", "").strip(), round=round_,
+            venue=text_of(get("venue", ""), "venue"), series=text_of(get("series", ""), "series"), round=round_,
             race=count_of(get("race", ""), "race"), place=count_of(get("place", ""), "place"),
-            country=get("country", "").strip().upper(), wind=wind, flags=flags,
-            source=get("source", "").strip(), athlete_id=get("athlete_id", "").strip(), line=line)
+            country=text_of(get("country", ""), "country").upper(), wind=wind, flags=flags,
+            source=text_of(get("source", ""), "source"), athlete_id=text_of(get("athlete_id", ""), "athlete_id"),
+            line=line)
     except FieldError as exc:
         raise ImportFailed(path, line, str(exc)) from None
 

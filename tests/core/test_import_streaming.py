@@ -151,6 +151,18 @@ async def test_a_synthetic_file_of_many_chunks(tmp_path, bundled_db, monkeypatch
     ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,0:50,,,t,", "impossibly fast"),
     ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,0,Al Fast,NOR,3:30.00,,,t,", "place 0 is not a place"),
     ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t", "expected 16 fields"),
+    # issue 13, items 8 and 12: fields no renderer could show, dates and digits that raised
+    (f"2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,{'Al ' * 34}Fast,NOR,3:30.00,,,t,", "'athlete' is 106 characters"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al\0Fast,NOR,3:30.00,,,t,", "'athlete' holds a NUL"),
+    (f"2025-06-12,{'B' * 201},Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "'competition' is 201 characters"),
+    (f"2025-06-12,Bislett Games,{'O' * 201},,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "'venue' is 201"),
+    (f"2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,{'N' * 51},3:30.00,,,t,", "'country' is 51"),
+    (f"2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,{'s' * 2001},", "'source' is 2,001"),
+    ("9999-12-31,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "not between 1800 and 2200"),
+    ("0001-01-01,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "not between 1800 and 2200"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,\u00b2,Al Fast,NOR,3:30.00,,,t,", "not a whole number"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,\u0663,Al Fast,NOR,3:30.00,,,t,", "not a whole number"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,nan,,t,", "not a number"),
 ])
 async def test_a_bad_row_at_the_end_of_a_big_file_writes_nothing(tmp_path, bundled_db, bad, words):
     rows = [*MEETS * 4, bad]
