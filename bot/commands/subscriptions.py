@@ -77,6 +77,7 @@ def _meeting_not_name(core: "Core", text: str) -> bool:
 
 
 _NAME_SLOTS = ("competition", "athletes", "timezone")
+MEETING_WORDS = 8  # at most, in a series or meeting named at the front ('golden gala pietro mennea rome')
 
 
 def _regroup(core: "Core", inv: Invocation) -> None:
@@ -100,7 +101,7 @@ def _regroup(core: "Core", inv: Invocation) -> None:
             inv.args["timezone"] = zones[-1]
             words.remove(zones[-1])
     if "competition" not in inv.args:
-        for n in range(len(words), 0, -1):
+        for n in range(min(len(words), MEETING_WORDS), 0, -1):  # bounded: linear in what was typed
             head = " ".join(words[:n])
             if canonical_series(head) or _meeting_not_name(core, head):
                 inv.args["competition"], words = head, words[n:]

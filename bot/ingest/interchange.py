@@ -8,7 +8,7 @@ import math
 from datetime import date
 from typing import Iterable
 
-from bot.commands.parsing import parse_gender
+from bot.commands.parsing import FIRST_YEAR, LAST_YEAR, parse_gender
 from bot.errors import ImportFailed
 from bot.ingest.rows import ResultRow
 
@@ -80,7 +80,6 @@ class FieldError(ValueError):
 MAX_CHARS = {"athlete": 100, "competition": 200, "venue": 200, "series": 200, "event": 100, "mark": 50,
              "country": 50, "source": 2000, "athlete_id": 100}
 _OTHER_MAX = 100
-FIRST_YEAR, LAST_YEAR = 1800, 2200  # the dates results can have; the calendar's own end (9999) overflows
 _SHOWN = 40  # characters of a bad value quoted back in a message
 
 
