@@ -86,7 +86,7 @@ class AthleteIndex:
             return []
         if q.startswith("#") or text.strip().startswith("#"):
             ident = text.strip().lstrip("#")
-            if ident.isdigit() and int(ident) in self.stats:
+            if ident.isascii() and ident.isdigit() and int(ident) in self.stats:  # int() refuses "²"
                 return [Candidate(int(ident), 100.0, self.prominence(int(ident)))]
         hit(self._by_full.get(q, []), 100)
         words = q.split()

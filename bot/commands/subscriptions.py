@@ -50,7 +50,8 @@ def _athletes(core: "Core", text: str, gender: str) -> tuple[tuple[int, ...], tu
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        found = int(part[1:]) if part.startswith("#") and part[1:].isdigit() else _best(core, part, gender)
+        numbered = part.startswith("#") and part[1:].isascii() and part[1:].isdigit()  # int() refuses "²"
+        found = int(part[1:]) if numbered else _best(core, part, gender)
         if found is None or found not in core.indexes.athletes.stats:
             raise UserError(f"I can't find an athlete called '{part}'.", "Separate several athletes with commas.")
         ids.append(found)

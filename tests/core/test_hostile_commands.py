@@ -58,6 +58,12 @@ async def test_bad_values_get_a_readable_answer(core, text, words):
     assert reply.error and words in said(reply), said(reply)
 
 
+@pytest.mark.parametrize("text", ["/athlete #\u00b2", "/results #\u00b2", "/h2h #\u00b2 kerr"])
+async def test_an_id_in_other_digits_is_searched_for_as_text(core, text):
+    """'#' and an id: '²'.isdigit() is True and int('²') raised."""
+    assert said(await core.handle_text(text, ADMIN)) != FAILED
+
+
 async def test_a_line_of_exactly_the_limit_is_still_a_command(core):
     text = "/h2h kerr ingebrigtsen" + " " * (MAX_COMMAND_CHARS - 22)
     assert len(text) == MAX_COMMAND_CHARS
