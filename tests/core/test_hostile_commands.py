@@ -125,3 +125,8 @@ async def test_a_500_character_h2h_answers_through_the_core(core):
     assert parse(core.registry, "/h2h josh kerr jakob ingebrigtsen").words == ["josh", "kerr", "jakob", "ingebrigtsen"]
     reply = await core.handle_text("/h2h josh kerr jakob ingebrigtsen", ADMIN)
     assert reply.title == "Josh Kerr v Jakob Ingebrigtsen"
+
+
+async def test_autocomplete_of_a_text_too_long_for_a_command_suggests_nothing(core):
+    assert await core.complete("h2h", "athlete_a", "kerr")
+    assert await core.complete("h2h", "athlete_a", "k" * (MAX_COMMAND_CHARS + 1)) == []
