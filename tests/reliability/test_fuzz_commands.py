@@ -89,7 +89,7 @@ def _examples(known: list):
 
 # Inputs that failed before issue 13's fixes: brackets in an event raised (the REPL died, Discord
 # never answered), '²' passed isdigit() and int() refused it, and 8,000 words took 16 s.
-KNOWN_WORDS = ["kerr ingebrigtsen event:()", "kerr delay:\u00b2", "kerr " * 120, "kerr\x00 ingebrigtsen",
+KNOWN_WORDS = ["kerr ingebrigtsen event:()", "#\u00b2 kerr", "kerr delay:\u00b2", "kerr " * 120, "kerr\x00 ingebrigtsen",
                "kerr ingebrigtsen since:9999-12-31 season:\u0662\u0660\u0662\u0664"]
 
 
