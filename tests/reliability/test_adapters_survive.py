@@ -1,4 +1,4 @@
-"""Whatever a command's handler raises, every adapter answers the asker once, logs the traceback
+"""Whatever a command's handler raises (or answers that no renderer can draw), every adapter answers the asker once, logs the traceback
 and goes on serving; text that broke the parser, and lines too long for a command, get a
 readable answer on all three entry points (issue 13, items 6 and 7)."""
 from __future__ import annotations
@@ -8,6 +8,7 @@ from entry_points import ConsoleEntry, DiscordEntry, ErrorLog, SlackEntry
 
 from bot.commands.parsing import MAX_COMMAND_CHARS
 from bot.commands.registry import Command, Kind, Param
+from bot.replies import Column, Reply, Table
 
 SORRY = "Something went wrong on our side"
 TOO_LONG = "too long for a command"
@@ -18,11 +19,17 @@ async def boom(core, inv, ctx):
     raise RuntimeError("a handler bug")
 
 
+async def garbled(core, inv, ctx):
+    """A Reply no renderer can draw: a table cell that is not text."""
+    return Reply("Garbled", table=Table((Column("A"),), ((None,),)))
+
+
 @pytest.fixture
 def broken(core):
-    """The real core with one more command, whose handler always raises."""
-    core.registry.add(Command("boom", "Fails on purpose", (Param("text", Kind.TEXT, "Anything", required=False),),
-                              boom))
+    """The real core with two more commands: one handler raises, the other's answer breaks the renderers."""
+    text = (Param("text", Kind.TEXT, "Anything", required=False),)
+    core.registry.add(Command("boom", "Fails on purpose", text, boom))
+    core.registry.add(Command("garbled", "Answers what no renderer can draw", text, garbled))
     return core
 
 
@@ -40,7 +47,8 @@ async def test_console_keeps_serving(broken):
     entry = ConsoleEntry(broken)
     with ErrorLog() as errors:
         one_answer(await entry.ask("/boom"), SORRY)
-    assert [r.exc_info[0] for r in errors.records] == [RuntimeError]  # logged with its traceback
+        one_answer(await entry.ask("/garbled"), SORRY)
+    assert [r.exc_info[0] for r in errors.records] == [RuntimeError, TypeError]  # logged with the traceback
     one_answer(await entry.ask("/h2h kerr ingebrigtsen event:()"), "not a valid event")  # raised: the REPL died
     one_answer(await entry.ask("/h2h " + LONG_NAME), TOO_LONG)
     one_answer(await entry.ask("/h2h Kerr Ingebrigtsen"), "Josh Kerr v Jakob Ingebrigtsen")
@@ -52,7 +60,8 @@ async def test_slack_keeps_serving(broken):
         with ErrorLog() as errors:
             one_answer(await entry.ask("/boom", "anything"), SORRY)
             one_answer(await entry.ask("/racebot", "boom"), SORRY)
-        assert [r.exc_info[0] for r in errors.records] == [RuntimeError, RuntimeError]
+            one_answer(await entry.ask("/garbled", ""), SORRY)
+        assert [r.exc_info[0] for r in errors.records] == [RuntimeError, RuntimeError, TypeError]
         one_answer(await entry.ask("/h2h", "kerr ingebrigtsen event:()"), "not a valid event")
         one_answer(await entry.ask("/h2h", LONG_NAME), TOO_LONG)
         one_answer(await entry.ask("/racebot", "h2h " + LONG_NAME), TOO_LONG)
@@ -66,7 +75,8 @@ async def test_discord_keeps_serving(broken):
     try:
         with ErrorLog() as errors:
             one_answer(await entry.ask("boom", [opt("text", "anything")]), SORRY)
-        assert [r.exc_info[0] for r in errors.records] == [RuntimeError]
+            one_answer(await entry.ask("garbled", []), SORRY)
+        assert [r.exc_info[0] for r in errors.records] == [RuntimeError, TypeError]
         h2h = [opt("athlete_a", "Kerr"), opt("athlete_b", "Ingebrigtsen")]
         one_answer(await entry.ask("h2h", [*h2h, opt("event", "()")]), "not a valid event")  # raised: no answer
         one_answer(await entry.ask("h2h", [opt("athlete_a", LONG_NAME), h2h[1]]), TOO_LONG)
