@@ -332,3 +332,10 @@ async def test_a_quote_never_closed_before_more_rows_is_refused_too(tmp_path, bu
     rows = [*MEETS[:3], '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy Third,SWE,13:01.00,,,t,', *MEETS[3:]]
     new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
     assert new == old and new == (5, "a quote opened here is never closed: is the file cut short?")
+
+
+async def test_text_after_a_closing_quote_is_refused_naming_the_line(tmp_path, bundled_db):
+    """Non-strict csv glued '"Cy" Third' into 'Cy Third'; strict, it is named as a CSV error."""
+    rows = [*MEETS[:3], '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy" Third,SWE,13:01.00,,,t,', *MEETS[3:]]
+    new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
+    assert new == old and new[0] == 5 and new[1].startswith("not valid CSV here")
