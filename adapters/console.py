@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 import textwrap
@@ -10,7 +11,9 @@ from typing import TextIO
 from bot.commands.registry import Context
 from bot.core import Core
 from bot.publishing import ChannelRef, Delivery, Outcome
-from bot.replies import Reply, format_table
+from bot.replies import Reply, failure_reply, format_table
+
+log = logging.getLogger(__name__)
 
 # Data must never drive the terminal: no escape sequences or other control characters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -100,9 +103,17 @@ class ConsoleAdapter:
                 if line in ("/quit", "/exit", "quit", "exit"):
                     break
                 text = line if line.startswith("/") else "/" + line
-                self.write(render(await self.core.handle_text(text, ctx), self.colour) + "\n")
+                self.write(await self._answer(text, ctx) + "\n")
         finally:
             self.finished.set()
+
+    async def _answer(self, text: str, ctx: Context) -> str:
+        """The rendered answer to one line; whatever fails, the REPL goes on to the next."""
+        try:
+            return render(await self.core.handle_text(text, ctx), self.colour)
+        except Exception:
+            log.exception("answering %r failed", text[:200])
+            return render(failure_reply(), self.colour)
 
     async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
         if key in self._sent:

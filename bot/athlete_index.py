@@ -35,6 +35,7 @@ class AthleteIndex:
         self._prefix_ids = array("i")
         self._families: dict[str, list[str]] = {}  # first letter -> folded family names
         self._prominence: dict[int, float] = {}
+        self.most_words = 1  # in any athlete's name: where two typed names may split is bounded by it
 
     def load(self, stats: list[AthleteStat], today: date) -> None:
         self.__init__()
@@ -43,6 +44,7 @@ class AthleteIndex:
             self.stats[a.id] = st
             full, family, given = fold_once(a.name), fold_once(a.family), fold_once(a.given)
             self._by_full[full].append(a.id)
+            self.most_words = max(self.most_words, full.count(" ") + 1)
             for key in {family, family.split()[-1] if family else ""} - {""}:
                 self._by_family[key].append(a.id)
             if given:
@@ -84,7 +86,7 @@ class AthleteIndex:
             return []
         if q.startswith("#") or text.strip().startswith("#"):
             ident = text.strip().lstrip("#")
-            if ident.isdigit() and int(ident) in self.stats:
+            if ident.isascii() and ident.isdigit() and int(ident) in self.stats:  # int() refuses "²"
                 return [Candidate(int(ident), 100.0, self.prominence(int(ident)))]
         hit(self._by_full.get(q, []), 100)
         words = q.split()

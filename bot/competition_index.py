@@ -57,6 +57,6 @@ class CompetitionIndex:
 
     def resolve_id(self, text: str) -> Competition | None:
         t = text.strip()
-        if t.startswith("#") and t[1:].isdigit():
+        if t.startswith("#") and t[1:].isascii() and t[1:].isdigit():  # int() refuses "²"
             return self.by_id.get(int(t[1:]))
         return None

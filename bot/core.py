@@ -8,11 +8,11 @@ from datetime import date, datetime, timezone
 from typing import Callable
 
 from bot.commands.catalog import build_registry
-from bot.commands.parsing import missing, parse, parse_args, tokenize
+from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
 from bot.errors import UserError
 from bot.indexes import Indexes
-from bot.replies import Reply, error_reply
+from bot.replies import Reply, error_reply, failure_reply
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -45,15 +45,19 @@ class Core:
 
     # --- running commands -------------------------------------------------------------
     async def handle_text(self, text: str, ctx: Context) -> Reply:
-        """Parse command text as typed in Slack or the console, then run it."""
+        """Parse command text as typed in Slack or the console, then run it; never raises."""
         try:
             inv = parse(self.registry, text)
         except UserError as exc:
             return error_reply(exc.message, hint=exc.hint)
+        except Exception:  # a bug in parsing must not end the adapter that asked
+            log.exception("parsing a command failed: %r", text[:200])
+            return failure_reply()
         return await self.handle(inv, ctx)
 
     def parse_words(self, command: str, text: str) -> Invocation:
         """Parse the argument text of a known command (Slack gives `/h2h` and its text apart)."""
+        check_command(f"/{command} {text}")
         cmd = self._command(command)
         return parse_args(cmd, tokenize(text))
 
@@ -68,12 +72,15 @@ class Core:
             if lacking:
                 raise UserError(f"/{cmd.name} needs {', '.join(p.name for p in lacking)}.",
                                 f"Usage: {cmd.usage()}")
-            return await cmd.handler(self, inv, ctx)
+            reply = await cmd.handler(self, inv, ctx)
+            if not isinstance(reply, Reply):
+                raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
+            return reply
         except UserError as exc:
             return error_reply(exc.message, hint=exc.hint)
-        except Exception:
+        except Exception:  # whatever a handler raises, the adapter gets an answer and keeps serving
             log.exception("command /%s failed", inv.command)
-            return error_reply("Something went wrong on our side; it has been logged.")
+            return failure_reply()
 
     def _command(self, name: str) -> Command:
         cmd = self.registry.get(name)
@@ -87,7 +94,7 @@ class Core:
         """Suggestions for a parameter, all from memory."""
         cmd = self.registry.get(command)
         p = cmd.param(param) if cmd else None
-        if p is None:
+        if p is None or len(partial) > MAX_COMMAND_CHARS:
             return []
         others = others or {}
         if p.kind == Kind.ATHLETE:

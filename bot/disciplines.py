@@ -139,7 +139,8 @@ def parse_discipline(text: str) -> Discipline | None:
     qualifiers = []
 
     def grab(m: re.Match) -> str:
-        qualifiers.append((m.group("paren") or m.group("word")).strip().lower())
+        # "()" matches with an empty paren group and no word: an empty qualifier, dropped below
+        qualifiers.append((m.group("paren") or m.group("word") or "").strip().lower())
         return " "
 
     core = _QUALIFIER.sub(grab, text).strip()

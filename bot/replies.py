@@ -94,6 +94,11 @@ def error_reply(message: str, *, hint: str = "") -> Reply:
     return Reply(title="Sorry", paragraphs=paragraphs, error=True)
 
 
+def failure_reply() -> Reply:
+    """The answer when our own code failed: the details go to the log, never to the chat."""
+    return error_reply("Something went wrong on our side; it has been logged.")
+
+
 def format_table(table: Table) -> list[str]:
     """Fixed-width rows, used by the console and by monospace blocks on chat platforms."""
     widths = [len(c.title) for c in table.columns]

@@ -6,14 +6,17 @@ outage asks only for what is not stored yet, and settled days are never asked ag
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
+import re
 import socket
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from bot.commands.parsing import FIRST_YEAR, LAST_YEAR
 from bot.names import fold
 from bot.prose import counted
 from racebot.config import Config
@@ -29,12 +32,19 @@ SERIES = ("diamond-league", "world-championships", "world-indoor-championships",
 
 def add_parser(sub) -> None:
     p = sub.add_parser("sync", help="fill the store from World Athletics (safe to interrupt and rerun)")
-    p.add_argument("--season", type=int, help="that season's competitions (default: this year)")
+    p.add_argument("--season", type=_season, help="that season's competitions (default: this year)")
     p.add_argument("--series", action="append", metavar="SERIES",
                    help=f"only this series: {', '.join(SERIES)} (repeatable; "
                         "default: the series in [sources.worldathletics])")
     p.add_argument("--competition", type=int, action="append", metavar="ID",
                    help="a World Athletics competition id, whatever its series or season (repeatable)")
+
+
+def _season(text: str) -> int:
+    """A year with results: argparse says what is wrong in one line, where date() raised."""
+    if not re.fullmatch(r"[0-9]{4}", text) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a season between {FIRST_YEAR} and {LAST_YEAR}")
+    return int(text)
 
 
 def slug(series: str) -> str:

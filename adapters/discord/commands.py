@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands.parsing import checked_value
+from bot.commands.parsing import check_command, checked_value
 from bot.commands.registry import Command, Invocation, Kind, Param, Registry
 
 from adapters.discord import escape, limits
@@ -73,6 +73,7 @@ def invocation(cmd: Command, options: list[dict]) -> Invocation:
 
     Raises UserError for a value the core would not accept (e.g. event "1499m").
     """
+    check_command(" ".join(str(o.get("value", "")) for o in options))  # as if typed, like on Slack
     args: dict[str, str] = {}
     for opt in options:
         p = cmd.param(opt.get("name", ""))

@@ -16,7 +16,7 @@ from discord import app_commands
 from bot.commands.registry import Context
 from bot.errors import UserError
 from bot.publishing import ChannelRef
-from bot.replies import Reply, error_reply
+from bot.replies import Reply, error_reply, failure_reply
 
 from adapters.discord import commands, limits
 from adapters.discord.outbound import NO_MENTIONS, message_kwargs
@@ -87,7 +87,12 @@ class Interactions:
         if deferred:
             await interaction.response.defer(thinking=True)
         reply = await task
-        await self._answer(interaction, render(reply), deferred)
+        try:
+            messages = render(reply)
+        except Exception:  # a renderer's bug: the asker still hears from us, once
+            log.exception("rendering /%s failed", data.get("name"))
+            messages = render(failure_reply())
+        await self._answer(interaction, messages, deferred)
 
     async def _run(self, data: dict[str, Any], ctx: Context) -> Reply:
         cmd = self.core.registry.get(data.get("name", ""))
@@ -95,13 +100,12 @@ class Interactions:
             return error_reply("That command is no longer available.", hint="Try /help for the list.")
         try:
             inv = commands.invocation(cmd, data.get("options", []))
+            return await self.core.handle(inv, ctx)
         except UserError as exc:
             return error_reply(exc.message, hint=exc.hint)
-        try:
-            return await self.core.handle(inv, ctx)
         except Exception:  # the core promises not to raise; the user still gets an answer if it does
             log.exception("/%s failed", cmd.name)
-            return error_reply("Something went wrong on our side; it has been logged.")
+            return failure_reply()
 
     async def _answer(self, interaction: discord.Interaction, messages: list[OutMessage],
                       deferred: bool) -> None:

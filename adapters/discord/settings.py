@@ -75,7 +75,7 @@ def _snowflake(value: object) -> int | None:
     if value in (None, "", 0):
         return None
     text = str(value).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise SettingsError("[discord] dev_guild must be a guild id (digits)")
     return int(text)
 

@@ -18,7 +18,7 @@ from adapters.slack.tasks import TaskSet
 from bot.commands.registry import Context, Invocation
 from bot.errors import UserError
 from bot.publishing import ChannelRef, Outcome
-from bot.replies import Reply, error_reply
+from bot.replies import Reply, error_reply, failure_reply
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class SlashCommands:
             return
         except Exception:  # still ack, or Slack shows the user a timeout
             log.exception("parsing %s failed", command.get("command"))
-            await self._ack_error(ack, error_reply("Something went wrong on our side; it has been logged."))
+            await self._ack_error(ack, failure_reply())
             return
         await ack()
         self._tasks.spawn(self._answer(inv, command, time.perf_counter()), name=f"slack /{inv.command}")
@@ -87,18 +87,25 @@ class SlashCommands:
         ctx = Context(user_id=user_id, user_name=command.get("user_name", ""), channel=channel,
                       is_admin=is_admin)
         reply = await self._core.handle(inv, ctx)
-        await self.deliver(reply, channel, command.get("response_url", ""),
-                           key=f"slash:{command.get('trigger_id') or uuid.uuid4()}")
+        key = f"slash:{command.get('trigger_id') or uuid.uuid4()}"
+        try:
+            messages = render(reply)
+        except Exception:  # a renderer's bug: the asker still hears from us, once
+            log.exception("rendering /%s failed", inv.command)
+            reply = failure_reply()
+            messages = render(reply)
+        await self.deliver(reply, channel, command.get("response_url", ""), key=key, messages=messages)
         log.info("answered /%s %.0f ms after the ack", inv.command, (time.perf_counter() - started) * 1000)
 
-    async def deliver(self, reply: Reply, channel: ChannelRef, response_url: str, key: str) -> None:
+    async def deliver(self, reply: Reply, channel: ChannelRef, response_url: str, key: str,
+                      messages: list[dict] | None = None) -> None:
         if reply.spoiler and not reply.error:
             delivery = await self._publisher.send(channel, reply, key)
             if delivery.outcome is Outcome.DELIVERED:
                 return
             # Not in that channel: only the asker sees the result, which is spoiler-safe too.
             log.info("spoiler thread not possible in %s (%s); answering privately", channel, delivery.detail)
-        for i, message in enumerate(render(reply)):
+        for i, message in enumerate(render(reply) if messages is None else messages):
             private = reply.error or reply.spoiler
             if response_url and i < RESPONSE_URL_USES:
                 dest = Dest(response_url=response_url, ephemeral=private)

@@ -44,14 +44,21 @@ def _filters(inv: Invocation, meetings: list[Meeting]) -> list[Meeting]:
 
 
 async def split_names(core: "Core", inv: Invocation) -> tuple[str, str]:
-    """Two names typed without quotes: take the split where both sides name someone best."""
+    """Two names typed without quotes: take the split where both sides name someone best.
+
+    Only splits where neither side has more words than the longest name we know are tried: a
+    constant number of lookups, each of a bounded text, however many words were typed."""
     if inv.get("athlete_a") and inv.get("athlete_b"):
         return inv.args["athlete_a"], inv.args["athlete_b"]
     words = inv.words
     if len(words) < 2:
         raise UserError("/h2h needs two athletes.", "Example: /h2h Kerr Ingebrigtsen")
+    most = core.indexes.athletes.most_words
+    if len(words) > 2 * most:
+        raise UserError(f"I can't tell two names apart in {len(words)} words.",
+                        'Put each name in quotes: /h2h "Josh Kerr" "Jakob Ingebrigtsen".')
     best, best_score = None, -1.0
-    for i in range(1, len(words)):
+    for i in range(max(1, len(words) - most), min(len(words) - 1, most) + 1):
         a, b = " ".join(words[:i]), " ".join(words[i:])
         ca, cb = core.indexes.athletes.candidates(a, 1), core.indexes.athletes.candidates(b, 1)
         score = (ca[0].score if ca else 0) + (cb[0].score if cb else 0)

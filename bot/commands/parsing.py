@@ -5,16 +5,36 @@ Slack and the console both type commands as text; Discord hands us options alrea
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.commands.registry import Command, Invocation, Kind, Param, Registry
 from bot.disciplines import parse_discipline
 from bot.errors import UserError
 
+# The years a result, or a filter on results, may name: date arithmetic near the calendar's ends
+# (year 1 or 9999) overflows, and no athletics result lies outside these.
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+
+# Longer than any real command (two full names, an event, a season and a date fit in 120), and
+# short enough that nothing typed can keep the event loop busy: parsing and name lookups are linear
+# in it, but the fuzzy matching behind them is not free per word.
+MAX_COMMAND_CHARS = 500
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
 _KEYWORD = re.compile(r"^([a-z_]+):(.*)$", re.I)
 _GENDERS = {"m": "M", "men": "M", "man": "M", "male": "M", "mens": "M", "men's": "M",
             "w": "W", "women": "W", "woman": "W", "female": "W", "womens": "W", "women's": "W",
             "f": "W"}
+
+
+def check_command(text: str) -> None:
+    """Refuse, before any work is done on it, a command line longer than MAX_COMMAND_CHARS or
+    holding a NUL (no name, event or option has one, and it would reach logs and the store)."""
+    if len(text) > MAX_COMMAND_CHARS:
+        raise UserError(f"That is too long for a command ({len(text):,} characters; "
+                        f"up to {MAX_COMMAND_CHARS}).", "Try /help for the commands and what they take.")
+    if "\0" in text:
+        raise UserError("That command holds a NUL character, which no name or option has.",
+                        "Type it again without it.")
 
 
 def tokenize(text: str) -> list[tuple[str, bool]]:
@@ -50,9 +70,21 @@ def parse_gender(text: str) -> str | None:
 
 def parse_season(text: str) -> int | None:
     t = text.strip()
-    if re.fullmatch(r"(19|20)\d\d", t):
+    if re.fullmatch(r"(19|20)[0-9][0-9]", t):  # [0-9], not \d: other scripts' digits are no season
         return int(t)
     return None
+
+
+def parse_day(text: str) -> str | None:
+    """'2019', '2019-06' or '2019-06-01' when it names a real year, month or day in FIRST_YEAR..LAST_YEAR."""
+    if not re.fullmatch(r"[0-9]{4}(-[0-9][0-9]){0,2}", text):
+        return None
+    parts = text.split("-")
+    try:
+        day = date(*map(int, parts + ["01"] * (3 - len(parts))))
+    except ValueError:  # month 13, 30 February
+        return None
+    return text if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def recognise(kind: Kind, token: str) -> str | None:
@@ -66,9 +98,9 @@ def recognise(kind: Kind, token: str) -> str | None:
     if kind == Kind.GENDER:
         return parse_gender(token)
     if kind == Kind.DATE:
-        return token if re.fullmatch(r"\d{4}(-\d\d){0,2}", token) else None
-    if kind == Kind.NUMBER:
-        return token if token.isdigit() else None
+        return parse_day(token)
+    if kind == Kind.NUMBER:  # not str.isdigit(): '²' is a digit to it, and int() refuses it
+        return token if re.fullmatch(r"[0-9]{1,9}", token) else None
     return None
 
 
@@ -90,6 +122,7 @@ def _flag_param(command: Command, word: str) -> Param | None:
 
 def parse(registry: Registry, text: str) -> Invocation:
     text = text.strip()
+    check_command(text)
     if not text:
         raise UserError("Type a command, e.g. /h2h Kerr Ingebrigtsen.", "Try /help for the list.")
     tokens = tokenize(text)

@@ -50,7 +50,8 @@ def _athletes(core: "Core", text: str, gender: str) -> tuple[tuple[int, ...], tu
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        found = int(part[1:]) if part.startswith("#") and part[1:].isdigit() else _best(core, part, gender)
+        numbered = part.startswith("#") and part[1:].isascii() and part[1:].isdigit()  # int() refuses "²"
+        found = int(part[1:]) if numbered else _best(core, part, gender)
         if found is None or found not in core.indexes.athletes.stats:
             raise UserError(f"I can't find an athlete called '{part}'.", "Separate several athletes with commas.")
         ids.append(found)
@@ -77,6 +78,7 @@ def _meeting_not_name(core: "Core", text: str) -> bool:
 
 
 _NAME_SLOTS = ("competition", "athletes", "timezone")
+MEETING_WORDS = 8  # at most, in a series or meeting named at the front ('golden gala pietro mennea rome')
 
 
 def _regroup(core: "Core", inv: Invocation) -> None:
@@ -100,7 +102,7 @@ def _regroup(core: "Core", inv: Invocation) -> None:
             inv.args["timezone"] = zones[-1]
             words.remove(zones[-1])
     if "competition" not in inv.args:
-        for n in range(len(words), 0, -1):
+        for n in range(min(len(words), MEETING_WORDS), 0, -1):  # bounded: linear in what was typed
             head = " ".join(words[:n])
             if canonical_series(head) or _meeting_not_name(core, head):
                 inv.args["competition"], words = head, words[n:]

@@ -18,7 +18,8 @@ from bot.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
 from bot.ingest.athlete_keys import AthleteKeys
 from bot.ingest.csv_chunks import Chunk
-from bot.ingest.interchange import FieldError, count_of, need, place_and_mark, split_flags, to_row, wind_of
+from bot.ingest.interchange import (MAX_CHARS, FieldError, count_of, need, place_and_mark, split_flags, text_of, to_row,
+                                    wind_of)
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
 from bot.ingest.specs import SPEC_FIELDS, SpecTable
@@ -27,6 +28,7 @@ from bot.marks import MarkError, parse_mark
 _SPEC_KEY = ("competition", "venue", "date", "event", "gender", "round", "race")
 _TAIL_KEY = ("place", "wind", "flags", "source")
 _NOT_FINISHED = {"DNF", "DNS", "DQ", "DSQ"}  # marks a placed row cannot have
+_ATHLETE_KEY = ("athlete", "country", "athlete_id")  # checked a whole column at a time
 _SEP = "\0"  # joins event and mark into one key (one string hashes faster than a pair)
 
 Column = Callable[[str], Sequence[str]]
@@ -79,8 +81,8 @@ class ChunkResolver:
         marks = list(map(self._marks.get, mark_keys))
         tail_keys = list(zip(*map(col, _TAIL_KEY)))
         tails = list(map(self._tails.get, tail_keys))
-        bad = min(bad, _first_blank(names), self._check_marks(rows, mark_keys, marks),
-                  self._check_tails(rows, lines, tail_keys, tails))
+        bad = min(bad, _first_blank(names), *(_first_unfit(col(c), MAX_CHARS[c]) for c in _ATHLETE_KEY),
+                  self._check_marks(rows, mark_keys, marks), self._check_tails(rows, lines, tail_keys, tails))
         if bad < n:
             to_row(self._record(rows[bad]), self.path, lines[bad])  # raises, in to_row's words
             raise AssertionError(f"line {lines[bad]} failed a field check that to_row passes")
@@ -155,7 +157,7 @@ class ChunkResolver:
                 try:
                     # the note is '' because CSV rows are never annulled (see Planner.add)
                     flagged, note = split_flags(flags)
-                    tail = (count_of(place, "place"), wind_of(wind), " ".join(flagged), note, source.strip())
+                    tail = (count_of(place, "place"), wind_of(wind), " ".join(flagged), note, text_of(source, "source"))
                 except FieldError:
                     return i
                 if note:
@@ -237,6 +239,14 @@ def _first(kind: type, values: list) -> int:
         return list(map(type, values)).index(kind)
     except ValueError:
         return len(values)
+
+
+def _first_unfit(values: Sequence[str], limit: int) -> int:
+    """The first value longer than `limit` once stripped, or holding a NUL (text_of's refusals), or
+    len(values); a length and a search in C when none is."""
+    if max(map(len, values), default=0) <= limit and "\0" not in "".join(values):
+        return len(values)
+    return next((i for i, v in enumerate(values) if len(v.strip()) > limit or "\0" in v), len(values))
 
 
 def _first_blank(values: Sequence[str]) -> int:

@@ -5,8 +5,10 @@ Line numbers are what csv.reader counts (the last line of a record), as error me
 
 While the text has no quote character, every line is one record and its fields are the text
 between commas, exactly as csv.reader reads them, and str.split is twice as fast: blocks are
-split so. From the first block with a quote on, csv.reader reads the rest. (The file is read with
-universal newlines, so every line ends in a bare newline.)
+split so. From the first block with a quote on, csv.reader reads the rest, strictly: a quote left
+open at the end of the file is an error, not a field running to the end. (The file is read with
+universal newlines, so every line ends in a bare newline, but for the last when the file does not
+end in one: that line is a record too, imported or refused, never dropped.)
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from operator import methodcaller
 from typing import Iterator, Sequence, TextIO
 
 from bot.errors import ImportFailed
-from bot.ingest.interchange import REQUIRED
+from bot.ingest.interchange import REQUIRED, malformed
 
 # Small enough that a chunk's rows are still in the CPU cache when resolved: a block of text is
 # about 2,000 rows of a typical file, and is one chunk.
@@ -58,10 +60,11 @@ class CsvChunks:
             if not block.endswith("\n"):
                 block += text.readline()
             if '"' in block:
-                yield from self._csv(csv.reader(chain(io.StringIO(block), text)), width)
+                yield from self._csv(csv.reader(chain(io.StringIO(block), text), strict=True), width)
                 return
             lines = block.split("\n")
-            lines.pop()  # after the last newline
+            if block.endswith("\n"):
+                lines.pop()  # after the last newline
             rows = list(map(_SPLIT, lines))
             start, self._line = self._line, self._line + len(rows)
             for at in range(0, len(rows), self.size):
@@ -73,15 +76,25 @@ class CsvChunks:
 
     def _csv(self, reader, width: int) -> Iterator[Chunk]:
         """The rest of the file, where quoted fields may hold commas and line breaks."""
-        offset = self._line
+        offset = last = self._line
         while True:
             rows, lines = [], []
-            for values in islice(reader, self.size):
-                rows.append(values)
-                lines.append(offset + reader.line_num)
-            if not rows:
+            error = None
+            try:
+                for values in islice(reader, self.size):
+                    rows.append(values)
+                    last = offset + reader.line_num
+                    lines.append(last)
+            except csv.Error as exc:  # in the record after the last one read, which starts on the next line
+                error = malformed(self.path, last + 1, exc)
+            if not rows and error is None:
                 return
-            yield self._irregular(rows, lines, width, [])
+            chunk = self._irregular(rows, lines, width, [])
+            if chunk.error is None:
+                chunk.error = error
+            yield chunk
+            if chunk.error is not None:
+                return
 
     def _irregular(self, rows: list[list[str]], lines: list[int], width: int, blank: list[str]) -> Chunk:
         """Drop blank lines (csv.reader reads one as [], str.split as ['']); stop at a record of the

@@ -108,7 +108,7 @@ def _row(r: dict, info: dict, day: date, event: str, gender: str, rnd: str, race
     return ResultRow(origin=ARCHIVE, 
         date=day, competition=info["name"], venue=info.get("venue", ""), series="Diamond League",
         event=event, gender=gender, round=rnd, race=race_no, race_label=label,
-        place=int(place_text.rstrip(".")) if place_text.rstrip(".").isdigit() else None,
+        place=int(place_text.rstrip(".")) if re.fullmatch(r"[0-9]{1,9}\.?", place_text) else None,  # not "²"
         athlete=athlete, country=(r.get("nat") or "").strip().upper(), mark=mark, wind=wind,
         source=source, athlete_id=str(r.get("id") or "").strip(), birth_year=birth,
         annulled=doping == "DOP" or place_text == "-",

@@ -69,7 +69,8 @@ class GroupScan:
                     self._add(rows)
                 return self
             lines = block.split("\n")
-            lines.pop()  # after the last newline
+            if block.endswith("\n"):
+                lines.pop()  # after the last newline; without one, the file's last line is a record
             self._add(list(map(split, lines)))
         return self
 

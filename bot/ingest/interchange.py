@@ -4,10 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from datetime import date
 from typing import Iterable
 
-from bot.commands.parsing import parse_gender
+from bot.commands.parsing import FIRST_YEAR, LAST_YEAR, parse_gender
 from bot.errors import ImportFailed
 from bot.ingest.rows import ResultRow
 
@@ -27,17 +28,29 @@ def read_csv(text: str, path: str) -> list[ResultRow]:
     if lacking:
         raise ImportFailed(path, 1, f"missing column(s): {', '.join(lacking)}")
     # Plain tuples and zip are much faster than DictReader on million-row files.
-    plain = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    plain = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     next(plain)
     width = len(header)
     rows = []
-    for values in plain:
-        if not values:
-            continue
-        if len(values) != width:
-            raise ImportFailed(path, plain.line_num, f"expected {width} fields, found {len(values)}")
-        rows.append(to_row(dict(zip(header, values)), path, plain.line_num))
+    last = plain.line_num
+    try:
+        for values in plain:
+            if values and len(values) != width:
+                raise ImportFailed(path, plain.line_num, f"expected {width} fields, found {len(values)}")
+            if values:
+                rows.append(to_row(dict(zip(header, values)), path, plain.line_num))
+            last = plain.line_num
+    except csv.Error as exc:
+        raise malformed(path, last + 1, exc) from None
     return rows
+
+
+def malformed(path: str, line: int, exc: csv.Error) -> ImportFailed:
+    """csv.reader's strict complaint, in words for people; `line` is where the record starts."""
+    if "unexpected end of data" in str(exc):
+        return ImportFailed(path, line, "a quote opened here is never closed: is the file cut short?")
+    return ImportFailed(path, line, f"not valid CSV here ({exc}): put fields holding quotes in quotes, "
+                                    'with each quote doubled ("")')
 
 
 def read_json(text: str, path: str) -> list[ResultRow]:
@@ -62,10 +75,34 @@ class FieldError(ValueError):
     """One field's value is unusable; the message names the field and value, for people."""
 
 
+# What a field may hold: longer is a mistake (or an attack: a 200,000-character name once went
+# through to every renderer), and a NUL is never part of a name or a place.
+MAX_CHARS = {"athlete": 100, "competition": 200, "venue": 200, "series": 200, "event": 100, "mark": 50,
+             "country": 50, "source": 2000, "athlete_id": 100, "venues": 200, "flags": 200}
+_OTHER_MAX = 100
+_SHOWN = 40  # characters of a bad value quoted back in a message
+
+
+def shown(value: str) -> str:
+    """A value quoted in an error message: clipped, so a huge field never makes a huge message."""
+    return value if len(value) <= _SHOWN else value[:_SHOWN] + "\u2026"
+
+
 # One parser per field, shared by `to_row` and the columnar CSV path (bot.ingest.columns),
 # so a value is accepted or refused with the same words whichever path reads it.
-def need(value: str, col: str) -> str:
+def text_of(value: str, col: str) -> str:
+    """An optional free-text field, stripped; refused when too long or holding a NUL."""
     value = value.strip()
+    limit = MAX_CHARS.get(col, _OTHER_MAX)
+    if len(value) > limit:
+        raise FieldError(f"'{col}' is {len(value):,} characters long; at most {limit}")
+    if "\0" in value:
+        raise FieldError(f"'{col}' holds a NUL character")
+    return value
+
+
+def need(value: str, col: str) -> str:
+    value = text_of(value, col)
     if not value:
         raise FieldError(f"'{col}' is empty")
     return value
@@ -73,33 +110,41 @@ def need(value: str, col: str) -> str:
 
 def day_of(raw: str) -> date:
     try:
-        return date.fromisoformat(need(raw, "date"))
+        day = date.fromisoformat(need(raw, "date"))
     except ValueError as exc:
         if isinstance(exc, FieldError):
             raise
-        raise FieldError(f"date '{raw}' is not YYYY-MM-DD") from None
+        raise FieldError(f"date '{shown(raw)}' is not YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise FieldError(f"date '{shown(raw)}' is not between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
 
 
 def gender_of(raw: str) -> str:
     gender = parse_gender(need(raw, "gender"))
     if gender is None:
-        raise FieldError(f"gender '{raw}' is not M or W")
+        raise FieldError(f"gender '{shown(raw)}' is not M or W")
     return gender
 
 
 def round_of(raw: str) -> str:
     text = raw.strip().lower() or "final"
     if text not in _ROUNDS:
-        raise FieldError(f"round '{raw}' is not final, semi-final or heat")
+        raise FieldError(f"round '{shown(raw)}' is not final, semi-final or heat")
     return _ROUNDS[text]
 
 
 def wind_of(raw: str) -> float | None:
     wind = raw.strip()
+    if not wind:
+        return None
     try:
-        return float(wind) if wind else None
+        value = float(wind) if wind.isascii() else math.nan  # float() reads other scripts' digits too
+        if not math.isfinite(value):  # 'nan', 'inf', '1e999'
+            raise ValueError
+        return value
     except ValueError:
-        raise FieldError(f"wind '{wind}' is not a number like +0.4") from None
+        raise FieldError(f"wind '{shown(wind)}' is not a number like +0.4") from None
 
 
 STATUS_WORDS = {"DNF": "DNF", "DQ": "DQ", "DSQ": "DQ", "DNS": "DNS", "NM": "NM", "NH": "NM"}
@@ -139,8 +184,9 @@ def count_of(raw: str, what: str) -> int | None:
     value = raw.strip().rstrip(".")
     if not value:
         return None
-    if not value.isdigit():
-        raise FieldError(f"{what} '{value}' is not a whole number")
+    # ASCII only: str.isdigit() is also true of '²' and '٣', which int() refuses or misreads as ours
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise FieldError(f"{what} '{shown(value)}' is not a whole number (digits 0-9)")
     return int(value)
 
 
@@ -157,11 +203,11 @@ def to_row(rec: dict[str, str], path: str, line: int) -> ResultRow:
         return ResultRow(
             date=day, competition=need(get("competition", ""), "competition"), event=need(get("event", ""), "event"),
             gender=gender, athlete=need(get("athlete", ""), "athlete"), mark=need(mark, "mark"),
-            venue=get("venue", "").strip(), series=get("series", "").strip(), round=round_,
+            venue=text_of(get("venue", ""), "venue"), series=text_of(get("series", ""), "series"), round=round_,
             race=race_of(get("race", "")), place=count_of(place, "place"), note=note,
-            country=get("country", "").strip().upper(), wind=wind, flags=flags,
-            source=get("source", "").strip(), athlete_id=get("athlete_id", "").strip(),
-            venues=get("venues", "").strip(), line=line, extra={"unknown_flags": note} if note else {})
+            country=text_of(get("country", ""), "country").upper(), wind=wind, flags=flags,
+            source=text_of(get("source", ""), "source"), athlete_id=text_of(get("athlete_id", ""), "athlete_id"),
+            venues=text_of(get("venues", ""), "venues"), line=line, extra={"unknown_flags": note} if note else {})
     except FieldError as exc:
         raise ImportFailed(path, line, str(exc)) from None
 

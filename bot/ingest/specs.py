@@ -10,7 +10,7 @@ from typing import Callable
 
 from bot.disciplines import discipline_or_custom
 from bot.ingest.groups import GroupScan, group_key
-from bot.ingest.interchange import FieldError, day_of, gender_of, need, race_of, round_of, wind_of
+from bot.ingest.interchange import FieldError, day_of, gender_of, need, race_of, round_of, text_of, wind_of
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
 
@@ -72,7 +72,8 @@ class SpecTable:
              race: str, wind: str, series: str, line: int) -> ResultRow:
         return ResultRow(
             date=self._parse(day_of, day), competition=need(competition, "competition"), event=need(event, "event"),
-            gender=self._parse(gender_of, gender), athlete="", mark="", venue=venue.strip(), series=series.strip(),
+            gender=self._parse(gender_of, gender), athlete="", mark="", venue=text_of(venue, "venue"),
+            series=text_of(series, "series"),
             round=self._parse(round_of, round_), race=race_of(race), wind=wind_of(wind), line=line)
 
     def _comp(self, row: ResultRow) -> int:

@@ -151,6 +151,18 @@ async def test_a_synthetic_file_of_many_chunks(tmp_path, bundled_db, monkeypatch
     ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,0:50,,,t,", "impossibly fast"),
     ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,0,Al Fast,NOR,3:30.00,,,t,", "place 0 is not a place"),
     ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t", "expected 16 fields"),
+    # issue 13, items 8 and 12: fields no renderer could show, dates and digits that raised
+    (f"2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,{'Al ' * 34}Fast,NOR,3:30.00,,,t,", "'athlete' is 106 characters"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al\0Fast,NOR,3:30.00,,,t,", "'athlete' holds a NUL"),
+    (f"2025-06-12,{'B' * 201},Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "'competition' is 201 characters"),
+    (f"2025-06-12,Bislett Games,{'O' * 201},,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "'venue' is 201"),
+    (f"2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,{'N' * 51},3:30.00,,,t,", "'country' is 51"),
+    (f"2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,{'s' * 2001},", "'source' is 2,001"),
+    ("9999-12-31,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "not between 1800 and 2200"),
+    ("0001-01-01,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,,,t,", "not between 1800 and 2200"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,\u00b2,Al Fast,NOR,3:30.00,,,t,", "not a whole number"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,\u0663,Al Fast,NOR,3:30.00,,,t,", "not a whole number"),
+    ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,nan,,t,", "not a number"),
 ])
 async def test_a_bad_row_at_the_end_of_a_big_file_writes_nothing(tmp_path, bundled_db, bad, words):
     rows = [*MEETS * 4, bad]
@@ -285,3 +297,45 @@ async def test_after_gets_each_race_once_after_linking(tmp_path, db_copy):
         await store.close()
     flat = [r for call in calls for r in call]
     assert len(calls) == 1 and len(flat) == len(set(flat)) and set(flat) == written
+
+
+# --- the end of the file (issue 13, item 1) ------------------------------------------------------
+async def test_a_last_row_without_a_final_newline_is_imported(tmp_path, bundled_db):
+    """It was dropped (`lines.pop()`) and the import still said it was done."""
+    last = "2025-06-12,Bislett Games,Oslo,Diamond League,5000m,M,final,,3,Ed Last,NOR,13:10.00,,,t,"
+    for rows in ([*MEETS, last], [*MEETS * 5, last]):  # the last line in the first block, and in a later one
+        text = csv_text(*rows).removesuffix("\n")
+        new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, text)
+        assert new == old and new[0] == len(rows)
+        assert snapshot(db_new) == snapshot(db_old)
+        with sqlite3.connect(db_new) as c:
+            assert c.execute("SELECT r.mark FROM results r JOIN athletes a ON a.id = r.athlete_id "
+                             "WHERE a.name = 'Ed Last'").fetchall() == [("13:10.00",)]
+
+
+@pytest.mark.parametrize("cut", [
+    "2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,Cy Thi",  # cut off mid-row: too few fields
+    '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy Thi',  # and inside an open quote
+    '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy\nThird',  # an open quote over a line break
+])
+async def test_a_file_cut_off_mid_row_is_refused_naming_the_line(tmp_path, bundled_db, cut):
+    rows = [*MEETS * 2, cut]
+    new, old, db_new, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows).removesuffix("\n"))
+    assert new == old and new[0] == len(rows) + 1, new  # the line the cut row starts on
+    assert "expected 16 fields" in new[1] or "never closed" in new[1]
+    with sqlite3.connect(bundled_db) as c:
+        assert c.execute("SELECT count(*) FROM results").fetchone()[0] == len(snapshot(db_new)["results"])
+
+
+async def test_a_quote_never_closed_before_more_rows_is_refused_too(tmp_path, bundled_db):
+    """The open quote swallowed every later row into one field; non-strict csv accepted that."""
+    rows = [*MEETS[:3], '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy Third,SWE,13:01.00,,,t,', *MEETS[3:]]
+    new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
+    assert new == old and new == (5, "a quote opened here is never closed: is the file cut short?")
+
+
+async def test_text_after_a_closing_quote_is_refused_naming_the_line(tmp_path, bundled_db):
+    """Non-strict csv glued '"Cy" Third' into 'Cy Third'; strict, it is named as a CSV error."""
+    rows = [*MEETS[:3], '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy" Third,SWE,13:01.00,,,t,', *MEETS[3:]]
+    new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
+    assert new == old and new[0] == 5 and new[1].startswith("not valid CSV here")

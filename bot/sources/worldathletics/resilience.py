@@ -69,7 +69,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # float() reads "٣" too, and refuses "²"
         return float(value)
     try:
         when = parsedate_to_datetime(value)
