@@ -5,6 +5,7 @@ import asyncio
 import re
 import sys
 import textwrap
+from datetime import datetime
 from typing import TextIO
 
 from bot.commands.registry import Context
@@ -104,7 +105,9 @@ class ConsoleAdapter:
         finally:
             self.finished.set()
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
+        # A terminal has no history to look in: a row in doubt is shown again (after a crash only).
         if key in self._sent:
             return Delivery(Outcome.DELIVERED, detail="already shown")
         if self.interactive:  # an announcement arrives while the user may be typing: own line, prompt again
