@@ -36,6 +36,9 @@ Clock = Callable[[], datetime]
 Render = Callable[[OutboxItem], Awaitable[Reply | None]]
 
 
+_POSITIVE = {"batch", "per_channel_window", "concurrency", "lease_seconds", "useful_hours"}
+
+
 @dataclass(frozen=True)
 class DeliverySettings:
     namespace: str = "racebot"  # idempotency keys: "<namespace>:<subscription>:<race>:<revision>"
@@ -48,6 +51,14 @@ class DeliverySettings:
     backoff_max_seconds: float = 300.0
     budget_seconds: float = 30.0  # one run stops after this, leaving the rest to the next
     queue_seconds: float = 2.0  # a channel waits in line this long for the platform's next send slot
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name != "namespace" and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
+                                          or (value == 0 and f.name in _POSITIVE)):
+                raise ValueError(f"[announcements] {f.name} must be a {'positive' if f.name in _POSITIVE else 'non-negative'}"
+                                 f" number, not {value!r}")
 
     @classmethod
     def from_config(cls, section: Mapping, **overrides) -> "DeliverySettings":
