@@ -49,9 +49,10 @@ def nonce_for(key: str, page: int) -> str:
 class ChannelPublisher:
     platform = "discord"
 
-    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), *,
+                 nonce_window: timedelta = NONCE_WINDOW) -> None:
         self.client: discord.Client | None = None  # set by the adapter once logged in
-        self.clock = clock
+        self.clock, self.nonce_window = clock, nonce_window
         self._sent: OrderedDict[str, str] = OrderedDict()  # nonce -> message id
 
     async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
@@ -66,7 +67,7 @@ class ChannelPublisher:
         pages = render(reply)
         refs = [recall.ref_for(key, page) for page in range(len(pages))]
         nonces = [nonce_for(key, page) for page in range(len(pages))]
-        if in_doubt_since is not None and self.clock() - in_doubt_since > NONCE_WINDOW \
+        if in_doubt_since is not None and self.clock() - in_doubt_since > self.nonce_window \
                 and not all(n in self._sent for n in nonces):
             found = await recall.find_pages(target, client.user.id if client.user else None, refs)
             if isinstance(found, Delivery):

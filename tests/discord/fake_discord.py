@@ -76,6 +76,7 @@ class FakeDiscord:
         self.fault: Callable[[str, str], _Plan | str | None] | None = None
         self.nonce_seconds: float | None = None  # how long a nonce de-duplicates (None: for ever)
         self.clock: Callable[[], float] = time.monotonic  # Discord's clock, for nonce_seconds
+        self.create_delay = 0.0  # seconds a channel message takes to be created (a slow Discord)
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self) -> "FakeDiscord":
@@ -275,6 +276,8 @@ class FakeDiscord:
         problems = message_problems(body)
         if problems:
             return self._invalid(problems)
+        if self.create_delay:
+            await asyncio.sleep(self.create_delay)
         nonce = body.get("nonce")
         enforced = nonce is not None and body.get("enforce_nonce")
         earlier = self._nonces.get((cid, nonce)) if enforced else None
