@@ -4,8 +4,9 @@ A lease shorter than a slow send would otherwise lapse mid-send, and a second pr
 claim the row and post it again. While any row is held, one task renews every held lease
 (one statement for all of them) every `every` seconds of real time: the leases guard against
 other processes, which live in real time whatever clock the caller's scheduling uses.
-A renewal that finds a row's token moved on leaves it out; the sender's own mark is then
-refused by the store too (the fencing token), so a lost lease costs a log line, not a repeat.
+A row whose token moved on (another sender claimed it after a stall) is not renewed, and the
+sender's own mark is refused by the store too (the fencing token): a lost lease costs a log
+line, not a repeat.
 """
 from __future__ import annotations
 
@@ -47,14 +48,8 @@ class Leases:
                 await asyncio.sleep(self._every)
             finally:
                 self._sleeping = False
-            held = list(self._held.items())
             try:
-                kept = await self._store.renew_leases(held, self._until())
+                await self._store.renew_leases(list(self._held.items()), self._until())
             except Exception:  # the store is briefly unwritable: try again next round
-                log.exception("renewing %d delivery lease(s) failed", len(held))
-                continue
-            for row_id, token in held:
-                if row_id not in kept and self._held.get(row_id) == token:
-                    del self._held[row_id]
-                    log.warning("outbox row %d: lease taken over by another sender", row_id)
+                log.exception("renewing %d delivery lease(s) failed", len(self._held))
         self._renewer = None

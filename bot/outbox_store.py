@@ -65,8 +65,8 @@ class OutboxStore(SubscriptionStore, Protocol):
     async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime) -> dict[int, Claim]:
         """Lease the free ones (pending, no live lease) until `until`, each with a new token."""
         ...
-    async def renew_leases(self, held: Sequence[tuple[int, int]], until: datetime) -> set[int]:
-        """Extend the leases of (id, token) pairs still held; returns the ids renewed."""
+    async def renew_leases(self, held: Sequence[tuple[int, int]], until: datetime) -> None:
+        """Extend the leases of (id, token) pairs still held with that token and not yet marked."""
         ...
     async def release_rows(self, held: Sequence[tuple[int, int]]) -> None:
         """Give back claimed (id, token) rows not sent after all (a rate limit came first)."""

@@ -72,17 +72,15 @@ class OutboxRows:
             claimed.update((i, Claim(token, bool(doubt), oc.when(first))) for i, token, doubt, first in rows)
         return claimed
 
-    async def renew_leases(self, held: Sequence[tuple[int, int]], until: datetime) -> set[int]:
-        """Extend the leases of (id, token) rows still held with that token; returns their ids."""
-        kept: set[int] = set()
+    async def renew_leases(self, held: Sequence[tuple[int, int]], until: datetime) -> None:
+        # Only leases still set: a row just marked or released (lease cleared) stays free, even
+        # when this write was queued behind its mark.
         for part in _chunks(held):
-            rows = await self._write(
+            await self._write(
                 f"WITH h(id, token) AS (VALUES {','.join(['(?, ?)'] * len(part))}) "
                 "UPDATE outbox SET lease_until = ? FROM h WHERE outbox.id = h.id AND outbox.token = h.token "
-                "AND outbox.state = ? RETURNING outbox.id",
+                "AND outbox.state = ? AND outbox.lease_until IS NOT NULL",
                 [*(v for pair in part for v in pair), oc.ts(until), PENDING])
-            kept.update(i for (i,) in rows)
-        return kept
 
     async def release_rows(self, held: Sequence[tuple[int, int]]) -> None:
         for part in _chunks(held):
