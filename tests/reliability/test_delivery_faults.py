@@ -9,6 +9,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -18,10 +19,12 @@ from delivery_rig import (channels, deliver_until_settled, deliverer, discord_ke
                           slack_publisher)
 from fake_discord import DROPPED, FakeDiscord
 from fake_slack import LOST_ACK, FakeSlack
-from sched_fakes import FakeClock
+from sched_fakes import MEN_1500, FakeClock, ListSource, race_rows
 
 from bot.commands.registry import Context
 from bot.jobs import utc_now
+from bot.polling import Poller
+from bot.subscriptions import Subscription
 from storage.outbox_convert import ts
 from storage.sqlite import SqliteStore
 
@@ -241,3 +244,26 @@ async def test_a_sender_that_lost_its_lease_marks_nothing_and_the_new_holder_fin
     [(state, detail, token)] = await store.conn.execute_fetchall("SELECT state, detail, token FROM outbox")
     assert (state, detail, token) == ("delivered", "1 part(s) found in the channel", 2)
     assert slack_posts(slack) == {(target.channel, key): 1}
+
+
+async def test_slack_spoiler_thread_part_lost_then_resumed_by_a_fresh_process_without_repeats(store, clock, slack):
+    [target] = channels("slack", 1)
+    now = clock()
+    await store.add_subscription(Subscription(target, spoiler="hide", created_at=now))
+    source = ListSource()
+    poller = Poller(source, store)
+    await poller.poll_once(now)
+    source.add(race_rows("1500m", "M", MEN_1500, competition="Rig Meeting"))
+    await poller.poll_once(now)
+    # The headline goes out; the result in its thread is stored by Slack, whose answer is lost.
+    slack.fault = lambda method, args: LOST_ACK if method == "chat.postMessage" and "thread_ts" in args else None
+    async with slack_publisher(slack) as pub:
+        assert (await deliverer(store, pub, clock).run()).retried == 1
+    slack.fault = None
+    clock.advance(5)
+    async with slack_publisher(slack) as fresh:  # another process picks the row up
+        await deliver_until_settled(deliverer(store, fresh, clock), store, clock)
+    parts = Counter((p["metadata"]["event_payload"]["part"], "thread_ts" in p) for p in slack.posts)
+    assert parts == {(0, False): 1, (1, True): 1}  # the headline once, the result once in its thread
+    assert len(slack.called("conversations.replies")) == 1
+    assert await store.outbox_counts() == {"delivered": 1}
