@@ -36,7 +36,7 @@ Clock = Callable[[], datetime]
 Render = Callable[[OutboxItem], Awaitable[Reply | None]]
 
 
-_POSITIVE = {"batch", "per_channel_window", "concurrency", "lease_seconds", "useful_hours"}
+_POSITIVE = {"batch", "per_channel_window", "concurrency", "lease_seconds", "useful_hours"}  # 0 would stall
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,15 @@ class DeliverySettings:
     queue_seconds: float = 2.0  # a channel waits in line this long for the platform's next send slot
 
     def __post_init__(self) -> None:
+        """A config typo fails at start-up with the key's name, not hours later inside a delivery run."""
         for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name != "namespace" and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0
-                                          or (value == 0 and f.name in _POSITIVE)):
-                raise ValueError(f"[announcements] {f.name} must be a {'positive' if f.name in _POSITIVE else 'non-negative'}"
-                                 f" number, not {value!r}")
+            if f.name == "namespace":
+                continue
+            value, positive = getattr(self, f.name), f.name in _POSITIVE
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not number or value < 0 or (positive and value == 0):
+                kind = "a positive" if positive else "a non-negative"
+                raise ValueError(f"[announcements] {f.name} must be {kind} number, not {value!r}")
 
     @classmethod
     def from_config(cls, section: Mapping, **overrides) -> "DeliverySettings":
