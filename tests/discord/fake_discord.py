@@ -54,6 +54,11 @@ class _Plan:
     after: int = 0
 
 
+def refusal(status: int, body: Any, headers: dict[str, str] | None = None) -> _Plan:
+    """An answer a `fault` policy can return instead of handling the request."""
+    return _Plan("", re.compile(""), status, body, headers or {})
+
+
 class FakeDiscord:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []

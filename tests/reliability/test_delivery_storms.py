@@ -21,7 +21,7 @@ import pytest
 from delivery_rig import (channels, deliver_until_settled, deliverer, discord_key_of, discord_posts,
                           discord_publisher, lost_and_duplicated, queue_announcements, slack_key_of, slack_posts,
                           slack_publisher)
-from fake_discord import DROPPED, LOST_ACK as DISCORD_LOST_ACK, FakeDiscord, _Plan
+from fake_discord import DROPPED, LOST_ACK as DISCORD_LOST_ACK, FakeDiscord, refusal
 from fake_slack import LOST_ACK as SLACK_LOST_ACK, FakeSlack
 from sched_fakes import FakeClock
 
@@ -63,13 +63,13 @@ class Faults:
             if slack:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "60"}
             # Longer than discord.py's max_ratelimit_timeout: handed back to the outbox, as in production.
-            return _Plan("POST", None, 429, {"message": "You are being rate limited.", "retry_after": 60.0,
-                                             "global": False}, {"Retry-After": "60", "Via": "1.1 google"})
+            return refusal(429, {"message": "You are being rate limited.", "retry_after": 60.0, "global": False},
+                           {"Retry-After": "60", "Via": "1.1 google"})
         draw = self.rng.random()
         if self.kind == "5xx" and draw < 0.3:
             if slack:
                 return 503, "<html>Service Unavailable</html>", {}
-            return _Plan("POST", None, 503, {"message": "Service Unavailable", "code": 0}, {})
+            return refusal(503, {"message": "Service Unavailable", "code": 0})
         if self.kind == "lost-ack" and draw < 0.1:
             if slack:
                 return SLACK_LOST_ACK
@@ -133,10 +133,6 @@ async def finished(proc) -> None:
     assert out.decode().splitlines()[-1] == "done"
 
 
-def api_of(platform: str, fake) -> str:
-    return fake.api_base_url
-
-
 @pytest.mark.parametrize("platform, late", [("slack", False), ("discord", False), ("discord", True)])
 async def test_killed_mid_fan_out_then_restarted_loses_nothing_and_posts_nothing_twice(tmp_path, fakes, platform,
                                                                                        late):
@@ -150,7 +146,7 @@ async def test_killed_mid_fan_out_then_restarted_loses_nothing_and_posts_nothing
     keys = await queue_announcements(store, utc_now(), targets)
     await store.close()
     started = time.monotonic()
-    first = await worker(db, platform, api_of(platform, fake), 1.0, 0.0 if late else None)
+    first = await worker(db, platform, fake.api_base_url, 1.0, 0.0 if late else None)
     while True:  # kill it in the middle of the fan-out, sends in flight
         line = await asyncio.wait_for(first.stdout.readline(), 60)
         assert line, (await first.stderr.read()).decode()[-3000:]
@@ -158,7 +154,7 @@ async def test_killed_mid_fan_out_then_restarted_loses_nothing_and_posts_nothing
             break
     first.send_signal(signal.SIGKILL)
     assert await asyncio.wait_for(first.wait(), 10) == -signal.SIGKILL
-    await finished(await worker(db, platform, api_of(platform, fake), 1.0, 0.0 if late else None))
+    await finished(await worker(db, platform, fake.api_base_url, 1.0, 0.0 if late else None))
     posts, key_of = (slack_posts, slack_key_of) if platform == "slack" else (discord_posts, discord_key_of)
     lost, duplicated = lost_and_duplicated(posts(fake), [key_of(c, k) for c, k in zip(targets, keys)])
     print(f"\n{platform}{' late' if late else ''} kill -9 after 60 sends: {POSTS} posts, {lost} lost, "
@@ -185,7 +181,7 @@ async def test_two_delivering_processes_with_a_lease_shorter_than_a_send(tmp_pat
     keys = await queue_announcements(store, utc_now(), targets)
     await store.close()
     started = time.monotonic()
-    both = [await worker(db, platform, api_of(platform, fake), 0.2) for _ in range(2)]
+    both = [await worker(db, platform, fake.api_base_url, 0.2) for _ in range(2)]
     await asyncio.gather(*(finished(p) for p in both))
     posts, key_of = (slack_posts, slack_key_of) if platform == "slack" else (discord_posts, discord_key_of)
     lost, duplicated = lost_and_duplicated(posts(fake), [key_of(c, k) for c, k in zip(targets, keys)])
