@@ -117,6 +117,9 @@ class Deliverer:
         self._mark_delivered = Coalescer(store.mark_delivered)
         self._leases = Leases(store, lambda: self.clock() + timedelta(seconds=settings.lease_seconds),
                               settings.lease_seconds / 3)
+        # A lease its holder stopped renewing is taken over only one more lease later: a send it
+        # still had in flight has landed by then, so the new holder's look in the channel sees it.
+        self._grace = timedelta(seconds=settings.lease_seconds)
         self._busy: set[ChannelRef] = set()  # channels with a lane running: one lane a channel, for order
         self._lines: dict[str, asyncio.Lock] = {}  # per platform: lanes waiting for a send slot
 
@@ -182,14 +185,20 @@ class Deliverer:
             if row.subscription.channel not in busy:  # a lane of an earlier pass still has it
                 by_channel.setdefault(row.subscription.channel, []).append(row)
         under_way = Countdown(len(by_channel))
-        lease = now + timedelta(seconds=self.settings.lease_seconds)
-        claim = Coalescer(lambda ids: self.store.claim_rows(ids, now, lease))
+        claim = Coalescer(self._claim)
         for channel, items in by_channel.items():
             self._busy.add(channel)
             lanes.start(self._lane(channel, items, now, gate, claim, under_way))
         # More may be due when the batch came back full; but when every row in it belonged to a
         # channel still being sent to, asking again at once would only return the same rows.
         return len(rows) >= self.settings.batch and bool(by_channel), under_way.done
+
+    async def _claim(self, ids: list[int]) -> dict[int, Claim]:
+        # The time of the claim, not of the pass: a lane may wait at the gate for longer than a
+        # lease, and a lease dated from the pass would be over before its send began.
+        now = self.clock()
+        return await self.store.claim_rows(ids, now, now + timedelta(seconds=self.settings.lease_seconds),
+                                           lapsed_by=now - self._grace)
 
     async def _expire(self, now: datetime) -> int:
         expired = await self.store.expire_rows(now - timedelta(hours=self.settings.useful_hours), now)
@@ -212,7 +221,8 @@ class Deliverer:
                 under_way.tick()
                 admitted = True
                 for item in items:
-                    blocked_until = max(t for t in (item.lease_until, item.next_attempt_at, now) if t is not None)
+                    taken_over = item.lease_until + self._grace if item.lease_until else None
+                    blocked_until = max(t for t in (taken_over, item.next_attempt_at, now) if t is not None)
                     if blocked_until > now:
                         stats.wait_at_most((blocked_until - now).total_seconds())
                         return stats

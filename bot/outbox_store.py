@@ -62,8 +62,10 @@ class OutboxStore(SubscriptionStore, Protocol):
         """Pending rows due by `now` of active subscriptions (on `platforms`, when given), oldest
         first, at most `per_channel` of each channel; leased ones included (they hold their channel)."""
         ...
-    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime) -> dict[int, Claim]:
-        """Lease the free ones (pending, no live lease) until `until`, each with a new token."""
+    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,
+                         lapsed_by: datetime | None = None) -> dict[int, Claim]:
+        """Lease the free ones until `until`, each with a new token: pending, and unleased or with a
+        lease that ended by `lapsed_by` (default `now`)."""
         ...
     async def renew_leases(self, held: Sequence[tuple[int, int]], until: datetime) -> None:
         """Extend the leases of (id, token) pairs still held with that token and not yet marked."""

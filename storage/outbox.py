@@ -58,7 +58,8 @@ class OutboxRows:
                                                 (oc.ts(now), *(platforms or ()), per_channel, limit))
         return [oc.outbox_item(r) for r in rows]
 
-    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime) -> dict[int, Claim]:
+    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,
+                         lapsed_by: datetime | None = None) -> dict[int, Claim]:
         # SET reads the row as it was: a lease still set means its holder neither marked nor
         # released it (it died, or stalled past the lease), so it may have posted: in doubt.
         claimed: dict[int, Claim] = {}
@@ -68,7 +69,7 @@ class OutboxRows:
                 "first_attempt_at = coalesce(first_attempt_at, ?) "
                 f"WHERE id IN ({','.join('?' * len(part))}) AND state = ? "
                 "AND (lease_until IS NULL OR lease_until <= ?) RETURNING id, token, in_doubt, first_attempt_at",
-                [oc.ts(until), oc.ts(now), *part, PENDING, oc.ts(now)])
+                [oc.ts(until), oc.ts(now), *part, PENDING, oc.ts(lapsed_by or now)])
             claimed.update((i, Claim(token, bool(doubt), oc.when(first))) for i, token, doubt, first in rows)
         return claimed
 

@@ -10,7 +10,7 @@ import logging
 import random
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -163,7 +163,7 @@ async def test_slack_sender_killed_after_posting_then_a_fresh_process_posts_noth
             await doomed
     unmarked = len(slack.posts) - (await store.outbox_counts()).get("delivered", 0)
     assert unmarked >= 1
-    clock.advance(61)  # the dead sender's leases lapse
+    clock.advance(121)  # the dead sender's leases lapse, and one more lease passes before a takeover
     async with slack_publisher(slack) as fresh:  # a new process: nothing remembered in memory
         await deliver_until_settled(deliverer(store, fresh, clock), store, clock)
     assert lost_and_duplicated(slack_posts(slack), expected(targets, keys, slack_key_of)) == (0, 0)
@@ -204,23 +204,41 @@ async def test_discord_answer_lost_then_a_retry_inside_or_past_the_nonce_window_
 # --- item 5: two senders on one store ------------------------------------------------------
 async def test_two_senders_with_a_lease_shorter_than_a_send_post_nothing_twice(tmp_path, slack):
     slack.clock = time.time  # real time: both senders run on the real clock
-    slack.delays["chat.postMessage"] = 0.6  # each send outlasts the 0.2 s lease three times over
+    slack.delays["chat.postMessage"] = 1.0  # each send outlasts the 0.3 s lease (and the grace after it)
     first, second = await SqliteStore.open(tmp_path / "racebot.db"), await SqliteStore.open(tmp_path / "racebot.db")
     try:
         targets = channels("slack", 3)
         keys = await queue_announcements(first, utc_now(), targets)
         async with slack_publisher(slack) as a, slack_publisher(slack) as b:
             def sender(store, publisher):
-                return deliverer(store, publisher, utc_now, sleep=asyncio.sleep, lease_seconds=0.2).run()
+                return deliverer(store, publisher, utc_now, sleep=asyncio.sleep, lease_seconds=0.3).run()
 
             early = asyncio.create_task(sender(first, a))
-            await asyncio.sleep(0.3)  # the second starts while the first is mid-send, past its first lease
+            await asyncio.sleep(0.5)  # the second starts while the first is mid-send, past its first lease
             await asyncio.gather(early, sender(second, b))
         assert lost_and_duplicated(slack_posts(slack), expected(targets, keys, slack_key_of)) == (0, 0)
         assert await first.outbox_counts() == {"delivered": 3}
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_lease_runs_from_its_claim_not_from_the_pass_that_found_the_row(store, clock, slack):
+    await queue_announcements(store, clock(), channels("slack", 2))
+    left = []
+    async with slack_publisher(slack) as pub:
+        real_send = pub.send
+
+        async def slow_send(*args, **kwargs):
+            [(lease,)] = await store.conn.execute_fetchall("SELECT lease_until FROM outbox WHERE lease_until IS NOT NULL")
+            left.append(datetime.fromisoformat(lease) - clock())
+            clock.advance(90)  # longer than a lease: the next lane waits at the gate meanwhile
+            return await real_send(*args, **kwargs)
+
+        pub.send = slow_send
+        assert (await deliverer(store, pub, clock, concurrency=1).run()).delivered == 2
+    # Dated from the pass, the second lease would have been over 30 s before its send began.
+    assert left == [timedelta(seconds=60)] * 2
 
 
 async def test_a_sender_that_lost_its_lease_marks_nothing_and_the_new_holder_finds_its_post(store, clock, slack):
@@ -231,9 +249,9 @@ async def test_a_sender_that_lost_its_lease_marks_nothing_and_the_new_holder_fin
 
         async def stalls_after_posting(*args, **kwargs):
             answer = await real_send(*args, **kwargs)
-            # It stalls past its lease (no renewal got through); another sender claims the row
-            # and finishes it before this one wakes up with its answer.
-            await store.conn.execute("UPDATE outbox SET lease_until = ?", (ts(clock() - timedelta(seconds=1)),))
+            # It stalls past its lease and the grace after it (no renewal got through); another
+            # sender claims the row and finishes it before this one wakes up with its answer.
+            await store.conn.execute("UPDATE outbox SET lease_until = ?", (ts(clock() - timedelta(seconds=61)),))
             taken_over["stats"] = await deliverer(store, b, clock).run()
             return answer
 
