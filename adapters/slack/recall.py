@@ -64,11 +64,12 @@ def _parts(messages: list[dict], key: str) -> dict[int, str]:
 def _unreadable(d: Delivery, channel: str, found: dict[int, str]) -> dict[int, str] | Delivery:
     if d.outcome is Outcome.RETRY:
         return Delivery(Outcome.RETRY, d.retry_after, f"checking for an earlier post: {d.detail}")
-    if d.outcome is Outcome.GONE:
+    if d.outcome is Outcome.GONE and d.detail != "not_in_channel":  # posting is allowed there (chat:write.public)
         return d
     # Reading is refused (missing_scope: installed before the history scopes; not_in_channel: a
     # public channel posted to without joining). Nothing can be checked, and a message lost is
     # worse than one seen twice, so the post goes ahead.
     log.warning("cannot read Slack channel %s to check for an earlier post (%s): posting without the "
-                "check; re-authorise the app with the history scopes (docs/slack.md)", channel, d.detail)
+                "check; re-authorise the app with the history scopes, or invite it to the channel (docs/slack.md)",
+                channel, d.detail)
     return found

@@ -170,16 +170,20 @@ async def test_slack_sender_killed_after_posting_then_a_fresh_process_posts_noth
     assert len(slack.called("conversations.history")) >= unmarked
 
 
-async def test_slack_without_the_history_scopes_posts_anyway_and_says_so(store, clock, slack, caplog):
+@pytest.mark.parametrize("refusal", ["missing_scope", "not_in_channel"])
+async def test_slack_history_it_may_not_read_posts_anyway_and_says_so(store, clock, slack, caplog, refusal):
+    # missing_scope: installed before the history scopes; not_in_channel: a public channel posted
+    # to through chat:write.public, which the bot may post in but not read.
     targets = channels("slack", 1)
     await queue_announcements(store, clock(), targets)
     slack.fail_next("chat.postMessage", *SERVER_ERROR)  # refused before storing: in doubt, not posted
-    slack.fail_next("conversations.history", 200, {"ok": False, "error": "missing_scope"})
+    slack.fail_next("conversations.history", 200, {"ok": False, "error": refusal})
     async with slack_publisher(slack) as pub:
         with caplog.at_level(logging.WARNING):
             await deliver_until_settled(deliverer(store, pub, clock), store, clock)
     assert len(slack.posts) == 1 and await store.outbox_counts() == {"delivered": 1}
     assert "re-authorise the app with the history scopes" in caplog.text
+    assert [s.active for s in await store.subscriptions(include_inactive=True)] == [True]  # not taken for gone
 
 
 @pytest.mark.parametrize("late", [False, True])
