@@ -6,6 +6,7 @@ import logging
 import re
 import sys
 import textwrap
+from datetime import datetime
 from typing import TextIO
 
 from bot.commands.registry import Context
@@ -115,7 +116,9 @@ class ConsoleAdapter:
             log.exception("answering %r failed", text[:200])
             return render(failure_reply(), self.colour)
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
+        # A terminal has no history to look in: a row in doubt is shown again (after a crash only).
         if key in self._sent:
             return Delivery(Outcome.DELIVERED, detail="already shown")
         if self.interactive:  # an announcement arrives while the user may be typing: own line, prompt again

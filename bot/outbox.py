@@ -1,8 +1,10 @@
 """The announcement outbox: one row per (subscription, race, revision), written with the results.
 
 A row is born `pending` in the transaction that stored the result, and ends `delivered`,
-`failed` (rejected by the platform, or out of attempts), `dropped` (its channel went away or
-unsubscribed) or `superseded` (a newer revision of the race came before it was sent).
+`failed` (rejected by the platform, or it could not be rendered), `expired` (the platform did not
+accept it while it was still worth posting: rate limits and outages only delay a row),
+`dropped` (its channel went away or unsubscribed) or `superseded` (a newer revision of the race
+came before it was sent).
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from bot.models import Competition, Race
 from bot.subscriptions import Subscription
 
 PENDING, DELIVERED, FAILED, DROPPED, SUPERSEDED = "pending", "delivered", "failed", "dropped", "superseded"
-STATES = (PENDING, DELIVERED, FAILED, DROPPED, SUPERSEDED)
+EXPIRED = "expired"
+STATES = (PENDING, DELIVERED, FAILED, EXPIRED, DROPPED, SUPERSEDED)
 RESULT, CORRECTION = "result", "correction"
 
 
@@ -83,12 +86,36 @@ class NewRow:
 
 
 class Delivered(NamedTuple):
-    """A row the platform accepted: what `mark_delivered` records."""
+    """A row the platform accepted: what `mark_delivered` records, if `token` still holds the row."""
 
     row_id: int
     at: datetime
     message_id: str = ""
     detail: str = ""
+    token: int = 0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A row leased to one sender. `token` fences its marks: a later claim raises it, and a mark
+    carrying an older one changes nothing. `in_doubt`: an earlier attempt may have posted (it got
+    no clear answer, or its sender died holding the row), so look before posting again, as far
+    back as `first_attempt_at`."""
+
+    token: int
+    in_doubt: bool = False
+    first_attempt_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    """For /status: what is waiting, what keeps failing, what was given up."""
+
+    pending: int = 0
+    retrying: int = 0  # pending rows that have had at least one failed attempt
+    oldest_due: datetime | None = None  # the longest-waiting pending row
+    last_error: str = ""  # of the row retried most recently
+    expired: int = 0
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Awaitable, Callable, Protocol, Sequence
 
-from bot.outbox import Delivered, EarlierRow, NewRow, OutboxItem, PollStart, RaceFacts, Version
+from bot.outbox import (Claim, Delivered, EarlierRow, NewRow, OutboxHealth, OutboxItem, PollStart, RaceFacts,
+                        Version)
 from bot.publishing import ChannelRef
 from bot.subscriptions import Subscription
 
@@ -61,14 +62,29 @@ class OutboxStore(SubscriptionStore, Protocol):
         """Pending rows due by `now` of active subscriptions (on `platforms`, when given), oldest
         first, at most `per_channel` of each channel; leased ones included (they hold their channel)."""
         ...
-    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime) -> set[int]: ...
-    async def release_rows(self, ids: Sequence[int]) -> None:
-        """Give back claimed rows not sent after all (a rate limit came first)."""
+    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,
+                         lapsed_by: datetime | None = None) -> dict[int, Claim]:
+        """Lease the free ones until `until`, each with a new token: pending, and unleased or with a
+        lease that ended by `lapsed_by` (default `now`)."""
         ...
-    async def mark_delivered(self, rows: Sequence[Delivered]) -> None:
-        """Several rows at once, in one statement for up to 500 (the Deliverer folds concurrent marks together)."""
+    async def renew_leases(self, held: Sequence[tuple[int, int]], until: datetime) -> None:
+        """Extend the leases of (id, token) pairs still held with that token and not yet marked."""
         ...
-    async def mark_retry(self, row_id: int, attempts: int, next_at: datetime, detail: str) -> None: ...
-    async def mark_failed(self, row_id: int, now: datetime, detail: str) -> None: ...
+    async def release_rows(self, held: Sequence[tuple[int, int]]) -> None:
+        """Give back claimed (id, token) rows not sent after all (a rate limit came first)."""
+        ...
+    async def mark_delivered(self, rows: Sequence[Delivered]) -> set[int]:
+        """Several rows at once, in one statement for up to 500 (the Deliverer folds concurrent marks
+        together); only rows whose token still holds them. Returns the ids marked."""
+        ...
+    async def mark_retry(self, row_id: int, token: int, attempts: int, next_at: datetime, detail: str, *,
+                         in_doubt: bool = False) -> bool:
+        """Pending again from `next_at`; `in_doubt`: this attempt may have posted. False: not ours any more."""
+        ...
+    async def mark_failed(self, row_id: int, token: int, now: datetime, detail: str) -> bool: ...
+    async def expire_rows(self, due_before: datetime, now: datetime) -> int:
+        """Mark pending rows due before `due_before` and held by nobody expired; returns how many."""
+        ...
+    async def outbox_health(self) -> OutboxHealth: ...
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]: ...
     async def outbox_counts(self) -> dict[str, int]: ...

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
@@ -25,7 +26,7 @@ class ChannelRef:
 
 class Outcome(Enum):
     DELIVERED = "delivered"
-    RETRY = "retry"  # try again after `retry_after` seconds
+    RETRY = "retry"  # try again after `retry_after` seconds (0: the platform named no time)
     GONE = "gone"  # channel deleted or bot removed: stop sending there
     REJECTED = "rejected"  # the platform refused the message: a bug, log it
 
@@ -36,13 +37,21 @@ class Delivery:
     retry_after: float = 0.0
     detail: str = ""
     message_id: str = ""
+    # RETRY only: the request may have been carried out all the same (a 5xx, a timeout, a dropped
+    # connection), as opposed to refused before any work (a 429, a 4xx, nothing sent at all).
+    maybe_posted: bool = False
 
 
 class Publisher(Protocol):
     platform: str
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
         """Post `reply`; `key` is an idempotency key: the same key must never post twice.
+
+        `in_doubt_since` (given only then): an attempt with this key since that time may have
+        posted, perhaps from another process; look in the channel for it before posting, and
+        answer DELIVERED with what was found, or RETRY when the channel cannot be read now.
 
         A reply is not changed once made: a fan-out hands one object to many channels, and a
         publisher may keep its rendering for the next one."""

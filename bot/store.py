@@ -6,6 +6,7 @@ from datetime import date
 from typing import AsyncContextManager, AsyncIterator, Protocol, Sequence
 
 from bot.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
+from bot.outbox import OutboxHealth
 from bot.source_health import SourceHealth
 
 
@@ -173,3 +174,6 @@ class Store(Protocol):
 
     # health of the result sources (/status); bot.source_health.HealthStore has the writer
     async def source_health(self) -> list[SourceHealth]: ...
+    async def outbox_health(self) -> OutboxHealth:
+        """Announcements waiting, retrying and expired, for /status."""
+        ...

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 DEFAULT_DELIVERY_SECONDS = 2.0
 DRAIN_SECONDS = 5.0
 _LANE_KEYS = {"enabled", "delivery_seconds", "poll_seconds", "rate_limits"}
+# Keys of earlier versions, accepted with a warning so an existing config still starts.
+_RETIRED = {"max_attempts": "a row is retried until it is delivered or useful_hours have passed"}
 
 
 @dataclass
@@ -100,7 +102,9 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     if section.get("enabled", True) is False:
         log.info("announcements are off ([announcements] enabled = false)")
         return None
-    unknown = set(section) - _LANE_KEYS - set(DeliverySettings.__dataclass_fields__)
+    for key in set(section) & set(_RETIRED):
+        log.warning("[announcements] %s is no longer used: %s", key, _RETIRED[key])
+    unknown = set(section) - _LANE_KEYS - set(DeliverySettings.__dataclass_fields__) - set(_RETIRED)
     if unknown:
         raise ValueError(f"[announcements]: unknown key(s) {', '.join(sorted(unknown))}")
     settings = DeliverySettings.from_config(section)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from bot.outbox import DELIVERED, FAILED, PENDING, Delivered, OutboxItem, PollStart
+from bot.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
 from storage import outbox_convert as oc
 from storage.outbox_tx import OutboxTxView
 
@@ -58,38 +58,85 @@ class OutboxRows:
                                                 (oc.ts(now), *(platforms or ()), per_channel, limit))
         return [oc.outbox_item(r) for r in rows]
 
-    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime) -> set[int]:
-        claimed: set[int] = set()
+    async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,
+                         lapsed_by: datetime | None = None) -> dict[int, Claim]:
+        # SET reads the row as it was: a lease still set means its holder neither marked nor
+        # released it (it died, or stalled past the lease), so it may have posted: in doubt.
+        claimed: dict[int, Claim] = {}
         for part in _chunks(ids):
             rows = await self._write(
-                f"UPDATE outbox SET lease_until = ? WHERE id IN ({','.join('?' * len(part))}) AND state = ? "
-                "AND (lease_until IS NULL OR lease_until <= ?) RETURNING id",
-                [oc.ts(until), *part, PENDING, oc.ts(now)])
-            claimed.update(i for (i,) in rows)
+                f"UPDATE outbox SET lease_until = ?, token = token + 1, in_doubt = in_doubt OR lease_until IS NOT NULL, "
+                "first_attempt_at = coalesce(first_attempt_at, ?) "
+                f"WHERE id IN ({','.join('?' * len(part))}) AND state = ? "
+                "AND (lease_until IS NULL OR lease_until <= ?) RETURNING id, token, in_doubt, first_attempt_at",
+                [oc.ts(until), oc.ts(now), *part, PENDING, oc.ts(lapsed_by or now)])
+            claimed.update((i, Claim(token, bool(doubt), oc.when(first))) for i, token, doubt, first in rows)
         return claimed
 
-    async def release_rows(self, ids: Sequence[int]) -> None:
-        for part in _chunks(ids):
-            await self._write(f"UPDATE outbox SET lease_until = NULL WHERE id IN ({','.join('?' * len(part))}) "
-                              "AND state = ?", [*part, PENDING])
-
-    async def mark_delivered(self, rows: Sequence[Delivered]) -> None:
-        for part in _chunks(rows):
-            # One statement for the batch: (id, delivered_at, message_id, detail) as a VALUES table.
+    async def renew_leases(self, held: Sequence[tuple[int, int]], until: datetime) -> None:
+        # Only leases still set: a row just marked or released (lease cleared) stays free, even
+        # when this write was queued behind its mark.
+        for part in _chunks(held):
             await self._write(
-                f"WITH d(id, at, message_id, detail) AS (VALUES {','.join(['(?, ?, ?, ?)'] * len(part))}) "
+                f"WITH h(id, token) AS (VALUES {','.join(['(?, ?)'] * len(part))}) "
+                "UPDATE outbox SET lease_until = ? FROM h WHERE outbox.id = h.id AND outbox.token = h.token "
+                "AND outbox.state = ? AND outbox.lease_until IS NOT NULL",
+                [*(v for pair in part for v in pair), oc.ts(until), PENDING])
+
+    async def release_rows(self, held: Sequence[tuple[int, int]]) -> None:
+        for part in _chunks(held):
+            await self._write(
+                f"WITH h(id, token) AS (VALUES {','.join(['(?, ?)'] * len(part))}) "
+                "UPDATE outbox SET lease_until = NULL FROM h WHERE outbox.id = h.id AND outbox.token = h.token "
+                "AND outbox.state = ?", [*(v for pair in part for v in pair), PENDING])
+
+    async def mark_delivered(self, rows: Sequence[Delivered]) -> set[int]:
+        marked: set[int] = set()
+        for part in _chunks(rows):
+            # One statement for the batch: (id, token, delivered_at, message_id, detail) as a VALUES
+            # table; a row whose token moved on (another sender holds it now) is left to that sender.
+            done = await self._write(
+                f"WITH d(id, token, at, message_id, detail) AS (VALUES {','.join(['(?, ?, ?, ?, ?)'] * len(part))}) "
                 "UPDATE outbox SET state = ?, delivered_at = d.at, message_id = d.message_id, detail = d.detail, "
-                "attempts = attempts + 1, lease_until = NULL FROM d WHERE outbox.id = d.id",
-                [*(v for r in part for v in (r.row_id, oc.ts(r.at), r.message_id, r.detail)), DELIVERED])
+                "attempts = attempts + 1, lease_until = NULL FROM d WHERE outbox.id = d.id AND outbox.token = d.token "
+                "AND outbox.state = ? RETURNING outbox.id",
+                [*(v for r in part for v in (r.row_id, r.token, oc.ts(r.at), r.message_id, r.detail)), DELIVERED,
+                 PENDING])
+            marked.update(i for (i,) in done)
+        return marked
 
-    async def mark_retry(self, row_id: int, attempts: int, next_at: datetime, detail: str) -> None:
-        await self._mark("attempts = ?, next_attempt_at = ?, detail = ?", [attempts, oc.ts(next_at), detail], row_id)
+    async def mark_retry(self, row_id: int, token: int, attempts: int, next_at: datetime, detail: str, *,
+                         in_doubt: bool = False) -> bool:
+        return await self._mark("attempts = ?, next_attempt_at = ?, detail = ?, in_doubt = in_doubt OR ?",
+                                [attempts, oc.ts(next_at), detail, in_doubt], row_id, token)
 
-    async def mark_failed(self, row_id: int, now: datetime, detail: str) -> None:
-        await self._mark("state = ?, detail = ?, attempts = attempts + 1", [FAILED, detail], row_id)
+    async def mark_failed(self, row_id: int, token: int, now: datetime, detail: str) -> bool:
+        return await self._mark("state = ?, detail = ?, attempts = attempts + 1", [FAILED, detail], row_id, token)
 
-    async def _mark(self, assignments: str, args: list, row_id: int) -> None:
-        await self._write(f"UPDATE outbox SET {assignments}, lease_until = NULL WHERE id = ?", [*args, row_id])
+    async def _mark(self, assignments: str, args: list, row_id: int, token: int) -> bool:
+        rows = await self._write(f"UPDATE outbox SET {assignments}, lease_until = NULL "
+                                 "WHERE id = ? AND token = ? AND state = ? RETURNING id",
+                                 [*args, row_id, token, PENDING])
+        return bool(rows)
+
+    async def expire_rows(self, due_before: datetime, now: datetime) -> int:
+        """Pending rows due before `due_before`, and held by no sender, are past their use: expired."""
+        rows = await self._write(
+            "UPDATE outbox SET state = ?, lease_until = NULL, "
+            "detail = 'expired unsent' || CASE WHEN detail = '' THEN '' ELSE ': ' || detail END "
+            "WHERE state = ? AND due_at < ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING id",
+            [EXPIRED, PENDING, oc.ts(due_before), oc.ts(now)])
+        return len(rows)
+
+    async def outbox_health(self) -> OutboxHealth:
+        [(pending, retrying, oldest, expired)] = await self.conn.execute_fetchall(
+            "SELECT count(*) FILTER (WHERE state = ?), count(*) FILTER (WHERE state = ? AND attempts > 0), "
+            "min(due_at) FILTER (WHERE state = ?), count(*) FILTER (WHERE state = ?) FROM outbox",
+            [PENDING, PENDING, PENDING, EXPIRED])
+        last = await self.conn.execute_fetchall(
+            "SELECT detail FROM outbox WHERE state = ? AND attempts > 0 ORDER BY next_attempt_at DESC LIMIT 1",
+            [PENDING])
+        return OutboxHealth(pending, retrying, oc.when(oldest), last[0][0] if last else "", expired)
 
     async def _write(self, sql: str, args: list) -> list:
         """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.

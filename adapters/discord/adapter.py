@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
 import discord
@@ -96,8 +97,9 @@ class DiscordAdapter:
             self._restore_endpoints()
             self._restore_endpoints = None
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
-        return await self._publisher.send(channel, reply, key)
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
+        return await self._publisher.send(channel, reply, key, in_doubt_since=in_doubt_since)
 
     def _make_client(self) -> discord.Client:
         options = dict(

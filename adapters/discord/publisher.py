@@ -5,7 +5,11 @@ Idempotency, in two layers:
   itself returns the already-created message when a send is repeated within its dedupe
   window (minutes): this covers a send that reached Discord but whose answer was lost;
 - pages already delivered are remembered here, so a repeated key posts nothing again from
-  this process. Beyond both, the core's outbox (delivered rows) is the record.
+  this process;
+- each page carries a reference to (key, page) in its footer, so a retry the outbox marks as in
+  doubt, later than the nonce's window, reads the channel's latest messages first and skips the
+  pages already there (adapters/discord/recall.py).
+Beyond these, the core's outbox (delivered rows) is the record.
 """
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
+from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 import aiohttp
 import discord
@@ -20,12 +26,16 @@ import discord
 from bot.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
-from adapters.discord import limits
+from adapters.discord import limits, recall
 from adapters.discord.outbound import message_kwargs
 from adapters.discord.render import render
 
 log = logging.getLogger(__name__)
-RETRY_SOON = 5.0  # seconds, for 5xx and network errors, which say nothing about when
+RETRY_SOON = 5.0  # seconds, while the adapter is still logging in
+NO_TIME = 0.0  # 5xx and network errors say nothing about when: the outbox backs off from about 1 s
+# Discord returns the message already created with a nonce for "a few minutes"; within this, a
+# retry in doubt trusts the nonce, past it, it reads the channel first.
+NONCE_WINDOW = timedelta(minutes=2)
 _REMEMBER = 10_000
 
 
@@ -39,11 +49,14 @@ def nonce_for(key: str, page: int) -> str:
 class ChannelPublisher:
     platform = "discord"
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), *,
+                 nonce_window: timedelta = NONCE_WINDOW) -> None:
         self.client: discord.Client | None = None  # set by the adapter once logged in
+        self.clock, self.nonce_window = clock, nonce_window
         self._sent: OrderedDict[str, str] = OrderedDict()  # nonce -> message id
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
         if channel.platform != self.platform or not channel.channel.isdigit():
             return Delivery(Outcome.REJECTED, detail=f"not a Discord channel: {channel}")
         client = self.client
@@ -51,11 +64,21 @@ class ChannelPublisher:
             return Delivery(Outcome.RETRY, RETRY_SOON, detail="Discord adapter not started")
         target = client.get_partial_messageable(
             int(channel.channel), guild_id=int(channel.workspace) if channel.workspace.isdigit() else None)
+        pages = render(reply)
+        refs = [recall.ref_for(key, page) for page in range(len(pages))]
+        nonces = [nonce_for(key, page) for page in range(len(pages))]
+        if in_doubt_since is not None and self.clock() - in_doubt_since > self.nonce_window \
+                and not all(n in self._sent for n in nonces):
+            found = await recall.find_pages(target, client.user.id if client.user else None, refs)
+            if isinstance(found, Delivery):
+                return found
+            for page, message_id in found.items():
+                self._remember(nonces[page], message_id)
         ids = []
-        for page, message in enumerate(render(reply)):
-            nonce = nonce_for(key, page)
+        for page, message in enumerate(pages):
+            nonce = nonces[page]
             if nonce not in self._sent:
-                outcome = await self._post(target, message_kwargs(message), nonce)
+                outcome = await self._post(target, message_kwargs(recall.stamp(message, refs[page])), nonce)
                 if isinstance(outcome, Delivery):
                     return outcome
                 self._remember(nonce, outcome)
@@ -76,12 +99,12 @@ class ChannelPublisher:
         except discord.HTTPException as exc:
             if exc.status == 429:  # no Via header: discord.py does not retry these itself
                 return Delivery(Outcome.RETRY, _retry_after(exc), detail="rate limited")
-            if exc.status >= 500:
-                return Delivery(Outcome.RETRY, RETRY_SOON, detail=f"Discord error {exc.status}")
+            if exc.status >= 500:  # Discord may have created it and failed the answer
+                return Delivery(Outcome.RETRY, NO_TIME, detail=f"Discord error {exc.status}", maybe_posted=True)
             log.error("Discord rejected a message: %s %s %s", exc.status, exc.code, exc.text)
             return Delivery(Outcome.REJECTED, detail=f"{exc.status} {exc.code} {exc.text}")
-        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
-            return Delivery(Outcome.RETRY, RETRY_SOON, detail=f"network: {type(exc).__name__}")
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:  # sent, perhaps; unanswered
+            return Delivery(Outcome.RETRY, NO_TIME, detail=f"network: {type(exc).__name__}", maybe_posted=True)
 
     def _remember(self, nonce: str, message_id: str) -> None:
         self._sent[nonce] = message_id
@@ -94,4 +117,4 @@ def _retry_after(exc: discord.HTTPException) -> float:
     try:
         return max(float(header), 0.0)
     except ValueError:
-        return RETRY_SOON
+        return NO_TIME

@@ -6,6 +6,7 @@ in `start()`, never at import or construction, so building the adapter is free a
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -103,7 +104,8 @@ class SlackAdapter:
             await self._session.close()
             self._session = None
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
         if self._publisher is None or self._session is None:
             return Delivery(Outcome.RETRY, retry_after=5.0, detail="Slack adapter not started")
-        return await self._publisher.send(channel, reply, key)
+        return await self._publisher.send(channel, reply, key, in_doubt_since=in_doubt_since)

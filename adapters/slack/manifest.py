@@ -19,6 +19,11 @@ SCOPES = (
     "chat:write",  # answers and announcements
     "chat:write.public",  # optional: announce in public channels without inviting the bot
     "users:read",  # users.info: is the caller a workspace admin or owner?
+    # conversations.history/replies: before re-sending an announcement whose first attempt may
+    # have posted, look for its outbox key in the channel (public, private, direct)
+    "channels:history",
+    "groups:history",
+    "im:history",
 )
 HEADER = ("# Slack app manifest for racebot. Generated from the command registry:\n"
           "#   python -m adapters.slack.manifest > slack-manifest.yaml\n"

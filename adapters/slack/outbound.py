@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -24,7 +24,9 @@ GONE_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel", "
 # Slack's own transient failures, sometimes sent with HTTP 200 and ok: false.
 RETRY_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable",
                           "request_timeout"})
-DEFAULT_RETRY_AFTER = 30.0  # Slack sends Retry-After with every 429; this covers 5xx and network errors
+# Slack sends Retry-After with every 429; 5xx and network errors name no time (0): the outbox
+# backs off exponentially from about a second.
+DEFAULT_RETRY_AFTER = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,28 @@ class Outbound:
             if dest.response_url:
                 return await self._respond(dest, message)
             return await self._post_message(dest, message)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:  # it may have arrived: no answer is no "no"
             log.warning("posting to %s failed: %s", dest, type(exc).__name__)
+            return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__,
+                            maybe_posted=True)
+
+    async def read(self, method: str, **args) -> dict | Delivery:
+        """A Web API read (conversations.history, ...): its data, or the Delivery saying why not
+        (RETRY for limits and outages, GONE for a channel gone, REJECTED otherwise)."""
+        try:
+            resp = await self._client.api_call(method, http_verb="GET", params=args)
+        except SlackApiError as exc:
+            status, error, headers = _api_error(exc)
+            return replace(_failed(Dest(channel=str(args.get("channel", ""))), status, error, headers),
+                           maybe_posted=False)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__)
+        return resp.data if isinstance(resp.data, dict) else {}
 
     async def _post_message(self, dest: Dest, message: dict) -> Delivery:
         extra = {"thread_ts": dest.thread_ts} if dest.thread_ts else {}
+        if message.get("metadata"):  # the outbox key, found again by conversations.history
+            extra["metadata"] = message["metadata"]
         try:
             resp = await self._client.chat_postMessage(
                 channel=dest.channel, text=message["text"], blocks=message["blocks"],
@@ -100,9 +118,10 @@ def _failed(dest: Dest, status: int, error: str, headers, *, gone: bool = False)
         after = _retry_after(headers)
         log.info("Slack rate-limited a post to %s; retry in %.0f s", dest, after)
         return Delivery(Outcome.RETRY, retry_after=after, detail=error or "ratelimited")
-    if status >= 500 or error in RETRY_ERRORS:
+    if status >= 500 or error in RETRY_ERRORS:  # Slack may have done the work and failed the answer
         log.warning("Slack failed a post to %s (%s %s)", dest, status, error)
-        return Delivery(Outcome.RETRY, retry_after=_retry_after(headers), detail=error or f"HTTP {status}")
+        return Delivery(Outcome.RETRY, retry_after=_retry_after(headers), detail=error or f"HTTP {status}",
+                        maybe_posted=True)
     if gone or error in GONE_ERRORS:
         log.info("Slack destination gone: %s (%s)", dest, error)
         return Delivery(Outcome.GONE, detail=error)

@@ -3,8 +3,9 @@
 Slack's chat.postMessage has no idempotency key (Discord has `nonce`), so we remember, per key,
 the `ts` of every part already posted. A retry with the same key skips what went out and
 resumes at the part that failed; a key already complete is answered DELIVERED without posting.
-The memory is bounded and lives in this process only: after a restart the outbox's own
-"delivered" mark is what prevents a repeat.
+The memory is bounded and lives in this process only. Beyond it, every part carries its key in
+the message metadata, and when the outbox says an earlier attempt may have posted (a lost
+answer, another process, a crash) the channel's history is read first (adapters/slack/recall.py).
 """
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from datetime import datetime
+
+from adapters.slack import recall
 from adapters.slack.outbound import Dest, Outbound
 from adapters.slack.render import render, render_spoiler
 from bot.publishing import ChannelRef, Delivery, Outcome
@@ -38,14 +42,15 @@ class SlackPublisher:
         # id(reply) -> (reply, messages); the reply is held so its id cannot be reused meanwhile
         self._rendered: OrderedDict[int, tuple[Reply, list[_Part]]] = OrderedDict()
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
         if channel.platform != self.platform:
             return Delivery(Outcome.REJECTED, detail=f"not a Slack channel: {channel}")
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:  # two sends with one key at once: the second waits, then sees "complete"
-                return await self._send(channel.channel, reply, key)
+                return await self._send(channel.channel, reply, key, in_doubt_since)
         finally:
             lock, users = self._locks[key]
             if users == 1:
@@ -53,23 +58,34 @@ class SlackPublisher:
             else:
                 self._locks[key] = (lock, users - 1)
 
-    async def _send(self, channel: str, reply: Reply, key: str) -> Delivery:
+    async def _send(self, channel: str, reply: Reply, key: str, in_doubt_since: datetime | None) -> Delivery:
         progress = self._progress.get(key) or _Progress()
         if progress.complete:
             return Delivery(Outcome.DELIVERED, detail="already posted with this key",
                             message_id=progress.posted[0] if progress.posted else "")
-        for i, (in_thread, message) in enumerate(self._render(reply)):
+        parts = self._render(reply)
+        recovered = 0
+        if in_doubt_since is not None:
+            found = await recall.find_parts(self._outbound, channel, key, in_doubt_since,
+                                            any(in_thread for in_thread, _ in parts))
+            if isinstance(found, Delivery):
+                return found
+            while len(progress.posted) in found:  # parts go out in order: resume after the last found
+                progress.posted.append(found[len(progress.posted)])
+                recovered += 1
+        for i, (in_thread, message) in enumerate(parts):
             if i < len(progress.posted):
                 continue
             dest = Dest(channel=channel, thread_ts=progress.posted[0] if in_thread else "")
-            delivery = await self._outbound.post(dest, message)
+            delivery = await self._outbound.post(dest, {**message, "metadata": recall.metadata(key, i)})
             if delivery.outcome is not Outcome.DELIVERED:
                 self._keep(key, progress)
                 return delivery
             progress.posted.append(delivery.message_id)
         progress.complete = True
         self._keep(key, progress)
-        return Delivery(Outcome.DELIVERED, message_id=progress.posted[0] if progress.posted else "")
+        return Delivery(Outcome.DELIVERED, message_id=progress.posted[0] if progress.posted else "",
+                        detail=f"{recovered} part(s) found in the channel" if recovered else "")
 
     def _render(self, reply: Reply) -> list[_Part]:
         """Rendered once per reply object: Block Kit is the same in every channel."""

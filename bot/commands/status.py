@@ -1,4 +1,5 @@
-"""/status: how each live result source is doing: last successful poll, last error, next poll.
+"""/status: how each live result source is doing: last successful poll, last error, next poll; and
+how announcements are getting out (bot/commands/outbox_status.py).
 
 Read from the health the store keeps, so it answers the same in every adapter and process (the
 CLI included), and a source that died silently shows as failing or overdue.
@@ -8,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.commands import outbox_status
 from bot.commands.registry import Command, Context, Invocation
 from bot.replies import Field, Moment, Paragraph, Reply, Span
 from bot.source_health import SourceHealth, duration_text, moment_text, source_label
@@ -21,15 +23,18 @@ OVERDUE_AFTER = timedelta(minutes=5)  # a poll later than this is worth pointing
 async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     now = core.clock()
     sources = await core.store.source_health()
+    outbox = await core.store.outbox_health()
     if not sources:
-        return Reply("Source status", [Paragraph.of(
+        reply = Reply("Source status", [Paragraph.of(
             "No live result source has polled yet: answers come from the bundled results and imported files. "
             "The World Athletics source reports here once it runs ([sources.worldathletics] in the config, "
             "or `racebot sync`).")])
-    reply = Reply("Source status", footer=f"As of {moment_text(now)}.")
+    else:
+        reply = Reply("Source status", footer=f"As of {moment_text(now)}.")
     for health in sources:
         _describe(reply, health, now, prefix=len(sources) > 1)
-    reply.data = {"sources": [_data(h) for h in sources]}
+    outbox_status.describe(reply, outbox, now)
+    reply.data = {"sources": [_data(h) for h in sources], "announcements": outbox_status.data(outbox)}
     return reply
 
 

@@ -2,8 +2,11 @@
 
 Records every request body as Discord would receive it; answers in Discord's documented shapes
 (Content-Type exactly `application/json`: discord.py parses nothing else); enforces what the
-tests rely on (3-second interaction deadline, one initial response, nonce de-duplication,
-size limits); can fail the next matching requests (429, 5xx, 403, 404) when told to.
+tests rely on (3-second interaction deadline, one initial response, nonce de-duplication within
+`nonce_seconds`, size limits); can fail the next matching requests (429, 5xx, 403, 404) when told
+to, or every request a `fault` policy picks, including a lost answer to a created message
+(LOST_ACK: created, then 500; DROPPED: created, then the connection is cut). GET channel
+messages reads back what was created, newest first.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ TOKEN = "fake-bot-token.not-a-secret"
 API = "/api/v10"
 GATEWAY_PATH = "/gateway-ws"
 DEADLINE = 3.0  # seconds Discord waits for an interaction's first response
+LOST_ACK, DROPPED = "lost ack", "dropped"  # faults: the message is created, its answer lost
 
 
 @dataclass
@@ -50,6 +54,11 @@ class _Plan:
     after: int = 0
 
 
+def refusal(status: int, body: Any, headers: dict[str, str] | None = None) -> _Plan:
+    """An answer a `fault` policy can return instead of handling the request."""
+    return _Plan("", re.compile(""), status, body, headers or {})
+
+
 class FakeDiscord:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
@@ -60,7 +69,7 @@ class FakeDiscord:
         self._plans: deque[_Plan] = deque()
         self._bodies: dict[int, Any] = {}
         self._ids = itertools.count(1200000000000000000)
-        self._nonces: dict[tuple[str, str], dict] = {}
+        self._nonces: dict[tuple[str, str], tuple[float, dict]] = {}  # -> (created at, message)
         self._interactions: dict[str, dict] = {}  # token -> state
         self.gateway = FakeGateway(lambda: self.gateway_url)
         self._changed = asyncio.Condition()
@@ -68,6 +77,11 @@ class FakeDiscord:
         self.port = 0
         self.recommended_shards = 1  # what GET /gateway/bot advises
         self.advertised_gateway: str | None = None  # the URL it advertises (default: ours)
+        # (method, path) -> a _Plan answered instead, LOST_ACK, DROPPED, or None: asked for every REST call
+        self.fault: Callable[[str, str], _Plan | str | None] | None = None
+        self.nonce_seconds: float | None = None  # how long a nonce de-duplicates (None: for ever)
+        self.clock: Callable[[], float] = time.monotonic  # Discord's clock, for nonce_seconds
+        self.create_delay = 0.0  # seconds a channel message takes to be created (a slow Discord)
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self) -> "FakeDiscord":
@@ -85,6 +99,7 @@ class FakeDiscord:
         r.add_patch(API + "/webhooks/{app}/{token}/messages/{mid}", self._edit_original)
         r.add_delete(API + "/webhooks/{app}/{token}/messages/{mid}", self._delete_original)
         r.add_post(API + "/channels/{cid}/messages", self._channel_message)
+        r.add_get(API + "/channels/{cid}/messages", self._channel_history)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -152,7 +167,9 @@ class FakeDiscord:
         rec = Recorded(request.method, request.path.removeprefix(API), dict(request.query), body,
                        {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")})
         needs_auth = not rec.path.startswith(("/webhooks/", "/interactions/"))
-        plan = self._take_plan(rec)
+        plan = self._take_plan(rec) or (self.fault(rec.method, rec.path) if self.fault else None)
+        lost = plan if plan in (LOST_ACK, DROPPED) else None
+        plan = None if lost else plan
         if needs_auth and request.headers.get("Authorization") != f"Bot {TOKEN}":
             response = self._json({"message": "401: Unauthorized", "code": 0}, 401)
         elif plan is not None:
@@ -164,6 +181,10 @@ class FakeDiscord:
                 response = await handler(request)
             finally:
                 del self._bodies[id(request)]
+            if lost and response.status == 200:
+                if lost == DROPPED and request.transport is not None:
+                    request.transport.close()  # created; the client sees the connection cut
+                response = self._json({"message": "500: Internal Server Error", "code": 0}, 500)
         rec.status = response.status
         async with self._changed:
             self.requests.append(rec)
@@ -260,15 +281,31 @@ class FakeDiscord:
         problems = message_problems(body)
         if problems:
             return self._invalid(problems)
+        if self.create_delay:
+            await asyncio.sleep(self.create_delay)
         nonce = body.get("nonce")
-        if nonce is not None and body.get("enforce_nonce") and (cid, nonce) in self._nonces:
+        enforced = nonce is not None and body.get("enforce_nonce")
+        earlier = self._nonces.get((cid, nonce)) if enforced else None
+        if earlier is not None and (self.nonce_seconds is None or self.clock() - earlier[0] <= self.nonce_seconds):
             # Discord returns the message already created with this nonce instead of a new one.
-            return self._json(self._nonces[(cid, nonce)])
+            return self._json(earlier[1])
         message = self._new_message(cid, body)
         self.channel_messages.setdefault(cid, []).append(message)
-        if nonce is not None and body.get("enforce_nonce"):
-            self._nonces[(cid, nonce)] = message
+        if enforced:
+            self._nonces[(cid, nonce)] = (self.clock(), message)
         return self._json(message)
+
+    async def _channel_history(self, request: web.Request) -> web.Response:
+        """The latest messages first; `before` (an id) and `limit` (1-100) as Discord takes them."""
+        cid = request.match_info["cid"]
+        if cid in self.unknown_channels:
+            return self._json({"message": "Unknown Channel", "code": 10003}, 404)
+        if cid in self.forbidden_channels:
+            return self._json({"message": "Missing Access", "code": 50001}, 403)
+        limit = min(max(int(request.query.get("limit", 50)), 1), 100)
+        before = int(request.query.get("before", 0)) or None
+        newest = [m for m in reversed(self.channel_messages.get(cid, [])) if before is None or int(m["id"]) < before]
+        return self._json(newest[:limit])
 
     def interaction(self, command: str, options: list[dict], *, autocomplete: bool = False,
                     permissions: int = MEMBER_PERMISSIONS, user_name: str = "fan") -> dict:

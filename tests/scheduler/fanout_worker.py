@@ -29,7 +29,7 @@ class LogPublisher:
         self.fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         self.posts = 0
 
-    async def send(self, channel, reply, key):
+    async def send(self, channel, reply, key, *, in_doubt_since=None):
         await asyncio.sleep(0.002)  # the platform's round trip
         if key in self.seen:
             return Delivery(Outcome.DELIVERED, detail="already posted")

@@ -55,6 +55,7 @@ class FakePublisher:
         self.calls: list[str] = []  # every key asked, repeats included
         self.script: dict[ChannelRef, deque] = defaultdict(deque)
         self.raise_after_post: set[str] = set()  # keys: post, then raise (the answer is lost)
+        self.doubts: list[tuple[str, datetime]] = []  # (key, in_doubt_since) of sends told to look first
 
     def fail(self, channel: ChannelRef, *outcomes: Delivery) -> None:
         self.script[channel].extend(outcomes)
@@ -63,8 +64,11 @@ class FakePublisher:
     def keys(self) -> list[str]:
         return [p.key for p in self.posted]
 
-    async def send(self, channel: ChannelRef, reply: Reply, key: str) -> Delivery:
+    async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
+                   in_doubt_since: datetime | None = None) -> Delivery:
         self.calls.append(key)
+        if in_doubt_since is not None:
+            self.doubts.append((key, in_doubt_since))
         if self.script[channel]:
             return self.script[channel].popleft()
         if key not in self.keys:

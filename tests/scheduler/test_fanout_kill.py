@@ -10,7 +10,8 @@ from pathlib import Path
 from bot.polling import Poller
 from bot.publishing import ChannelRef
 from bot.subscriptions import Subscription
-from sched_fakes import MEN_1500, ListSource, race_rows
+from bot.jobs import utc_now
+from sched_fakes import MEN_1500, FakeClock, ListSource, race_rows
 from storage.sqlite import SqliteStore
 
 WORKER = Path(__file__).with_name("fanout_worker.py")
@@ -22,7 +23,8 @@ async def worker(db: Path, log: Path) -> asyncio.subprocess.Process:
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
-async def test_killed_mid_fan_out_then_restarted_delivers_everything_once(tmp_path, clock):
+async def test_killed_mid_fan_out_then_restarted_delivers_everything_once(tmp_path):
+    clock = FakeClock(utc_now())  # the workers run on the real clock: rows due now, not long expired
     db, log = tmp_path / "racebot.db", tmp_path / "platform.log"
     store = await SqliteStore.open(db)
     for i in range(CHANNELS):

@@ -2,6 +2,8 @@
 delivery job per store, the replay only when nothing live is configured."""
 from __future__ import annotations
 
+import pytest
+
 from racebot.announcing import build_announcements
 from racebot.config import Config
 from sched_fakes import FakePublisher
@@ -24,3 +26,17 @@ async def test_a_live_source_gets_a_poll_job_and_no_replay(core, tmp_path):
 async def test_announcements_can_be_switched_off(core, tmp_path):
     cfg = Config(tmp_path / "racebot.db", {"announcements": {"enabled": False}})
     assert await build_announcements(cfg, core, {}, has_chat=False) is None
+
+
+async def test_useful_hours_is_read_and_a_bad_value_is_refused_by_name(core, tmp_path, caplog):
+    cfg = Config(tmp_path / "racebot.db", {"announcements": {"useful_hours": 2, "max_attempts": 8},
+                                           "replay": {"enabled": False}})
+    built = await build_announcements(cfg, core, {"slack": FakePublisher("slack")}, has_chat=True)
+    try:
+        assert built.deliverers[0].settings.useful_hours == 2
+        assert "[announcements] max_attempts is no longer used" in caplog.text  # an old config still starts
+    finally:
+        await built.stop()
+    bad = Config(tmp_path / "racebot.db", {"announcements": {"useful_hours": "six"}})
+    with pytest.raises(ValueError, match=r"\[announcements\] useful_hours must be a positive number, not 'six'"):
+        await build_announcements(bad, core, {}, has_chat=True)

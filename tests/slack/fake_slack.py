@@ -1,15 +1,18 @@
 """A loopback stand-in for Slack: Web API, response_urls and a Socket Mode websocket.
 
 It records what Slack would receive, answers like Slack does, and can be told to fail the next
-call of a method (e.g. 429 with Retry-After). Tests wait on its recordings with a bounded
-deadline (`wait_until`), never with sleeps.
+call of a method (e.g. 429 with Retry-After), or every call a `fault` policy picks: a refusal
+before any work, or a lost answer (`LOST_ACK`: the message is stored, then 500 is answered).
+conversations.history and conversations.replies read back what was posted, metadata included
+when asked for. Tests wait on its recordings with a bounded deadline (`wait_until`), never with sleeps.
 """
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
+import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from aiohttp import WSMsgType, web
 
@@ -17,6 +20,8 @@ BOT_TOKEN = "xoxb-test-bot-token"
 APP_TOKEN = "xapp-test-app-token"
 TEAM = "T0TEAM"
 BOT_USER = "U0BOT"
+LOST_ACK = "lost ack"  # a fault: store the message, then answer 500 as if the answer were lost
+Fault = tuple[int, dict | str, dict] | str  # (status, body, headers) answered instead, or LOST_ACK
 
 
 @dataclass
@@ -35,10 +40,12 @@ class FakeSlack:
     socket_acks: list[dict] = field(default_factory=list)
     failures: dict[str, list[tuple[int, dict | str, dict]]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)  # seconds a method takes to answer
+    fault: Callable[[str, dict], Fault | None] | None = None  # asked for every Web API call
+    clock: Callable[[], float] = time.time  # Slack's clock: message ts are its seconds
 
     def __post_init__(self) -> None:
         self._changed = asyncio.Condition()
-        self._ts = itertools.count(1)
+        self._last_us = 0
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -95,8 +102,10 @@ class FakeSlack:
         await self._record(lambda: self.calls.append(Call(method, args, token)))
         if method in self.delays:  # a slow Slack, to show the ack does not wait for the work
             await asyncio.sleep(self.delays[method])
-        if self.failures.get(method):
-            status, body, headers = self.failures[method].pop(0)
+        planned = self.failures[method].pop(0) if self.failures.get(method) else None
+        planned = planned or (self.fault(method, args) if self.fault else None)
+        if planned is not None and planned != LOST_ACK:
+            status, body, headers = planned
             if isinstance(body, str):
                 return web.Response(status=status, text=body, headers=headers)
             return web.json_response(body, status=status, headers=headers)
@@ -106,15 +115,44 @@ class FakeSlack:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response(await handler(args))
+        answer = await handler(args)
+        if planned == LOST_ACK:
+            return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+        return web.json_response(answer)
 
     async def _auth_test(self, args: dict) -> dict:
         return {"ok": True, "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "team": "Test"}
 
     async def _chat_postMessage(self, args: dict) -> dict:
-        ts = f"1700000000.{next(self._ts):06d}"
+        self._last_us = max(int(self.clock() * 1_000_000), self._last_us + 1)  # unique and rising, as Slack's are
+        ts = f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
         await self._record(lambda: self.posts.append(dict(args, ts=ts)))
         return {"ok": True, "channel": args["channel"], "ts": ts}
+
+    async def _conversations_history(self, args: dict) -> dict:
+        """Top-level messages of the channel since `oldest`, newest first, a page at a time."""
+        return self._page([p for p in self.posts if p["channel"] == args.get("channel") and "thread_ts" not in p],
+                          args)
+
+    async def _conversations_replies(self, args: dict) -> dict:
+        """A thread: its parent, then its replies, oldest first (as Slack orders them)."""
+        ts, channel = args.get("ts"), args.get("channel")
+        thread = [p for p in self.posts if p["channel"] == channel and ts in (p["ts"], p.get("thread_ts"))]
+        return self._page(list(reversed(thread)), args)
+
+    def _page(self, newest_first: list[dict], args: dict) -> dict:
+        oldest = float(args.get("oldest") or 0)
+        listed = [m for m in newest_first if float(m["ts"]) > oldest]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        page = [{"type": "message", "ts": m["ts"], "text": m.get("text", ""), "bot_id": "B0BOT",
+                 **({"thread_ts": m["thread_ts"]} if "thread_ts" in m else {}),
+                 **({"metadata": m["metadata"]} if with_metadata and "metadata" in m else {})}
+                for m in listed[start:start + limit]]
+        more = start + limit < len(listed)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     async def _users_info(self, args: dict) -> dict:
         user = self.users.get(args.get("user", ""))
