@@ -12,16 +12,19 @@ def upsert_result(columns: str, source: str = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?
 
     A version from a source of lower precedence (`origin`) never replaces the shown one: the
     store's triggers keep it aside (storage/migrations/m004_linking.py), as they keep the one a
-    higher precedence replaces."""
+    higher precedence replaces. A source that gives no wind or no flags says nothing about them:
+    what another source gave stays."""
     return f"""
 INSERT INTO results ({columns}) {source}
 ON CONFLICT (race_id, athlete_id) DO UPDATE SET
     place = excluded.place, mark = excluded.mark, value = excluded.value, status = excluded.status,
-    wind = excluded.wind, flags = excluded.flags, note = excluded.note, source = excluded.source,
-    origin = excluded.origin, revision = results.revision + 1
+    wind = coalesce(excluded.wind, results.wind),
+    flags = CASE excluded.flags WHEN '' THEN results.flags ELSE excluded.flags END,
+    note = excluded.note, source = excluded.source, origin = excluded.origin, revision = results.revision + 1
 WHERE results.place IS NOT excluded.place OR results.mark IS NOT excluded.mark
-   OR results.status IS NOT excluded.status OR results.flags IS NOT excluded.flags
-   OR results.note IS NOT excluded.note OR results.wind IS NOT excluded.wind
+   OR results.status IS NOT excluded.status OR results.note IS NOT excluded.note
+   OR (excluded.flags != '' AND results.flags IS NOT excluded.flags)
+   OR (excluded.wind IS NOT NULL AND results.wind IS NOT excluded.wind)
 """
 
 

@@ -3,7 +3,8 @@
 results.origin: the precedence of the source that gave the shown version (bot.ingest.precedence).
 result_alternates: every other source's version of a linked result that disagrees; a lower
 precedence never replaces the shown one, a higher one does and the replaced one is kept here
-(both by the triggers, so every write path, the bulk import's included, obeys the same rule).
+(both by the triggers, so every write path, the bulk import's included, obeys the same rule;
+DELETE then INSERT, as an upsert's own conflict clause would override a trigger's OR REPLACE).
 competition_aliases: the names and venues other sources gave a competition, so the next import
 of any of them joins it at once.
 races.venues: a race run in several places at once (the 2020 virtual races): not a meeting.
@@ -24,7 +25,9 @@ CREATE TABLE result_alternates (
 CREATE TRIGGER results_lower_precedence BEFORE UPDATE ON results
 WHEN NEW.origin < OLD.origin AND NEW.race_id = OLD.race_id AND NEW.athlete_id = OLD.athlete_id
 BEGIN
-    INSERT OR REPLACE INTO result_alternates
+    DELETE FROM result_alternates
+        WHERE race_id = NEW.race_id AND athlete_id = NEW.athlete_id AND origin = NEW.origin;
+    INSERT INTO result_alternates
         VALUES (NEW.race_id, NEW.athlete_id, NEW.origin, NEW.place, NEW.mark, NEW.value, NEW.status,
                 NEW.flags, NEW.note, NEW.source);
     SELECT RAISE(IGNORE);
@@ -33,7 +36,9 @@ CREATE TRIGGER results_superseded AFTER UPDATE ON results
 WHEN NEW.origin > OLD.origin AND NEW.race_id = OLD.race_id AND NEW.athlete_id = OLD.athlete_id
      AND (OLD.place IS NOT NEW.place OR OLD.mark IS NOT NEW.mark OR OLD.status IS NOT NEW.status)
 BEGIN
-    INSERT OR REPLACE INTO result_alternates
+    DELETE FROM result_alternates
+        WHERE race_id = OLD.race_id AND athlete_id = OLD.athlete_id AND origin = OLD.origin;
+    INSERT INTO result_alternates
         VALUES (OLD.race_id, OLD.athlete_id, OLD.origin, OLD.place, OLD.mark, OLD.value, OLD.status,
                 OLD.flags, OLD.note, OLD.source);
 END;
