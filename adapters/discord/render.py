@@ -34,7 +34,8 @@ class OutMessage:
 @dataclass
 class _Block:
     embed: dict
-    rows: int = 0
+    rows: int = 0  # table rows it holds
+    fields: int = 0
 
 
 def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage]:
@@ -49,9 +50,9 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
     messages = _pack(blocks, blocks[0].embed.get("title", ""), limits.EMBED_TOTAL - reserve)
     note = ""
     if len(messages) > max_messages:
-        dropped = sum(b.rows for m in messages[max_messages:] for b in m)
+        rest = [b for m in messages[max_messages:] for b in m]
         messages = messages[:max_messages]
-        note = f"{dropped} more rows not shown: narrow it down (event, season)."
+        note = _left_out(sum(b.rows for b in rest), sum(b.fields for b in rest))
     _add_footer(messages[-1], " · ".join(p for p in (note, reply.footer) if p))
     out = [OutMessage(embeds=[b.embed for b in m]) for m in messages]
     if reply.image:
@@ -122,7 +123,14 @@ def _place_fields(made: list[dict], first: _Block) -> list[_Block]:
             extra.append(target)
             fields = target.embed["fields"]
         fields.append(fd)
+        target.fields += 1
     return extra
+
+
+def _left_out(rows: int, fields: int) -> str:
+    """The last page's note: what did not fit, so nothing disappears without a word."""
+    parts = [f"{n} more {what}" for n, what in ((rows, "rows"), (fields, "fields")) if n]
+    return f"{' and '.join(parts) or 'More'} not shown: narrow it down (event, season)."
 
 
 def _pack(blocks: list[_Block], title: str, budget: int) -> list[list[_Block]]:
