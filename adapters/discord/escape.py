@@ -16,7 +16,7 @@ from discord.utils import escape_mentions
 # and its patterns backtrack on long lines, so we do it ourselves.
 # `[` starts a masked link, `<` a link, mention or timestamp; `|` spoilers, `~` strikes,
 # `*`/`_` emphasis, `` ` `` code, `>` quotes, `\` itself.
-_INLINE = re.compile(r"([\\*_~|`\[\]<>])")
+_INLINE = str.maketrans({c: "\\" + c for c in "\\*_~|`[]<>"})
 # At a line's start `#` makes a heading, `-#` subtext, `-`/`+` a list item, `1.` a numbered one.
 _LINE_START = re.compile(r"^([ \t]*)([-+#])", re.MULTILINE)
 _LIST_DOT = re.compile(r"^([ \t]*\d+)\.(?=[ \t])", re.MULTILINE)
@@ -28,7 +28,7 @@ _BACKTICK_LOOKALIKE = "\u02cb"
 
 def text(value: str) -> str:
     """Prose for embeds and content: shows as typed, no markdown, mention, link or preview."""
-    escaped = _INLINE.sub(r"\\\1", value)
+    escaped = value.translate(_INLINE)
     escaped = _LIST_DOT.sub(r"\1\\.", escaped)
     escaped = _LINE_START.sub(r"\1\\\2", escaped)
     escaped = _SCHEME.sub(r"\\:", escaped)
