@@ -33,7 +33,12 @@ def mrkdwn(text: str) -> str:
 
 
 def strong(text: str) -> str:
-    """`*bold*` with the inner text escaped; whitespace stays outside the stars, as Slack needs."""
+    """`*bold*` with the inner text escaped, line by line (Slack's bold never spans a line
+    break); whitespace stays outside the stars, as Slack needs."""
+    return "\n".join(_strong_line(line) for line in text.split("\n"))
+
+
+def _strong_line(text: str) -> str:
     core = text.strip()
     if not core:
         return mrkdwn(text)
