@@ -109,3 +109,15 @@ def test_rendering_time_grows_linearly_with_the_longest_text(name):
     render(small)  # warm up
     ratio = _seconds(render, big) / max(_seconds(render, small), 1e-4)
     assert ratio < 35, f"{name}: 10x the text took {ratio:.0f}x the time"
+
+
+def test_a_huge_table_never_floods_a_channel_and_says_what_it_left_out():
+    rows = tuple((str(i), f"Meeting {i} " + "x" * 150, "3:29.74") for i in range(20_000))
+    reply = Reply("Everything", table=Table((Column("#", "right"), Column("Meeting"), Column("Mark")), rows),
+                  footer="src")
+    slack = slack_render(reply)
+    check_slack(reply, slack)
+    assert len(slack) == 4 and slack[-1]["blocks"][-1]["elements"][-1]["text"] == "src"
+    discord = discord_render(reply)
+    check_discord(reply, discord)
+    assert len(discord) == 4
