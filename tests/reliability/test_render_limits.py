@@ -121,3 +121,21 @@ def test_a_huge_table_never_floods_a_channel_and_says_what_it_left_out():
     discord = discord_render(reply)
     check_discord(reply, discord)
     assert len(discord) == 4
+
+
+async def test_subscriptions_of_a_channel_following_150_athletes_fit_every_platform(core):
+    """The issue's admin path: one subscription naming 150 athletes, then /subscriptions."""
+    from bot.commands.registry import Context
+    from bot.publishing import ChannelRef
+    from bot.subscriptions import Filters, Subscription
+
+    channel = ChannelRef("slack", "T1", "C100")
+    names = tuple(f"Athlete With A Long Name {i:03d}" for i in range(150))
+    await core.store.add_subscription(Subscription(channel, Filters(athletes=tuple(range(1, 151)),
+                                                                    athlete_names=names)))
+    reply = await core.handle_text("/subscriptions", Context(user_id="u1", channel=channel, is_admin=True))
+    assert not reply.error and len(reply.table.rows[0][1]) > 4000
+    check_slack(reply, slack_render(reply))
+    check_discord(reply, discord_render(reply))
+    check_console(reply, console_render(reply))
+    assert "Athlete With A Long Name 000" in console_render(reply) and "\u2026" in console_render(reply)
