@@ -23,7 +23,7 @@ from adapters.slack.limits import (
 from bot.replies import TABLE_WIDTH, Field, Moment, Paragraph, Reply, Table, ellipsize, format_table
 
 # Raw text is cut into pieces this long before escaping; escaping grows text at most 5x
-# (`&` -> `&amp;`), so a piece always fits a section even with a date token added.
+# (`&` -> `&amp;`), so a piece fits a section (date tokens aside: see _rendered).
 _PIECE = 500
 _FENCE = "```"
 # A field name is a bold label, a footer a source line: beyond these they are cut, visibly.
