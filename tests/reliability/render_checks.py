@@ -133,5 +133,5 @@ def check_console(reply: Reply, text: str) -> None:
 def check_rows_listed(reply: Reply, text: str) -> None:
     """Each table row's number starts some line (the plain-text fallback keeps every row)."""
     if reply.table is not None:
-        found = set(re.findall(r"^(?:\|\|)?[ ]*(\d+)(?:  |$)", text, re.M))
+        found = set(re.findall(r"^(?:\|\|)?[ ]*(\d+)(?:  |\|\||$)", text, re.M))
         assert {row[0] for row in reply.table.rows} <= found
