@@ -31,47 +31,24 @@ _FIELD_NAME = 200
 _FOOTER = 1000
 # A table section holds the two header lines and at least one row, so no line may be longer.
 _TABLE_LINE = (MAX_SECTION_TEXT - 2 * len(_FENCE) - 3) // 3
-# More messages than this would flood the channel; the last one says what was left out.
-MAX_MESSAGES = 4
 
 
-def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[dict]:
+def render(reply: Reply) -> list[dict]:
     """The messages that carry `reply`, in posting order; each has `text` and `blocks`."""
     moments = _Moments(reply.moments)
-    body = _header(reply.title)
-    body += _text_sections(_paragraph_pieces(reply.paragraphs, moments))
+    blocks = _header(reply.title)
+    blocks += _text_sections(_paragraph_pieces(reply.paragraphs, moments))
     if reply.table is not None:
-        body += _table_sections(reply.table)
-    body += _field_sections(reply.fields, moments)
-    body += _context(moments.unused())  # moments no paragraph or field mentioned
+        blocks += _table_sections(reply.table)
+    blocks += _field_sections(reply.fields, moments)
+    blocks += _context(moments.unused())  # moments no paragraph or field mentioned
     footer = ellipsize(reply.footer, _FOOTER)
-    tail = _context(_chunks(footer, _PIECE) if footer.strip() else [], escape=True)
-    keep = max_messages * MAX_BLOCKS - len(tail) - 1  # room for the footer and a note
-    if len(body) + len(tail) > max_messages * MAX_BLOCKS:
-        body, rest = body[:keep], body[keep:]
-        tail = _context([_left_out(rest)], escape=True) + tail
-    blocks = body + tail
+    blocks += _context(_chunks(footer, _PIECE) if footer.strip() else [], escape=True)
     # Every block is whole in itself (table blocks hold whole rows), so any 50 make a valid message.
     groups = [blocks[i:i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)] or [[]]
     texts = [reply.plain_text()] + [f"{reply.title} ({i}/{len(groups)})" for i in range(2, len(groups) + 1)]
     return [{"text": _clip_lines(esc.mrkdwn(text), MAX_FALLBACK_TEXT) or "(empty reply)", "blocks": group}
             for text, group in zip(texts, groups, strict=True)]
-
-
-def _left_out(blocks: list[dict]) -> str:
-    """The last message's note: what did not fit, so nothing disappears without a word."""
-    rows = sum(_table_rows(b) for b in blocks)
-    other = sum(1 for b in blocks if not _table_rows(b))
-    parts = [f"{rows} more rows"] if rows else []
-    parts += [f"{other} more sections"] if other else []
-    return f"{' and '.join(parts)} not shown: narrow it down (event, season)."
-
-
-def _table_rows(block: dict) -> int:
-    text = block.get("text", {}).get("text", "")
-    # A table section: the fence, two header lines, the rows, the fence (data cannot start one:
-    # its backticks are look-alikes).
-    return text.count("\n") - 3 if text.startswith(_FENCE) else 0
 
 
 def render_spoiler(reply: Reply) -> tuple[dict, list[dict]]:

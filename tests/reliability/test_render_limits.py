@@ -111,13 +111,11 @@ def test_rendering_time_grows_linearly_with_the_longest_text(name):
     assert ratio < 35, f"{name}: 10x the text took {ratio:.0f}x the time"
 
 
-def test_a_huge_table_never_floods_a_channel_and_says_what_it_left_out():
-    rows = tuple((str(i), f"Meeting {i} " + "x" * 150, "3:29.74") for i in range(20_000))
+def test_a_huge_table_shows_every_row_on_slack_and_counts_the_rest_on_discord():
+    rows = tuple((str(i), f"Meeting {i} " + "x" * 150, "3:29.74") for i in range(5_000))
     reply = Reply("Everything", table=Table((Column("#", "right"), Column("Meeting"), Column("Mark")), rows),
                   footer="src")
-    slack = slack_render(reply)
-    check_slack(reply, slack)
-    assert len(slack) == 4 and slack[-1]["blocks"][-1]["elements"][-1]["text"] == "src"
+    check_slack(reply, slack_render(reply))
     discord = discord_render(reply)
     check_discord(reply, discord)
     assert len(discord) == 4
