@@ -12,7 +12,7 @@ from typing import TextIO
 from bot.commands.registry import Context
 from bot.core import Core
 from bot.publishing import ChannelRef, Delivery, Outcome
-from bot.replies import Reply, failure_reply, format_table
+from bot.replies import TABLE_WIDTH, Reply, failure_reply, format_table
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def render(reply: Reply, colour: bool = False, width: int = 100) -> str:
         out.append(_styled(textwrap.fill(inline, width), s))
         out += [f"{s(clean(f.name), '2')}: {clean(f.value)}" for f in reply.fields if not f.inline]
     if reply.table:
-        lines = format_table(reply.table)
+        lines = format_table(reply.table, TABLE_WIDTH)
         out.append("\n".join([s(clean(lines[0]), "1")] + [clean(x) for x in lines[1:]]))
     if reply.footer:
         out.append(s(clean(reply.footer), "2"))

@@ -10,6 +10,9 @@ from datetime import datetime
 from typing import Literal
 
 Align = Literal["left", "right", "center"]
+# Widest table line any renderer draws: real tables are about 120 characters; beyond this a
+# cell from data is cut (with an ellipsis) rather than stretching every row of the table.
+TABLE_WIDTH = 240
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class Reply:
         for f in self.fields:
             lines.append(f"{f.name}: {f.value}")
         if self.table:
-            lines += format_table(self.table)
+            lines += format_table(self.table, TABLE_WIDTH)
         if self.footer:
             lines.append(self.footer)
         return "\n".join(lines)
@@ -99,23 +102,63 @@ def failure_reply() -> Reply:
     return error_reply("Something went wrong on our side; it has been logged.")
 
 
-def format_table(table: Table) -> list[str]:
-    """Fixed-width rows, used by the console and by monospace blocks on chat platforms."""
+ELLIPSIS = "\u2026"
+# A cell is one line: a line break from data would tear the table apart (str.splitlines' set).
+_ONE_LINE = str.maketrans({c: " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
+def ellipsize(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the last one an ellipsis when anything was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + ELLIPSIS if limit > 0 else ""
+
+
+def format_table(table: Table, width: int | None = None) -> list[str]:
+    """Fixed-width rows, used by the console and by monospace blocks on chat platforms.
+
+    With `width`, no line is longer: the widest columns are narrowed first and their cells
+    end in an ellipsis, so one enormous cell cannot stretch every row of the table (which
+    made a 200,000-character name cost gigabytes). Time is linear in the cells shown.
+    """
     widths = [len(c.title) for c in table.columns]
     for row in table.rows:
-        for i, cell in enumerate(row):
+        for i, cell in enumerate(row[: len(widths)]):
             widths[i] = max(widths[i], len(cell))
+    if width is not None:
+        widths = _narrowed(widths, width)
 
     def line(cells: tuple[str, ...]) -> str:
         out = []
         for cell, col, w in zip(cells, table.columns, widths):
+            cell = ellipsize(cell, w).translate(_ONE_LINE)
             if col.align == "right":
                 out.append(cell.rjust(w))
             elif col.align == "center":
                 out.append(cell.center(w))
             else:
                 out.append(cell.ljust(w))
-        return "  ".join(out).rstrip()
+        text = "  ".join(out).rstrip()
+        # Only when even one character per column is too wide: the row's end goes, visibly.
+        return ellipsize(text, width) if width is not None else text
 
     header = line(tuple(c.title for c in table.columns))
     return [header, "-" * len(header)] + [line(r) for r in table.rows]
+
+
+def _narrowed(widths: list[int], width: int) -> list[int]:
+    """Column widths whose sum (with the two-space gaps) fits `width`: the widest give way first."""
+    room = width - 2 * max(len(widths) - 1, 0)
+    if sum(widths) <= room:
+        return widths
+    # The largest cap c with sum(min(w, c)) <= room, found over the sorted widths in one pass.
+    ordered = sorted(widths)
+    below = 0
+    cap = 1
+    for i, w in enumerate(ordered):
+        left = len(ordered) - i
+        if below + w * left > room:
+            cap = max((room - below) // left, 1)
+            break
+        below += w
+    return [min(w, cap) for w in widths]

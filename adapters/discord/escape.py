@@ -8,17 +8,30 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from discord.utils import escape_markdown, escape_mentions
+from discord.utils import escape_mentions
 
-_ORDERED_LIST = re.compile(r"^(\s*\d+)\.(?=\s)", re.MULTILINE)
+# Discord's markdown takes a backslash before any ASCII punctuation as "show it literally",
+# so every character that can start formatting gets one; the cost is linear in the text.
+# discord.utils.escape_markdown leaves URLs alone (a masked link's target stays a live link)
+# and its patterns backtrack on long lines, so we do it ourselves.
+# `[` starts a masked link, `<` a link, mention or timestamp; `|` spoilers, `~` strikes,
+# `*`/`_` emphasis, `` ` `` code, `>` quotes, `\` itself.
+_INLINE = str.maketrans({c: "\\" + c for c in "\\*_~|`[]<>"})
+# At a line's start `#` makes a heading, `-#` subtext, `-`/`+` a list item, `1.` a numbered one.
+_LINE_START = re.compile(r"^([ \t]*)([-+#])", re.MULTILINE)
+_LIST_DOT = re.compile(r"^([ \t]*\d+)\.(?=[ \t])", re.MULTILINE)
+# A scheme's `://` is what Discord turns into a clickable link (and a preview card).
+_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)")
 # The one thing that can leave a code block is its own fence: swap backticks for a look-alike.
 _BACKTICK_LOOKALIKE = "\u02cb"
 
 
 def text(value: str) -> str:
-    """Prose for embeds and content: markdown escaped, `@everyone`/`<@id>` defused."""
-    escaped = escape_markdown(value)  # also breaks `[label](url)` masked links
-    escaped = _ORDERED_LIST.sub(r"\1\\.", escaped)  # "1. " would start a list
+    """Prose for embeds and content: shows as typed, no markdown, mention, link or preview."""
+    escaped = value.translate(_INLINE)
+    escaped = _LIST_DOT.sub(r"\1\\.", escaped)
+    escaped = _LINE_START.sub(r"\1\\\2", escaped)
+    escaped = _SCHEME.sub(r"\\:", escaped)
     return escape_mentions(escaped)
 
 
@@ -31,9 +44,12 @@ def clip(value: str, limit: int) -> str:
     """Shorten to `limit` characters with an ellipsis; for titles and names, never table rows."""
     if len(value) <= limit:
         return value
+    if limit < 1:
+        return ""
     cut = value[: limit - 1]
-    # Do not leave a dangling escape backslash that would swallow the ellipsis.
-    if cut.endswith("\\") and not cut.endswith("\\\\"):
+    # Do not leave a dangling escape backslash (an odd run at the end) to swallow the ellipsis.
+    run = len(cut) - len(cut.rstrip("\\"))
+    if run % 2:
         cut = cut[:-1]
     return cut + "\u2026"
 

@@ -54,10 +54,14 @@ def message_problems(message: dict) -> list[str]:
         if len(e.get("footer", {}).get("text", "")) > FOOTER:
             problems.append(f"embed {i} footer > {FOOTER}")
         fields = e.get("fields", [])
+        texts = (e.get("title", ""), e.get("description", ""), e.get("footer", {}).get("text", ""))
+        if not (any(t.strip() for t in texts) or fields or e.get("image")):
+            problems.append(f"embed {i} is empty")
         if len(fields) > FIELDS:
             problems.append(f"embed {i} has {len(fields)} > {FIELDS} fields")
         for f in fields:
-            if not 0 < len(f.get("name", "")) <= FIELD_NAME or not 0 < len(f.get("value", "")) <= FIELD_VALUE:
+            name, value = f.get("name", ""), f.get("value", "")
+            if not (name.strip() and value.strip() and len(name) <= FIELD_NAME and len(value) <= FIELD_VALUE):
                 problems.append(f"embed {i} field {f.get('name', '')[:20]!r} breaks the field limits")
     total = sum(embed_size(e) for e in embeds)
     if total > EMBED_TOTAL:

@@ -16,7 +16,7 @@ COLOR = 0x1F6FB2
 IMAGE_NAME = "racebot.png"
 # More pages than this would flood the channel; the last one says what was left out.
 MAX_MESSAGES = 4
-_ZWSP = "\u200b"  # Discord rejects empty field names and values
+_ZWSP = "\u200b"  # Discord rejects empty (or blank) field names and values
 _CONTINUED = " (continued)"
 
 
@@ -34,7 +34,8 @@ class OutMessage:
 @dataclass
 class _Block:
     embed: dict
-    rows: int = 0
+    rows: int = 0  # table rows it holds
+    fields: int = 0
 
 
 def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage]:
@@ -49,9 +50,9 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
     messages = _pack(blocks, blocks[0].embed.get("title", ""), limits.EMBED_TOTAL - reserve)
     note = ""
     if len(messages) > max_messages:
-        dropped = sum(b.rows for m in messages[max_messages:] for b in m)
+        rest = [b for m in messages[max_messages:] for b in m]
         messages = messages[:max_messages]
-        note = f"{dropped} more rows not shown: narrow it down (event, season)."
+        note = _left_out(sum(b.rows for b in rest), sum(b.fields for b in rest))
     _add_footer(messages[-1], " · ".join(p for p in (note, reply.footer) if p))
     out = [OutMessage(embeds=[b.embed for b in m]) for m in messages]
     if reply.image:
@@ -63,7 +64,8 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
 def error_message(reply: Reply) -> OutMessage:
     """A short ephemeral line: only the person who asked sees it."""
     lines = [escape.text(p.text) for p in reply.paragraphs] or [escape.text(reply.title)]
-    return OutMessage(content=escape.clip("\n".join(lines), limits.CONTENT), ephemeral=True)
+    content = escape.clip("\n".join(lines), limits.CONTENT).strip() or "Sorry, that did not work."
+    return OutMessage(content=content, ephemeral=True)
 
 
 def _body(reply: Reply, stamps: "_Stamps") -> list[_Block]:
@@ -81,10 +83,12 @@ def _body(reply: Reply, stamps: "_Stamps") -> list[_Block]:
             description, first.rows = joined, chunk.rows
         else:
             blocks.append(_Block({"description": chunk.text, "color": COLOR}, chunk.rows))
-    if description:
+    if description.strip():
         first.embed["description"] = description
-    if not first.embed["title"]:
+    if not first.embed["title"].strip():
         del first.embed["title"]
+        if not description.strip() and not reply.image:
+            first.embed["description"] = _ZWSP  # Discord refuses an embed with nothing in it
     return blocks
 
 
@@ -101,8 +105,9 @@ def _fields(reply: Reply, stamps: "_Stamps") -> list[dict]:
     bars = 4 if reply.spoiler else 0  # room for the || || around a spoiler
     for f in reply.fields:
         value = escape.clip(stamps.sub(escape.text(f.value)), limits.FIELD_VALUE - bars)
-        made.append({"name": escape.clip(escape.text(f.name), limits.FIELD_NAME) or _ZWSP,
-                     "value": (f"||{value}||" if reply.spoiler and value else value) or _ZWSP,
+        name = escape.clip(escape.text(f.name), limits.FIELD_NAME)
+        made.append({"name": name if name.strip() else _ZWSP,
+                     "value": (f"||{value}||" if reply.spoiler else value) if value.strip() else _ZWSP,
                      "inline": f.inline})
     return made
 
@@ -122,7 +127,14 @@ def _place_fields(made: list[dict], first: _Block) -> list[_Block]:
             extra.append(target)
             fields = target.embed["fields"]
         fields.append(fd)
+        target.fields += 1
     return extra
+
+
+def _left_out(rows: int, fields: int) -> str:
+    """The last page's note: what did not fit, so nothing disappears without a word."""
+    parts = [f"{n} more {what}" for n, what in ((rows, "rows"), (fields, "fields")) if n]
+    return f"{' and '.join(parts) or 'More'} not shown: narrow it down (event, season)."
 
 
 def _pack(blocks: list[_Block], title: str, budget: int) -> list[list[_Block]]:
@@ -144,7 +156,7 @@ def _pack(blocks: list[_Block], title: str, budget: int) -> list[list[_Block]]:
 
 
 def _add_footer(message: list[_Block], footer: str) -> None:
-    if not footer:
+    if not footer.strip():
         return
     # Footers do not render markdown, so escaping would show backslashes; mentions never
     # ping from an embed, but defuse them anyway in case the text is ever reused as content.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.replies import Table, format_table
+from bot.replies import TABLE_WIDTH, Table, format_table
 
 from adapters.discord import escape
 
@@ -21,7 +21,7 @@ def chunks(table: Table, budget: int, *, spoiler: bool = False) -> list[Chunk]:
 
     Every block repeats the header so a page read on its own still makes sense.
     """
-    lines = [escape.code(line) for line in format_table(table)]
+    lines = [escape.code(line) for line in format_table(table, TABLE_WIDTH)]
     head, rows = "\n".join(lines[:2]), lines[2:]
     room = budget - len(FENCE_OPEN) - len(FENCE_CLOSE) - (4 if spoiler else 0) - len(head)
     out: list[Chunk] = []

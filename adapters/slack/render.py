@@ -7,6 +7,7 @@ block needs a public URL, and uploading files needs a scope we do not ask for.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from adapters.slack import escape as esc
 from adapters.slack.limits import (
@@ -19,12 +20,17 @@ from adapters.slack.limits import (
     MAX_HEADER,
     MAX_SECTION_TEXT,
 )
-from bot.replies import Field, Moment, Paragraph, Reply, Table, format_table
+from bot.replies import TABLE_WIDTH, Field, Moment, Paragraph, Reply, Table, ellipsize, format_table
 
 # Raw text is cut into pieces this long before escaping; escaping grows text at most 5x
-# (`&` -> `&amp;`), so a piece always fits a section even with a date token added.
+# (`&` -> `&amp;`), so a piece fits a section (date tokens aside: see _rendered).
 _PIECE = 500
 _FENCE = "```"
+# A field name is a bold label, a footer a source line: beyond these they are cut, visibly.
+_FIELD_NAME = 200
+_FOOTER = 1000
+# A table section holds the two header lines and at least one row, so no line may be longer.
+_TABLE_LINE = (MAX_SECTION_TEXT - 2 * len(_FENCE) - 3) // 3
 
 
 def render(reply: Reply) -> list[dict]:
@@ -36,7 +42,8 @@ def render(reply: Reply) -> list[dict]:
         blocks += _table_sections(reply.table)
     blocks += _field_sections(reply.fields, moments)
     blocks += _context(moments.unused())  # moments no paragraph or field mentioned
-    blocks += _context(_chunks(reply.footer, _PIECE) if reply.footer.strip() else [], escape=True)
+    footer = ellipsize(reply.footer, _FOOTER)
+    blocks += _context(_chunks(footer, _PIECE) if footer.strip() else [], escape=True)
     # Every block is whole in itself (table blocks hold whole rows), so any 50 make a valid message.
     groups = [blocks[i:i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)] or [[]]
     texts = [reply.plain_text()] + [f"{reply.title} ({i}/{len(groups)})" for i in range(2, len(groups) + 1)]
@@ -98,11 +105,30 @@ def _paragraph_pieces(paragraphs: list[Paragraph], moments: _Moments) -> list[tu
     for p in paragraphs:
         joiner = "\n\n"
         for span in p.spans:
-            for chunk in _chunks(span.text, _PIECE):
-                rendered = esc.strong(chunk) if span.strong else esc.mrkdwn(chunk)
-                pieces.append((joiner, moments.apply(rendered)))
+            escape = esc.strong if span.strong else esc.mrkdwn
+            for rendered in _rendered(span.text, lambda chunk: moments.apply(escape(chunk))):
+                pieces.append((joiner, rendered))
                 joiner = ""
     return pieces
+
+
+def _rendered(text: str, render: Callable[[str], str]) -> list[str]:
+    """`text` rendered in pieces that each fit a section, however much rendering grows it.
+
+    Escaping grows text at most 5x, but a date token replaces a short fallback with about 50
+    characters: a piece that still comes out too long is halved and rendered again.
+    """
+    out: list[str] = []
+    pending = _chunks(text, _PIECE)[::-1]
+    while pending:
+        chunk = pending.pop()
+        done = render(chunk)
+        if len(done) > MAX_SECTION_TEXT and len(chunk) > 1:
+            half = len(chunk) // 2
+            pending += [chunk[half:], chunk[:half]]
+        else:
+            out.append(done)
+    return out
 
 
 def _text_sections(pieces: list[tuple[str, str]]) -> list[dict]:
@@ -116,22 +142,18 @@ def _text_sections(pieces: list[tuple[str, str]]) -> list[dict]:
 
 
 def _table_sections(table: Table) -> list[dict]:
-    lines = format_table(table)
-    head = "\n".join(esc.code(line) for line in lines[:2])
+    # Escaping can grow a line of `&` five times; such a line is cut (with an ellipsis), not split.
+    lines = [_clip_lines(esc.code(line), _TABLE_LINE) for line in format_table(table, TABLE_WIDTH)]
+    head = "\n".join(lines[:2])
     budget = MAX_SECTION_TEXT - len(_FENCE) * 2 - 2 - len(head) - 1
     chunks: list[list[str]] = [[]]
     size = -1  # length of "\n".join(current chunk) so far; -1 while it is empty
-    for raw in lines[2:]:
-        # A row longer than a whole section cannot be kept whole; that is the only split inside a row.
-        parts = [esc.code(raw)]
-        if len(parts[0]) > budget:
-            parts = [esc.code(p) for p in _chunks(raw, max(budget // 5, 1))]
-        for part in parts:
-            if chunks[-1] and size + 1 + len(part) > budget:
-                chunks.append([])
-                size = -1
-            chunks[-1].append(part)
-            size += 1 + len(part)
+    for row in lines[2:]:
+        if chunks[-1] and size + 1 + len(row) > budget:
+            chunks.append([])
+            size = -1
+        chunks[-1].append(row)
+        size += 1 + len(row)
     return [{"type": "section", "text": _mrkdwn("\n".join([_FENCE, head, *rows, _FENCE]))} for rows in chunks]
 
 
@@ -139,17 +161,18 @@ def _field_sections(fields: list[Field], moments: _Moments) -> list[dict]:
     blocks: list[dict] = []
     inline: list[str] = []
     for f in fields:
-        name = esc.strong(f.name)
-        value = moments.apply(esc.mrkdwn(f.value))
-        text = f"{name}\n{value}" if name and value else name or value
-        if f.inline and text and len(text) <= MAX_FIELD_TEXT:
-            inline.append(text)
-            continue
+        name = esc.strong(ellipsize(f.name, _FIELD_NAME))
+        if f.inline and len(f.value) <= MAX_FIELD_TEXT:  # escaping at most 5x: only then can it fit
+            value = moments.apply(esc.mrkdwn(f.value))
+            text = f"{name}\n{value}" if name and value else name or value
+            if text and len(text) <= MAX_FIELD_TEXT:
+                inline.append(text)
+                continue
         blocks += _inline_blocks(inline)
         inline = []
         pieces = [("", name)] if name else []
-        pieces += [("\n" if i == 0 and name else "", moments.apply(esc.mrkdwn(c)))
-                   for i, c in enumerate(_chunks(f.value, _PIECE))]
+        pieces += [("\n" if i == 0 and name else "", c)
+                   for i, c in enumerate(_rendered(f.value, lambda chunk: moments.apply(esc.mrkdwn(chunk))))]
         blocks += _text_sections(pieces)
     return blocks + _inline_blocks(inline)
 
@@ -171,11 +194,12 @@ def _context(texts: list[str], *, escape: bool = False) -> list[dict]:
 def _chunks(text: str, size: int) -> list[str]:
     """Cut text into pieces of at most `size`, at whitespace when there is some; joins back exactly."""
     out: list[str] = []
-    while len(text) > size:
-        cut = text.rfind(" ", 0, size) + 1 or size
-        out.append(text[:cut])
-        text = text[cut:]
-    return out + [text] if text else out
+    start = 0  # indices, not re-slicing the rest each time: linear in the text
+    while len(text) - start > size:
+        cut = text.rfind(" ", start + 1, start + size) + 1 or start + size
+        out.append(text[start:cut])
+        start = cut
+    return out + [text[start:]] if start < len(text) else out
 
 
 def _clip_lines(text: str, limit: int) -> str:

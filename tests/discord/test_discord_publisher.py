@@ -119,3 +119,21 @@ async def test_a_long_announcement_resumes_at_the_page_that_failed(fake, publish
     pages = fake.channel_messages[CHANNEL_ID]
     assert len(pages) == 1 + len(second_try) >= 2
     assert len({m["nonce"] for m in pages}) == len(pages)
+
+
+async def test_markup_links_and_mentions_from_data_reach_discord_inert(fake, publisher):
+    """What Discord receives: every markup character backslashed, no live link, no ping."""
+    evil = ("**Kerr** __x__ ~~y~~ ||z|| `c` [click](https://evil.example) <https://evil.example|click> "
+            "@everyone\n# heading\n-# small\n> quote\n1. list")
+    reply = Reply(evil, paragraphs=[Paragraph.of(evil)], footer=evil)
+    d = await publisher.send(CHANNEL, reply, "k-evil")
+    assert d.outcome is Outcome.DELIVERED
+    [req] = fake.requests_to("POST", POST)
+    embed = req.body["embeds"][0]
+    description = embed["description"]
+    assert description == (
+        "\\*\\*Kerr\\*\\* \\_\\_x\\_\\_ \\~\\~y\\~\\~ \\|\\|z\\|\\| \\`c\\` \\[click\\](https\\://evil.example) "
+        "\\<https\\://evil.example\\|click\\> @\u200beveryone\n\\# heading\n\\-# small\n\\> quote\n1\\. list")
+    assert embed["title"].startswith("\\*\\*Kerr\\*\\*")
+    assert "https://" not in description and req.body["allowed_mentions"] == {"parse": []}
+    assert embed["footer"]["text"].startswith("**Kerr**")  # footers show text as is: nothing to escape

@@ -92,7 +92,7 @@ def test_nothing_from_data_can_ping_or_format():
     assert "@everyone" not in text.replace("@\u200beveryone", "")
     assert "<@123" not in text
     embed = message.embeds[0]
-    assert "\\[free](https" in embed["description"] and "\\*bold\\*" in embed["description"]
+    assert "\\[free\\](https\\://evil.example)" in embed["description"] and "\\*bold\\*" in embed["description"]
     assert "```\nAthlete" in embed["description"] and "@\u200beveryone \u02cb\u02cb\u02cb" in embed["description"]
     assert "\\" not in embed["footer"]["text"]  # footers show text verbatim: no backslashes
 

@@ -127,3 +127,17 @@ async def test_the_web_client_does_not_build_debug_text_nobody_will_see():
     async with aiohttp.ClientSession() as session:
         logger = web_client(session, "http://127.0.0.1:9/api/", "xoxb-x")._logger
     assert logger.level > logging.DEBUG or logger.isEnabledFor(logging.DEBUG)
+
+
+async def test_formatting_from_data_reaches_slack_as_look_alikes(fake_slack, publisher):
+    """What Slack receives: no `*`, `_`, `~` or backtick it would format, no quote, no link."""
+    evil = "*bold* _it_ ~strike~ `code` <!channel> <https://evil.example|click> &\n> quote"
+    reply = Reply("Result", paragraphs=[Paragraph.of(evil)])
+    d = await publisher.send(CHANNEL, reply, "k-evil")
+    assert d.outcome is Outcome.DELIVERED
+    [post] = fake_slack.posts
+    section = post["blocks"][1]["text"]
+    assert section == {"type": "mrkdwn", "verbatim": True, "text":
+                       "\u2217bold\u2217 \u02cdit\u02cd \u223cstrike\u223c \u02cbcode\u02cb &lt;!channel&gt; "
+                       "&lt;https://evil.example|click&gt; &amp;\n\u00ad&gt; quote"}
+    assert "*" not in post["text"] and "<!channel>" not in post["text"]
