@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd is None:
         _parser().print_help()
         return 0
+    from bot.errors import NotStarted
+
     try:
         if args.cmd in ONE_SHOT:
             return asyncio.run(_one_shot(cfg, args.cmd, args.words, args.json))
@@ -92,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         from racebot.operations import dispatch
 
         return asyncio.run(dispatch(cfg, args))
+    except NotStarted as exc:  # an unusable store, a refused token: one line, not a traceback
+        print(f"racebot: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `racebot h2h ... | head`: the reader left, nothing more to say

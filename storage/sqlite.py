@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.errors import NotStarted
 from bot.store import WritePlan, WriteSummary
 from storage.bulk import bulk_writer
 from storage.outbox import OutboxRows
@@ -28,15 +29,34 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
 
     @classmethod
     async def open(cls, path: str | Path) -> "SqliteStore":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        """The store at `path`, migrated; NotStarted (one line) when it cannot be used."""
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NotStarted(f"cannot create the folder of the store {path}: {exc.strerror or exc}") from None
+        conn = aiosqlite.connect(str(path), isolation_level=None)
+        # aiosqlite's worker is not a daemon: one left open by a failed start-up would keep the
+        # process alive for ever after its last line. Every path closes the store, this is the
+        # backstop (SQLite's journal keeps a cut-off write atomic anyway).
+        conn._thread.daemon = True  # noqa: SLF001
+        try:
+            await conn
+        except sqlite3.Error as exc:
+            raise NotStarted(f"cannot open the store {path}: {exc}") from None
         store = cls(conn, str(path))
-        await store._migrate()
-        store.reader = _reader(path)
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await store._migrate()
+            store.reader = _reader(path)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", a read-only folder, ...
+            await conn.close()
+            raise NotStarted(f"cannot use the store {path}: {exc}") from None
+        except BaseException:
+            await conn.close()
+            raise
         return store
 
     async def close(self) -> None:
@@ -46,7 +66,8 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
     async def _migrate(self) -> None:
         (version,) = await (await self.conn.execute("PRAGMA user_version")).fetchone()
         if version > VERSION:
-            raise RuntimeError(f"{self.path} was written by a newer racebot (schema {version} > {VERSION})")
+            raise NotStarted(f"the store {self.path} was written by a newer racebot (schema {version}, "
+                             f"this one knows {VERSION}): upgrade racebot or use another --db")
         for step in range(version, VERSION):
             async with self.transaction():
                 for statement in _statements(MIGRATIONS[step]):

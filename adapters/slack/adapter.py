@@ -21,6 +21,7 @@ from adapters.slack.server import EventsServer
 from adapters.slack.settings import SlackSettings
 from adapters.slack.slash import SlashCommands
 from adapters.slack.tasks import TaskSet
+from bot.errors import NotStarted
 from bot.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
@@ -54,7 +55,7 @@ class SlackAdapter:
         except SlackApiError as exc:
             await self._session.close()
             data = getattr(exc.response, "data", None)
-            raise RuntimeError(f"Slack rejected SLACK_BOT_TOKEN: "
+            raise NotStarted(f"Slack rejected SLACK_BOT_TOKEN: "
                                f"{data.get('error') if isinstance(data, dict) else 'no answer'}") from None
         identity = AuthorizeResult.from_auth_test_response(auth_test_response=who, bot_token=s.bot_token)
 
