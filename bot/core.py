@@ -10,7 +10,7 @@ from typing import Callable
 from bot.commands.catalog import build_registry
 from bot.commands.parsing import missing, parse, parse_args, tokenize
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
-from bot.errors import UserError
+from bot.errors import StoreBusy, UserError
 from bot.indexes import Indexes
 from bot.replies import Reply, error_reply
 from bot.store import Store
@@ -71,6 +71,9 @@ class Core:
             return await cmd.handler(self, inv, ctx)
         except UserError as exc:
             return error_reply(exc.message, hint=exc.hint)
+        except StoreBusy as exc:  # an import elsewhere holds the write lock: not our bug, nothing changed
+            log.warning("command /%s: %s", inv.command, exc.message)
+            return error_reply(exc.message)
         except Exception:
             log.exception("command /%s failed", inv.command)
             return error_reply("Something went wrong on our side; it has been logged.")

@@ -30,3 +30,7 @@ class NotStarted(RuntimeError):
 class StoreBusy(Exception):
     """Another writer (an import, usually in another process) held the store longer than this
     write could wait; the message says so in words a chat user or an operator understands."""
+
+    def __init__(self, message: str = "The store is busy with an import; try again in a minute.") -> None:
+        super().__init__(message)
+        self.message = message

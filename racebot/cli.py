@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="load results from CSV/JSON files or the Diamond League archive")
     imp.add_argument("paths", nargs="+", metavar="FILE|DIR")
     imp.add_argument("--format", choices=("csv", "json", "dl-archive"), help="default: detected")
+    imp.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+                     help="how long to wait for another import to finish (default: 600)")
     for name in ONE_SHOT:
         one = sub.add_parser(name, help=f"/{name} once, then exit")
         one.add_argument("words", nargs="*")

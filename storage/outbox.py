@@ -92,11 +92,7 @@ class OutboxRows:
         await self._write(f"UPDATE outbox SET {assignments}, lease_until = NULL WHERE id = ?", [*args, row_id])
 
     async def _write(self, sql: str, args: list) -> list:
-        """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
-        The write lock still matters: on our one shared connection, a statement run while another
-        task's transaction is open would join it, and vanish with that transaction's rollback."""
-        async with self._write_lock:
-            return await self.conn.execute_fetchall(sql, args)
+        return await self.write_statement(sql, args)
 
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]:
         marks = ",".join("?" * len(states))

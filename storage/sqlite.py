@@ -1,7 +1,6 @@
 """The aiosqlite store: one connection, WAL, writers serialised, each import one transaction."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
+from storage.turns import CONNECTION_BUSY_MS, WriterTurns
 from storage.writes import UPSERT_RESULT, count_rows, insert_parents
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
-        self._write_lock = asyncio.Lock()
+        self.turns = WriterTurns()
 
     @classmethod
     async def open(cls, path: str | Path) -> "SqliteStore":
@@ -48,7 +48,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute(f"PRAGMA busy_timeout = {CONNECTION_BUSY_MS}")  # waits: storage.turns
             await store._migrate()
             store.reader = _reader(path)
         except sqlite3.DatabaseError as exc:  # "file is not a database", a read-only folder, ...
@@ -76,16 +76,17 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             log.info("store %s migrated to schema %d", self.path, step + 1)
 
     @asynccontextmanager
-    async def transaction(self, *, foreign_keys: bool = True):
-        """One writer at a time; everything inside commits together or not at all.
+    async def transaction(self, *, foreign_keys: bool = True, wait: float | None = None):
+        """One writer at a time; everything inside commits together or not at all. StoreBusy when
+        the write lock is not ours within `wait` seconds (storage.turns says which wait is whose).
 
         foreign_keys=False: the caller checks references itself (the bulk writer checks each
         distinct id once, not each row); SQLite can only switch this between transactions."""
-        async with self._write_lock:
+        async with self.turns.turn(wait) as deadline:
             if not foreign_keys:
                 await self.conn.execute("PRAGMA foreign_keys = OFF")
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self.turns.retry(lambda: self.conn.execute("BEGIN IMMEDIATE"), deadline)
                 try:
                     yield self.conn
                 except BaseException:
@@ -95,6 +96,13 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             finally:
                 if not foreign_keys:
                     await self.conn.execute("PRAGMA foreign_keys = ON")
+
+    async def write_statement(self, sql: str, args, *, wait: float | None = None) -> list:
+        """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
+        The turn still matters: on our one shared connection, a statement run while another
+        task's transaction is open would join it, and vanish with that transaction's rollback."""
+        async with self.turns.turn(wait) as deadline:
+            return await self.turns.retry(lambda: self.conn.execute_fetchall(sql, args), deadline)
 
     async def get_meta(self, key: str) -> str | None:
         row = await (await self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()

@@ -1,0 +1,86 @@
+"""Item 10 of issue #13: writers wait their turn for SQLite's one write lock.
+
+Another process holding the write lock is what a long `racebot import` elsewhere does; here a
+plain sqlite3 connection holds it with BEGIN IMMEDIATE, exactly as that import's transaction
+would. Before: a second import failed after 6 s with a raw `database is locked`, and /subscribe
+answered "Something went wrong"."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+
+import pytest
+from racebot_cli import racebot_async
+from store_state import checksum, count, results_csv
+
+from bot.commands.registry import Context
+from bot.publishing import ChannelRef
+
+ADMIN = Context(user_id="U1", channel=ChannelRef("console", "local", "results"), is_admin=True)
+
+
+def hold_write_lock(db) -> sqlite3.Connection:
+    """Another process's import, mid-transaction: the write lock held, a row written, not committed."""
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO meta (key, value) VALUES ('other-import', 'running')")
+    return other
+
+
+async def test_subscribe_during_an_import_answers_busy_within_two_seconds(core, db_copy):
+    other = hold_write_lock(db_copy)
+    try:
+        started = time.perf_counter()
+        reply = await core.handle_text("/subscribe", ADMIN)
+        took = time.perf_counter() - started
+        text = " ".join(p.text for p in reply.paragraphs)
+        assert reply.error and "busy with an import" in text and "went wrong" not in text, text
+        assert took < 2.0, took
+        # Reads are not held up meanwhile: the head-to-head answers at once.
+        started = time.perf_counter()
+        h2h = await core.handle_text("/h2h Kerr Ingebrigtsen", ADMIN)
+        assert not h2h.error and time.perf_counter() - started < 1.0
+    finally:
+        other.rollback()
+        other.close()
+    assert count(db_copy, "SELECT count(*) FROM subscriptions") == 0
+    assert not (await core.handle_text("/subscribe", ADMIN)).error  # the lock is free: it works
+    assert count(db_copy, "SELECT count(*) FROM subscriptions") == 1
+
+
+async def test_a_background_write_waits_for_the_lock_and_then_lands(core, db_copy):
+    """A delivery mark or a poll's write is not given up after a few seconds: dropped, the
+    announcement would be sent again. Here the other writer lets go after 1.5 s."""
+    other = hold_write_lock(db_copy)
+    loop = asyncio.get_running_loop()
+    loop.call_later(1.5, lambda: (other.rollback(), other.close()))
+    started = time.perf_counter()
+    await core.store.set_meta("written-after-the-wait", "yes")
+    assert 1.4 < time.perf_counter() - started < 5.0
+    assert await core.store.get_meta("written-after-the-wait") == "yes"
+
+
+async def test_second_import_waits_its_turn_then_imports(db_copy, tmp_path):
+    csv = results_csv(tmp_path / "second.csv", "Waiting Games")
+    other = hold_write_lock(db_copy)
+    asyncio.get_running_loop().call_later(6.0, lambda: (other.commit(), other.close()))
+    done = await racebot_async("--db", str(db_copy), "import", str(csv), timeout=60)
+    assert done.code == 0, done.err
+    assert "waiting for another import to finish" in done.err
+    assert count(db_copy, "SELECT count(*) FROM competitions WHERE name = 'Waiting Games'") == 1
+    assert count(db_copy, "SELECT count(*) FROM meta WHERE key = 'other-import'") == 1  # both kept
+
+
+async def test_second_import_gives_up_with_one_clear_line(db_copy, tmp_path):
+    csv = results_csv(tmp_path / "second.csv", "Impatient Games")
+    other = hold_write_lock(db_copy)
+    try:
+        before = checksum(db_copy)  # the other import's uncommitted row is not visible here
+        done = await racebot_async("--db", str(db_copy), "import", "--wait", "2", str(csv), timeout=60)
+    finally:
+        other.rollback()
+        other.close()
+    assert done.code == 1
+    assert "the store is busy with an import" in done.err and "Traceback" not in done.err, done.err
+    assert checksum(db_copy) == before
