@@ -65,10 +65,12 @@ async def _console(cfg) -> int:
 
     core = await open_core(cfg.db_path)
     console = ConsoleAdapter(core)
+    follower = core.follow_changes()
     try:
         await console.start()
         await console.finished.wait()
     finally:
+        follower.cancel()
         await console.stop()
         await core.store.close()
     return 0

@@ -109,6 +109,7 @@ async def run(cfg: Config) -> int:
         except (NotStarted, ValueError) as exc:  # a config mistake or a refused token: say which, run nothing
             print(f"racebot: {exc}", file=sys.stderr)
             return 2
+        follower = core.follow_changes()  # another process's imports show without a restart
         if announcements:
             announcements.start()
             if console and announcements.replay_label:
@@ -120,6 +121,7 @@ async def run(cfg: Config) -> int:
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         for w in waits:
             w.cancel()
+        follower.cancel()
     finally:
         if announcements:
             await announcements.stop()

@@ -26,6 +26,7 @@ from typing import Sequence
 import aiosqlite
 
 from bot.store import WritePlan, WriteSummary
+from storage.changes import record_changes
 from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, athlete_rows, competition_rows,
                             count_rows, race_rows, upsert_result)
 
@@ -54,12 +55,15 @@ class SqliteBulkWrite:
         self._alive: list[tuple] = []  # ...and the tuple, so its id() is not reused
         self._tops: dict[str, int] = {}  # table -> the largest id given so far
         self._statements: list[tuple[str, tuple]] = []  # queued by add, run with the next results
+        self._new_athletes: list[int] = []  # for the change feed
 
     async def add(self, plan: WritePlan) -> dict[int, int]:
         """As insert_parents, but the ids are given here and the rows are queued, not waited for:
         the importer reads on (a wait for the store was a wait for the batch before)."""
         ids = self.ids
-        ids.update(await self._with_ids("athletes", athlete_rows(plan), ATHLETE_COLUMNS))
+        athletes = await self._with_ids("athletes", athlete_rows(plan), ATHLETE_COLUMNS)
+        ids.update(athletes)
+        self._new_athletes += athletes.values()
         if plan.source_ids:
             self._json_insert("INSERT OR IGNORE INTO athlete_ids (scheme, source_id, athlete_id)",
                               [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
@@ -98,6 +102,13 @@ class SqliteBulkWrite:
                 (json.dumps(sorted(ids)),))).fetchone()
             if missing:
                 raise RuntimeError(f"bulk import: {missing} {table} referenced but not stored")
+
+    async def record_changes(self) -> None:
+        """The change feed's rows for this import, in its transaction: every race it wrote to
+        (a superset of those it changed, cheaper than asking each) when anything changed."""
+        await self.settle()
+        if self._touched:
+            await record_changes(self.db, self._races, self._new_athletes)
 
     async def summary(self) -> WriteSummary:
         await self.settle()

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.errors import NotStarted
 from bot.store import WritePlan, WriteSummary
 from storage.bulk import bulk_writer
+from storage.changes import ChangeRows, record_changes
 from storage.outbox import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
@@ -21,7 +22,7 @@ from storage.writes import UPSERT_RESULT, count_rows, insert_parents
 
 log = logging.getLogger(__name__)
 
-class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
+class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
@@ -125,8 +126,11 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
                  w.wind, w.flags, w.note, w.source) for w in plan.results])
             touched = self.conn.total_changes - changes
             added = await count_rows(db, "results") - before
+            races = sorted({ids.get(w.race, w.race) for w in plan.results})
+            if touched:  # a file imported again changes nothing, and tells nobody
+                await record_changes(db, races, [ids[a.key] for a in plan.athletes])
             if after is not None:
-                await after(sorted({ids.get(w.race, w.race) for w in plan.results}))
+                await after(races)
         return WriteSummary(len(plan.athletes), len(plan.competitions), len(plan.races), added, touched - added)
 
     @asynccontextmanager
@@ -136,6 +140,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             async with bulk_writer(db) as writer:
                 yield writer
                 await writer.check_references()
+                await writer.record_changes()
 
 
 def _reader(path: str | Path) -> sqlite3.Connection:
