@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import AsyncContextManager, AsyncIterator, Protocol, Sequence
 
 from bot.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
@@ -175,3 +175,11 @@ class Store(Protocol):
 
     # health of the result sources (/status); bot.source_health.HealthStore has the writer
     async def source_health(self) -> list[SourceHealth]: ...
+
+
+class SeenRequests(Protocol):
+    """Signed requests already accepted, shared by every process on the store (replay defence)."""
+
+    async def first_sighting(self, key: str, now: datetime, until: datetime) -> bool:
+        """True the first time `key` is offered before `until`, False for a repeat."""
+        ...

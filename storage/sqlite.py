@@ -15,6 +15,7 @@ from storage.changes import ChangeRows, record_changes
 from storage.outbox import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
+from storage.seen_requests import SeenRequestRows
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
@@ -22,7 +23,8 @@ from storage.writes import UPSERT_RESULT, count_rows, insert_parents
 
 log = logging.getLogger(__name__)
 
-class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows):
+class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
+                  SeenRequestRows):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path

@@ -17,6 +17,7 @@ from adapters.slack import from_config  # noqa: F401  (racebot.runner imports it
 from adapters.slack.auth import AdminCheck
 from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
+from adapters.slack.replays import ReplayGuard
 from adapters.slack.server import EventsServer
 from adapters.slack.settings import SlackSettings
 from adapters.slack.slash import SlashCommands
@@ -81,7 +82,8 @@ class SlackAdapter:
         log.info("Slack: connected as %s in team %s; %d commands (%s mode)", who.get("user_id"),
                  who.get("team_id"), len(slash.names()), s.mode)
         if s.mode == "http":
-            self._server = EventsServer(self.app, s.http_host, s.http_port, s.http_path)
+            self._server = EventsServer(self.app, s.http_host, s.http_port, s.http_path,
+                                        ReplayGuard(self.core.store, s.signing_secret))
             await self._server.start()
             self.port = self._server.port
         else:
