@@ -39,18 +39,35 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 async def import_file(store: Store, path: Path, fmt: str | None = None, *, after=None) -> ImportReport:
-    """One file, one transaction; `after(race_ids)` runs inside it (the outbox's bookkeeping)."""
-    fmt = fmt or detect(path)
+    """One file, one transaction; `after(race_ids)` runs inside it (the outbox's bookkeeping).
+    A file without a single result is refused too: it is an export gone wrong, not news."""
+    report = await _import_file(store, path, fmt or detect(path), after)
+    if report.rows == 0:
+        raise ImportFailed(str(path), 0, "no rows: the file holds no results")
+    return report
+
+
+def _utf8_error(path: Path) -> ImportFailed:
+    """Name the line of the first byte that is not UTF-8 (read again: this is the error path)."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return ImportFailed(str(path), raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text")
+    return ImportFailed(str(path), 0, "not UTF-8 text")
+
+
+async def _import_file(store: Store, path: Path, fmt: str, after) -> ImportReport:
     if fmt == "csv":
         # Streamed: a million-row file is read, resolved and written in chunks (bot.ingest.streaming).
         try:
             return await import_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path), after=after)
         except UnicodeDecodeError:
-            raise ImportFailed(str(path), 0, "not UTF-8 text") from None
+            raise _utf8_error(path) from None
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError:
-        raise ImportFailed(str(path), 0, "not UTF-8 text") from None
+        raise _utf8_error(path) from None
     if fmt == "json":
         rows = read_json(text, str(path))
         strict = True
@@ -59,6 +76,10 @@ async def import_file(store: Store, path: Path, fmt: str | None = None, *, after
             content = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ImportFailed(str(path), exc.lineno, f"not valid JSON: {exc.msg}") from None
-        rows = read_meeting(path.stem, content, meetings_info(), ARCHIVE_SOURCE)
+        try:
+            rows = read_meeting(path.stem, content, meetings_info(), ARCHIVE_SOURCE)
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:  # valid JSON, not the archive's shape
+            raise ImportFailed(str(path), 0, f"not a Diamond League archive file ({type(exc).__name__}: {exc})") \
+                from None
         strict = False
     return await import_rows(store, rows, str(path), strict=strict, after=after)
