@@ -84,3 +84,25 @@ async def test_second_import_gives_up_with_one_clear_line(db_copy, tmp_path):
     assert done.code == 1
     assert "the store is busy with an import" in done.err and "Traceback" not in done.err, done.err
     assert checksum(db_copy) == before
+
+
+async def test_an_import_that_waited_plans_again_against_what_the_other_one_wrote(core, db_copy, tmp_path):
+    """The other import adds an athlete while ours waits for the lock, having planned to add the
+    same one: ours must notice (the change feed moved) and plan again, not add a twin."""
+    from racebot.importing import import_file
+
+    csv = results_csv(tmp_path / "ours.csv", "Twin Games")  # Runner1 Twin ... Runner8 Twin, NOR
+    other = sqlite3.connect(db_copy, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO athletes (name, given, family, country, gender) "
+                  "VALUES ('Runner1 Twin', 'Runner1', 'Twin', 'NOR', 'M')")
+    other.execute("INSERT INTO changes (kind, athlete_id, at) VALUES ('athlete', last_insert_rowid(), 'now')")
+
+    def commit() -> None:
+        other.commit()
+        other.close()
+    asyncio.get_running_loop().call_later(1.0, commit)
+    report = await import_file(core.store, csv)
+    assert report.rows == 8
+    assert count(db_copy, "SELECT count(*) FROM athletes WHERE name = 'Runner1 Twin'") == 1
+    assert count(db_copy, "SELECT count(*) FROM athletes WHERE name LIKE 'Runner_ Twin'") == 8
