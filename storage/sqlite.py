@@ -129,10 +129,10 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
             touched = self.conn.total_changes - changes
             added = await count_rows(db, "results") - before
             races = sorted({ids.get(w.race, w.race) for w in plan.results})
-            if touched:  # a file imported again changes nothing, and tells nobody
-                await record_changes(db, races, [ids[a.key] for a in plan.athletes])
             if after is not None:
                 await after(races)
+            if touched:  # a file imported again changes nothing, and tells nobody
+                await record_changes(db, races, [ids[a.key] for a in plan.athletes])
         return WriteSummary(len(plan.athletes), len(plan.competitions), len(plan.races), added, touched - added)
 
     @asynccontextmanager
