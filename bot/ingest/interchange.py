@@ -26,10 +26,10 @@ def check_header(header: list[str], path: str) -> None:
     lacking = [c for c in REQUIRED if c not in header]
     if lacking:
         raise ImportFailed(path, 1, f"missing column(s): {', '.join(lacking)}")
-    unknown = [c for c in header if c not in KNOWN]
+    unknown = [c for c in header if c and c not in KNOWN]  # blank: a trailing comma, harmless
     if unknown:
         raise ImportFailed(path, 1, f"unknown column(s): {', '.join(unknown)} (known: {', '.join(KNOWN)})")
-    twice = sorted({c for c in header if header.count(c) > 1})
+    twice = sorted({c for c in header if c and header.count(c) > 1})
     if twice:
         raise ImportFailed(path, 1, f"column(s) given twice: {', '.join(twice)}")
 

@@ -10,7 +10,6 @@ import asyncio
 import sqlite3
 import time
 
-import pytest
 from racebot_cli import racebot_async
 from store_state import checksum, count, results_csv
 
