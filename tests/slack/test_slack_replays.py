@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
-from slack_requests import post_slash, signed_headers, slash_form
+from slack_requests import post_slash, signed_headers, slack_settings, slash_form
 
+from adapters.slack.adapter import SlackAdapter
 from racebot.app import open_core
 
 pytestmark = pytest.mark.asyncio
@@ -41,10 +42,9 @@ async def test_replayed_subscribe_is_acknowledged_and_not_run_again(fake_slack, 
 
 
 async def test_a_replay_to_another_replica_on_the_same_store_is_refused(fake_slack, http_adapter, core):
-    from conftest import started_adapter
-
     other_core = await open_core(core.store.path)
-    other = await started_adapter(other_core, fake_slack, "http")
+    other = SlackAdapter(other_core, slack_settings(fake_slack, "http", admins=("U0LISTED",)))
+    await other.start()
     try:
         form = slash_form(fake_slack, "/subscribe", "", user="U0LISTED", rid="sub")
         stamp = int(time.time())
