@@ -10,6 +10,8 @@ import asyncio
 import sqlite3
 import time
 
+import pytest
+
 from racebot_cli import racebot_async
 from store_state import checksum, count, results_csv
 
@@ -105,3 +107,30 @@ async def test_an_import_that_waited_plans_again_against_what_the_other_one_wrot
     assert report.rows == 8
     assert count(db_copy, "SELECT count(*) FROM athletes WHERE name = 'Runner1 Twin'") == 1
     assert count(db_copy, "SELECT count(*) FROM athletes WHERE name LIKE 'Runner_ Twin'") == 8
+
+
+@pytest.mark.slow
+def test_two_real_imports_one_after_the_other(db_copy, tmp_path):
+    """The reported case end to end: a second `racebot import` started during a long one used
+    to die after 6 s with `database is locked`; now it waits, says so, and both land."""
+    import subprocess
+    import sys
+
+    from racebot_cli import ROOT, environment, racebot
+    from test_import_kill import writing
+
+    big = tmp_path / "big.csv"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--results", "150000",
+                    "--athletes", "8000", "--out", str(big)], check=True, capture_output=True, cwd=ROOT)
+    first = subprocess.Popen([sys.executable, "-m", "racebot.cli", "--db", str(db_copy), "import", str(big)],
+                             env=environment(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not writing(db_copy):
+        assert first.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    second = racebot("--db", str(db_copy), "import", str(results_csv(tmp_path / "small.csv", "Second Games")),
+                     timeout=660)
+    assert first.wait(timeout=600) == 0, first.stderr.read()
+    assert second.code == 0 and "Traceback" not in second.err, second.err
+    assert count(db_copy, "SELECT count(*) FROM competitions WHERE name = 'Second Games'") == 1
+    assert count(db_copy, "SELECT count(*) FROM results") > 150_000
