@@ -1,21 +1,24 @@
 """The core every adapter talks to: run a command, complete a parameter."""
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
+from bot.change_feed import ChangeFeed, follow
 from bot.commands.catalog import build_registry
 from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
-from bot.errors import UserError
+from bot.errors import StoreBusy, UserError
 from bot.indexes import Indexes
 from bot.replies import Reply, error_reply, failure_reply
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+FOLLOW_SECONDS = 3.0  # how soon another process's import shows; a look costs microseconds
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,27 @@ class Core:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.indexes = Indexes()
         self.registry: Registry = build_registry()
+        self.feed = ChangeFeed(store)
 
     async def start(self) -> None:
         """Load the in-memory indexes from the store; call again after an import."""
+        await self.feed.skip_to_head()  # first: a write during the load is read again afterwards
         await self.indexes.load(self.store)
         # Hundreds of thousands of long-lived objects without cycles: left to the collector, each
         # full collection walks them all, a 70 ms stall for every command at a million results.
         gc.freeze()
+
+    async def refresh(self) -> int:
+        """Reload when the store's change feed has news (another process imported, say); how
+        many changes it had."""
+        news = await self.feed.news()
+        if news:
+            await self.start()
+        return len(news)
+
+    def follow_changes(self, every: float = FOLLOW_SECONDS) -> asyncio.Task:
+        """refresh() every few seconds, until the task is cancelled."""
+        return asyncio.create_task(follow(self.refresh, every), name="racebot-change-feed")
 
     def today(self) -> date:
         return self.clock().date()
@@ -78,6 +95,9 @@ class Core:
             return reply
         except UserError as exc:
             return error_reply(exc.message, hint=exc.hint)
+        except StoreBusy as exc:  # an import elsewhere holds the write lock: not our bug, nothing changed
+            log.warning("command /%s: %s", inv.command, exc.message)
+            return error_reply(exc.message)
         except Exception:  # whatever a handler raises, the adapter gets an answer and keeps serving
             log.exception("command /%s failed", inv.command)
             return failure_reply()

@@ -18,3 +18,19 @@ class ImportFailed(Exception):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+class NotStarted(RuntimeError):
+    """Start-up cannot go on: bad settings, an unusable store, a rejected token.
+
+    The message is one line for the operator (never a secret); the entry point prints it and
+    exits non-zero, where any other exception would be a bug and keep its traceback."""
+
+
+class StoreBusy(Exception):
+    """Another writer (an import, usually in another process) held the store longer than this
+    write could wait; the message says so in words a chat user or an operator understands."""
+
+    def __init__(self, message: str = "The store is busy with an import; try again in a minute.") -> None:
+        super().__init__(message)
+        self.message = message

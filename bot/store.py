@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import AsyncContextManager, AsyncIterator, Protocol, Sequence
 
 from bot.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
@@ -116,6 +116,16 @@ class Identities:
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition, folded name, folded venue
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of the store's change feed: a race whose results changed, or an athlete added."""
+
+    seq: int  # increasing; everything up to it has been seen by whoever read it
+    kind: str  # "race" or "athlete"
+    race_id: int | None
+    athlete_id: int | None
+
+
 class BulkWrite(Protocol):
     """One import's writes handed over in parts, all inside one transaction (Store.bulk_write)."""
 
@@ -172,8 +182,23 @@ class Store(Protocol):
     async def get_meta(self, key: str) -> str | None: ...
     async def set_meta(self, key: str, value: str) -> None: ...
 
+    # the change feed: every results write adds to it in its own transaction (bot.change_feed reads it)
+    async def change_head(self) -> int: ...
+    async def changes_since(self, seq: int, limit: int) -> list[Change]: ...
+    def data_version(self) -> int:
+        """A number that changes when anyone commits to the store: a cheap "look again" signal."""
+        ...
+
     # health of the result sources (/status); bot.source_health.HealthStore has the writer
     async def source_health(self) -> list[SourceHealth]: ...
     async def outbox_health(self) -> OutboxHealth:
         """Announcements waiting, retrying and expired, for /status."""
+        ...
+
+
+class SeenRequests(Protocol):
+    """Signed requests already accepted, shared by every process on the store (replay defence)."""
+
+    async def first_sighting(self, key: str, now: datetime, until: datetime) -> bool:
+        """True the first time `key` is offered before `until`, False for a repeat."""
         ...

@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="load results from CSV/JSON files or the Diamond League archive")
     imp.add_argument("paths", nargs="+", metavar="FILE|DIR")
     imp.add_argument("--format", choices=("csv", "json", "dl-archive"), help="default: detected")
+    imp.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+                     help="how long to wait for another import to finish (default: 600)")
     for name in ONE_SHOT:
         one = sub.add_parser(name, help=f"/{name} once, then exit")
         one.add_argument("words", nargs="*")
@@ -63,10 +65,12 @@ async def _console(cfg) -> int:
 
     core = await open_core(cfg.db_path)
     console = ConsoleAdapter(core)
+    follower = core.follow_changes()
     try:
         await console.start()
         await console.finished.wait()
     finally:
+        follower.cancel()
         await console.stop()
         await core.store.close()
     return 0
@@ -84,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd is None:
         _parser().print_help()
         return 0
+    from bot.errors import NotStarted
+
     try:
         if args.cmd in ONE_SHOT:
             return asyncio.run(_one_shot(cfg, args.cmd, args.words, args.json))
@@ -92,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         from racebot.operations import dispatch
 
         return asyncio.run(dispatch(cfg, args))
+    except NotStarted as exc:  # an unusable store, a refused token: one line, not a traceback
+        print(f"racebot: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `racebot h2h ... | head`: the reader left, nothing more to say

@@ -12,6 +12,10 @@ from platformdirs import user_config_dir, user_data_dir
 APP = "racebot"
 
 
+# The top-level tables of the config file and who reads them (config.example.toml documents each).
+SECTIONS = {"storage", "console", "discord", "slack", "sources", "alerts", "announcements", "replay"}
+
+
 class ConfigError(Exception):
     pass
 
@@ -50,7 +54,24 @@ def load(config_path: str | None = None, db_path: str | None = None,
             sections = tomllib.loads(path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:  # a folder, no permission, not text
+            raise ConfigError(f"cannot read the config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        _check_sections(path, sections)
     elif chosen:
         raise ConfigError(f"config file {path} does not exist (copy config.example.toml)")
     db = db_path or env.get("RACEBOT_DB") or sections.get("storage", {}).get("db_path") or default_db()
     return Config(Path(db).expanduser(), sections, env, path if path.exists() else None)
+
+
+def _check_sections(path: Path, sections: dict) -> None:
+    """Top-level tables only, each one somebody reads: a typo (`[slak]`) would otherwise be
+    ignored in silence and the operator left wondering. Keys inside a table are checked by the
+    table's owner when it parses its settings."""
+    for name, table in sections.items():
+        if name not in SECTIONS:
+            raise ConfigError(f"{path}: unknown section [{name}] (known: {', '.join(sorted(SECTIONS))})")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: {name} must be a table ([{name}]), not a single value")
+    db = sections.get("storage", {}).get("db_path")
+    if db is not None and (not isinstance(db, str) or not db.strip()):
+        raise ConfigError(f"{path}: [storage] db_path must be a path in quotes")

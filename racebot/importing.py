@@ -13,6 +13,7 @@ from bot.store import Store
 from racebot.bundled import ARCHIVE_SOURCE, meetings_info
 
 _ARCHIVE_NAME = "[0-9][0-9][0-9][0-9]_*.json"
+REPLANS = 3  # plans made again when another writer got in first, before giving up
 
 
 def detect(path: Path) -> str:
@@ -39,18 +40,68 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 async def import_file(store: Store, path: Path, fmt: str | None = None, *, after=None) -> ImportReport:
-    """One file, one transaction; `after(race_ids)` runs inside it (the outbox's bookkeeping)."""
+    """One file, one transaction; `after(race_ids)` runs inside it (the outbox's bookkeeping).
+    A file without a single result is refused too: it is an export gone wrong, not news."""
     fmt = fmt or detect(path)
+    for _ in range(REPLANS):
+        head = await store.change_head()
+        try:
+            report = await _import_file(store, path, fmt, _unchanged_since(store, head, after))
+            break
+        except _Replan:
+            continue
+    else:
+        raise ImportFailed(str(path), 0, "the store kept changing under this import; try again")
+    if report.rows == 0:
+        raise ImportFailed(str(path), 0, "no rows: the file holds no results")
+    return report
+
+
+class _Replan(Exception):
+    pass
+
+
+def _unchanged_since(store: Store, head: int, after):
+    """`after`, first making sure nobody wrote results since the plan was made.
+
+    An import plans (who is new, which races exist) before it takes the write lock, and may
+    then wait minutes for another import to finish. Had that one added the same athlete, the
+    plan would add them a second time: so once inside the transaction, the change feed's head
+    is compared with the plan's, and a moved head rolls everything back to plan again."""
+    checked = False
+
+    async def check(race_ids: list[int]) -> None:
+        nonlocal checked
+        if not checked:
+            if await store.change_head() != head:
+                raise _Replan()
+            checked = True
+        if after is not None:
+            await after(race_ids)
+    return check
+
+
+def _utf8_error(path: Path) -> ImportFailed:
+    """Name the line of the first byte that is not UTF-8 (read again: this is the error path)."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return ImportFailed(str(path), raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text")
+    return ImportFailed(str(path), 0, "not UTF-8 text")
+
+
+async def _import_file(store: Store, path: Path, fmt: str, after) -> ImportReport:
     if fmt == "csv":
         # Streamed: a million-row file is read, resolved and written in chunks (bot.ingest.streaming).
         try:
             return await import_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path), after=after)
         except UnicodeDecodeError:
-            raise ImportFailed(str(path), 0, "not UTF-8 text") from None
+            raise _utf8_error(path) from None
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError:
-        raise ImportFailed(str(path), 0, "not UTF-8 text") from None
+        raise _utf8_error(path) from None
     if fmt == "json":
         rows = read_json(text, str(path))
         strict = True
@@ -59,6 +110,10 @@ async def import_file(store: Store, path: Path, fmt: str | None = None, *, after
             content = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ImportFailed(str(path), exc.lineno, f"not valid JSON: {exc.msg}") from None
-        rows = read_meeting(path.stem, content, meetings_info(), ARCHIVE_SOURCE)
+        try:
+            rows = read_meeting(path.stem, content, meetings_info(), ARCHIVE_SOURCE)
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:  # valid JSON, not the archive's shape
+            raise ImportFailed(str(path), 0, f"not a Diamond League archive file ({type(exc).__name__}: {exc})") \
+                from None
         strict = False
     return await import_rows(store, rows, str(path), strict=strict, after=after)

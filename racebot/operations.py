@@ -19,7 +19,7 @@ def add_parsers(sub) -> None:
 
 async def dispatch(cfg: Config, args) -> int:
     if args.cmd == "import":
-        return await _import(cfg, args.paths, args.format)
+        return await _import(cfg, args.paths, args.format, args.wait)
     if args.cmd == "run":
         from racebot.runner import run
 
@@ -36,14 +36,17 @@ async def dispatch(cfg: Config, args) -> int:
     return 2
 
 
-async def _import(cfg: Config, paths: list[str], fmt: str | None) -> int:
-    from bot.errors import ImportFailed
+async def _import(cfg: Config, paths: list[str], fmt: str | None, wait: float) -> int:
+    from bot.errors import ImportFailed, StoreBusy
     from bot.outbox_diff import corrections_only
     from racebot.bundled import ensure_bundled
     from racebot.importing import expand, import_file
     from storage.sqlite import SqliteStore
 
     store = await SqliteStore.open(cfg.db_path)
+    store.turns.background_wait = wait
+    store.turns.on_wait = lambda seconds: print(
+        f"racebot import: waiting for another import to finish… ({seconds:.0f} s)", file=sys.stderr, flush=True)
     try:
         await ensure_bundled(store)
         for path in expand(paths):
@@ -55,6 +58,10 @@ async def _import(cfg: Config, paths: list[str], fmt: str | None) -> int:
     except ImportFailed as exc:
         where = f", line {exc.line}" if exc.line else ""
         print(f"racebot import: {exc.path}{where}: {exc.reason}. Nothing from this file was kept.", file=sys.stderr)
+        return 1
+    except StoreBusy:
+        print(f"racebot import: the store is busy with an import (waited {store.turns.background_wait:.0f} s); "
+              "nothing from this file was kept, try again later.", file=sys.stderr)
         return 1
     finally:
         await store.close()

@@ -60,8 +60,21 @@ class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
         pass
 
 
+def check_settings(cfg: Config) -> None:
+    """Parse the adapters' sections before anything is opened: a typo ends start-up at once,
+    not after the store is built (the parsers are cheap; the SDKs load only when used)."""
+    from adapters.discord.settings import parse_settings
+    from adapters.slack.settings import SlackSettings
+
+    parse_settings(cfg.section("discord"), cfg.env)
+    SlackSettings.load(cfg.section("slack"), cfg.env)
+
+
 async def run(cfg: Config) -> int:
+    """0 after a clean stop; 2 with one line on stderr when start-up cannot go on (bad
+    settings, an unusable store, a rejected token), having closed whatever it had opened."""
     from adapters.console import ConsoleAdapter
+    from bot.errors import NotStarted
     from racebot.announcing import build_announcements
     from racebot.app import open_core
 
@@ -69,28 +82,34 @@ async def run(cfg: Config) -> int:
     # A line per job run is noise; so is "skipped: maximum number of running instances reached",
     # which is max_instances=1 doing its job while a long delivery run is still sending.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
-    core = await open_core(cfg.db_path)
-    chat = await build_adapters(core, cfg)
-    console = ConsoleAdapter(core) if not chat or cfg.section("console").get("enabled", False) else None
-    everything = chat + ([console] if console else [])
-    # Each adapter is the Publisher for its platform: announcements go out through it.
-    publishers = {a.platform: a for a in everything if getattr(a, "platform", "") and hasattr(a, "send")}
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    try:
+        check_settings(cfg)
+        core = await open_core(cfg.db_path)
+    except (NotStarted, ValueError) as exc:  # the settings' own errors are ValueErrors
+        print(f"racebot: {exc}", file=sys.stderr)
+        return 2
     started = []
     announcements = None
+    stop = asyncio.Event()
     try:
-        for adapter in everything:
-            await adapter.start()
-            started.append(adapter)
-            log.info("%s adapter started", adapter.name)
         try:
+            chat = await build_adapters(core, cfg)
+            console = ConsoleAdapter(core) if not chat or cfg.section("console").get("enabled", False) else None
+            everything = chat + ([console] if console else [])
+            # Each adapter is the Publisher for its platform: announcements go out through it.
+            publishers = {a.platform: a for a in everything if getattr(a, "platform", "") and hasattr(a, "send")}
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            for adapter in everything:
+                await adapter.start()
+                started.append(adapter)
+                log.info("%s adapter started", adapter.name)
             announcements = await build_announcements(cfg, core, publishers, has_chat=bool(chat))
-        except ValueError as exc:  # a config mistake: say which, start nothing
+        except (NotStarted, ValueError) as exc:  # a config mistake or a refused token: say which, run nothing
             print(f"racebot: {exc}", file=sys.stderr)
             return 2
+        follower = core.follow_changes()  # another process's imports show without a restart
         if announcements:
             announcements.start()
             if console and announcements.replay_label:
@@ -102,6 +121,7 @@ async def run(cfg: Config) -> int:
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         for w in waits:
             w.cancel()
+        follower.cancel()
     finally:
         if announcements:
             await announcements.stop()

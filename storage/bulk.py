@@ -27,8 +27,10 @@ import aiosqlite
 
 from bot.ingest.precedence import USER  # the bulk path reads users' CSV files
 from bot.store import WritePlan, WriteSummary
+from storage.changes import record_changes
 from storage.linking import Linked, link_new, tops
-from storage.writes import (ATHLETE_COLUMNS, alias_rows, COMPETITION_COLUMNS, RACE_COLUMNS, athlete_rows, competition_rows,
+from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, alias_rows, athlete_rows,
+                            competition_rows,
                             count_rows, race_rows, upsert_result)
 
 BULK_CACHE_KIB = 64 * 1024
@@ -58,12 +60,15 @@ class SqliteBulkWrite:
         self._alive: list[tuple] = []  # ...and the tuple, so its id() is not reused
         self._tops: dict[str, int] = {}  # table -> the largest id given so far
         self._statements: list[tuple[str, tuple]] = []  # queued by add, run with the next results
+        self._new_athletes: list[int] = []  # for the change feed
 
     async def add(self, plan: WritePlan) -> dict[int, int]:
         """As insert_parents, but the ids are given here and the rows are queued, not waited for:
         the importer reads on (a wait for the store was a wait for the batch before)."""
         ids = self.ids
-        ids.update(await self._with_ids("athletes", athlete_rows(plan), ATHLETE_COLUMNS))
+        athletes = await self._with_ids("athletes", athlete_rows(plan), ATHLETE_COLUMNS)
+        ids.update(athletes)
+        self._new_athletes += athletes.values()
         if plan.source_ids:
             self._json_insert("INSERT OR IGNORE INTO athlete_ids (scheme, source_id, athlete_id)",
                               [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
@@ -117,6 +122,13 @@ class SqliteBulkWrite:
                 (json.dumps(sorted(self._races)),))}
         self._touched = updated + self._linked.changed + await count_rows(self.db, "results") - self._before
         return dict(self._linked.races)
+
+    async def record_changes(self) -> None:
+        """The change feed's rows for this import, in its transaction: every race it wrote to
+        (a superset of those it changed, cheaper than asking each) when anything changed."""
+        await self.settle()
+        if self._touched:
+            await record_changes(self.db, self._races, self._new_athletes)
 
     async def summary(self) -> WriteSummary:
         await self.settle()

@@ -139,11 +139,7 @@ class OutboxRows:
         return OutboxHealth(pending, retrying, oc.when(oldest), last[0][0] if last else "", expired)
 
     async def _write(self, sql: str, args: list) -> list:
-        """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
-        The write lock still matters: on our one shared connection, a statement run while another
-        task's transaction is open would join it, and vanish with that transaction's rollback."""
-        async with self._write_lock:
-            return await self.conn.execute_fetchall(sql, args)
+        return await self.write_statement(sql, args)
 
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]:
         marks = ",".join("?" * len(states))

@@ -1,9 +1,10 @@
 """Schema versions, applied in order and recorded in PRAGMA user_version."""
 from __future__ import annotations
 
-from storage.migrations import m001_results, m002_outbox, m003_source_state, m004_linking, m005_delivery_fencing
+from storage.migrations import (m001_results, m002_outbox, m003_source_state, m004_linking, m005_delivery_fencing,
+                                m006_change_feed, m007_seen_requests)
 
 MIGRATIONS: list[str] = [m001_results.SQL, m002_outbox.SQL, m003_source_state.SQL, m004_linking.SQL,
-                         m005_delivery_fencing.SQL]
+                         m005_delivery_fencing.SQL, m006_change_feed.SQL, m007_seen_requests.SQL]
 
 VERSION = len(MIGRATIONS)

@@ -1,7 +1,6 @@
 """The aiosqlite store: one connection, WAL, writers serialised, each import one transaction."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from contextlib import asynccontextmanager
@@ -9,35 +8,59 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.errors import NotStarted
 from bot.store import WritePlan, WriteSummary
 from storage.bulk import bulk_writer
+from storage.changes import ChangeRows, record_changes
 from storage.linking import link_new, tops
 from storage.outbox import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
+from storage.seen_requests import SeenRequestRows
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
+from storage.turns import CONNECTION_BUSY_MS, WriterTurns
 from storage.writes import UPSERT_RESULT, count_rows, insert_parents
 
 log = logging.getLogger(__name__)
 
-class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
+class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
+                  SeenRequestRows):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
-        self._write_lock = asyncio.Lock()
+        self.turns = WriterTurns()
 
     @classmethod
     async def open(cls, path: str | Path) -> "SqliteStore":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        """The store at `path`, migrated; NotStarted (one line) when it cannot be used."""
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NotStarted(f"cannot create the folder of the store {path}: {exc.strerror or exc}") from None
+        conn = aiosqlite.connect(str(path), isolation_level=None)
+        # aiosqlite's worker is not a daemon: one left open by a failed start-up would keep the
+        # process alive for ever after its last line. Every path closes the store, this is the
+        # backstop (SQLite's journal keeps a cut-off write atomic anyway).
+        conn._thread.daemon = True  # noqa: SLF001
+        try:
+            await conn
+        except sqlite3.Error as exc:
+            raise NotStarted(f"cannot open the store {path}: {exc}") from None
         store = cls(conn, str(path))
-        await store._migrate()
-        store.reader = _reader(path)
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute(f"PRAGMA busy_timeout = {CONNECTION_BUSY_MS}")  # waits: storage.turns
+            await store._migrate()
+            store.reader = _reader(path)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", a read-only folder, ...
+            await conn.close()
+            raise NotStarted(f"cannot use the store {path}: {exc}") from None
+        except BaseException:
+            await conn.close()
+            raise
         return store
 
     async def close(self) -> None:
@@ -47,7 +70,8 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
     async def _migrate(self) -> None:
         (version,) = await (await self.conn.execute("PRAGMA user_version")).fetchone()
         if version > VERSION:
-            raise RuntimeError(f"{self.path} was written by a newer racebot (schema {version} > {VERSION})")
+            raise NotStarted(f"the store {self.path} was written by a newer racebot (schema {version}, "
+                             f"this one knows {VERSION}): upgrade racebot or use another --db")
         for step in range(version, VERSION):
             async with self.transaction():
                 for statement in _statements(MIGRATIONS[step]):
@@ -56,16 +80,17 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             log.info("store %s migrated to schema %d", self.path, step + 1)
 
     @asynccontextmanager
-    async def transaction(self, *, foreign_keys: bool = True):
-        """One writer at a time; everything inside commits together or not at all.
+    async def transaction(self, *, foreign_keys: bool = True, wait: float | None = None):
+        """One writer at a time; everything inside commits together or not at all. StoreBusy when
+        the write lock is not ours within `wait` seconds (storage.turns says which wait is whose).
 
         foreign_keys=False: the caller checks references itself (the bulk writer checks each
         distinct id once, not each row); SQLite can only switch this between transactions."""
-        async with self._write_lock:
+        async with self.turns.turn(wait) as deadline:
             if not foreign_keys:
                 await self.conn.execute("PRAGMA foreign_keys = OFF")
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self.turns.retry(lambda: self.conn.execute("BEGIN IMMEDIATE"), deadline)
                 try:
                     yield self.conn
                 except BaseException:
@@ -75,6 +100,13 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             finally:
                 if not foreign_keys:
                     await self.conn.execute("PRAGMA foreign_keys = ON")
+
+    async def write_statement(self, sql: str, args, *, wait: float | None = None) -> list:
+        """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
+        The turn still matters: on our one shared connection, a statement run while another
+        task's transaction is open would join it, and vanish with that transaction's rollback."""
+        async with self.turns.turn(wait) as deadline:
+            return await self.turns.retry(lambda: self.conn.execute_fetchall(sql, args), deadline)
 
     async def get_meta(self, key: str) -> str | None:
         row = await (await self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
@@ -100,8 +132,11 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             updated = touched - (await count_rows(db, "results") - before)
             linked = await link_new(db, before_ids)
             added = await count_rows(db, "results") - before
+            races = sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results})
             if after is not None:
-                await after(sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results}))
+                await after(races)
+            if touched:  # a file imported again changes nothing, and tells nobody
+                await record_changes(db, races, [ids[a.key] for a in plan.athletes])
         return WriteSummary(len(plan.athletes), len(plan.competitions) - linked.competitions,
                             len(plan.races) - len(linked.races), added, updated + linked.changed,
                             len(linked.races), linked.competitions)
@@ -113,6 +148,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows):
             async with bulk_writer(db) as writer:
                 yield writer
                 await writer.check_references()
+                await writer.record_changes()
 
 
 def _reader(path: str | Path) -> sqlite3.Connection:

@@ -9,12 +9,13 @@ from bot.outbox import DROPPED, PENDING
 from bot.publishing import ChannelRef
 from bot.subscriptions import Subscription
 from storage import outbox_convert as oc
+from storage.turns import USER_WAIT
 
 
 class SubscriptionRows:
     async def add_subscription(self, sub: Subscription) -> Subscription:
         created = sub.created_at or datetime.now(timezone.utc)
-        async with self.transaction() as db:
+        async with self.transaction(wait=USER_WAIT) as db:  # someone in a chat waits
             cur = await db.execute(
                 "INSERT INTO subscriptions (platform, workspace, channel, filters, spoiler, delay_minutes, "
                 "timezone, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -46,7 +47,7 @@ class SubscriptionRows:
         if ids is not None:
             where += f" AND id IN ({','.join('?' * len(ids))})"
             args += list(ids)
-        async with self.transaction() as db:
+        async with self.transaction(wait=USER_WAIT) as db:  # someone in a chat waits
             ended = [i for (i,) in await db.execute_fetchall(f"SELECT id FROM subscriptions WHERE {where}", args)]
             if ended:
                 marks = ",".join("?" * len(ended))

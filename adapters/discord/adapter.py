@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import discord
 
+from bot.errors import NotStarted
 from bot.publishing import ChannelRef, Delivery
 from bot.replies import Reply
 
@@ -74,6 +75,9 @@ class DiscordAdapter:
                 client.shard_count, _, _ = await client.http.get_bot_gateway()  # type: ignore[attr-defined]
             if self.settings.sync_commands:
                 await self._sync(client, payload)
+        except discord.LoginFailure:
+            await self.stop()
+            raise NotStarted(f"Discord rejected {TOKEN_ENV}: check the bot token") from None
         except BaseException:
             await self.stop()
             raise

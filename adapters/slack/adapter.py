@@ -18,10 +18,12 @@ from adapters.slack import from_config  # noqa: F401  (racebot.runner imports it
 from adapters.slack.auth import AdminCheck
 from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
+from adapters.slack.replays import ReplayGuard
 from adapters.slack.server import EventsServer
 from adapters.slack.settings import SlackSettings
 from adapters.slack.slash import SlashCommands
 from adapters.slack.tasks import TaskSet
+from bot.errors import NotStarted
 from bot.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
@@ -55,7 +57,7 @@ class SlackAdapter:
         except SlackApiError as exc:
             await self._session.close()
             data = getattr(exc.response, "data", None)
-            raise RuntimeError(f"Slack rejected SLACK_BOT_TOKEN: "
+            raise NotStarted(f"Slack rejected SLACK_BOT_TOKEN: "
                                f"{data.get('error') if isinstance(data, dict) else 'no answer'}") from None
         identity = AuthorizeResult.from_auth_test_response(auth_test_response=who, bot_token=s.bot_token)
 
@@ -81,7 +83,8 @@ class SlackAdapter:
         log.info("Slack: connected as %s in team %s; %d commands (%s mode)", who.get("user_id"),
                  who.get("team_id"), len(slash.names()), s.mode)
         if s.mode == "http":
-            self._server = EventsServer(self.app, s.http_host, s.http_port, s.http_path)
+            self._server = EventsServer(self.app, s.http_host, s.http_port, s.http_path,
+                                        ReplayGuard(self.core.store, s.signing_secret))
             await self._server.start()
             self.port = self._server.port
         else:

@@ -2,7 +2,9 @@
 
 bolt's own AsyncSlackAppServer only offers a blocking `run_app`; we need to start and stop inside
 the running loop and learn the bound port (port 0 in tests), so we run an AppRunner ourselves.
-Signature checks (X-Slack-Signature, stale timestamps) happen in bolt's request verification.
+Signature checks (X-Slack-Signature, stale timestamps) happen in bolt's request verification;
+replays of a request that passed them, and timestamps that are not numbers, are refused before
+(adapters.slack.replays).
 """
 from __future__ import annotations
 
@@ -12,12 +14,15 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from adapters.slack.replays import ReplayGuard
+
 log = logging.getLogger(__name__)
 
 
 class EventsServer:
-    def __init__(self, app: AsyncApp, host: str, port: int, path: str) -> None:
+    def __init__(self, app: AsyncApp, host: str, port: int, path: str, guard: ReplayGuard) -> None:
         self._app = app
+        self._guard = guard
         self._host, self._port, self._path = host, port, path
         self._runner: web.AppRunner | None = None
         self.port = 0  # the bound port, known after start()
@@ -33,6 +38,9 @@ class EventsServer:
         log.info("Slack HTTP mode listening on %s:%d%s", self._host, self.port, self._path)
 
     async def _handle(self, request: web.Request) -> web.Response:
+        refused = await self._guard.refusal(await request.text(), request.headers)
+        if refused is not None:
+            return web.Response(status=refused)
         bolt_resp = await self._app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_resp)
 

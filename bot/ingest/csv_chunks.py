@@ -20,7 +20,7 @@ from operator import methodcaller
 from typing import Iterator, Sequence, TextIO
 
 from bot.errors import ImportFailed
-from bot.ingest.interchange import REQUIRED, malformed
+from bot.ingest.interchange import check_header, malformed
 
 # Small enough that a chunk's rows are still in the CPU cache when resolved: a block of text is
 # about 2,000 rows of a typical file, and is one chunk.
@@ -48,9 +48,7 @@ class CsvChunks:
         if first:
             first[0] = first[0].lstrip("\ufeff")
         self.header = [h.strip().lower() for h in first]
-        lacking = [c for c in REQUIRED if c not in self.header]
-        if lacking:
-            raise ImportFailed(path, 1, f"missing column(s): {', '.join(lacking)}")
+        check_header(self.header, path)
         self._line = self._reader.line_num
 
     def __iter__(self) -> Iterator[Chunk]:
@@ -107,8 +105,19 @@ class CsvChunks:
             if values == blank:
                 continue
             if len(values) != width:
-                return Chunk(kept, kept_lines, ImportFailed(self.path, line,
-                                                            f"expected {width} fields, found {len(values)}"))
+                return Chunk(kept, kept_lines, _wrong_width(self.path, values, line, width))
             kept.append(values)
             kept_lines.append(line)
         return Chunk(kept, kept_lines)
+
+
+def _wrong_width(path: str, values: list[str], line: int, width: int) -> ImportFailed:
+    """A record of the wrong width; one whose fields swallowed line breaks began with a quote
+    that never closed, so name the line where it opened, not the one where the file ran out."""
+    swallowed = sum(v.count("\n") for v in values)
+    if values and values[-1].endswith("\n"):
+        swallowed -= 1  # the quote ran to the end of the file, taking the last line's own break
+    if swallowed > 0:
+        return ImportFailed(path, line - swallowed, f"a quote opened on this line is never closed "
+                                                    f"(the record runs to line {line})")
+    return ImportFailed(path, line, f"expected {width} fields, found {len(values)}")

@@ -21,12 +21,24 @@ _ROUNDS = {"final": "final", "f": "final", "a final": "final", "semi-final": "se
            "heats": "heat", "qualification": "qualification", "q": "qualification"}
 
 
-def read_csv(text: str, path: str) -> list[ResultRow]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+def check_header(header: list[str], path: str) -> None:
+    """Every required column, each once, and no column we would ignore: a misspelt `athelte_id`
+    or a second `athlete` column would otherwise drop or overwrite data in silence."""
     lacking = [c for c in REQUIRED if c not in header]
     if lacking:
         raise ImportFailed(path, 1, f"missing column(s): {', '.join(lacking)}")
+    unknown = [c for c in header if c and c not in KNOWN]  # blank: a trailing comma, harmless
+    if unknown:
+        raise ImportFailed(path, 1, f"unknown column(s): {', '.join(unknown)} (known: {', '.join(KNOWN)})")
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        raise ImportFailed(path, 1, f"column(s) given twice: {', '.join(twice)}")
+
+
+def read_csv(text: str, path: str) -> list[ResultRow]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    check_header(header, path)
     # Plain tuples and zip are much faster than DictReader on million-row files.
     plain = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     next(plain)
@@ -58,6 +70,8 @@ def read_json(text: str, path: str) -> list[ResultRow]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFailed(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except RecursionError:  # "[[[[...": the decoder recurses per level
+        raise ImportFailed(path, 1, "not valid JSON for an import: nested too deeply") from None
     if not isinstance(data, list):
         raise ImportFailed(path, 1, "expected a list of result objects")
     out = []
@@ -67,6 +81,9 @@ def read_json(text: str, path: str) -> list[ResultRow]:
         missing = [c for c in REQUIRED if c not in obj]
         if missing:
             raise ImportFailed(path, i, f"item {i} lacks {', '.join(missing)}")
+        unknown = [k for k in obj if k not in KNOWN]
+        if unknown:
+            raise ImportFailed(path, i, f"item {i} has unknown key(s): {', '.join(map(str, unknown))}")
         out.append(to_row({k: "" if v is None else str(v) for k, v in obj.items()}, path, i))
     return out
 
