@@ -29,9 +29,10 @@ class _RaceSlot:
     results: dict[int, str]  # athlete -> mark, for joining a race by an athlete's mark
 
 
-def twice(first_line: int) -> str:
-    """Two rows of one race became one athlete: never kept silently (one would overwrite the other)."""
-    return (f"this row's athlete is the athlete of line {first_line} in the same race; if they are two people, "
+def twice(first_line: int, name: str) -> str:
+    """Two rows of one race became one athlete: never kept silently, even as an exact repeat
+    (one would overwrite the other, or a file was joined to itself)."""
+    return (f"{name} is already in this race on line {first_line}; if they are two people, "
             "add athlete_id to tell them apart")
 
 
@@ -47,8 +48,10 @@ class Planner:
         self._schemes: dict[int, set[str]] = defaultdict(set)
         for (scheme, _), aid in ids.source_ids.items():
             self._schemes[aid].add(scheme)
+        self.names: dict[int, str] = {}  # athlete -> display name, for messages
         for a in ids.athletes:
             self._by_name[(fold(a.name), a.country)].append(a.id)
+            self.names[a.id] = a.name
             self._birth[a.id] = a.birth_year
         # Competitions by every day they could be matched on, so matching is not a scan of all.
         self._aliases: dict[int, set[tuple[str, str]]] = defaultdict(set)
@@ -61,7 +64,7 @@ class Planner:
         for r in ids.races:
             self._races[(r.competition_id, r.day, r.event, r.gender, r.round)][r.race_no] = r.id
         self._slots: dict[int, _RaceSlot] = {}
-        self._entered: dict[tuple[int, int], tuple[int, tuple]] = {}  # (race, athlete) -> first line, result
+        self._entered: dict[tuple[int, int], int] = {}  # (race, athlete) -> its first line
 
     def _key(self) -> int:
         self._next -= 1
@@ -93,6 +96,7 @@ class Planner:
                                                  row.birth_year, row.birth_date))
             self._by_name[name_key].append(aid)
             self._birth[aid] = row.birth_year
+            self.names[aid] = display
         if scheme_key:
             self._source_ids[scheme_key] = aid
             self._schemes[aid].add(row.id_scheme)
@@ -186,10 +190,9 @@ class Planner:
             raise self.fail(row, f"place {row.place} is not a place")
         athlete = self.athlete(row)
         race = self.join(row, comp, d.code, athlete, mark.text, known_results)
-        result = (mark.text, row.place, row.wind, row.flags, row.note)
-        first = self._entered.setdefault((race, athlete), (row.line, result))
-        if first[0] != row.line and first[1] != result:  # a row repeated exactly is harmless
-            raise self.fail(row, twice(first[0]))
+        first = self._entered.setdefault((race, athlete), row.line)
+        if first != row.line:
+            raise self.fail(row, twice(first, self.names[athlete]))
         note = "DOP" if row.annulled else row.note
         self.plan.results.append(ResultWrite(race, athlete, row.place, mark.text, mark.value, mark.status,
                                              row.wind, " ".join(row.flags), note, row.source, row.origin))

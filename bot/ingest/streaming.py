@@ -60,7 +60,7 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None)
             except BaseException:
                 await writer.abandon()
                 raise
-            twice = writer.entered.first_twice(path)
+            twice = writer.entered.first_twice(path, planner.names)
             if resolver.refusal or twice:
                 raise min(filter(None, (resolver.refusal, twice)), key=lambda e: e.line)
             await writer.after_the_rest(await w.link())
@@ -111,7 +111,7 @@ class _Writer:
             self.failed = exc
             return
         self._batch.append((part, chosen))
-        self.entered.add(chosen, part.athletes, part.lines, part.marks, part.tails)
+        self.entered.add(chosen, part.athletes, part.lines)
         self.rows += len(part.lines)
         self._size += len(part.lines)
         if self._size >= _BATCH_ROWS:
@@ -188,21 +188,19 @@ class Entered:
     def __init__(self) -> None:
         self._keys = array("q")
         self._lines = array("q")
-        self._results = array("q")  # a hash of the row's result: a row repeated exactly is harmless
 
-    def add(self, races: list[int], athletes: list[int], lines, marks: list[tuple], tails: list[tuple]) -> None:
+    def add(self, races: list[int], athletes: list[int], lines) -> None:
         self._keys.extend(map(_pair, races, athletes))
         self._lines.extend(lines)
-        self._results.extend(map(hash, zip(marks, tails)))
 
-    def first_twice(self, path: str) -> ImportFailed | None:
+    def first_twice(self, path: str, names: dict[int, str]) -> ImportFailed | None:
         if len(set(self._keys)) == len(self._keys):
             return None
-        seen: dict[int, tuple[int, int]] = {}
-        for key, line, result in zip(self._keys, self._lines, self._results):
-            first = seen.setdefault(key, (line, result))
-            if first[1] != result:
-                return ImportFailed(path, line, twice(first[0]))
+        seen: dict[int, int] = {}
+        for key, line in zip(self._keys, self._lines):
+            first = seen.setdefault(key, line)
+            if first != line:
+                return ImportFailed(path, line, twice(first, names[(key & 0xFFFFFFFF) - _OFFSET]))
         return None
 
 

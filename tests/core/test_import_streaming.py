@@ -80,6 +80,11 @@ async def both_ways(tmp_path, bundled_db, text: str, *, empty: bool = False, bef
     return outcomes[0], outcomes[1], dbs[0], dbs[1]
 
 
+def meets_copies(n: int, rows: list[str] | None = None) -> list[str]:
+    """`rows` (MEETS) n times over, a season apart: one file may hold an athlete once per race."""
+    return [r.replace("2025-", f"{2025 + k}-") for k in range(n) for r in (rows or MEETS)]
+
+
 def csv_text(*rows: str) -> str:
     return HEADER + "\n" + "\n".join(rows) + "\n"
 
@@ -97,8 +102,8 @@ MEETS = [
     "2025-08-20,Weltklasse,Zürich,Diamond League,5000m,M,final,,,Bo Ølstad,SWE,DNF,,,test,",
     "2025-08-21,Weltklasse,Zürich,Diamond League,High Jump,W,final,1,1,Yaro Jump,UKR,2.01,,,test,W9",
     "2025-08-21,Weltklasse,Zürich,Diamond League,High Jump,W,qualification,1,2,Yaro Jumper,UKR,1.99,,,test,W9",
-    # numberless: joins heat 2 by Dee Two's mark; a row repeated exactly is harmless (issue 13, item 2)
-    "2025-06-12,Bislett Games,Oslo,Diamond League,800m,W,heat,,1,Dee Two,USA,1:58.00,+0.3,,t,",
+    # numberless: joins the heat where Dee Two has that mark
+    "2025-06-13,Bislett Games,Oslo,Diamond League,800m,W,heat,,1,Dee Two,USA,1:58.00,+0.3,,t,",
 ]
 
 
@@ -165,7 +170,7 @@ async def test_a_synthetic_file_of_many_chunks(tmp_path, bundled_db, monkeypatch
     ("2025-06-12,Bislett Games,Oslo,,1500m,M,final,,1,Al Fast,NOR,3:30.00,nan,,t,", "not a number"),
 ])
 async def test_a_bad_row_at_the_end_of_a_big_file_writes_nothing(tmp_path, bundled_db, bad, words):
-    rows = [*MEETS * 4, bad]
+    rows = [*meets_copies(4), bad]
     new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*rows))
     assert new == old and words in new[1] and new[0] == len(rows) + 1
     with sqlite3.connect(bundled_db) as c:
@@ -173,7 +178,7 @@ async def test_a_bad_row_at_the_end_of_a_big_file_writes_nothing(tmp_path, bundl
 
 
 async def test_a_field_error_further_down_wins_over_an_earlier_refused_mark(tmp_path, bundled_db):
-    rows = [MEETS[0].replace("12:58.10", "1:00.00"), *MEETS * 3, MEETS[1].replace("2025-06-12", "2025-06-99")]
+    rows = [MEETS[0].replace("12:58.10", "1:00.00"), *meets_copies(3), MEETS[1].replace("2025-06-12", "2025-06-99")]
     new, old, _, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows))
     assert new == old and "not YYYY-MM-DD" in new[1]
 
@@ -195,7 +200,7 @@ async def test_the_first_refusal_is_named_athlete_race_or_mark(tmp_path, bundled
 
 async def test_reimporting_the_same_file_changes_nothing(tmp_path, db_copy):
     path = tmp_path / "again.csv"
-    path.write_text(csv_text(*MEETS[:11] * 2), encoding="utf-8")  # [11] and [12] change earlier rows
+    path.write_text(csv_text(*meets_copies(2, MEETS[:11])), encoding="utf-8")  # [11] and [12] change earlier rows
     store = await SqliteStore.open(db_copy)
     try:
         await import_file(store, path, after=corrections_only(store, NOW))
@@ -223,7 +228,7 @@ async def test_quotes_line_breaks_blank_lines_and_a_bom(tmp_path, bundled_db):
 
 
 async def test_a_quote_far_down_the_file_switches_to_csv_there_and_lines_stay_right(tmp_path, bundled_db):
-    late = [*MEETS * 3, '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy\nThird, Jr",SWE,13:01.00,,,t,',
+    late = [*meets_copies(3), '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy\nThird, Jr",SWE,13:01.00,,,t,',
             *MEETS[:4], "", "2025-06-12,Bislett Games,Oslo,,5000m,M,final,,4,Di Four,SWE,13:02.00,,,t,"]
     new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*late))
     assert new == old and snapshot(db_new) == snapshot(db_old)
@@ -303,7 +308,7 @@ async def test_after_gets_each_race_once_after_linking(tmp_path, db_copy):
 async def test_a_last_row_without_a_final_newline_is_imported(tmp_path, bundled_db):
     """It was dropped (`lines.pop()`) and the import still said it was done."""
     last = "2025-06-12,Bislett Games,Oslo,Diamond League,5000m,M,final,,3,Ed Last,NOR,13:10.00,,,t,"
-    for rows in ([*MEETS, last], [*MEETS * 5, last]):  # the last line in the first block, and in a later one
+    for rows in ([*MEETS, last], [*meets_copies(5), last]):  # the last line in the first block, and in a later one
         text = csv_text(*rows).removesuffix("\n")
         new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, text)
         assert new == old and new[0] == len(rows)
@@ -319,7 +324,7 @@ async def test_a_last_row_without_a_final_newline_is_imported(tmp_path, bundled_
     '2025-06-12,Bislett Games,Oslo,,5000m,M,final,,3,"Cy\nThird',  # an open quote over a line break
 ])
 async def test_a_file_cut_off_mid_row_is_refused_naming_the_line(tmp_path, bundled_db, cut):
-    rows = [*MEETS * 2, cut]
+    rows = [*meets_copies(2), cut]
     new, old, db_new, _ = await both_ways(tmp_path, bundled_db, csv_text(*rows).removesuffix("\n"))
     assert new == old and new[0] == len(rows) + 1, new  # the line the cut row starts on
     assert "expected 16 fields" in new[1] or "never closed" in new[1]
