@@ -1,7 +1,6 @@
 """Forty files `racebot import` must refuse whole: each with the words its error must contain.
 
-`fails_until` names the item of issue #13 that another change fixes (its test is an expected
-failure until then); `line` is the line (or JSON item) the error must name, 0 for the file."""
+`line` is the line (or JSON item) the error must name, 0 for the file."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,7 +36,6 @@ class Bad:
     content: bytes
     words: tuple[str, ...]
     line: int
-    fails_until: str = ""
 
 
 CORPUS = [

@@ -16,9 +16,7 @@ QUICK = {"bad-date.csv", "unterminated-quote.csv", "invalid-utf8.csv", "unknown-
 
 
 def cases() -> list:
-    return [pytest.param(bad, id=bad.name, marks=(
-        [pytest.mark.xfail(strict=False, reason=bad.fails_until)] if bad.fails_until else [])
-        + ([] if bad.name in QUICK else [pytest.mark.slow])) for bad in CORPUS]
+    return [pytest.param(bad, id=bad.name, marks=[] if bad.name in QUICK else [pytest.mark.slow]) for bad in CORPUS]
 
 
 def test_the_corpus_has_forty_distinct_files():
