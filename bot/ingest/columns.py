@@ -73,8 +73,9 @@ class ChunkResolver:
     def resolve(self, chunk: Chunk) -> Columns | None:
         """The chunk's columns; None once the planner has refused a row (the import will fail)."""
         rows, lines, n = chunk.rows, chunk.lines, len(chunk.rows)
-        self._statuses_in_place(rows, lines)
         col = self._columns(rows)
+        if self._statuses_in_place(rows, lines, col):
+            col = self._columns(rows)
         specs, bad = self._spec_ids(rows, lines, list(zip(*map(col, _SPEC_KEY))))
         names = col("athlete")
         mark_keys = list(map(_SEP.join, zip(col("event"), col("mark"))))
@@ -116,20 +117,26 @@ class ChunkResolver:
         lengths = map(sub, chain(starts[1:], (len(keys),)), starts)
         return list(chain.from_iterable(map(repeat, ids, lengths))), len(keys)
 
-    def _statuses_in_place(self, rows: list[list[str]], lines: Sequence[int]) -> None:
-        """'DNF' in place, '=3' for a tie: rewritten as the row path reads them (place_and_mark)."""
+    def _statuses_in_place(self, rows: list[list[str]], lines: Sequence[int], col: Column) -> bool:
+        """'DNF' in place, '=3' for a tie: rewritten as the row path reads them (place_and_mark).
+        Whether any row was; the distinct values decide first, so a plain chunk costs no row loop."""
         ip, im = self._at.get("place"), self._at.get("mark")
         if ip is None or im is None:
-            return
+            return False
+        odd = {p for p in set(col("place")) if p and not p.isdigit()}
+        unfinished = {m for m in set(col("mark")) if m.strip().upper() in _NOT_FINISHED}
+        if not odd and not unfinished:
+            return False
         for i, row in enumerate(rows):
             place = row[ip] if len(row) > ip else ""
-            if place and (not place.isdigit() or row[im].strip().upper() in _NOT_FINISHED):
+            if place and (place in odd or row[im] in unfinished):
                 try:
                     row[ip], row[im] = place_and_mark(place, row[im])
                 except FieldError:
                     to_row(self._record(row), self.path, lines[i])  # raises, in to_row's words
                 except IndexError:
                     pass  # a short row: the field count check names it
+        return True
 
     def _check_marks(self, rows: list[list[str]], keys: list[str], marks: list) -> int:
         for i in nones(marks):
