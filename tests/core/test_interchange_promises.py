@@ -2,6 +2,7 @@
 import sqlite3
 
 import pytest
+from import_files import write_rows
 
 from bot.errors import ImportFailed
 from racebot.importing import import_file
@@ -28,14 +29,7 @@ async def test_status_words_ties_group_letters_and_other_flags(core, db_copy, tm
         ("2025-06-01", "Promise Meet", "Testville", "Shot Put", "M", "qualification", "A", "1", "Fay Zeta", "FIN", "20.10", "", "t"),
         ("2025-06-01", "Promise Meet", "Testville", "Shot Put", "M", "qualification", "B", "1", "Gus Eta", "FIN", "20.30", "", "t"),
     ]
-    path = tmp_path / f"promises{suffix}"
-    cols = HEADER.strip().split(",")
-    if suffix == ".csv":
-        path.write_text(HEADER + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
-    else:
-        import json
-        path.write_text(json.dumps([dict(zip(cols, r)) for r in rows]), encoding="utf-8")
-    report = await import_file(core.store, path)
+    report = await import_file(core.store, write_rows(tmp_path / f"promises{suffix}", HEADER, rows))
     assert report.warnings and "'NB' is not a record flag" in report.warnings[0]
     got = {name: rest for name, *rest in results(db_copy, "Promise Meet")}
     assert got["Ann Alpha"][:3] == [1, "3:31.00", ""]

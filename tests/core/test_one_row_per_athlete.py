@@ -1,8 +1,8 @@
 """Two rows of one race never become one athlete silently (issue 13, item 2)."""
-import json
 import sqlite3
 
 import pytest
+from import_files import write_rows
 
 from bot.errors import ImportFailed
 from racebot.importing import import_file
@@ -11,13 +11,7 @@ HEADER = "date,competition,venue,event,gender,place,athlete,country,mark,source,
 
 
 def write(tmp_path, suffix, rows):
-    path = tmp_path / f"rows{suffix}"
-    cols = HEADER.strip().split(",")
-    if suffix == ".csv":
-        path.write_text(HEADER + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
-    else:
-        path.write_text(json.dumps([dict(zip(cols, r)) for r in rows]), encoding="utf-8")
-    return path
+    return write_rows(tmp_path / f"rows{suffix}", HEADER, rows)
 
 
 def stored(db):
