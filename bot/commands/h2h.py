@@ -93,6 +93,11 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         reply.table = Table((Column("Date"), Column("Competition"), Column("Event"), Column("Round"),
                              Column(sa, "right"), Column(sb, "right"), Column("Margin", "right")),
                             tuple(_row(x) for x in reversed(rec.bouts)))
+    if choice.typed_pair:
+        x, y = (core.indexes.athletes.stats[i].athlete.name for i in choice.typed_pair)
+        reply.paragraphs.insert(0, Paragraph.of(
+            f"I guessed: '{text_a}' and '{text_b}' are spelled closest to {x} and {y}, who never met; "
+            f"{a.name} and {b.name} have {counted(len(rec.bouts), 'meeting')} in our data."))
     if choice.alternatives:
         alts = "; ".join(f"{core.indexes.athletes.stats[x].athlete.name} v "
                          f"{core.indexes.athletes.stats[y].athlete.name}, {counted(n, 'meeting')}"
