@@ -99,11 +99,15 @@ class Reads:
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
         where, args = "r.competition_id = ?", [competition_id]
         if event:
-            where, args = where + " AND r.event = ?", args + [event]
-        rows = await self._all(
+            if "/" in event:
+                where, args = where + " AND r.event = ?", args + [event]
+            else:  # a code without a qualifier brings its variants ('2M' finds '2M/indoor')
+                where, args = where + " AND (r.event = ? OR r.event GLOB ?)", args + [event, f"{event}/*"]
+        # One competition's races, found by index: inline on the reader, as meetings() is.
+        rows = self.reader.execute(
             f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS} "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
-            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args)
+            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
         grouped: dict[int, list] = defaultdict(list)
         heads = {}
         for row in rows:
@@ -111,6 +115,10 @@ class Reads:
             heads.setdefault(race.id, (race, cv.competition(row, 9)))
             grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
         return [RaceResults(heads[i][0], heads[i][1], tuple(v)) for i, v in grouped.items()]
+
+    async def race_labels(self) -> list[tuple[int, str]]:
+        return [tuple(r) for r in await self._all(
+            "SELECT DISTINCT competition_id, label FROM races WHERE label != ''")]
 
     async def athlete_results(self, athlete_id: int) -> list[Performance]:
         return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")
