@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.disciplines import discipline
 from bot.models import Meeting, Performance, Race, RaceResults
-from bot.store import AthleteStat, Identities, PairStat
+from bot.store import AthleteStat, Identities, PairStat, SourceSpan
 from storage import convert as cv
 
 _RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
@@ -115,6 +115,22 @@ class Reads:
             heads.setdefault(race.id, (race, cv.competition(row, 9)))
             grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
         return [RaceResults(heads[i][0], heads[i][1], tuple(v)) for i, v in grouped.items()]
+
+    async def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
+        marks = ",".join("?" * len(athlete_ids))
+        # Bounded by the (athlete_id, race_id) index: inline on the reader, as meetings() is.
+        rows = self.reader.execute(
+            f"SELECT res.athlete_id, res.origin, c.series, res.source, min(r.day), max(r.day) "
+            f"FROM results res {_RACE_JOIN} WHERE res.athlete_id IN ({marks}) GROUP BY 1, 2, 3, 4",
+            athlete_ids).fetchall()
+        spans: dict[tuple, list] = {}
+        for athlete, origin, series, source, first, last in rows:
+            span = spans.setdefault((athlete, origin, series), [first, last, set()])
+            span[0], span[1] = min(span[0], first), max(span[1], last)
+            span[2].add(source)
+        return [SourceSpan(a, o, series, date.fromisoformat(first), date.fromisoformat(last),
+                           frozenset(sources - {""}))
+                for (a, o, series), (first, last, sources) in spans.items()]
 
     async def race_labels(self) -> list[tuple[int, str]]:
         return [tuple(r) for r in await self._all(

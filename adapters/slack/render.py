@@ -37,6 +37,7 @@ def render(reply: Reply) -> list[dict]:
     blocks += _field_sections(reply.fields, moments)
     blocks += _context(moments.unused())  # moments no paragraph or field mentioned
     blocks += _context(_chunks(reply.footer, _PIECE) if reply.footer.strip() else [], escape=True)
+    blocks += _context(_chunks(reply.coverage, _PIECE) if reply.coverage.strip() else [], escape=True)
     # Every block is whole in itself (table blocks hold whole rows), so any 50 make a valid message.
     groups = [blocks[i:i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)] or [[]]
     texts = [reply.plain_text()] + [f"{reply.title} ({i}/{len(groups)})" for i in range(2, len(groups) + 1)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.coverage import coverage_of
 from bot.errors import UserError
 from bot.models import Athlete, Meeting, Result
 from bot.pairing import choose_pair
@@ -104,9 +105,11 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
                          for x, y, n in choice.alternatives)
         reply.paragraphs.append(Paragraph.of(f"Also: {alts}."))
     reply.footer = f"{RULE} Data to {core.indexes.today.isoformat()}."
+    reply.coverage = await coverage_of(core.store, [a, b])
     reply.data = {"a": _athlete_data(a), "b": _athlete_data(b), "wins": {"a": rec.wins["a"], "b": rec.wins["b"]},
                   "ties": rec.ties,
-                  "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed}
+                  "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed,
+                  "coverage": reply.coverage}
     return reply
 
 
