@@ -26,12 +26,17 @@ class CompetitionIndex:
         self.by_id: dict[int, Competition] = {}
         self._tokens: dict[int, list[str]] = {}
         self._vocabulary: list[str] = []  # every competition word, sorted
+        self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
         self._label_words: dict[int, list[str]] = {}  # competition -> its races' label words, sorted
 
     def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str]] = ()) -> None:
         self.by_id = {c.id: c for c in competitions}
         self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
-        self._vocabulary = sorted({t for tokens in self._tokens.values() for t in tokens})
+        self._with_token = defaultdict(list)
+        for cid, tokens in self._tokens.items():
+            for t in set(tokens):
+                self._with_token[t].append(cid)
+        self._vocabulary = sorted(self._with_token)
         words: dict[int, set[str]] = defaultdict(set)
         for cid, label in race_labels:
             words[cid].update(fold(label).split())
@@ -43,13 +48,13 @@ class CompetitionIndex:
         words = fold(text).split()
         years = {int(w) for w in words if _YEAR.match(w)}
         words = [w for w in words if not _YEAR.match(w)]
-        matches = {w: self._word_matches(w) for w in words}
+        matches = {w: self._competition_scores(w) for w in words}
         scored = []
-        for cid, tokens in self._tokens.items():
+        for cid in self._tokens:
             comp = self.by_id[cid]
             if years and comp.start.year not in years:
                 continue
-            scores = [(w, max((matches[w].get(t, 0.0) for t in tokens), default=0.0)) for w in words]
+            scores = [(w, matches[w].get(cid, 0.0)) for w in words]
             labels = self._label_words.get(cid, [])
             # A word of one of this competition's race labels ('national', 'u20') picks races there.
             left = tuple(w for w, s in scores if not s and _is_prefix(w, labels))
@@ -62,6 +67,15 @@ class CompetitionIndex:
                 scored.append((comp, score, left))
         scored.sort(key=lambda cs: (-round(cs[1], 2), -cs[0].start.toordinal()))
         return scored[:limit]
+
+    def _competition_scores(self, word: str) -> dict[int, float]:
+        """Competition id -> how well the word names one of its words."""
+        best: dict[int, float] = {}
+        for token, score in self._word_matches(word).items():
+            for cid in self._with_token[token]:
+                if best.get(cid, 0.0) < score:
+                    best[cid] = score
+        return best
 
     def _word_matches(self, word: str) -> dict[str, float]:
         """Competition words a typed word may mean: 1 for a prefix ('pre' of 'prefontaine'), less
