@@ -1,5 +1,5 @@
 """What an answer about athletes rests on, in one line: 'Diamond League 2010–2022, careers to
-June 2024, 1 imported file', from the athletes' own results, and a warning when an athlete has no
+June 2024, imported files 2024', from the athletes' own results, and a warning when an athlete has no
 career history, so a fan knows championships and recent seasons may be missing.
 """
 from __future__ import annotations
@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from bot.ingest.precedence import ARCHIVE, HISTORY, NAMES, OFFICIAL, SEED, USER
+from bot.ingest.precedence import ARCHIVE, HISTORY, NAMES, OFFICIAL
 from bot.models import Athlete
-from bot.prose import counted
 from bot.store import SourceSpan
 
 if TYPE_CHECKING:
@@ -37,11 +36,7 @@ def _parts(spans: list[SourceSpan]) -> list[str]:
             parts += [f"{name} {_years(ss)}" for name, ss in sorted(series.items())]
         elif origin == HISTORY:
             parts.append(f"careers to {max(s.last for s in group):%B %Y}")
-        elif origin == USER:
-            parts.append(counted(len(frozenset().union(*(s.sources for s in group))) or 1, "imported file"))
-        elif origin in (OFFICIAL, SEED):
-            parts.append(f"{NAMES[origin]} {_years(group)}")
-        else:
+        else:  # a file's rows need not name a source, so files are not counted, only their years
             parts.append(f"{NAMES.get(origin, 'other sources')} {_years(group)}")
     return parts
 

@@ -36,7 +36,6 @@ class SourceSpan:
     series: str
     first: date
     last: date
-    sources: frozenset[str]  # the results' `source` texts: files, archives, articles
 
 
 @dataclass

@@ -120,17 +120,10 @@ class Reads:
         marks = ",".join("?" * len(athlete_ids))
         # Bounded by the (athlete_id, race_id) index: inline on the reader, as meetings() is.
         rows = self.reader.execute(
-            f"SELECT res.athlete_id, res.origin, c.series, res.source, min(r.day), max(r.day) "
-            f"FROM results res {_RACE_JOIN} WHERE res.athlete_id IN ({marks}) GROUP BY 1, 2, 3, 4",
-            athlete_ids).fetchall()
-        spans: dict[tuple, list] = {}
-        for athlete, origin, series, source, first, last in rows:
-            span = spans.setdefault((athlete, origin, series), [first, last, set()])
-            span[0], span[1] = min(span[0], first), max(span[1], last)
-            span[2].add(source)
-        return [SourceSpan(a, o, series, date.fromisoformat(first), date.fromisoformat(last),
-                           frozenset(sources - {""}))
-                for (a, o, series), (first, last, sources) in spans.items()]
+            f"SELECT res.athlete_id, res.origin, c.series, min(r.day), max(r.day) FROM results res {_RACE_JOIN} "
+            f"WHERE res.athlete_id IN ({marks}) GROUP BY 1, 2, 3", athlete_ids).fetchall()
+        return [SourceSpan(a, o, series, date.fromisoformat(first), date.fromisoformat(last))
+                for a, o, series, first, last in rows]
 
     async def race_labels(self) -> list[tuple[int, str]]:
         return [tuple(r) for r in await self._all(

@@ -47,7 +47,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
             reply.paragraphs.append(Paragraph.of("Also: " + "; ".join(
                 f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + "."))
     elif want.event:
-        reply = _several(comp, chosen, races)
+        reply = _several(comp, chosen + passed, races)
     else:
         reply = _overview(comp, chosen)
     if others:

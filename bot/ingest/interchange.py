@@ -5,7 +5,6 @@ import csv
 import io
 import json
 from datetime import date
-from pathlib import Path
 from typing import Iterable
 
 from bot.commands.parsing import parse_gender
@@ -161,8 +160,7 @@ def to_row(rec: dict[str, str], path: str, line: int) -> ResultRow:
             venue=get("venue", "").strip(), series=get("series", "").strip(), round=round_,
             race=race_of(get("race", "")), place=count_of(place, "place"), note=note,
             country=get("country", "").strip().upper(), wind=wind, flags=flags,
-            # Without a source of its own a row comes from its file: the coverage line counts files.
-            source=get("source", "").strip() or Path(path).name, athlete_id=get("athlete_id", "").strip(),
+            source=get("source", "").strip(), athlete_id=get("athlete_id", "").strip(),
             venues=get("venues", "").strip(), line=line, extra={"unknown_flags": note} if note else {})
     except FieldError as exc:
         raise ImportFailed(path, line, str(exc)) from None

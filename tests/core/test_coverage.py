@@ -59,7 +59,7 @@ async def test_a_career_history_and_an_imported_file_change_the_line(core, tmp_p
     await import_file(core.store, csv)
     await core.start()
     kerr = await ask(core, "/athlete Josh Kerr")
-    assert "careers to March 2024" in kerr.coverage and "1 imported file" in kerr.coverage
+    assert "careers to March 2024" in kerr.coverage and "imported files 2024" in kerr.coverage
     assert "No career history" not in kerr.coverage
     pair = await ask(core, "/h2h Kerr Ingebrigtsen")
     assert "No career history for Jakob Ingebrigtsen:" in pair.coverage  # Kerr has one now

@@ -108,8 +108,10 @@ async def test_quoted_and_compact_event_names_and_indoor_variants(core):
 
 async def test_the_womens_race_and_the_national_race_are_no_longer_hidden(core):
     both = await ask(core, "/results london 2010 400m")
+    # The meeting's own races first, then the side programme's, each with the words that pick it.
     assert [(r["race"], r["words"]) for r in both.data["races"]] == [
-        ("Men's 400m", "men 400m"), ("Women's 400m", "women 400m")]
+        ("Men's 400m", "men 400m"), ("Women's 400m", "women 400m"),
+        ("Men's 400m (National Events)", "men 400m national events")]
     men = await ask(core, "/results london 2010 400m men")
     assert men.data["label"] == "" and men.data["results"][0]["athlete"] == "Jeremy Wariner"
     assert "Men's 400m (National Events) (men 400m national events)" in men.plain_text()
@@ -119,7 +121,8 @@ async def test_the_womens_race_and_the_national_race_are_no_longer_hidden(core):
 
 async def test_rounds_and_race_numbers_pick_one_race(core):
     listed = await ask(core, "/results adidas 2013 100m men")
-    assert [r["words"] for r in listed.data["races"]] == ["men 100m final 1", "men 100m semi 1", "men 100m semi 2"]
+    assert [r["words"] for r in listed.data["races"]] == [
+        "men 100m final 1", "men 100m semi 1", "men 100m semi 2", "men 100m high school events"]
     for words, round_label, winner in [("semi 2", "Semi-final 2", "Nickel Ashmeade"),
                                        ("semi-final 1", "Semi-final 1", "Kemar Bailey-Cole"),
                                        ("final", "Final", "Ryan Bailey")]:
