@@ -5,14 +5,10 @@ career history, so a fan knows championships and recent seasons may be missing.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from bot.ingest.precedence import ARCHIVE, HISTORY, NAMES, OFFICIAL
 from bot.models import Athlete
-from bot.store import SourceSpan
-
-if TYPE_CHECKING:
-    from bot.store import Store
+from bot.store import SourceSpan, Store
 
 CAREER_ORIGINS = (HISTORY, OFFICIAL)  # sources that follow an athlete everywhere, not one series
 
@@ -52,5 +48,5 @@ def coverage_line(spans: list[SourceSpan], athletes: list[Athlete]) -> str:
     return line
 
 
-async def coverage_of(store: "Store", athletes: list[Athlete]) -> str:
+async def coverage_of(store: Store, athletes: list[Athlete]) -> str:
     return coverage_line(await store.coverage([a.id for a in athletes]), athletes)
