@@ -56,6 +56,8 @@ def render(reply: Reply, colour: bool = False, width: int = 100) -> str:
         out.append("\n".join([s(clean(lines[0]), "1")] + [clean(x) for x in lines[1:]]))
     if reply.footer:
         out.append(s(clean(reply.footer), "2"))
+    if reply.coverage:
+        out.append(s(clean(reply.coverage), "2"))
     body = "\n".join(x for x in out if x)
     return f"||{body}||" if reply.spoiler and not colour else body
 

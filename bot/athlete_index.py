@@ -21,6 +21,7 @@ class Candidate:
     athlete_id: int
     score: float  # 0-100: how well the text matches the name
     prominence: float  # how much and how recently the athlete raced
+    typo: bool = False  # found only by tolerating a misspelling
 
 
 class AthleteIndex:
@@ -104,23 +105,26 @@ class AthleteIndex:
             if len(q) <= 3:
                 # 'JI' typed in capitals is initials more often than a surname.
                 hit(self._by_initials.get(q, []), 96 if typed.isupper() and len(typed) >= 2 else 80)
-        if not scores:
+        typo = not scores
+        if typo:
             self._fuzzy(q, hit)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -self.prominence(kv[0])))
-        return [Candidate(i, s, self.prominence(i)) for i, s in ranked[:limit]]
+        return [Candidate(i, s, self.prominence(i), typo) for i, s in ranked[:limit]]
 
     def _fuzzy(self, q: str, hit) -> None:
-        """Typos: match the last word against surnames sharing its first letter (a typo in the
-        first letter is rare, and the bucket keeps this fast at 50,000 athletes)."""
+        """Typos: match the surname against surnames sharing its first letter (a typo in the
+        first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
+        surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,
+        each against whole surnames, two-word and hyphenated ones included."""
         words = q.split()
-        last, given = words[-1], " ".join(words[:-1])
-        families = self._families.get(last[0], [])
-        for family, score, _ in process.extract(last, families, scorer=fuzz.ratio,
-                                                limit=5, score_cutoff=FUZZY_CUTOFF):
-            ids = self._by_family[family]
-            if given:
-                ids = [i for i in ids if fuzz.ratio(given, fold(self.stats[i].athlete.given)) >= 70]
-            hit(ids, score * 0.92)
+        for cut in range(len(words)):
+            family, given = " ".join(words[cut:]), " ".join(words[:cut])
+            for found, score, _ in process.extract(family, self._families.get(family[0], []),
+                                                   scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF):
+                ids = self._by_family[found]
+                if given:
+                    ids = [i for i in ids if fuzz.ratio(given, fold(self.stats[i].athlete.given)) >= 70]
+                hit(ids, score * 0.92)
 
     def label(self, athlete_id: int) -> str:
         """'Josh Kerr (GBR, 1500m)': enough to tell namesakes apart."""

@@ -23,7 +23,8 @@ _ALIASES = {
     "100mh": "100H", "100h": "100H", "100mhurdles": "100H",
     "110mh": "110H", "110h": "110H", "110mhurdles": "110H",
     "400mh": "400H", "400h": "400H", "400mhurdles": "400H",
-    "300mh": "300H", "200mh": "200H",
+    "300mh": "300H", "300h": "300H", "300mhurdles": "300H", "200mh": "200H", "200h": "200H",
+    "200mhurdles": "200H",
     "highjump": "HJ", "hj": "HJ", "polevault": "PV", "pv": "PV", "vault": "PV",
     "longjump": "LJ", "lj": "LJ", "triplejump": "TJ", "tj": "TJ",
     "shotput": "SP", "shot": "SP", "sp": "SP", "discusthrow": "DT", "discus": "DT", "dt": "DT",
@@ -33,7 +34,7 @@ _ALIASES = {
     "4x100m": "4x100", "4x100": "4x100", "4x200m": "4x200", "4x400m": "4x400", "4x400": "4x400",
     "4x800m": "4x800", "3x100m": "3x100",
     "1hour": "1HR", "onehour": "1HR",
-    "100y": "100Y", "mileracewalk": "MILEW",
+    "100y": "100Y", "100yards": "100Y", "mileracewalk": "MILEW", "milewalk": "MILEW",
 }
 
 _NAMES = {
@@ -48,6 +49,8 @@ _NAMES = {
 # Bare numbers are only distances when a track race is run over them: "2024" is a season.
 _TRACK_DISTANCES = {50, 55, 60, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1500, 2000, 3000,
                     5000, 10000, 15000, 20000, 25000, 30000}
+
+_LONGEST = 100_000  # metres (or yards, miles): nothing longer is raced on a track or a road
 
 _QUALIFIER = re.compile(r"\s*(\((?P<paren>[^)]*)\)|\b(?P<word>indoor|road race)\b)\s*", re.I)
 
@@ -102,6 +105,8 @@ def _base_code(text: str) -> str | None:
     if m:
         number, unit, walk = m.groups()
         metres = int(number) * (1000 if unit in ("k", "km") else 1)
+        if metres > _LONGEST:  # '2022 5 km' read as one word is a year beside a distance
+            return None
         if walk:
             return f"{metres // 1000}KW" if metres % 1000 == 0 and metres >= 3000 else f"{metres}W"
         if unit in ("k", "km") or (metres >= 5000 and metres % 1000 == 0 and unit == "km"):
@@ -114,9 +119,12 @@ def _base_code(text: str) -> str | None:
     if code in _NAMES:
         return code
     try:
-        return normalize_event_code(code)
+        code = normalize_event_code(code)
     except ValueError:
         return None
+    # athlib takes any number before a unit ('2020100Y'): a year typed beside '100y' is no distance.
+    number = re.match(r"\d+", code)
+    return None if number and int(number.group()) > _LONGEST else code
 
 
 def _display(base: str) -> str:

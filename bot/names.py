@@ -28,7 +28,8 @@ def _is_upper_word(word: str) -> bool:
         word = word[2:]
     if "." in word:
         return False
-    letters = [c for c in word if c.isalpha()]
+    # 'ß' has no capital in everyday use: 'WEIßHAIDINGER' is a surname in capitals.
+    letters = [c for c in word if c.isalpha() and c != "ß"]
     return len(letters) >= 2 and all(c.isupper() for c in letters) or (len(letters) == 1 and word.isupper() and len(word) > 1)
 
 

@@ -25,6 +25,7 @@ class PairChoice:
     b: int
     alternatives: list[tuple[int, int, int]]  # a, b, meetings
     guessed: bool  # a name matched several athletes and meetings decided
+    typed_pair: tuple[int, int] | None = None  # the closest spelling, passed over for a pair that met
 
 
 def _top(cands: list[Candidate]) -> list[Candidate]:
@@ -49,7 +50,11 @@ def choose_pair(index: AthleteIndex, meetings: MeetingIndex, text_a: str, text_b
     if not cb:
         raise not_found(text_b)
     ta, tb = _top(ca), _top(cb)
-    if len(ta) == 1 and len(tb) == 1 and ta[0].athlete_id != tb[0].athlete_id:
+    if ca[0].typo or cb[0].typo:
+        misread = _misread(meetings, ta, tb, ca, cb, today)
+        if misread:
+            return misread
+    elif len(ta) == 1 and len(tb) == 1 and ta[0].athlete_id != tb[0].athlete_id:
         return PairChoice(ta[0].athlete_id, tb[0].athlete_id, [], False)  # nothing to decide
     stats = {(p.a, p.b): p for p in meetings.pair_stats([c.athlete_id for c in ta], [c.athlete_id for c in tb])}
     pairs = [(a.athlete_id, b.athlete_id) for a in ta for b in tb if a.athlete_id != b.athlete_id]
@@ -62,6 +67,23 @@ def choose_pair(index: AthleteIndex, meetings: MeetingIndex, text_a: str, text_b
     if not ambiguous and pairs:
         return PairChoice(pairs[0][0], pairs[0][1], [], False)
     raise _ambiguity(index, text_a, ta, text_b, tb)
+
+
+def _misread(meetings: MeetingIndex, ta: list[Candidate], tb: list[Candidate], ca: list[Candidate],
+             cb: list[Candidate], today: date) -> PairChoice | None:
+    """A typo can land nearest to someone who never raced the other athlete ('Thoams' is closer to
+    Thoms than to Thomas): when the closest spellings never met but another reading of the typo
+    did, that pair is meant, and the reply says it guessed."""
+    closest = [(a.athlete_id, b.athlete_id) for a in ta for b in tb if a.athlete_id != b.athlete_id]
+    if not closest or meetings.pair_stats([c.athlete_id for c in ta], [c.athlete_id for c in tb]):
+        return None
+    wide = {(p.a, p.b): p for p in meetings.pair_stats([c.athlete_id for c in ca], [c.athlete_id for c in cb])}
+    if not wide:
+        return None
+    ranked = sorted(wide, key=lambda p: -weight(wide[p], today))
+    a, b = ranked[0]
+    alts = [(x, y, wide[(x, y)].meetings) for x, y in ranked[1:3]]
+    return PairChoice(a, b, alts, True, typed_pair=closest[0])
 
 
 def _ambiguity(index: AthleteIndex, text_a: str, ta: list[Candidate], text_b: str, tb: list[Candidate]) -> UserError:

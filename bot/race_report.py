@@ -115,7 +115,7 @@ def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, in
     reply.footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", wind, source,
                                           disagreement(rr, others)) if x)
     reply.data = {"competition": c.name, "date": rr.race.day.isoformat(), "event": rr.race.discipline.name,
-                  "gender": rr.race.gender, "round": rr.race.round_label,
+                  "gender": rr.race.gender, "round": rr.race.round_label, "label": rr.race.label,
                   "results": [{"place": res.place, "athlete": ath.name, "country": ath.country, "mark": res.mark,
                                "status": res.status, "flags": list(res.flags)} for res, ath in rr.results]}
     return reply

@@ -76,6 +76,8 @@ class Reply:
     # Structured form of the answer for --json and integrations.
     data: dict | None = None
     moments: list[Moment] = field(default_factory=list)
+    # What the answer rests on (bot.coverage), one line that every renderer puts last.
+    coverage: str = ""
 
     def plain_text(self) -> str:
         """Readable fallback: notifications, logs, and platforms without rich text."""
@@ -87,6 +89,8 @@ class Reply:
             lines += format_table(self.table, TABLE_WIDTH)
         if self.footer:
             lines.append(self.footer)
+        if self.coverage:
+            lines.append(self.coverage)
         return "\n".join(lines)
 
 

@@ -28,6 +28,17 @@ class PairStat:
     last_day: date
 
 
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """An athlete's results from one kind of source (bot.ingest.precedence) in one series."""
+
+    athlete: int
+    origin: int
+    series: str
+    first: date
+    last: date
+
+
 @dataclass
 class NewAthlete:
     key: int  # negative placeholder id, replaced by the store
@@ -161,7 +172,17 @@ class Store(Protocol):
         (not DNS, not annulled), ordered by race id, in chunks."""
         ...
     async def meetings(self, a: int, b: int) -> list[Meeting]: ...
-    async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]: ...
+    async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
+        """Every race of a competition, or of one event there; an event code without a qualifier
+        ('2M') also brings its variants ('2M/indoor', 'SP/3kg' for 'SP')."""
+        ...
+    async def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
+        """Which sources, series and years these athletes' results come from (the coverage line)."""
+        ...
+    async def race_labels(self) -> list[tuple[int, str]]:
+        """(competition id, label) of every labelled race ('National Events', 'U20 Events'):
+        words a fan may type to pick a race there."""
+        ...
     async def athlete_results(self, athlete_id: int) -> list[Performance]: ...
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]: ...
     async def seasons(self, event: str, gender: str) -> list[int]: ...

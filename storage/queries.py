@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.disciplines import discipline
 from bot.models import Meeting, Performance, Race, RaceResults
-from bot.store import AthleteStat, Identities, PairStat
+from bot.store import AthleteStat, Identities, PairStat, SourceSpan
 from storage import convert as cv
 
 _RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
@@ -99,11 +99,15 @@ class Reads:
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
         where, args = "r.competition_id = ?", [competition_id]
         if event:
-            where, args = where + " AND r.event = ?", args + [event]
-        rows = await self._all(
+            if "/" in event:
+                where, args = where + " AND r.event = ?", args + [event]
+            else:  # a code without a qualifier brings its variants ('2M' finds '2M/indoor')
+                where, args = where + " AND (r.event = ? OR r.event GLOB ?)", args + [event, f"{event}/*"]
+        # One competition's races, found by index: inline on the reader, as meetings() is.
+        rows = self.reader.execute(
             f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS} "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
-            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args)
+            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
         grouped: dict[int, list] = defaultdict(list)
         heads = {}
         for row in rows:
@@ -111,6 +115,19 @@ class Reads:
             heads.setdefault(race.id, (race, cv.competition(row, 9)))
             grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
         return [RaceResults(heads[i][0], heads[i][1], tuple(v)) for i, v in grouped.items()]
+
+    async def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
+        marks = ",".join("?" * len(athlete_ids))
+        # Bounded by the (athlete_id, race_id) index: inline on the reader, as meetings() is.
+        rows = self.reader.execute(
+            f"SELECT res.athlete_id, res.origin, c.series, min(r.day), max(r.day) FROM results res {_RACE_JOIN} "
+            f"WHERE res.athlete_id IN ({marks}) GROUP BY 1, 2, 3", athlete_ids).fetchall()
+        return [SourceSpan(a, o, series, date.fromisoformat(first), date.fromisoformat(last))
+                for a, o, series, first, last in rows]
+
+    async def race_labels(self) -> list[tuple[int, str]]:
+        return [tuple(r) for r in await self._all(
+            "SELECT DISTINCT competition_id, label FROM races WHERE label != ''")]
 
     async def athlete_results(self, athlete_id: int) -> list[Performance]:
         return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")

@@ -46,14 +46,15 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
     blocks = _body(reply, stamps)
     blocks[1:1] = _place_fields(fields, blocks[0])
     # Every message keeps room for the footer (and a note) so it can go on whichever is last.
-    reserve = min(limits.FOOTER, len(reply.footer) + 80)
+    reserve = min(limits.FOOTER, len(reply.footer) + len(reply.coverage) + 80)
     messages = _pack(blocks, blocks[0].embed.get("title", ""), limits.EMBED_TOTAL - reserve)
     note = ""
     if len(messages) > max_messages:
         rest = [b for m in messages[max_messages:] for b in m]
         messages = messages[:max_messages]
         note = _left_out(sum(b.rows for b in rest), sum(b.fields for b in rest))
-    _add_footer(messages[-1], " · ".join(p for p in (note, reply.footer) if p))
+    footer = " · ".join(p for p in (note, reply.footer) if p)
+    _add_footer(messages[-1], "\n".join(p for p in (footer, reply.coverage) if p))
     out = [OutMessage(embeds=[b.embed for b in m]) for m in messages]
     if reply.image:
         out[0].image = reply.image

@@ -44,6 +44,8 @@ def render(reply: Reply) -> list[dict]:
     blocks += _context(moments.unused())  # moments no paragraph or field mentioned
     footer = ellipsize(reply.footer, _FOOTER)
     blocks += _context(_chunks(footer, _PIECE) if footer.strip() else [], escape=True)
+    coverage = ellipsize(reply.coverage, _FOOTER)
+    blocks += _context(_chunks(coverage, _PIECE) if coverage.strip() else [], escape=True)
     # Every block is whole in itself (table blocks hold whole rows), so any 50 make a valid message.
     groups = [blocks[i:i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)] or [[]]
     texts = [reply.plain_text()] + [f"{reply.title} ({i}/{len(groups)})" for i in range(2, len(groups) + 1)]

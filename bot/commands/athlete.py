@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.coverage import coverage_of
 from bot.disciplines import discipline
 from bot.errors import UserError
 from bot.marks import beats
@@ -73,8 +74,9 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         reply.paragraphs.append(Paragraph.of("Not the one? Also: " + "; ".join(
             core.indexes.athletes.label(o) for o in others) + "."))
     reply.footer = f"Data to {core.indexes.today.isoformat()}."
+    reply.coverage = await coverage_of(core.store, [a])
     reply.data = {"athlete": {"id": a.id, "name": a.name, "country": a.country},
-                  "pbs": {discipline(e).name: p.result.mark for e, p in pbs.items()}}
+                  "pbs": {discipline(e).name: p.result.mark for e, p in pbs.items()}, "coverage": reply.coverage}
     return reply
 
 

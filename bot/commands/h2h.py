@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.coverage import coverage_of
 from bot.errors import UserError
 from bot.models import Athlete, Meeting, Result
 from bot.pairing import choose_pair
@@ -100,15 +101,22 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         reply.table = Table((Column("Date"), Column("Competition"), Column("Event"), Column("Round"),
                              Column(sa, "right"), Column(sb, "right"), Column("Margin", "right")),
                             tuple(_row(x) for x in reversed(rec.bouts)))
+    if choice.typed_pair:
+        x, y = (core.indexes.athletes.stats[i].athlete.name for i in choice.typed_pair)
+        reply.paragraphs.insert(0, Paragraph.of(
+            f"I guessed: '{text_a}' and '{text_b}' are spelled closest to {x} and {y}, who never met; "
+            f"{a.name} and {b.name} have {counted(len(rec.bouts), 'meeting')} in our data."))
     if choice.alternatives:
         alts = "; ".join(f"{core.indexes.athletes.stats[x].athlete.name} v "
                          f"{core.indexes.athletes.stats[y].athlete.name}, {counted(n, 'meeting')}"
                          for x, y, n in choice.alternatives)
         reply.paragraphs.append(Paragraph.of(f"Also: {alts}."))
     reply.footer = f"{RULE} Data to {core.indexes.today.isoformat()}."
+    reply.coverage = await coverage_of(core.store, [a, b])
     reply.data = {"a": _athlete_data(a), "b": _athlete_data(b), "wins": {"a": rec.wins["a"], "b": rec.wins["b"]},
                   "ties": rec.ties,
-                  "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed}
+                  "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed,
+                  "coverage": reply.coverage}
     return reply
 
 

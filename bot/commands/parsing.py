@@ -166,6 +166,8 @@ def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
                 continue
             if p := _typed_slot(command, inv, token):
                 continue
+        elif p := _quoted_event(command, inv, token):
+            continue  # '"long jump"' quoted is the event, as 'longjump' is
         words.append(token)
     _place_words(command, inv, words)
     return inv
@@ -178,6 +180,14 @@ def _typed_slot(command: Command, inv: Invocation, token: str) -> Param | None:
             continue
         value = recognise(p.kind, token)
         if value is not None:
+            inv.args[p.name] = value
+            return p
+    return None
+
+
+def _quoted_event(command: Command, inv: Invocation, token: str) -> Param | None:
+    for p in command.params:
+        if p.kind == Kind.EVENT and p.name not in inv.args and (value := recognise(p.kind, token)):
             inv.args[p.name] = value
             return p
     return None

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.errors import UserError
 from bot.models import Competition
+from bot.race_choice import RaceWords, choose, picking_words, take_round
 from bot.race_report import race_reply, race_title
 from bot.replies import Column, Paragraph, Reply, Table
 
@@ -13,39 +14,60 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 
-def find_competition(core: "Core", text: str) -> tuple[Competition, list[Competition]]:
+def find_competition(core: "Core", text: str) -> tuple[Competition, list[Competition], tuple[str, ...]]:
+    """The competition, others as likely, and the words left over for its races' labels."""
     index = core.indexes.competitions
     exact = index.resolve_id(text)
     if exact:
-        return exact, []
-    found = index.search(text, limit=4)
+        return exact, [], ()
+    found = index.find(text, limit=4)
     if not found:
         raise UserError(f"I can't find a competition matching '{text}'.",
                         "Try a city or meeting and a year, e.g. /results oslo 2024 or /results pre classic 2024.")
-    best, score = found[0]
-    others = [c for c, s in found[1:] if s >= score - 0.01 and c.start.year == best.start.year]
-    return best, others
+    best, score, left = found[0]
+    others = [c for c, s, _ in found[1:] if s >= score - 0.01 and c.start.year == best.start.year]
+    return best, others, left
 
 
 async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    comp, others = find_competition(core, inv.args["competition"])
-    event = inv.get("event")
-    races = await core.store.race_results(comp.id, event)
-    if not races:
-        what = f" in the {core.indexes.events.get(event, event)}" if event else ""
-        raise UserError(f"I have no results{what} at the {comp.label}.",
-                        "Leave out the event to see every winner.")
-    if event or len(races) == 1:
-        reply = race_reply(races[0], others=await core.store.other_versions(races[0].race.id))
-        for extra in races[1:]:
-            # Several races of one event (heats, 'Final 2'): each gets its own table below.
-            reply.paragraphs.append(Paragraph.of(f"{race_title(extra)}: won by "
-                                                 f"{extra.results[0][1].name} in {extra.results[0][0].mark}."))
+    words, rnd, number = take_round(inv.args["competition"].split())
+    if not words:
+        raise UserError("Which competition?", "Example: /results oslo 2024 1500m heat 2")
+    comp, others, labels = find_competition(core, " ".join(words))
+    want = RaceWords(inv.get("gender"), inv.get("event"), rnd, number, labels)
+    races = await core.store.race_results(comp.id, want.event)
+    chosen, passed = choose(races, want)
+    if not chosen:
+        what = f" in the {core.indexes.events.get(want.event, want.event)}" if want.event else ""
+        raise UserError(f"I have no results{what} at the {comp.label} that match.",
+                        "Leave out the event (or men/women, round, race words) to see every race.")
+    if len(chosen) == 1 and want.narrowing:
+        reply = race_reply(chosen[0], others=await core.store.other_versions(chosen[0].race.id))
+        if passed:
+            reply.paragraphs.append(Paragraph.of("Also: " + "; ".join(
+                f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + "."))
+    elif want.event:
+        reply = _several(comp, chosen + passed, races)
     else:
-        reply = _overview(comp, races)
+        reply = _overview(comp, chosen)
     if others:
         reply.paragraphs.append(Paragraph.of("Also matching: " + "; ".join(
             f"{c.label} ({c.venue})" for c in others) + "."))
+    return reply
+
+
+def _several(comp: Competition, chosen, races) -> Reply:
+    """Several races still match: each with the words that pick it, instead of picking one."""
+    rows = []
+    for rr in chosen:
+        done = [(r, a) for r, a in rr.results if r.finished and r.place]
+        winner = f"{done[0][1].name} {done[0][0].mark}" if done else ""
+        rows.append((race_title(rr).strip(), rr.race.day.isoformat(), winner, picking_words(rr, races)))
+    table = Table((Column("Race"), Column("Date"), Column("Winner"), Column("Add")), tuple(rows))
+    reply = Reply(f"{comp.label}: {len(rows)} races match",
+                  [Paragraph.of("Add the words beside a race to see its full result.")], table)
+    reply.data = {"competition": comp.name, "races": [dict(zip(("race", "date", "winner", "words"), r))
+                                                      for r in rows]}
     return reply
 
 
@@ -72,5 +94,7 @@ def _overview(comp: Competition, races) -> Reply:
 COMMAND = Command(
     "results", "Results of a competition",
     (Param("competition", Kind.COMPETITION, "Competition, e.g. oslo 2024", autocomplete=True),
-     Param("event", Kind.EVENT, "Only this event, e.g. 1500m", required=False, autocomplete=True)),
-    run, examples=("/results oslo 2024 1500m", "/results pre classic 2024"))
+     Param("event", Kind.EVENT, "Only this event, e.g. 1500m", required=False, autocomplete=True),
+     Param("gender", Kind.GENDER, "men or women", required=False, choices=("men", "women"))),
+    run, examples=("/results oslo 2024 1500m", "/results pre classic 2024",
+                     "/results pre classic 2017 1500m women national", "/results zurich 2020 100y"))

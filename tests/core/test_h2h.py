@@ -88,3 +88,19 @@ async def test_never_met_pair_says_so(core):
 async def test_since_and_until_bound_the_meetings(core):
     reply = await h2h(core, "/h2h Ingebrigtsen Cheruiyot since:2021 until:2022-06")
     assert [m["date"] for m in reply.data["meetings"]] == ["2021-07-09", "2021-08-21", "2021-09-09", "2022-05-28"]
+
+
+async def test_a_typo_nearest_a_pair_who_never_met_prefers_the_pair_that_raced(core):
+    # 'Thoams' is spelled closest to Henrik Thoms, who never met Barshim; Donald Thomas met him 32 times.
+    reply = await h2h(core, "/h2h Thoams Basrhim")
+    assert reply.title == "Donald Thomas v Mutaz Essa Barshim"
+    assert len(reply.data["meetings"]) == 32 and reply.data["guessed"] is True
+    said = reply.plain_text()
+    assert "I guessed" in said and "Henrik Thoms" in said and "never met" in said
+
+
+async def test_a_typo_on_a_pair_that_met_is_not_called_a_guess(core):
+    reply = await h2h(core, "/h2h Barshim Thomas")
+    assert reply.data["guessed"] is False or "I guessed" not in reply.plain_text()
+    typo = await h2h(core, "/h2h Basrhim Tamberi")
+    assert typo.title == "Mutaz Essa Barshim v Gianmarco Tamberi" and "I guessed" not in typo.plain_text()

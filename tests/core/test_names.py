@@ -40,3 +40,47 @@ async def test_surnames_are_ambiguous_in_the_bundled_data(core):
     assert names("Kerr") == {"Josh Kerr", "Hamish Kerr"}
     assert names("Ingebrigtsen") == {"Henrik Ingebrigtsen", "Filip Ingebrigtsen", "Jakob Ingebrigtsen"}
     assert {"Timothy Cheruiyot", "Vivian Jepkemoi Cheruiyot", "John Kemboi Cheruiyot"} <= names("Cheruiyot")
+
+
+def test_letters_without_a_decomposition_fold_like_their_ascii_spelling():
+    assert fold("Przybyłko") == fold("Przybylko") == "przybylko"
+    assert fold("Bjørkja") == "bjorkja" and fold("Đorđe") == "dorde"
+    assert fold("Hjortnæs") == "hjortnaes" and fold("Weißhaidinger") == "weisshaidinger"
+
+
+def test_a_surname_in_capitals_may_hold_an_eszett():
+    assert split_name("Lukas WEIßHAIDINGER")[0] == "Lukas Weißhaidinger"
+    assert split_name("Max HEß")[2] == "Heß"
+
+
+def _found(idx, query):
+    return [idx.stats[c.athlete_id].athlete.name for c in idx.candidates(query)]
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("Przybyłko", "Mateusz Przybylko"),  # typed with ł, stored without
+    ("Malachowski", "Piotr Małachowski"),  # and back
+    ("Grovdal", "Karoline Bjerkeli Grøvdal"),
+    ("Bjornar Ustad Kristensen", "Bjørnar Ustad Kristensen"),
+    ("Tormod Hjortnaes Larsen", "Tormod Hjortnæs Larsen"),
+    ("Weisshaidinger", "Lukas Weißhaidinger"),
+    ("Hess", "Max Heß"),
+])
+async def test_special_letters_find_the_athlete_both_ways(core, typed, stored):
+    assert _found(core.indexes.athletes, typed)[0] == stored
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("Hołub-Kowalk", "Małgorzata Hołub-Kowalik"),
+    ("Holb-Kowalik", "Małgorzata Hołub-Kowalik"),
+    ("Campbel-Brown", "Veronica Campbell-Brown"),
+    ("Campbell-Bown", "Veronica Campbell-Brown"),
+    ("Witek-Konofl", "Marcelina Witek-Konofał"),
+    ("Van Niekrek", "Wayde Van Niekerk"),
+    ("Wayde Van Neikerk", "Wayde Van Niekerk"),
+    ("Sani Brwn", "Abdul Hakim Sani Brown"),
+    ("De Grase", "Andre De Grasse"),
+    ("Saidy Ndre", "Jaysuma Saidy Ndure"),
+])
+async def test_hyphenated_and_two_word_surnames_survive_one_typo(core, typed, stored):
+    assert _found(core.indexes.athletes, typed)[0] == stored

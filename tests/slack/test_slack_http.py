@@ -175,3 +175,13 @@ async def test_composition_root_builds_the_adapter_from_toml_and_env(fake_slack,
         await adapter.stop()
     assert load(str(toml), env={}).section("slack")["mode"] == "http"
     assert await build_adapters(core, load(str(toml), env={"SLACK_BOT_TOKEN": BOT_TOKEN})) == []  # no secret
+
+
+async def test_h2h_and_athlete_end_with_the_coverage_context(fake_slack, http_adapter):
+    for rid, command, text in (("h", "/h2h", "Kerr Ingebrigtsen"), ("a", "/athlete", "Narve Gilje Nordås")):
+        await post_slash(http_adapter.port, slash_form(fake_slack, command, text, rid=rid))
+        await fake_slack.wait_until(lambda: answers(fake_slack, rid))
+        last = answers(fake_slack, rid)[-1]["blocks"][-1]
+        assert last["type"] == "context"
+        line = " ".join(e["text"] for e in last["elements"])
+        assert line.startswith("Record from Diamond League 20") and "racebot sync --season YEAR" in line, line
