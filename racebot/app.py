@@ -6,13 +6,17 @@ from pathlib import Path
 
 from bot.core import Core
 from racebot.bundled import ensure_bundled
+from racebot.prebuilt import install as install_prebuilt
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
 
-async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True) -> Core:
-    """A started Core over the SQLite store at `db_path`, filled from the bundled data on first run."""
+async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, prebuilt: bool = True) -> Core:
+    """A started Core over the SQLite store at `db_path`, filled from the bundled data on first run
+    (copied ready-built unless `prebuilt` is False: building it is how racebot.build_bundle makes it)."""
+    if bundled and prebuilt:
+        install_prebuilt(db_path)
     store = await SqliteStore.open(db_path)
     try:
         if bundled:
