@@ -10,6 +10,7 @@ from __future__ import annotations
 import lzma
 import os
 import shutil
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 
@@ -26,9 +27,14 @@ def install(path: str | Path) -> bool:
     source = prebuilt()
     if path.exists() or not source.is_file():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")  # renamed into place whole: never a half store
-    with source.open("rb") as packed, lzma.open(packed) as store, part.open("wb") as out:
-        shutil.copyfileobj(store, out, 1 << 20)
-    os.replace(part, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with source.open("rb") as packed, lzma.open(packed) as store, part.open("wb") as out:
+            shutil.copyfileobj(store, out, 1 << 20)
+        os.replace(part, path)
+    except OSError:  # no place for it: opening the store there says why, in one line
+        with suppress(OSError):
+            part.unlink()
+        return False
     return True
