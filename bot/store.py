@@ -64,6 +64,7 @@ class NewRace:
     wind: float | None
     label: str
     venues: str = ""  # run in several places at once: not a head-to-head meeting
+    partial: bool = False  # the source knows only part of the field (bot.race_report counts what is known)
 
 
 @dataclass
@@ -91,6 +92,7 @@ class WritePlan:
     races: list[NewRace] = field(default_factory=list)
     results: list[ResultWrite] = field(default_factory=list)
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition id, name, venue as a source gave them
+    race_keys: list[tuple[str, int]] = field(default_factory=list)  # a source's own race key, race id or NewRace key
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Identities:
     competitions: list[Competition]
     races: list[Race]
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition, folded name, folded venue
+    race_keys: dict[str, int] = field(default_factory=dict)  # a source's own race key -> race id
 
 
 class BulkWrite(Protocol):

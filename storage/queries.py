@@ -101,16 +101,16 @@ class Reads:
         if event:
             where, args = where + " AND r.event = ?", args + [event]
         rows = await self._all(
-            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS} "
+            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
             "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args)
         grouped: dict[int, list] = defaultdict(list)
         heads = {}
         for row in rows:
             race = cv.race(row)
-            heads.setdefault(race.id, (race, cv.competition(row, 9)))
+            heads.setdefault(race.id, (race, cv.competition(row, 9), bool(row[34])))
             grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
-        return [RaceResults(heads[i][0], heads[i][1], tuple(v)) for i, v in grouped.items()]
+        return [RaceResults(heads[i][0], heads[i][1], tuple(v), heads[i][2]) for i, v in grouped.items()]
 
     async def athlete_results(self, athlete_id: int) -> list[Performance]:
         return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")
@@ -156,7 +156,9 @@ class Reads:
         source_ids = {(s, i): a for s, i, a in await self._all("SELECT scheme, source_id, athlete_id FROM athlete_ids")}
         races = [cv.race(r) for r in await self._all(f"SELECT {cv.RACE_COLS} FROM races r")]
         aliases = await self._all("SELECT competition_id, name_key, venue_key FROM competition_aliases")
-        return Identities(athletes, source_ids, await self.competitions(), races, [tuple(a) for a in aliases])
+        race_keys = dict(await self._all("SELECT key, race_id FROM race_keys"))
+        return Identities(athletes, source_ids, await self.competitions(), races, [tuple(a) for a in aliases],
+                          race_keys)
 
     async def results_for(self, race_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         out: dict[int, list[tuple[int, str]]] = defaultdict(list)

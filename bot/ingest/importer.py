@@ -47,7 +47,9 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
     planner = Planner(await store.identities(), path, strict=strict)
     groups: dict[tuple, list[ResultRow]] = defaultdict(list)
     for row in rows:
-        groups[(fold(row.competition), fold(row.venue), row.date.year)].append(row)
+        # A source's own competition id keeps apart two meetings of one name and place in a year
+        # (the histories hold weekly club meetings named only by their town).
+        groups[(fold(row.competition), fold(row.venue), row.date.year, row.extra.get("competition_key"))].append(row)
     placed: list[tuple[ResultRow, int]] = []
     for members in groups.values():
         start = min(r.date for r in members)

@@ -55,6 +55,7 @@ class Planner:
         for r in ids.races:
             self._races[(r.competition_id, r.day, r.event, r.gender, r.round)][r.race_no] = r.id
         self._slots: dict[int, _RaceSlot] = {}
+        self._race_keys = dict(ids.race_keys)
 
     def _key(self) -> int:
         self._next -= 1
@@ -111,7 +112,8 @@ class Planner:
                 # competition. Named otherwise and placed otherwise, it can still join through its
                 # races (storage.linking), and its name is then remembered as an alias.
                 if (venue and other == venue) or fuzz.token_set_ratio(name, fold(c.name)) >= NAME_SIMILARITY:
-                    if isinstance(c, Competition) and (name, venue) != (fold(c.name), other):
+                    # New ones too: else the next import of the same file adds the alias it lacked.
+                    if (name, venue) != (fold(c.name), other):
                         self.plan.aliases.append((cid, row.competition.strip(), row.venue.strip()))
                         self._aliases[cid].add((name, venue))
                     return cid
@@ -133,6 +135,8 @@ class Planner:
              known_results: dict[int, list[tuple[int, str]]]) -> int:
         key = (comp, row.date, event, row.gender, row.round)
         races = self._races[key]
+        if row.race_key:
+            return self._keyed_race(row, key)
         if row.race is not None:
             found = races.get(row.race)
             return found if found is not None else self._new_race(row, key, row.race)
@@ -150,6 +154,20 @@ class Planner:
             return ran[0]
         raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
 
+    def _keyed_race(self, row: ResultRow, key: tuple) -> int:
+        """A race the source names itself: found by that name, never by its number (a national
+        race numbered 1 is not the Diamond League race numbered 1). New, it takes its number if
+        free, and other sources' versions of it join it by record linking."""
+        found = self._race_keys.get(row.race_key)
+        if found is not None:
+            return found
+        taken = self._races[key]
+        number = row.race or 1
+        rid = self._new_race(row, key, number if number not in taken else max(taken) + 1)
+        self._race_keys[row.race_key] = rid
+        self.plan.race_keys.append((row.race_key, rid))
+        return rid
+
     def _slot_has(self, rid: int, athlete: int, mark: str) -> bool:
         slot = self._slots.get(rid)
         return bool(slot and slot.results.get(athlete) == mark)
@@ -164,7 +182,7 @@ class Planner:
         if row.venues:  # shown wherever the race is: it was not one field racing side by side
             label = (f"{label} · " if label else "") + f"run in several places ({row.venues})"
         self.plan.races.append(NewRace(rid, key[0], key[2], row.gender, row.round, race_no, row.date,
-                                       row.wind, label, row.venues))
+                                       row.wind, label, row.venues, row.partial_field))
         self._races[key][race_no] = rid
         return rid
 
@@ -193,4 +211,4 @@ class Planner:
     def existing_races(self, row: ResultRow, comp: int) -> list[int]:
         """Stored races a numberless row might join, when there is more than one to choose from."""
         races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
-        return [rid for rid in races.values() if rid > 0] if row.race is None and len(races) > 1 else []
+        return [rid for rid in races.values() if rid > 0] if row.race is None and not row.race_key and len(races) > 1 else []
