@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.errors import UserError
 from bot.models import Competition
-from bot.race_report import race_reply, race_title
+from bot.race_report import known_finishers, race_reply, race_title, winner
 from bot.replies import Column, Paragraph, Reply, Table
 
 if TYPE_CHECKING:
@@ -39,8 +39,7 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
         reply = race_reply(races[0])
         for extra in races[1:]:
             # Several races of one event (heats, 'Final 2'): each gets its own table below.
-            reply.paragraphs.append(Paragraph.of(f"{race_title(extra)}: won by "
-                                                 f"{extra.results[0][1].name} in {extra.results[0][0].mark}."))
+            reply.paragraphs.append(Paragraph.of(f"{race_title(extra)}: {_won_by(extra)}."))
     else:
         reply = _overview(comp, races)
     if others:
@@ -49,14 +48,25 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     return reply
 
 
+def _won_by(rr) -> str:
+    first = winner(rr)
+    known = known_finishers(rr)
+    told = f"won by {first[1].name} in {first[0].mark}" if first else "the winner is not in racebot's data"
+    return told + (f" (racebot knows {known} of the finishers)" if known is not None else "")
+
+
 def _overview(comp: Competition, races) -> Reply:
     rows = []
     for rr in races:
         done = [(r, a) for r, a in rr.results if r.finished and r.place]
         if not done:
             continue
+        if winner(rr) is None:  # known in part, without its winner: say so rather than crown 4th place
+            rows.append((race_title(rr), "not known", "", "", f"racebot knows {known_finishers(rr)} finishers"))
+            continue
         w, wa = done[0]
-        second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 else ""
+        partial = known_finishers(rr) is not None
+        second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 and (not partial or done[1][0].place <= 2) else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
     table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows))
     reply = Reply(f"{comp.label}", [Paragraph.of(
