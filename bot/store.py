@@ -83,6 +83,21 @@ class ResultWrite:
 
 
 @dataclass
+class StatedBest:
+    """A personal best as a source states it (bot.ingest.tilastopaja), not as racebot computes it."""
+
+    athlete: int  # id or NewAthlete key
+    event: str  # discipline code; indoor events carry "indoor" in it
+    indoor: bool
+    mark: str
+    value: float
+    day: date | None
+    competition: str
+    source: str
+    higher_is_better: bool  # which way "better" goes, so a later import keeps the better of two
+
+
+@dataclass
 class WritePlan:
     """Everything one import file adds, applied by the store in one transaction."""
 
@@ -93,6 +108,7 @@ class WritePlan:
     results: list[ResultWrite] = field(default_factory=list)
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition id, name, venue as a source gave them
     race_keys: list[tuple[str, int]] = field(default_factory=list)  # a source's own race key, race id or NewRace key
+    bests: list[StatedBest] = field(default_factory=list)  # Store.apply only: the bulk path never has them
 
 
 @dataclass(frozen=True)
@@ -155,6 +171,7 @@ class Store(Protocol):
     async def meetings(self, a: int, b: int) -> list[Meeting]: ...
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]: ...
     async def athlete_results(self, athlete_id: int) -> list[Performance]: ...
+    async def stated_bests(self, athlete_id: int) -> list[StatedBest]: ...
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]: ...
     async def seasons(self, event: str, gender: str) -> list[int]: ...
     async def upcoming(self, today: date, limit: int) -> list[Competition]: ...

@@ -58,8 +58,8 @@ async def import_file(store: Store, path: Path, fmt: str | None = None, *, after
             raise ImportFailed(str(path), 0, "not UTF-8 text") from None
     if fmt == "tilastopaja":
         with no_gc_pauses():  # a quarter of a million rows held at once: the cyclic GC rescans them all
-            rows = _read_histories(path)
-            return await import_rows(store, rows, str(path), strict=False, after=after)
+            read = _read_histories(path)
+            return await import_rows(store, read.rows, str(path), strict=False, after=after, bests=read.bests)
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError:
@@ -77,7 +77,7 @@ async def import_file(store: Store, path: Path, fmt: str | None = None, *, after
     return await import_rows(store, rows, str(path), strict=strict, after=after)
 
 
-def _read_histories(path: Path) -> list:
+def _read_histories(path: Path):
     """Gzipped or plain JSON lines; strict=False on import, as for the archive: a career's oldest
     marks (hand times, 1970s relays) are kept as printed rather than refused."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open

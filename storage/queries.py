@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.disciplines import discipline
 from bot.models import Meeting, Performance, Race, RaceResults
-from bot.store import AthleteStat, Identities, PairStat
+from bot.store import AthleteStat, Identities, PairStat, StatedBest
 from storage import convert as cv
 
 _RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
@@ -114,6 +114,13 @@ class Reads:
 
     async def athlete_results(self, athlete_id: int) -> list[Performance]:
         return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")
+
+    async def stated_bests(self, athlete_id: int) -> list[StatedBest]:
+        rows = await self._all("SELECT event, indoor, mark, value, day, competition, source FROM athlete_bests "
+                               "WHERE athlete_id = ?", (athlete_id,))
+        return [StatedBest(athlete_id, event, bool(indoor), mark, value, date.fromisoformat(day) if day else None,
+                           comp, source, discipline(event).higher_is_better)
+                for event, indoor, mark, value, day, comp, source in rows]
 
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]:
         where = ("r.event = ? AND r.gender = ? AND res.status = '' AND res.value IS NOT NULL "

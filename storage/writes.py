@@ -60,8 +60,21 @@ async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[in
         await db.executemany(ADD_ALIAS, alias_rows(plan, ids))
     if plan.race_keys:
         await db.executemany(ADD_RACE_KEY, race_key_rows(plan, ids))
+    if plan.bests:
+        await db.executemany(_UPSERT_BEST, [
+            (ids.get(b.athlete, b.athlete), b.event, int(b.indoor), b.mark, b.value,
+             b.day.isoformat() if b.day else None, b.competition, b.source, int(b.higher_is_better))
+            for b in plan.bests])
 
 
+# A stated best stays until a better one arrives (from any later import), whichever way better goes.
+_UPSERT_BEST = """
+INSERT INTO athlete_bests (athlete_id, event, indoor, mark, value, day, competition, source)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT (athlete_id, event, indoor) DO UPDATE SET mark = excluded.mark, value = excluded.value,
+    day = excluded.day, competition = excluded.competition, source = excluded.source
+WHERE CASE WHEN ?9 THEN excluded.value > athlete_bests.value ELSE excluded.value < athlete_bests.value END
+"""
 ADD_ALIAS = "INSERT OR IGNORE INTO competition_aliases VALUES (?, ?, ?, ?, ?)"
 ADD_RACE_KEY = "INSERT OR IGNORE INTO race_keys (key, race_id) VALUES (?, ?)"
 

@@ -5,9 +5,10 @@ import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Sequence
 
 from bot.ingest.planner import Planner
-from bot.ingest.rows import ResultRow
+from bot.ingest.rows import BestRow, ResultRow
 from bot.names import fold
 from bot.store import Store, WriteSummary
 
@@ -39,7 +40,7 @@ def no_gc_pauses():
 
 
 async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict: bool = True,
-                      after=None) -> ImportReport:
+                      after=None, bests: Sequence[BestRow] = ()) -> ImportReport:
     """All-or-nothing: a bad row raises ImportFailed before anything is written.
 
     `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.outbox_store.AfterWrite).
@@ -62,6 +63,8 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
     with no_gc_pauses():
         for row, comp in sorted(placed, key=lambda rc: rc[0].line):
             planner.add(row, comp, known)
+        for best in bests:
+            planner.add_best(best)
     summary = await (store.apply(planner.plan) if after is None else store.apply(planner.plan, after=after))
     warnings = tuple(f"{path}, line {r.line}: '{r.extra['unknown_flags']}' is not a record flag; kept as a note"
                      for r in rows if r.extra.get("unknown_flags"))

@@ -13,11 +13,11 @@ from rapidfuzz import fuzz
 
 from bot.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
-from bot.ingest.rows import ResultRow
+from bot.ingest.rows import BestRow, ResultRow
 from bot.marks import MarkError, parse_mark
 from bot.models import Competition
 from bot.names import fold, split_name
-from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, WritePlan)
+from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, StatedBest, WritePlan)
 
 SAME_MEETING_DAYS = 4
 NAME_SIMILARITY = 80
@@ -200,6 +200,20 @@ class Planner:
         note = "DOP" if row.annulled else row.note
         self.plan.results.append(ResultWrite(race, athlete, row.place, mark.text, mark.value, mark.status,
                                              row.wind, " ".join(row.flags), note, row.source, row.origin))
+
+    def add_best(self, best: BestRow) -> None:
+        """A stated best of an athlete this import's rows named; a mark that is no mark is dropped
+        (a best is extra information: it never stops the file)."""
+        athlete = self._source_ids.get((best.id_scheme, best.athlete_id))
+        d = discipline_or_custom(best.event)
+        try:
+            mark = parse_mark(d, best.mark, strict=False)
+        except MarkError:
+            return
+        if athlete is not None and mark.ok:
+            self.plan.bests.append(StatedBest(athlete, d.code, "indoor" in d.code.partition("/")[2], mark.text,
+                                              mark.value, best.day, best.competition, best.source,
+                                              d.higher_is_better))
 
     def join(self, row: ResultRow, comp: int, event: str, athlete: int, mark: str,
              known_results: dict[int, list[tuple[int, str]]]) -> int:

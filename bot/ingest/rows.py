@@ -37,3 +37,16 @@ class ResultRow:
     race_key: str = ""  # the source's own identity for the race, when it has one (bot.ingest.tilastopaja)
     partial_field: bool = False  # the source knows only some of the race's results (athletes' histories)
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class BestRow:
+    """A personal best as a source states it, for an athlete of that source's rows."""
+
+    id_scheme: str
+    athlete_id: str
+    event: str  # as printed, "indoor" included for an indoor best
+    mark: str
+    day: date | None
+    competition: str
+    source: str

@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from bot.errors import ImportFailed
 from bot.ingest.precedence import HISTORY
-from bot.ingest.rows import ResultRow
+from bot.ingest.rows import BestRow, ResultRow
 from bot.ingest.tilastopaja_events import event_name
 
 SCHEME = "tilastopaja"
@@ -63,8 +63,14 @@ class _Competition:
         return self
 
 
-def read_histories(open_lines: Callable[[], Iterable[str]], path: str, source: str) -> list[ResultRow]:
-    """Every individual result of every athlete in the file, in file order.
+@dataclass
+class Histories:
+    rows: list[ResultRow]
+    bests: list[BestRow]
+
+
+def read_histories(open_lines: Callable[[], Iterable[str]], path: str, source: str) -> Histories:
+    """Every individual result of every athlete in the file, in file order, and their stated bests.
 
     `open_lines()` is called twice: once to learn each competition's name, place and days
     (they vary between athletes' files), once to read the rows."""
@@ -78,10 +84,24 @@ def read_histories(open_lines: Callable[[], Iterable[str]], path: str, source: s
             comp.add(r)
     for key, comp in comps.items():
         comp.settle(key)
-    rows: list[ResultRow] = []
+    out = Histories([], [])
     for line, athlete in _athletes(open_lines(), path):
-        rows += athlete_rows(athlete, comps, source, line)
-    return rows
+        out.rows += athlete_rows(athlete, comps, source, line)
+        out.bests += stated_bests(athlete, source)
+    return out
+
+
+def stated_bests(athlete: dict, source: str) -> list[BestRow]:
+    """The profile's personal bests (as of its date: mid-2024 for the shared file), indoor apart."""
+    out = []
+    for pb in athlete.get("personalBests") or ():
+        event = event_name(pb.get("eventCode") or "")
+        mark = (pb.get("performance") or "").strip()
+        if event is None or not mark:
+            continue
+        out.append(BestRow(SCHEME, str(athlete["tpAthleteId"]), f"{event} indoor" if pb.get("indoor") else event,
+                           mark, _day(pb.get("date")), (pb.get("compName") or "").strip(), source))
+    return out
 
 
 def _athletes(lines: Iterable[str], path: str) -> Iterator[tuple[int, dict]]:

@@ -196,3 +196,28 @@ def test_rounds(raw, stage, age, expected):
 ])
 def test_event_codes(code, name):
     assert event_name(code) == name
+
+
+async def test_stated_personal_bests_are_pbs_with_their_date_indoor_apart(core, tmp_path):
+    await import_file(core.store, write_sample(tmp_path / "one.jsonl.gz", INGEBRIGTSEN))
+    stated = {(pb["eventCode"], bool(pb.get("indoor"))): pb for pb in athlete(INGEBRIGTSEN)["personalBests"]}
+    outdoor, indoor = stated[("1500", False)], stated[("1500", True)]
+    reply = await ask(core, "/athlete Jakob Ingebrigtsen")
+    fields = {f.name: f.value for f in reply.fields}
+    assert fields["PB 1500m"].startswith(f"{outdoor['performance']} ({outdoor['date']}")
+    assert reply.data["pbs"]["1500m (indoor)"] == indoor["performance"] != outdoor["performance"]
+    assert "1500m" not in reply.data["bests_in_data"]
+
+
+async def test_a_better_mark_imported_later_replaces_the_stated_pb(core, tmp_path):
+    await import_file(core.store, write_sample(tmp_path / "one.jsonl.gz", INGEBRIGTSEN))
+    stated = next(pb for pb in athlete(INGEBRIGTSEN)["personalBests"] if pb["eventCode"] == "800" and not pb.get("indoor"))
+    minutes, seconds = stated["performance"].split(":")
+    better = f"{minutes}:{float(seconds) - 0.5:05.2f}"
+    csv = tmp_path / "later.csv"
+    csv.write_text("date,competition,venue,event,gender,athlete,country,mark,place\n"
+                   f"2025-06-01,Test Meeting,Sandnes,800m,M,Jakob Ingebrigtsen,NOR,{better},1\n", encoding="utf-8")
+    await import_file(core.store, csv)
+    reply = await ask(core, "/athlete Jakob Ingebrigtsen")
+    assert reply.data["pbs"]["800m"] == better
+    assert {f.name: f.value for f in reply.fields}.get("PB 800m", "").startswith(f"{better} (Test Meeting 2025-06-01")
