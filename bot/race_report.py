@@ -124,7 +124,13 @@ def partial_note(rr: RaceResults) -> Paragraph | None:
     """Said wherever a race known in part is shown, so it is never taken for the full result."""
     known = known_finishers(rr)
     if known is None:
-        return None
+        if not rr.partial:
+            return None
+        # Places 1 to k without a gap: the race's first k are right, but its size is not known.
+        first = sum(1 for res, _ in rr.results if res.finished and res.place)
+        who = "the winner" if first == 1 else f"the first {first} finishers"
+        return Paragraph.of(f"racebot knows {who} (from athletes' race histories); "
+                            "anyone behind is not in its data.")
     return Paragraph.of(f"racebot knows {known} of the finishers (from athletes' race histories): "
                         "this is not the full result.")
 

@@ -11,7 +11,7 @@ from bot.errors import ImportFailed
 from bot.ingest.tilastopaja import round_of
 from bot.ingest.tilastopaja_events import event_name
 from bot.models import Athlete, Competition, Race, RaceResults, Result
-from bot.race_report import known_finishers
+from bot.race_report import known_finishers, race_reply
 from racebot.cli import main
 from racebot.importing import import_file
 
@@ -221,3 +221,16 @@ async def test_a_better_mark_imported_later_replaces_the_stated_pb(core, tmp_pat
     reply = await ask(core, "/athlete Jakob Ingebrigtsen")
     assert reply.data["pbs"]["800m"] == better
     assert {f.name: f.value for f in reply.fields}.get("PB 800m", "").startswith(f"{better} (Test Meeting 2025-06-01")
+
+
+async def test_a_race_known_from_first_place_on_still_says_its_size_is_unknown(core, db_copy, tmp_path):
+    await import_file(core.store, write_sample(tmp_path / "one.jsonl.gz", INGEBRIGTSEN))
+    won = next(r for r in athlete(INGEBRIGTSEN)["results"] if r["rank"].strip() == "1" and r["date"] < "2016")
+    with sqlite3.connect(db_copy) as c:
+        comp, event = c.execute("SELECT r.competition_id, r.event FROM race_keys k JOIN races r ON r.id = k.race_id "
+                                "WHERE k.key LIKE ?", (f"tilastopaja|{won['competition_ID']}|{won['date']}|%",)).fetchone()
+    (rr,) = await core.store.race_results(comp, event)
+    reply = race_reply(rr)
+    assert reply.data["known_finishers"] is None  # place 1 and no gap: the order is right...
+    assert "racebot knows the winner (from athletes' race histories)" in reply.plain_text()  # ...but not how many ran behind
+    assert f"Jakob Ingebrigtsen won the {rr.race.discipline.name} in {won['result']}" in reply.plain_text()
