@@ -52,7 +52,7 @@ class NewCompetition:
     category: str
 
 
-@dataclass
+@dataclass(slots=True)  # one per race or result of an import: hundreds of thousands
 class NewRace:
     key: int
     competition: int  # an id, or a NewCompetition key
@@ -67,7 +67,7 @@ class NewRace:
     partial: bool = False  # the source knows only part of the field (bot.race_report counts what is known)
 
 
-@dataclass
+@dataclass(slots=True)  # one per race or result of an import: hundreds of thousands
 class ResultWrite:
     race: int  # id or NewRace key
     athlete: int  # id or NewAthlete key

@@ -82,11 +82,8 @@ def _read_histories(path: Path):
     marks (hand times, 1970s relays) are kept as printed rather than refused."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
 
-    def lines():
-        with opener(path, "rt", encoding="utf-8-sig") as f:
-            yield from f
-
     try:
-        return read_histories(lines, str(path), HISTORIES_SOURCE)
+        with opener(path, "rt", encoding="utf-8-sig") as lines:
+            return read_histories(lines, str(path), HISTORIES_SOURCE)
     except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
         raise ImportFailed(str(path), 0, f"not gzipped UTF-8 JSON lines ({exc.__class__.__name__})") from None

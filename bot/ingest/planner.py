@@ -100,8 +100,9 @@ class Planner:
     # --- competitions --------------------------------------------------------------------
     def competition(self, row: ResultRow, start: date, end: date) -> int:
         name, venue = fold(row.competition), fold(row.venue)
+        earliest_end = end - timedelta(SAME_MEETING_DAYS)  # once, not per candidate: a busy day has hundreds
         for c in self._by_day.get(start, []):
-            if end <= c.end + timedelta(SAME_MEETING_DAYS):
+            if c.end >= earliest_end:
                 cid = c.id if isinstance(c, Competition) else c.key
                 if (name, venue) in self._aliases.get(cid, ()):
                     return cid

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from bot.errors import ImportFailed
 from bot.ingest.precedence import HISTORY
@@ -69,25 +69,29 @@ class Histories:
     bests: list[BestRow]
 
 
-def read_histories(open_lines: Callable[[], Iterable[str]], path: str, source: str) -> Histories:
+def read_histories(lines: Iterable[str], path: str, source: str) -> Histories:
     """Every individual result of every athlete in the file, in file order, and their stated bests.
 
-    `open_lines()` is called twice: once to learn each competition's name, place and days
-    (they vary between athletes' files), once to read the rows."""
+    A competition's name, place and days vary between athletes' files: its rows learn the ones
+    chosen from all of them once the whole file is read."""
     comps: dict[str, _Competition] = {}
-    for _, athlete in _athletes(open_lines(), path):
+    out = Histories([], [])
+    of: list[_Competition] = []  # each row's competition, in step with out.rows
+    for line, athlete in _athletes(lines, path):
         for r in athlete.get("results") or ():
             key = _competition_id(r)
             comp = comps.get(key)
             if comp is None:
                 comp = comps[key] = _Competition()
             comp.add(r)
+        for row, key in athlete_rows(athlete, source, line):
+            out.rows.append(row)
+            of.append(comps[key])
+        out.bests += stated_bests(athlete, source)
     for key, comp in comps.items():
         comp.settle(key)
-    out = Histories([], [])
-    for line, athlete in _athletes(open_lines(), path):
-        out.rows += athlete_rows(athlete, comps, source, line)
-        out.bests += stated_bests(athlete, source)
+    for row, comp in zip(out.rows, of):
+        row.competition, row.venue, row.competition_end, row.extra = comp.name, comp.venue, comp.end, comp.extra
     return out
 
 
@@ -126,7 +130,8 @@ def _competition_id(r: dict) -> str:
     return (r.get("competition_ID") or "").strip() or f"{r.get('city') or ''}|{r['date']}|{r.get('compName') or ''}"
 
 
-def athlete_rows(athlete: dict, comps: dict[str, _Competition], source: str, line: int) -> list[ResultRow]:
+def athlete_rows(athlete: dict, source: str, line: int) -> list[tuple[ResultRow, str]]:
+    """The athlete's rows, each with its competition's key (its name and place come from all files)."""
     name = " ".join(f"{athlete.get('givenName') or ''} {athlete['familyName']}".split())
     born = _day(athlete.get("birthDate"))
     year = int(athlete["birthYear"]) if str(athlete.get("birthYear") or "").isdigit() else None
@@ -135,10 +140,10 @@ def athlete_rows(athlete: dict, comps: dict[str, _Competition], source: str, lin
     for r in athlete.get("results") or ():
         if id(r) in splits:
             continue
-        row = _row(r, athlete, comps, source, line)
+        row = _row(r, athlete, source, line)
         if row is not None:
             row.athlete, row.birth_date, row.birth_year = name, born, year or (born.year if born else None)
-            out.append(row)
+            out.append((row, _competition_id(r)))
     return out
 
 
@@ -171,7 +176,7 @@ def _seconds(text: str) -> float | None:
         return None
 
 
-def _row(r: dict, athlete: dict, comps: dict[str, _Competition], source: str, line: int) -> ResultRow | None:
+def _row(r: dict, athlete: dict, source: str, line: int) -> ResultRow | None:
     """One result, or None when it is not an individual placed race (a relay, a team score, one
     discipline inside a combined event, a row without a mark)."""
     event = event_name(r.get("event") or "")
@@ -181,21 +186,16 @@ def _row(r: dict, athlete: dict, comps: dict[str, _Competition], source: str, li
         return None  # a letter rank (H, D, P, M, Com...) is a discipline inside a combined event
     indoor = (r.get("IndoorOutdoor") or "").strip().lower() == "indoor"
     rnd, number, label = round_of(r.get("round") or "", r.get("roundstage") or "", r.get("agegroup") or "")
-    comp_id = _competition_id(r)
-    comp = comps[comp_id]
     place = _PLACE.fullmatch(rank)
     gender = athlete["gender"]
     return ResultRow(
-        date=date.fromisoformat(r["date"]), competition=comp.name, venue=comp.venue,
+        date=date.fromisoformat(r["date"]), competition="", venue="",  # set once the file is read
         event=f"{event} indoor" if indoor else event, gender=gender, athlete="", mark=mark, round=rnd,
         race=number, race_label=label, place=int(place[1]) or None if place else None,  # rank 0: unplaced
         country=(athlete.get("nationality") or "").strip().upper(), wind=_wind(r.get("wind")), source=source,
-        athlete_id=str(athlete["tpAthleteId"]), id_scheme=SCHEME, line=line,
-        competition_end=comp.end, origin=HISTORY,
-        race_key="|".join((SCHEME, comp_id, r["date"], r["event"].strip(), gender, (r.get("round") or "").strip(),
-                           (r.get("roundstage") or "").strip())),
-        partial_field=True,
-        extra=comp.extra)
+        athlete_id=str(athlete["tpAthleteId"]), id_scheme=SCHEME, line=line, origin=HISTORY, partial_field=True,
+        race_key="|".join((SCHEME, _competition_id(r), r["date"], r["event"].strip(), gender,
+                           (r.get("round") or "").strip(), (r.get("roundstage") or "").strip())))
 
 
 def round_of(raw: str, stage: str, age_group: str) -> tuple[str, int, str]:
