@@ -90,7 +90,7 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
         return [Paragraph.of("No valid marks were recorded in this race.")]
     if winner(rr) is None:
         (b, ba) = done[0]
-        return [Paragraph.of(f"The winner is not in racebot's data; the best placed it knows is ",
+        return [Paragraph.of("The winner is not in racebot's data; the best placed it knows is ",
                              Span(ba.name, True), f", {_ordinal(b.place)} in {b.mark}.")]
     (w, wa) = done[0]
     flags = f" ({' '.join(w.flags)})" if w.flags else ""

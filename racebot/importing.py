@@ -78,10 +78,9 @@ async def import_file(store: Store, path: Path, fmt: str | None = None, *, after
 
 
 def _read_histories(path: Path):
-    """Gzipped or plain JSON lines; strict=False on import, as for the archive: a career's oldest
-    marks (hand times, 1970s relays) are kept as printed rather than refused."""
+    """Gzipped or plain JSON lines, one athlete each. (Imported with strict=False, as the archive
+    is: a career's oldest marks, hand times from the 1990s, are kept as printed, not refused.)"""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-
     try:
         with opener(path, "rt", encoding="utf-8-sig") as lines:
             return read_histories(lines, str(path), HISTORIES_SOURCE)

@@ -135,16 +135,21 @@ def athlete_rows(athlete: dict, source: str, line: int) -> list[tuple[ResultRow,
     name = " ".join(f"{athlete.get('givenName') or ''} {athlete['familyName']}".split())
     born = _day(athlete.get("birthDate"))
     year = int(athlete["birthYear"]) if str(athlete.get("birthYear") or "").isdigit() else None
-    out = []
+    out: dict[str, tuple[ResultRow, str]] = {}
     splits = en_route(athlete.get("results") or ())
     for r in athlete.get("results") or ():
         if id(r) in splits:
             continue
         row = _row(r, athlete, source, line)
-        if row is not None:
-            row.athlete, row.birth_date, row.birth_year = name, born, year or (born.year if born else None)
-            out.append((row, _competition_id(r)))
-    return out
+        if row is None:
+            continue
+        row.athlete, row.birth_date, row.birth_year = name, born, year or (born.year if born else None)
+        # A jumper's second row in one competition, unplaced ('-'), is their best wind-legal mark
+        # beside the placed, wind-assisted one: extra information, never a second result.
+        had = out.get(row.race_key)
+        if had is None or (had[0].place is None and row.place is not None):
+            out[row.race_key] = (row, _competition_id(r))
+    return list(out.values())
 
 
 def en_route(results) -> set[int]:

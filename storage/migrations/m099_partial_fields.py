@@ -7,6 +7,9 @@ race_keys: a source's own identity for a race (Tilastopaja: competition, date, e
 so importing it again finds the race even after record linking merged it into another source's.
 athlete_bests: personal bests as a source states them (the histories carry them as of mid-2024),
 apart from the bests racebot computes from its own results; indoor and outdoor kept apart.
+The precedence triggers of version 4, rewritten: inside a trigger SQLite applies the outer
+statement's conflict policy (an upsert's is ABORT), not the trigger's own OR REPLACE, so the second
+import of a lower-precedence version failed on the alternate the first had kept. Delete, then insert.
 """
 
 SQL = """
@@ -18,4 +21,26 @@ CREATE TABLE athlete_bests (
     athlete_id INTEGER NOT NULL REFERENCES athletes(id), event TEXT NOT NULL, indoor INTEGER NOT NULL,
     mark TEXT NOT NULL, value REAL, day TEXT, competition TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL, PRIMARY KEY (athlete_id, event, indoor)) WITHOUT ROWID;
+DROP TRIGGER results_lower_precedence;
+CREATE TRIGGER results_lower_precedence BEFORE UPDATE ON results
+WHEN NEW.origin < OLD.origin AND NEW.race_id = OLD.race_id AND NEW.athlete_id = OLD.athlete_id
+BEGIN
+    DELETE FROM result_alternates
+     WHERE race_id = NEW.race_id AND athlete_id = NEW.athlete_id AND origin = NEW.origin;
+    INSERT INTO result_alternates
+        VALUES (NEW.race_id, NEW.athlete_id, NEW.origin, NEW.place, NEW.mark, NEW.value, NEW.status,
+                NEW.flags, NEW.note, NEW.source);
+    SELECT RAISE(IGNORE);
+END;
+DROP TRIGGER results_superseded;
+CREATE TRIGGER results_superseded AFTER UPDATE ON results
+WHEN NEW.origin > OLD.origin AND NEW.race_id = OLD.race_id AND NEW.athlete_id = OLD.athlete_id
+     AND (OLD.place IS NOT NEW.place OR OLD.mark IS NOT NEW.mark OR OLD.status IS NOT NEW.status)
+BEGIN
+    DELETE FROM result_alternates
+     WHERE race_id = OLD.race_id AND athlete_id = OLD.athlete_id AND origin = OLD.origin;
+    INSERT INTO result_alternates
+        VALUES (OLD.race_id, OLD.athlete_id, OLD.origin, OLD.place, OLD.mark, OLD.value, OLD.status,
+                OLD.flags, OLD.note, OLD.source);
+END;
 """

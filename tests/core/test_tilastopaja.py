@@ -151,6 +151,17 @@ async def test_importing_the_same_histories_again_changes_nothing(core, db_copy,
     assert (report.summary.athletes, report.summary.races, report.summary.results_added) == (0, 0, 0)
 
 
+async def test_a_lower_precedence_version_imported_again_is_kept_once_not_refused(core, db_copy, tmp_path):
+    # Alexis Copello's triple jumps differ between his history and the Diamond League archive: the
+    # archive's are shown, his history's kept beside them. The second import used to fail on those.
+    path = write_sample(tmp_path / "copello.jsonl.gz", find_id("Alexis", "Copello"))
+    first = await import_file(core.store, path)
+    once = tables(db_copy)
+    assert first.summary.results_changed and once["result_alternates"]
+    await import_file(core.store, path)
+    assert tables(db_copy) == once
+
+
 def test_a_broken_line_is_refused_with_its_line_and_nothing_is_kept(db_copy, tmp_path, capsys):
     path = write_sample(tmp_path / "bad.jsonl.gz", INGEBRIGTSEN, extra_lines=('{"tpAthleteId": "1", "resu',))
     before = tables(db_copy)
