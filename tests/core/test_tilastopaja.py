@@ -158,8 +158,8 @@ async def test_a_lower_precedence_version_imported_again_is_kept_once_not_refuse
     first = await import_file(core.store, path)
     once = tables(db_copy)
     assert first.summary.results_changed and once["result_alternates"]
-    await import_file(core.store, path)
-    assert tables(db_copy) == once
+    again = await import_file(core.store, path)
+    assert tables(db_copy) == once and again.summary.results_changed == 0
 
 
 def test_a_broken_line_is_refused_with_its_line_and_nothing_is_kept(db_copy, tmp_path, capsys):
