@@ -52,6 +52,7 @@ _TRACK_DISTANCES = {50, 55, 60, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 15
 
 _LONGEST = 100_000  # metres (or yards, miles): nothing longer is raced on a track or a road
 
+_DECIMAL = re.compile(r"\d\.\d")
 _QUALIFIER = re.compile(r"\s*(\((?P<paren>[^)]*)\)|\b(?P<word>indoor|road race)\b)\s*", re.I)
 
 
@@ -101,6 +102,9 @@ def _base_code(text: str) -> str | None:
         return None
     if key in _ALIASES:
         return _ALIASES[key]
+    hurdles = re.fullmatch(r"(\d{2,})m?h(?:urdles)?", key)  # 60mh, 300m hurdles: any distance over hurdles
+    if hurdles:
+        return f"{hurdles[1]}H"
     m = re.fullmatch(r"(\d+)(m|k|km)?(w|racewalk|walk)?", key)
     if m:
         number, unit, walk = m.groups()
@@ -130,6 +134,8 @@ def _base_code(text: str) -> str | None:
 def _display(base: str) -> str:
     if base in _NAMES:
         return _NAMES[base]
+    if base[:-1].isdigit() and base.endswith("H"):
+        return f"{base[:-1]}m hurdles"
     if base.isdigit():
         return f"{int(base):,}m" if int(base) >= 10000 else f"{base}m"
     if base.endswith("K") and base[:-1].isdigit():
@@ -152,6 +158,8 @@ def parse_discipline(text: str) -> Discipline | None:
         return " "
 
     core = _QUALIFIER.sub(grab, text).strip()
+    if _DECIMAL.search(core):  # "10.5 km walk", "4.748 Miles": compacting would read 105 and 4748
+        return None
     base = _base_code(core)
     if base is None:
         return None

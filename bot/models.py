@@ -107,3 +107,4 @@ class RaceResults:
     race: Race
     competition: Competition
     results: tuple[tuple[Result, Athlete], ...]
+    partial: bool = False  # its source knew only part of the field (bot.race_report.known_finishers)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from bot.ingest import precedence
+from bisect import bisect_left
+
 from bot.marks import margin_text
 from bot.models import RaceResults, Result
 from bot.replies import Column, Paragraph, Reply, Span, Table
@@ -36,16 +38,35 @@ def _behind(winner: Result | None, res: Result, measured: bool, d) -> str:
     return ("-" if measured else "+") + margin_text(d, winner.value, res.value)
 
 
+def known_finishers(rr: RaceResults) -> int | None:
+    """How many finishers racebot knows of a race whose source knew only part of the field; None
+    when the field is whole after all: every place from 1 to the last is known (ties share one)."""
+    if not rr.partial:
+        return None
+    places = sorted(res.place for res, _ in rr.results if res.place and res.note != "DOP")
+    if places and all(p == bisect_left(places, p) + 1 for p in places):
+        return None
+    return sum(1 for res, _ in rr.results if res.finished)
+
+
+def winner(rr: RaceResults) -> tuple[Result, object] | None:
+    """The winner's result and athlete; None when a race known in part does not include them."""
+    finished = [(res, ath) for res, ath in rr.results if res.finished]  # placed first, by place
+    if not finished or (known_finishers(rr) is not None and finished[0][0].place != 1):
+        return None
+    return finished[0]
+
+
 def race_table(rr: RaceResults, limit: int | None = None) -> Table:
     d = rr.race.discipline
-    finishers = [res for res, _ in rr.results if res.finished]
-    winner = finishers[0] if finishers else None
+    first = winner(rr)
+    winner_result = first[0] if first else None
     rows = []
     for res, ath in rr.results[:limit]:
         flags = " ".join(res.flags) + (" (annulled)" if res.note == "DOP" else "")
         wind = f"{res.wind:+.1f}" if res.wind is not None and d.is_field else ""
         rows.append((str(res.place or ""), ath.name, ath.country, res.mark, wind, flags.strip(),
-                     _behind(winner, res, d.measured, d)))
+                     _behind(winner_result, res, d.measured, d)))
     cols = (Column("Pl", "right"), Column("Athlete"), Column("Nat"), Column("Mark", "right"),
             Column("Wind", "right"), Column("Flags"), Column("Gap", "right"))
     keep = [i for i, c in enumerate(cols) if c.title in ("Pl", "Athlete", "Nat", "Mark") or any(r[i] for r in rows)]
@@ -58,6 +79,8 @@ def photo_finishes(rr: RaceResults) -> list[tuple[Result, Result, str, str]]:
     done = [(res, ath) for res, ath in rr.results if res.finished and res.place]
     out = []
     for (r1, a1), (r2, a2) in zip(done, done[1:]):
+        if r2.place - r1.place > 1:  # someone racebot does not know finished between them
+            continue
         if abs(r2.value - r1.value) <= PHOTO_FINISH_SECONDS + 1e-9:
             out.append((r1, r2, a1.name, a2.name))
     return out
@@ -68,10 +91,14 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
     done = [(res, ath) for res, ath in rr.results if res.finished and res.place]
     if not done:
         return [Paragraph.of("No valid marks were recorded in this race.")]
+    if winner(rr) is None:
+        (b, ba) = done[0]
+        return [Paragraph.of("The winner is not in racebot's data; the best placed it knows is ",
+                             Span(ba.name, True), f", {_ordinal(b.place)} in {b.mark}.")]
     (w, wa) = done[0]
     flags = f" ({' '.join(w.flags)})" if w.flags else ""
     first = [Span(wa.name, True), f" won the {d.name} in {w.mark}{flags}"]
-    if len(done) > 1:
+    if len(done) > 1 and (known_finishers(rr) is None or done[1][0].place <= 2):  # else the next known may be 9th
         (s, sa) = done[1]
         if s.value == w.value:
             tie = "on countback" if d.measured else "on the photo, with the same time"
@@ -109,13 +136,35 @@ def disagreement(rr: RaceResults, others: Sequence[tuple[int, int, str, int]]) -
 
 
 def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, int, str, int]] = ()) -> Reply:
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def partial_note(rr: RaceResults) -> Paragraph | None:
+    """Said wherever a race known in part is shown, so it is never taken for the full result."""
+    known = known_finishers(rr)
+    if known is None:
+        if not rr.partial:
+            return None
+        # Places 1 to k without a gap: the race's first k are right, but its size is not known.
+        first = sum(1 for res, _ in rr.results if res.finished and res.place)
+        who = "the winner" if first == 1 else f"the first {first} finishers"
+        return Paragraph.of(f"racebot knows {who} (from athletes' race histories); "
+                            "anyone behind is not in its data.")
+    return Paragraph.of(f"racebot knows {known} of the finishers (from athletes' race histories): "
+                        "this is not the full result.")
+
+
+def race_reply(rr: RaceResults, source: str = "") -> Reply:
     c = rr.competition
-    reply = Reply(f"{race_title(rr)} · {c.label}", race_story(rr), race_table(rr))
+    note = partial_note(rr)
+    reply = Reply(f"{race_title(rr)} · {c.label}", ([note] if note else []) + race_story(rr), race_table(rr))
     wind = f"wind {rr.race.wind:+.1f}" if rr.race.wind is not None and not rr.race.discipline.measured else ""
     reply.footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", wind, source,
                                           disagreement(rr, others)) if x)
     reply.data = {"competition": c.name, "date": rr.race.day.isoformat(), "event": rr.race.discipline.name,
                   "gender": rr.race.gender, "round": rr.race.round_label, "label": rr.race.label,
+                  "known_finishers": known_finishers(rr),  # None: the full result
                   "results": [{"place": res.place, "athlete": ath.name, "country": ath.country, "mark": res.mark,
                                "status": res.status, "flags": list(res.flags)} for res, ath in rr.results]}
     return reply

@@ -64,7 +64,7 @@ class NewCompetition:
     category: str
 
 
-@dataclass
+@dataclass(slots=True)  # one per race or result of an import: hundreds of thousands
 class NewRace:
     key: int
     competition: int  # an id, or a NewCompetition key
@@ -76,9 +76,10 @@ class NewRace:
     wind: float | None
     label: str
     venues: str = ""  # run in several places at once: not a head-to-head meeting
+    partial: bool = False  # the source knows only part of the field (bot.race_report counts what is known)
 
 
-@dataclass
+@dataclass(slots=True)  # one per race or result of an import: hundreds of thousands
 class ResultWrite:
     race: int  # id or NewRace key
     athlete: int  # id or NewAthlete key
@@ -94,6 +95,21 @@ class ResultWrite:
 
 
 @dataclass
+class StatedBest:
+    """A personal best as a source states it (bot.ingest.tilastopaja), not as racebot computes it."""
+
+    athlete: int  # id or NewAthlete key
+    event: str  # discipline code; indoor events carry "indoor" in it
+    indoor: bool
+    mark: str
+    value: float
+    day: date | None
+    competition: str
+    source: str
+    higher_is_better: bool  # which way "better" goes, so a later import keeps the better of two
+
+
+@dataclass
 class WritePlan:
     """Everything one import file adds, applied by the store in one transaction."""
 
@@ -103,6 +119,8 @@ class WritePlan:
     races: list[NewRace] = field(default_factory=list)
     results: list[ResultWrite] = field(default_factory=list)
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition id, name, venue as a source gave them
+    race_keys: list[tuple[str, int]] = field(default_factory=list)  # a source's own race key, race id or NewRace key
+    bests: list[StatedBest] = field(default_factory=list)  # Store.apply only: the bulk path never has them
 
 
 @dataclass(frozen=True)
@@ -125,6 +143,7 @@ class Identities:
     competitions: list[Competition]
     races: list[Race]
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition, folded name, folded venue
+    race_keys: dict[str, int] = field(default_factory=dict)  # a source's own race key -> race id
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +203,7 @@ class Store(Protocol):
         words a fan may type to pick a race there."""
         ...
     async def athlete_results(self, athlete_id: int) -> list[Performance]: ...
+    async def stated_bests(self, athlete_id: int) -> list[StatedBest]: ...
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]: ...
     async def seasons(self, event: str, gender: str) -> list[int]: ...
     async def upcoming(self, today: date, limit: int) -> list[Competition]: ...

@@ -20,9 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
     sub.add_parser("run", help="start the configured adapters and the scheduler (console when no tokens)")
     sub.add_parser("console", help="type slash commands in the terminal")
-    imp = sub.add_parser("import", help="load results from CSV/JSON files or the Diamond League archive")
+    imp = sub.add_parser("import", help="load results from CSV/JSON files, the Diamond League archive "
+                                         "or Tilastopaja's athletes' histories (.jsonl.gz)")
     imp.add_argument("paths", nargs="+", metavar="FILE|DIR")
-    imp.add_argument("--format", choices=("csv", "json", "dl-archive"), help="default: detected")
+    imp.add_argument("--format", choices=("csv", "json", "dl-archive", "tilastopaja"), help="default: detected")
     imp.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
                      help="how long to wait for another import to finish (default: 600)")
     for name in ONE_SHOT:

@@ -30,8 +30,7 @@ from bot.store import WritePlan, WriteSummary
 from storage.changes import record_changes
 from storage.linking import Linked, link_new, tops
 from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, alias_rows, athlete_rows,
-                            competition_rows,
-                            count_rows, race_rows, upsert_result)
+                            competition_rows, count_rows, race_key_rows, race_rows, upsert_result)
 
 BULK_CACHE_KIB = 64 * 1024
 _COLUMNS = "race_id, athlete_id, mark, value, status, place, wind, flags, note, source, origin"
@@ -75,7 +74,9 @@ class SqliteBulkWrite:
         ids.update(await self._with_ids("competitions", competition_rows(plan), COMPETITION_COLUMNS))
         ids.update(await self._with_ids("races", race_rows(plan, ids), RACE_COLUMNS))
         if plan.aliases:
-            self._json_insert("INSERT OR IGNORE INTO competition_aliases", alias_rows(plan))
+            self._json_insert("INSERT OR IGNORE INTO competition_aliases", alias_rows(plan, ids))
+        if plan.race_keys:
+            self._json_insert("INSERT OR IGNORE INTO race_keys (key, race_id)", race_key_rows(plan, ids))
         self._comps.update(self.ids.get(r.competition, r.competition) for r in plan.races)
         self._athletes.update(self.ids.get(a, a) for _, _, a in plan.source_ids)
         self._new = [self._new[0] + len(plan.athletes), self._new[1] + len(plan.competitions),

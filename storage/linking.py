@@ -78,11 +78,20 @@ async def link_new(db: aiosqlite.Connection, before: Tops) -> Linked:
             changes = db.total_changes
             await db.execute(_MOVE, (old, new))
             linked.changed += db.total_changes - changes - (await _size(db, old) - size)
+            await _carry_over(db, new, old)
             await db.execute("DELETE FROM result_alternates WHERE race_id = ?", (new,))
             await db.execute("DELETE FROM results WHERE race_id = ?", (new,))
             await db.execute("DELETE FROM races WHERE id = ?", (new,))
         linked.competitions = await _fold_competitions(db, before, linked, comps)
     return linked
+
+
+async def _carry_over(db: aiosqlite.Connection, new: int, old: int) -> None:
+    """What the new race knew about itself: its source's key (so the next import finds it), and
+    that its field is whole (a race is partial only while every source of it knows part)."""
+    await db.execute("UPDATE race_keys SET race_id = ? WHERE race_id = ?", (old, new))
+    await db.execute("UPDATE races SET partial = min(partial, (SELECT partial FROM races WHERE id = ?)) "
+                     "WHERE id = ?", (new, old))
 
 
 async def _size(db: aiosqlite.Connection, race: int) -> int:
@@ -130,6 +139,10 @@ async def _fold_competitions(db: aiosqlite.Connection, before: Tops, linked: Lin
                              "WHERE id = ?", (target, taken, free, race))
         name, venue = (await db.execute_fetchall("SELECT name, venue FROM competitions WHERE id = ?", (comp,)))[0]
         await add_alias(db, target, name, venue)
+        # the names this import gave the folded competition are the target's now
+        await db.execute("UPDATE OR IGNORE competition_aliases SET competition_id = ? WHERE competition_id = ?",
+                         (target, comp))
+        await db.execute("DELETE FROM competition_aliases WHERE competition_id = ?", (comp,))
         await db.execute("DELETE FROM competitions WHERE id = ?", (comp,))
     return len(targets)
 

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.disciplines import discipline
 from bot.models import Meeting, Performance, Race, RaceResults
-from bot.store import AthleteStat, Identities, PairStat, SourceSpan
+from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
 
 _RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
@@ -105,16 +105,16 @@ class Reads:
                 where, args = where + " AND (r.event = ? OR r.event GLOB ?)", args + [event, f"{event}/*"]
         # One competition's races, found by index: inline on the reader, as meetings() is.
         rows = self.reader.execute(
-            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS} "
+            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
             "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
         grouped: dict[int, list] = defaultdict(list)
         heads = {}
         for row in rows:
             race = cv.race(row)
-            heads.setdefault(race.id, (race, cv.competition(row, 9)))
+            heads.setdefault(race.id, (race, cv.competition(row, 9), bool(row[34])))
             grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
-        return [RaceResults(heads[i][0], heads[i][1], tuple(v)) for i, v in grouped.items()]
+        return [RaceResults(heads[i][0], heads[i][1], tuple(v), heads[i][2]) for i, v in grouped.items()]
 
     async def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
         marks = ",".join("?" * len(athlete_ids))
@@ -131,6 +131,13 @@ class Reads:
 
     async def athlete_results(self, athlete_id: int) -> list[Performance]:
         return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")
+
+    async def stated_bests(self, athlete_id: int) -> list[StatedBest]:
+        rows = await self._all("SELECT event, indoor, mark, value, day, competition, source FROM athlete_bests "
+                               "WHERE athlete_id = ?", (athlete_id,))
+        return [StatedBest(athlete_id, event, bool(indoor), mark, value, date.fromisoformat(day) if day else None,
+                           comp, source, discipline(event).higher_is_better)
+                for event, indoor, mark, value, day, comp, source in rows]
 
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]:
         where = ("r.event = ? AND r.gender = ? AND res.status = '' AND res.value IS NOT NULL "
@@ -179,7 +186,9 @@ class Reads:
         source_ids = {(s, i): a for s, i, a in await self._all("SELECT scheme, source_id, athlete_id FROM athlete_ids")}
         races = [cv.race(r) for r in await self._all(f"SELECT {cv.RACE_COLS} FROM races r")]
         aliases = await self._all("SELECT competition_id, name_key, venue_key FROM competition_aliases")
-        return Identities(athletes, source_ids, await self.competitions(), races, [tuple(a) for a in aliases])
+        race_keys = dict(await self._all("SELECT key, race_id FROM race_keys"))
+        return Identities(athletes, source_ids, await self.competitions(), races, [tuple(a) for a in aliases],
+                          race_keys)
 
     async def results_for(self, race_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         out: dict[int, list[tuple[int, str]]] = defaultdict(list)

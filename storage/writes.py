@@ -33,7 +33,7 @@ UPSERT_RESULT = upsert_result("race_id, athlete_id, place, mark, value, status, 
 
 ATHLETE_COLUMNS = "name, given, family, country, gender, birth_year, birth_date"
 COMPETITION_COLUMNS = "name, venue, country, start_date, end_date, series, category"
-RACE_COLUMNS = "competition_id, event, gender, round, race_no, day, wind, label, venues"
+RACE_COLUMNS = "competition_id, event, gender, round, race_no, day, wind, label, venues, partial"
 
 
 def athlete_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
@@ -48,7 +48,7 @@ def competition_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
 
 def race_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[int, tuple]]:
     return [(r.key, (ids.get(r.competition, r.competition), r.event, r.gender, r.round, r.race_no,
-                     r.day.isoformat(), r.wind, r.label, r.venues)) for r in plan.races]
+                     r.day.isoformat(), r.wind, r.label, r.venues, int(r.partial))) for r in plan.races]
 
 
 async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[int, int]) -> None:
@@ -60,14 +60,34 @@ async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[in
     ids.update(await insert_with_ids(db, "competitions", competition_rows(plan), COMPETITION_COLUMNS))
     ids.update(await insert_with_ids(db, "races", race_rows(plan, ids), RACE_COLUMNS))
     if plan.aliases:
-        await db.executemany(ADD_ALIAS, alias_rows(plan))
+        await db.executemany(ADD_ALIAS, alias_rows(plan, ids))
+    if plan.race_keys:
+        await db.executemany(ADD_RACE_KEY, race_key_rows(plan, ids))
+    if plan.bests:
+        await db.executemany(_UPSERT_BEST, [
+            (ids.get(b.athlete, b.athlete), b.event, int(b.indoor), b.mark, b.value,
+             b.day.isoformat() if b.day else None, b.competition, b.source, int(b.higher_is_better))
+            for b in plan.bests])
 
 
+# A stated best stays until a better one arrives (from any later import), whichever way better goes.
+_UPSERT_BEST = """
+INSERT INTO athlete_bests (athlete_id, event, indoor, mark, value, day, competition, source)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+ON CONFLICT (athlete_id, event, indoor) DO UPDATE SET mark = excluded.mark, value = excluded.value,
+    day = excluded.day, competition = excluded.competition, source = excluded.source
+WHERE CASE WHEN ?9 THEN excluded.value > athlete_bests.value ELSE excluded.value < athlete_bests.value END
+"""
 ADD_ALIAS = "INSERT OR IGNORE INTO competition_aliases VALUES (?, ?, ?, ?, ?)"
+ADD_RACE_KEY = "INSERT OR IGNORE INTO race_keys (key, race_id) VALUES (?, ?)"
 
 
-def alias_rows(plan: WritePlan) -> list[tuple]:
-    return [(cid, fold(name), fold(venue), name, venue) for cid, name, venue in plan.aliases]
+def race_key_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[str, int]]:
+    return [(key, ids.get(race, race)) for key, race in plan.race_keys]
+
+
+def alias_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple]:
+    return [(ids.get(cid, cid), fold(name), fold(venue), name, venue) for cid, name, venue in plan.aliases]
 
 
 async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple[int, tuple]],

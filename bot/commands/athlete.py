@@ -12,6 +12,7 @@ from bot.models import Performance
 from bot.pairing import not_found
 from bot.prose import counted
 from bot.replies import Column, Field, Paragraph, Reply, Table
+from bot.store import StatedBest
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -44,6 +45,25 @@ def best_by_event(perfs: list[Performance]) -> dict[str, Performance]:
     return best
 
 
+def personal_bests(own: dict[str, Performance], stated: list[StatedBest]) -> dict[str, tuple[str, str, str, str]]:
+    """event -> (event, label, text, mark). A best a source states (with its date) is the PB, unless
+    racebot holds a better mark, which then is; a best only from racebot's own results is just
+    that, "best in racebot's data", never a PB. Indoor events are events of their own."""
+    out = {}
+    for s in stated:
+        out[s.event] = (s.event, f"PB {discipline(s.event).name}",
+                        f"{s.mark} ({s.day.isoformat() if s.day else 'date unknown'}"
+                        + (f", {s.competition})" if s.competition else ")"), s.mark)
+    for e, p in own.items():
+        where = f"{p.result.mark} ({p.competition.name} {p.race.day.isoformat()})"
+        s = next((x for x in stated if x.event == e), None)
+        if s is None:
+            out[e] = (e, f"Best in racebot's data, {discipline(e).name}", where, p.result.mark)
+        elif beats(discipline(e), p.result.value, s.value):
+            out[e] = (e, f"PB {discipline(e).name}", where, p.result.mark)
+    return out
+
+
 async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     aid, others = resolve_one(core, inv.args["name"])
     stat = core.indexes.athletes.stats[aid]
@@ -51,11 +71,12 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     perfs = await core.store.athlete_results(aid)
     if not perfs:
         raise UserError(f"I have no results for {a.name}.")
-    pbs = best_by_event(perfs)
+    own = best_by_event(perfs)
     season = perfs[0].race.day.year
     sbs = best_by_event([p for p in perfs if p.race.day.year == season])
-    fields = [Field(f"PB {discipline(e).name}", f"{p.result.mark} ({p.competition.name} {p.race.day.year})")
-              for e, p in sorted(pbs.items(), key=lambda kv: -sum(1 for x in perfs if x.race.event == kv[0]))][:8]
+    bests = personal_bests(own, await core.store.stated_bests(aid))
+    raced = {e: sum(1 for x in perfs if x.race.event == e) for e in own}
+    fields = [Field(label, text) for _, label, text, _ in sorted(bests.values(), key=lambda b: -raced.get(b[0], 0))][:8]
     fields += [Field(f"SB {season} {discipline(e).name}", p.result.mark) for e, p in sbs.items()][:4]
     main = stat.events[0] if stat.events else None
     if main and main in sbs:
@@ -76,7 +97,9 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     reply.footer = f"Data to {core.indexes.today.isoformat()}."
     reply.coverage = await coverage_of(core.store, [a])
     reply.data = {"athlete": {"id": a.id, "name": a.name, "country": a.country},
-                  "pbs": {discipline(e).name: p.result.mark for e, p in pbs.items()}, "coverage": reply.coverage}
+                  "pbs": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items() if label.startswith("PB")},
+                  "bests_in_data": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()
+                                    if not label.startswith("PB")}, "coverage": reply.coverage}
     return reply
 
 

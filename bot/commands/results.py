@@ -7,7 +7,7 @@ from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.errors import UserError
 from bot.models import Competition
 from bot.race_choice import RaceWords, choose, picking_words, take_round
-from bot.race_report import race_reply, race_title
+from bot.race_report import known_finishers, race_reply, race_title, winner
 from bot.replies import Column, Paragraph, Reply, Table
 
 if TYPE_CHECKING:
@@ -60,9 +60,7 @@ def _several(comp: Competition, chosen, races) -> Reply:
     """Several races still match: each with the words that pick it, instead of picking one."""
     rows = []
     for rr in chosen:
-        done = [(r, a) for r, a in rr.results if r.finished and r.place]
-        winner = f"{done[0][1].name} {done[0][0].mark}" if done else ""
-        rows.append((race_title(rr).strip(), rr.race.day.isoformat(), winner, picking_words(rr, races)))
+        rows.append((race_title(rr).strip(), rr.race.day.isoformat(), _won_by(rr), picking_words(rr, races)))
     table = Table((Column("Race"), Column("Date"), Column("Winner"), Column("Add")), tuple(rows))
     reply = Reply(f"{comp.label}: {len(rows)} races match",
                   [Paragraph.of("Add the words beside a race to see its full result.")], table)
@@ -71,14 +69,25 @@ def _several(comp: Competition, chosen, races) -> Reply:
     return reply
 
 
+def _won_by(rr) -> str:
+    first = winner(rr)
+    known = known_finishers(rr)
+    told = f"won by {first[1].name} in {first[0].mark}" if first else "the winner is not in racebot's data"
+    return told + (f" (racebot knows {known} of the finishers)" if known is not None else "")
+
+
 def _overview(comp: Competition, races) -> Reply:
     rows = []
     for rr in races:
         done = [(r, a) for r, a in rr.results if r.finished and r.place]
         if not done:
             continue
+        if winner(rr) is None:  # known in part, without its winner: say so rather than crown 4th place
+            rows.append((race_title(rr), "not known", "", "", f"racebot knows {known_finishers(rr)} finishers"))
+            continue
         w, wa = done[0]
-        second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 else ""
+        partial = known_finishers(rr) is not None
+        second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 and (not partial or done[1][0].place <= 2) else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
     table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows))
     reply = Reply(f"{comp.label}", [Paragraph.of(

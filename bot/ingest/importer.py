@@ -5,9 +5,10 @@ import gc
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Sequence
 
 from bot.ingest.planner import Planner
-from bot.ingest.rows import ResultRow
+from bot.ingest.rows import BestRow, ResultRow
 from bot.names import fold
 from bot.store import Store, WriteSummary
 
@@ -39,7 +40,7 @@ def no_gc_pauses():
 
 
 async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict: bool = True,
-                      after=None) -> ImportReport:
+                      after=None, bests: Sequence[BestRow] = ()) -> ImportReport:
     """All-or-nothing: a bad row raises ImportFailed before anything is written.
 
     `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.outbox_store.AfterWrite).
@@ -47,7 +48,9 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
     planner = Planner(await store.identities(), path, strict=strict)
     groups: dict[tuple, list[ResultRow]] = defaultdict(list)
     for row in rows:
-        groups[(fold(row.competition), fold(row.venue), row.date.year)].append(row)
+        # A source's own competition id keeps apart two meetings of one name and place in a year
+        # (the histories hold weekly club meetings named only by their town).
+        groups[(fold(row.competition), fold(row.venue), row.date.year, row.extra.get("competition_key"))].append(row)
     placed: list[tuple[ResultRow, int]] = []
     for members in groups.values():
         start = min(r.date for r in members)
@@ -60,6 +63,8 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
     with no_gc_pauses():
         for row, comp in sorted(placed, key=lambda rc: rc[0].line):
             planner.add(row, comp, known)
+        for best in bests:
+            planner.add_best(best)
     summary = await (store.apply(planner.plan) if after is None else store.apply(planner.plan, after=after))
     warnings = tuple(f"{path}, line {r.line}: '{r.extra['unknown_flags']}' is not a record flag; kept as a note"
                      for r in rows if r.extra.get("unknown_flags"))

@@ -13,11 +13,11 @@ from rapidfuzz import fuzz
 
 from bot.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
-from bot.ingest.rows import ResultRow
+from bot.ingest.rows import BestRow, ResultRow
 from bot.marks import MarkError, parse_mark
 from bot.models import Competition
 from bot.names import fold, split_name
-from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, WritePlan)
+from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, StatedBest, WritePlan)
 
 SAME_MEETING_DAYS = 4
 NAME_SIMILARITY = 80
@@ -65,6 +65,7 @@ class Planner:
             self._races[(r.competition_id, r.day, r.event, r.gender, r.round)][r.race_no] = r.id
         self._slots: dict[int, _RaceSlot] = {}
         self._entered: dict[tuple[int, int], int] = {}  # (race, athlete) -> its first line
+        self._race_keys = dict(ids.race_keys)
 
     def _key(self) -> int:
         self._next -= 1
@@ -110,8 +111,9 @@ class Planner:
     # --- competitions --------------------------------------------------------------------
     def competition(self, row: ResultRow, start: date, end: date) -> int:
         name, venue = fold(row.competition), fold(row.venue)
+        earliest_end = end - timedelta(SAME_MEETING_DAYS)  # once, not per candidate: a busy day has hundreds
         for c in self._by_day.get(start, []):
-            if end <= c.end + timedelta(SAME_MEETING_DAYS):
+            if c.end >= earliest_end:
                 cid = c.id if isinstance(c, Competition) else c.key
                 if (name, venue) in self._aliases.get(cid, ()):
                     return cid
@@ -122,7 +124,8 @@ class Planner:
                 # competition. Named otherwise and placed otherwise, it can still join through its
                 # races (storage.linking), and its name is then remembered as an alias.
                 if (venue and other == venue) or fuzz.token_set_ratio(name, fold(c.name)) >= NAME_SIMILARITY:
-                    if isinstance(c, Competition) and (name, venue) != (fold(c.name), other):
+                    # New ones too: else the next import of the same file adds the alias it lacked.
+                    if (name, venue) != (fold(c.name), other):
                         self.plan.aliases.append((cid, row.competition.strip(), row.venue.strip()))
                         self._aliases[cid].add((name, venue))
                     return cid
@@ -144,6 +147,8 @@ class Planner:
              known_results: dict[int, list[tuple[int, str]]]) -> int:
         key = (comp, row.date, event, row.gender, row.round)
         races = self._races[key]
+        if row.race_key:
+            return self._keyed_race(row, key)
         if row.race is not None:
             found = races.get(row.race)
             return found if found is not None else self._new_race(row, key, row.race)
@@ -161,6 +166,20 @@ class Planner:
             return ran[0]
         raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
 
+    def _keyed_race(self, row: ResultRow, key: tuple) -> int:
+        """A race the source names itself: found by that name, never by its number (a national
+        race numbered 1 is not the Diamond League race numbered 1). New, it takes its number if
+        free, and other sources' versions of it join it by record linking."""
+        found = self._race_keys.get(row.race_key)
+        if found is not None:
+            return found
+        taken = self._races[key]
+        number = row.race or 1
+        rid = self._new_race(row, key, number if number not in taken else max(taken) + 1)
+        self._race_keys[row.race_key] = rid
+        self.plan.race_keys.append((row.race_key, rid))
+        return rid
+
     def _slot_has(self, rid: int, athlete: int, mark: str) -> bool:
         slot = self._slots.get(rid)
         return bool(slot and slot.results.get(athlete) == mark)
@@ -175,7 +194,7 @@ class Planner:
         if row.venues:  # shown wherever the race is: it was not one field racing side by side
             label = (f"{label} · " if label else "") + f"run in several places ({row.venues})"
         self.plan.races.append(NewRace(rid, key[0], key[2], row.gender, row.round, race_no, row.date,
-                                       row.wind, label, row.venues))
+                                       row.wind, label, row.venues, row.partial_field))
         self._races[key][race_no] = rid
         return rid
 
@@ -197,6 +216,20 @@ class Planner:
         self.plan.results.append(ResultWrite(race, athlete, row.place, mark.text, mark.value, mark.status,
                                              row.wind, " ".join(row.flags), note, row.source, row.origin))
 
+    def add_best(self, best: BestRow) -> None:
+        """A stated best of an athlete this import's rows named; a mark that is no mark is dropped
+        (a best is extra information: it never stops the file)."""
+        athlete = self._source_ids.get((best.id_scheme, best.athlete_id))
+        d = discipline_or_custom(best.event)
+        try:
+            mark = parse_mark(d, best.mark, strict=False)
+        except MarkError:
+            return
+        if athlete is not None and mark.ok:
+            self.plan.bests.append(StatedBest(athlete, d.code, "indoor" in d.code.partition("/")[2], mark.text,
+                                              mark.value, best.day, best.competition, best.source,
+                                              d.higher_is_better))
+
     def join(self, row: ResultRow, comp: int, event: str, athlete: int, mark: str,
              known_results: dict[int, list[tuple[int, str]]]) -> int:
         """The race this result belongs to, remembered so a later numberless row can join it by mark."""
@@ -207,4 +240,4 @@ class Planner:
     def existing_races(self, row: ResultRow, comp: int) -> list[int]:
         """Stored races a numberless row might join, when there is more than one to choose from."""
         races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
-        return [rid for rid in races.values() if rid > 0] if row.race is None and len(races) > 1 else []
+        return [rid for rid in races.values() if rid > 0] if row.race is None and not row.race_key and len(races) > 1 else []

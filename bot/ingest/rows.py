@@ -34,4 +34,19 @@ class ResultRow:
     category: str = ""
     origin: int = 1  # precedence of the source (bot.ingest.precedence): a user's file unless a reader says
     venues: str = ""  # a race run in several places at once: "Oslo; Nairobi" (not a meeting)
+    race_key: str = ""  # the source's own identity for the race, when it has one (bot.ingest.tilastopaja)
+    partial_field: bool = False  # the source knows only some of the race's results (athletes' histories)
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class BestRow:
+    """A personal best as a source states it, for an athlete of that source's rows."""
+
+    id_scheme: str
+    athlete_id: str
+    event: str  # as printed, "indoor" included for an indoor best
+    mark: str
+    day: date | None
+    competition: str
+    source: str

@@ -37,9 +37,11 @@ async def test_results_overview_lists_event_winners(core):
 async def test_athlete_shows_pbs_and_recent(core):
     reply = await ask(core, "/athlete nordas")
     assert reply.title == "Narve Gilje Nordås"
-    assert reply.data["pbs"]["5000m"] == "13:15.82"
+    # Bests drawn only from racebot's own results are never called PBs (issue 12).
+    assert reply.data["bests_in_data"]["5000m"] == "13:15.82" and not reply.data["pbs"]
+    assert "Best in racebot's data, 5000m" in reply.plain_text() and "PB " not in reply.plain_text()
     kerr = await ask(core, "/athlete Josh Kerr")
-    assert kerr.data["pbs"]["1500m"] == "3:29.38" and kerr.data["pbs"]["Mile"] == "3:45.34"
+    assert kerr.data["bests_in_data"]["1500m"] == "3:29.38" and kerr.data["bests_in_data"]["Mile"] == "3:45.34"
 
 
 async def test_ambiguous_surname_lists_candidates(core):
