@@ -52,6 +52,7 @@ _TRACK_DISTANCES = {50, 55, 60, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 15
 
 _LONGEST = 100_000  # metres (or yards, miles): nothing longer is raced on a track or a road
 
+_LONGEST_HURDLES = 1000  # metres: hurdle races are 50-400 m; anything longer is a misread
 _DECIMAL = re.compile(r"\d\.\d")
 _QUALIFIER = re.compile(r"\s*(\((?P<paren>[^)]*)\)|\b(?P<word>indoor|road race)\b)\s*", re.I)
 
@@ -103,7 +104,7 @@ def _base_code(text: str) -> str | None:
     if key in _ALIASES:
         return _ALIASES[key]
     hurdles = re.fullmatch(r"(\d{2,})m?h(?:urdles)?", key)  # 60mh, 300m hurdles: any distance over hurdles
-    if hurdles:
+    if hurdles and int(hurdles[1]) <= _LONGEST_HURDLES:  # not a year glued on: "2018 110mh"
         return f"{hurdles[1]}H"
     m = re.fullmatch(r"(\d+)(m|k|km)?(w|racewalk|walk)?", key)
     if m:

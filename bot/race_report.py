@@ -4,10 +4,10 @@ Shared by /results and by scheduled announcements, so both read the same.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Sequence
 
 from bot.ingest import precedence
-from bisect import bisect_left
 
 from bot.marks import margin_text
 from bot.models import RaceResults, Result
@@ -135,7 +135,6 @@ def disagreement(rr: RaceResults, others: Sequence[tuple[int, int, str, int]]) -
     return f"Sources differ on {n} result{'s' if n != 1 else ''}: " + "; ".join(parts) + "."
 
 
-def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, int, str, int]] = ()) -> Reply:
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -155,7 +154,7 @@ def partial_note(rr: RaceResults) -> Paragraph | None:
                         "this is not the full result.")
 
 
-def race_reply(rr: RaceResults, source: str = "") -> Reply:
+def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, int, str, int]] = ()) -> Reply:
     c = rr.competition
     note = partial_note(rr)
     reply = Reply(f"{race_title(rr)} · {c.label}", ([note] if note else []) + race_story(rr), race_table(rr))

@@ -22,11 +22,6 @@ SELECT n.id, o.id FROM races n JOIN races o
 WHERE n.id > ? AND EXISTS (SELECT 1 FROM results rn JOIN results ro
                            ON ro.race_id = o.id AND ro.athlete_id = rn.athlete_id WHERE rn.race_id = n.id)
 """
-_RIVALS = """
-SELECT count(*) FROM races n JOIN races o
-  ON o.event = n.event AND o.gender = n.gender AND o.day = n.day AND o.round = n.round AND o.id <= ?
-WHERE n.id = ?
-"""
 _MOVE = upsert_result(
     "race_id, athlete_id, place, mark, value, status, wind, flags, note, source, origin",
     "SELECT ?, athlete_id, place, mark, value, status, wind, flags, note, source, origin "
@@ -67,8 +62,7 @@ async def link_new(db: aiosqlite.Connection, before: Tops) -> Linked:
         candidates[new].append(old)
     entries = await _entries(db, {r for pair in pairs for r in pair})
     for new, olds in candidates.items():
-        (total,) = (await db.execute_fetchall(_RIVALS, (before.races, new)))[0]
-        old = choose(entries[new], {o: entries[o] for o in olds}, total)
+        old = choose(entries[new], {o: entries[o] for o in olds})
         if old is not None:
             linked.races[new] = old
     if linked.races:

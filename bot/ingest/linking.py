@@ -76,12 +76,14 @@ def links(ev: Evidence, *, unambiguous: bool) -> bool:
     return ev.exact + ev.hand == 0 and ev.common >= 3 and ev.ordered and ev.whole
 
 
-def choose(new: Sequence[Entry], candidates: Mapping[int, Sequence[Entry]], total_candidates: int) -> int | None:
-    """The stored race `new` is, or None. Two candidates that link equally well: neither."""
+def choose(new: Sequence[Entry], candidates: Mapping[int, Sequence[Entry]]) -> int | None:
+    """The stored race `new` is, or None, among the stored races of its day, discipline, gender
+    and round that share an athlete with it. When only one does, the race is unambiguous that day
+    (a national 1500m beside the Diamond League one shares nobody). Two that link equally: neither."""
     scored = []
     for race, old in candidates.items():
         ev = evidence(new, old)
-        if links(ev, unambiguous=total_candidates == 1):
+        if links(ev, unambiguous=len(candidates) == 1):
             scored.append((ev.exact + ev.hand, race))
     if not scored:
         return None
