@@ -28,7 +28,7 @@ import aiosqlite
 from bot.ingest.precedence import USER  # the bulk path reads users' CSV files
 from bot.store import WritePlan, WriteSummary
 from storage.changes import record_changes
-from storage.linking import Linked, link_new, tops
+from storage.linking import Linked, Tops, link_new, tops
 from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, alias_rows, athlete_rows,
                             competition_rows, count_rows, race_key_rows, race_rows, upsert_result)
 

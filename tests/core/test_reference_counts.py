@@ -11,8 +11,10 @@ import re
 import sqlite3
 from collections import defaultdict
 
+import pytest
+
 from raw_archive import SHARED, csv_text
-from reference_h2h import Entry, Race, archive_races, entry_of, folded, tally
+from reference_h2h import Race, archive_races, entry_of, folded, tally
 
 from bot.commands.registry import Context
 from racebot.importing import import_file
@@ -130,6 +132,7 @@ def counts(db):
                 for t in ("athletes", "competitions", "races", "results")}
 
 
+@pytest.mark.slow  # a long run: .ci/run runs it after the README's command
 async def test_h2h_agrees_with_a_reference_counter_on_200_pairs(core, db_copy, tmp_path):
     archive, names, by_name = archive_races()
     champs, champ_first, champ_second, tp_names = championship_rows(by_name)

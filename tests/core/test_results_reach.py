@@ -11,6 +11,8 @@ import time
 import unicodedata
 from collections import defaultdict
 
+import pytest
+
 from bot.commands.registry import Context
 from bot.disciplines import discipline
 
@@ -66,6 +68,7 @@ def order(rows) -> list[tuple]:
     return sorted(rows, key=lambda r: (r[0] is None, r[0] or 0, r[1], r[2]))
 
 
+@pytest.mark.slow  # a long run: .ci/run runs it after the README's command
 async def test_every_race_of_the_bundled_store_is_reached_with_its_full_order(core, db_copy):
     races, results = read_races(db_copy)
     assert len(races) >= 3936

@@ -62,6 +62,7 @@ async def test_a_background_write_waits_for_the_lock_and_then_lands(core, db_cop
     assert await core.store.get_meta("written-after-the-wait") == "yes"
 
 
+@pytest.mark.slow  # a long run: .ci/run runs it after the README's command
 async def test_second_import_waits_its_turn_then_imports(db_copy, tmp_path):
     csv = results_csv(tmp_path / "second.csv", "Waiting Games")
     other = hold_write_lock(db_copy)
@@ -73,6 +74,7 @@ async def test_second_import_waits_its_turn_then_imports(db_copy, tmp_path):
     assert count(db_copy, "SELECT count(*) FROM meta WHERE key = 'other-import'") == 1  # both kept
 
 
+@pytest.mark.slow  # a long run: .ci/run runs it after the README's command
 async def test_second_import_gives_up_with_one_clear_line(db_copy, tmp_path):
     csv = results_csv(tmp_path / "second.csv", "Impatient Games")
     other = hold_write_lock(db_copy)
