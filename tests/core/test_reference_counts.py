@@ -10,6 +10,7 @@ import random
 import re
 import sqlite3
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,8 @@ from reference_h2h import Race, archive_races, entry_of, folded, tally
 from bot.commands.registry import Context
 from racebot.importing import import_file
 
-SEED = SHARED.parents[1] / "main" / "racebot" / "data" / "seed-article.csv"
+DATA = Path(__file__).resolve().parents[2] / "racebot" / "data"  # the package's bundled files
+SEED = DATA / "seed-article.csv"
 EVENTS = {"100": "100m", "200": "200m", "400": "400m", "800": "800m", "1500": "1500m", "5000": "5000m",
           "10000": "10000m", "3000S": "3000m SC", "110H": "110m Hurdles", "100H": "100m Hurdles",
           "400H": "400m Hurdles", "HJ": "High Jump", "PV": "Pole Vault", "LJ": "Long Jump", "TJ": "Triple Jump",
@@ -94,7 +96,7 @@ def seed_races(by_name: dict) -> list[Race]:
 
 def dl_rows(names: dict, by_name: dict, naming: int) -> list[dict]:
     """Diamond League finals of three seasons, already bundled, under names no bundled file uses."""
-    meetings = json.loads((SHARED.parents[1] / "main" / "racebot" / "data" / "dl-meetings.json").read_text("utf-8"))
+    meetings = json.loads((DATA / "dl-meetings.json").read_text("utf-8"))
     title = re.compile(r"^(Men|Women)'s (.+) - (\d\d)\.(\d\d)\.(\d{4})$")
     rows = []
     for year in DL_YEARS:
