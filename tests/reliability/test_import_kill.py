@@ -32,8 +32,8 @@ def writing(db) -> bool:
 @pytest.mark.parametrize("after", [0.0, 0.5, 1.5])
 def test_kill_9_during_an_import_changes_nothing(db_copy, tmp_path, after):
     big = tmp_path / "big.csv"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--results", "150000",
-                    "--athletes", "8000", "--out", str(big)], check=True, capture_output=True, cwd=ROOT)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--results", "400000",
+                    "--athletes", "20000", "--out", str(big)], check=True, capture_output=True, cwd=ROOT)
     before = checksum(db_copy)
     proc = subprocess.Popen([sys.executable, "-m", "racebot.cli", "--db", str(db_copy), "import", str(big)],
                             env=environment(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
