@@ -52,7 +52,23 @@ async def tops(db: aiosqlite.Connection) -> Tops:
     return Tops(*rows[0])
 
 
+_COVER = """
+UPDATE competitions SET
+    start_date = min(start_date, (SELECT min(day) FROM races WHERE competition_id = competitions.id)),
+    end_date = max(end_date, (SELECT max(day) FROM races WHERE competition_id = competitions.id))
+WHERE id IN (SELECT competition_id FROM races WHERE id > ?)
+"""
+
+
 async def link_new(db: aiosqlite.Connection, before: Tops) -> Linked:
+    linked = await _link(db, before)
+    # A competition spans its races' days: a file may bring the other days of a meeting a source
+    # knew one day of (the seed article's Budapest 2023 final, then the championships' nine days).
+    await db.execute(_COVER, (before.races,))
+    return linked
+
+
+async def _link(db: aiosqlite.Connection, before: Tops) -> Linked:
     linked = Linked()
     pairs = await db.execute_fetchall(_CANDIDATES, (before.races, before.races))
     if not pairs:

@@ -91,6 +91,12 @@ async def test_seed_race_budapest_2023_joins_under_the_official_name(core, db_co
         (comps,) = c.execute("SELECT count(*) FROM competitions WHERE start_date = '2023-08-23' "
                              "OR name LIKE '%Budapest%'").fetchone()
     assert comps == 1
+    heat = [{**rows[0], "date": "2023-08-20", "round": "heat", "race": "1", "mark": "3:33.94"}]
+    await import_file(core.store, write(tmp_path, "heat.csv", heat))
+    with sqlite3.connect(db_copy) as c:  # the competition now spans the days its races were run
+        assert c.execute("SELECT start_date, end_date FROM competitions WHERE start_date <= '2023-08-23' "
+                         "AND end_date >= '2023-08-23' AND venue = 'Budapest'").fetchall() == [
+            ("2023-08-20", "2023-08-23")]
 
 
 async def test_a_disagreeing_mark_keeps_both_and_shows_the_archive(core, db_copy, tmp_path):
