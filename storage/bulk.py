@@ -114,14 +114,14 @@ class SqliteBulkWrite:
     async def link(self) -> dict[int, int]:
         """Races of this import that are races already stored (storage.linking): new race -> stored."""
         await self.settle()
-        updated = self._touched - (await count_rows(self.db, "results") - self._before)
         self._linked = await link_new(self.db, self._before_ids)
         if self._linked.races:  # what check_references looks for is what the rows point to now
             self._races = {self._linked.race(r) for r in self._races}
             self._comps = {c for (c,) in await self.db.execute_fetchall(
                 "SELECT DISTINCT competition_id FROM races WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted(self._races)),))}
-        self._touched = updated + self._linked.changed + await count_rows(self.db, "results") - self._before
+            # rows written into merged races were counted as added, and are gone or were changes
+            self._touched += self._linked.changed - self._linked.dropped
         return dict(self._linked.races)
 
     async def record_changes(self) -> None:

@@ -41,6 +41,7 @@ class Linked:
     races: dict[int, int] = field(default_factory=dict)  # new race -> the stored race it is
     competitions: int = 0  # new competitions folded into stored ones
     changed: int = 0  # stored results a linked race changed (or kept another version of)
+    dropped: int = 0  # rows written into linked races that are gone now (the stored race had them)
 
     def race(self, race_id: int) -> int:
         return self.races.get(race_id, race_id)
@@ -84,10 +85,12 @@ async def _link(db: aiosqlite.Connection, before: Tops) -> Linked:
     if linked.races:
         comps = await _competitions_of(db, set(linked.races) | set(linked.races.values()))
         for new, old in linked.races.items():
-            size = await _size(db, old)
+            written, size = await _size(db, new), await _size(db, old)
             changes = db.total_changes
             await db.execute(_MOVE, (old, new))
-            linked.changed += db.total_changes - changes - (await _size(db, old) - size)
+            grew = await _size(db, old) - size
+            linked.changed += db.total_changes - changes - grew
+            linked.dropped += written - grew
             await _carry_over(db, new, old)
             await db.execute("DELETE FROM result_alternates WHERE race_id = ?", (new,))
             await db.execute("DELETE FROM results WHERE race_id = ?", (new,))

@@ -129,9 +129,10 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
                 (ids.get(w.race, w.race), ids.get(w.athlete, w.athlete), w.place, w.mark, w.value, w.status,
                  w.wind, w.flags, w.note, w.source, w.origin) for w in plan.results])
             touched = self.conn.total_changes - changes
-            updated = touched - (await count_rows(db, "results") - before)
-            linked = await link_new(db, before_ids)
             added = await count_rows(db, "results") - before
+            updated = touched - added
+            linked = await link_new(db, before_ids)
+            added -= linked.dropped
             races = sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results})
             if after is not None:
                 await after(races)
