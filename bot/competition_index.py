@@ -28,8 +28,9 @@ class CompetitionIndex:
         self._vocabulary: list[str] = []  # every competition word, sorted
         self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
         self._label_words: dict[int, list[str]] = {}  # competition -> its races' label words, sorted
+        self._full: dict[int, int] = {}  # competition -> how many of its races racebot knows whole
 
-    def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str]] = ()) -> None:
+    def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
         self.by_id = {c.id: c for c in competitions}
         self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
         self._with_token = defaultdict(list)
@@ -38,8 +39,12 @@ class CompetitionIndex:
                 self._with_token[t].append(cid)
         self._vocabulary = sorted(self._with_token)
         words: dict[int, set[str]] = defaultdict(set)
-        for cid, label in race_labels:
-            words[cid].update(fold(label).split())
+        full: dict[int, int] = defaultdict(int)
+        for cid, label, partial in race_labels:
+            full[cid] += not partial
+            if label:
+                words[cid].update(fold(label).split())
+        self._full = dict(full)
         self._label_words = {cid: sorted(w) for cid, w in words.items()}
 
     def find(self, text: str, limit: int = 5) -> list[tuple[Competition, float, tuple[str, ...]]]:
@@ -65,7 +70,11 @@ class CompetitionIndex:
                 score = 1.0 if years else 0.0
             if score >= 0.5:
                 scored.append((comp, score, left))
-        scored.sort(key=lambda cs: (-round(cs[1], 2), -cs[0].start.toordinal()))
+        # Equally named, the latest season, and in it the meeting with the most races racebot knows
+        # whole: "stockholm 2021" is the Diamond League meeting, not the Finland-Sweden match that
+        # athletes' career histories tell in part.
+        scored.sort(key=lambda cs: (-round(cs[1], 2), -cs[0].start.year, -self._full.get(cs[0].id, 0),
+                                    -cs[0].start.toordinal()))
         return scored[:limit]
 
     def _competition_scores(self, word: str) -> dict[int, float]:

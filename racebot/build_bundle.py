@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import lzma
+import os
 import sqlite3
 import sys
 import tempfile
@@ -37,8 +38,10 @@ def main(out: Path = OUT) -> Path:
         asyncio.run(build(store))
         compact(store)
         target = out / PREBUILT
-        with lzma.open(target, "wb", preset=9) as packed:
+        part = target.with_name(target.name + ".part")  # a run reading the package meanwhile sees the old one whole
+        with lzma.open(part, "wb", preset=9) as packed:
             packed.write(store.read_bytes())
+        os.replace(part, target)
     return target
 
 

@@ -13,13 +13,11 @@ from bot.ingest.interchange import read_json
 from bot.ingest.streaming import import_csv
 from bot.ingest.tilastopaja import read_histories
 from bot.store import Store
-from racebot.bundled import ARCHIVE_SOURCE, meetings_info
+from racebot.bundled import ARCHIVE_SOURCE, HISTORIES_SOURCE, meetings_info
 
 _ARCHIVE_NAME = "[0-9][0-9][0-9][0-9]_*.json"
 REPLANS = 3  # plans made again when another writer got in first, before giving up
 _HISTORIES = (".jsonl", ".jsonl.gz")
-HISTORIES_SOURCE = ("Tilastopaja race histories (tilastopaja.info), via github.com/captainrobbo/trhackathon "
-                    "(Apache-2.0)")
 
 
 def detect(path: Path) -> str:

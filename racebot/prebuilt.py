@@ -33,7 +33,9 @@ def install(path: str | Path) -> bool:
         with source.open("rb") as packed, lzma.open(packed) as store, part.open("wb") as out:
             shutil.copyfileobj(store, out, 1 << 20)
         os.replace(part, path)
-    except OSError:  # no place for it: opening the store there says why, in one line
+    except (OSError, EOFError, lzma.LZMAError):
+        # No place for it (opening the store there says why, in one line), or a damaged package:
+        # then the bundled sources are imported the ordinary way, slower but whole.
         with suppress(OSError):
             part.unlink()
         return False

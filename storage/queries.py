@@ -125,9 +125,9 @@ class Reads:
         return [SourceSpan(a, o, series, date.fromisoformat(first), date.fromisoformat(last))
                 for a, o, series, first, last in rows]
 
-    async def race_labels(self) -> list[tuple[int, str]]:
-        return [tuple(r) for r in await self._all(
-            "SELECT DISTINCT competition_id, label FROM races WHERE label != ''")]
+    async def race_labels(self) -> list[tuple[int, str, bool]]:
+        return [(cid, label, bool(partial)) for cid, label, partial in await self._all(
+            "SELECT competition_id, label, partial FROM races")]  # every race: the index counts them too
 
     async def athlete_results(self, athlete_id: int) -> list[Performance]:
         return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")

@@ -34,6 +34,41 @@ def bundled_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def results_only_db(tmp_path_factory) -> Path:
+    """The bundled Diamond League archive and seed without the career histories: for tests of
+    importing histories or linking a file's races to the archive's, as a store before them was."""
+    from racebot.app import open_core
+    from racebot.bundled import load_results
+
+    path = tmp_path_factory.mktemp("results-only") / "racebot.db"
+
+    async def build():
+        core = await open_core(path, bundled=False)
+        await load_results(core.store)
+        await core.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await core.store.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def results_only_copy(results_only_db, tmp_path) -> Path:
+    target = tmp_path / "results-only.db"
+    shutil.copyfile(results_only_db, target)
+    return target
+
+
+@pytest.fixture
+async def results_only_core(results_only_copy):
+    from racebot.app import open_core
+
+    c = await open_core(results_only_copy, bundled=False)
+    yield c
+    await c.store.close()
+
+
 @pytest.fixture
 def db_copy(bundled_db, tmp_path) -> Path:
     target = tmp_path / "racebot.db"

@@ -34,6 +34,19 @@ _DISTANCES = {**{str(m): float(m) for m in (800, 1000, 1500, 2000, 3000, 5000, 1
 _AGE_GROUPS = {"Under 23": "U23", "Under 20": "U20", "Under 18": "U18", "Under 17": "U17"}
 
 
+_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|[IVXLC]{2,}\.?)\s+", re.I)
+_YEAR = re.compile(r"\s*\b(?:19|20)\d\d$")
+
+
+def plain_name(printed: str) -> str:
+    """A meeting's name without what changes from year to year: "44th Athletissima, IAAF Diamond
+    League, Stade Olympique de la Pontaise" is Athletissima (replies add the year themselves).
+    The edition number, a year, and the sponsor and stadium after the first comma go."""
+    name = printed.split(",")[0].strip()
+    name = _YEAR.sub("", _ORDINAL.sub("", name)).strip()
+    return name or printed.strip()
+
+
 @dataclass
 class _Competition:
     """What every row of one competition id shares, so all its races land in one competition."""
@@ -46,7 +59,7 @@ class _Competition:
 
     def add(self, r: dict) -> None:
         if r.get("compName"):
-            self.names[r["compName"].strip()] += 1
+            self.names[plain_name(r["compName"])] += 1
         if r.get("city"):
             self.cities[r["city"].strip()] += 1
         if r.get("venuecountry"):

@@ -13,7 +13,7 @@ def racebot(args, db, stdin=None, timeout=60):
 
 
 def test_console_session_end_to_end(db_copy):
-    typed = "/h2h Kerr Ingebrigtsen\n/results oslo 2024 1500m\n/frobnicate\n/h2h \"Kerr\n/quit\n"
+    typed = "/h2h Kerr Ingebrigtsen\n/results oslo 2024 1500m men\n/frobnicate\n/h2h \"Kerr\n/quit\n"
     out = racebot(["console"], db_copy, typed)
     assert out.returncode == 0, out.stderr
     text = out.stdout

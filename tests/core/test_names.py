@@ -31,7 +31,8 @@ async def test_resolution_is_accent_case_and_typo_tolerant(core):
     assert name("jakob ingebrigtsen") == "Jakob Ingebrigtsen"
     assert name("Ingebrigtsen Jakob") == "Jakob Ingebrigtsen"
     assert name("j ingebrigtsen") == "Jakob Ingebrigtsen"
-    assert name("JI") == "Jakob Ingebrigtsen"
+    initials = {idx.stats[c.athlete_id].athlete.name for c in idx.candidates("JI") if c.score >= 95}
+    assert "Jakob Ingebrigtsen" in initials  # among Jessica Inchude, Job Ijtsma...: the reply lists them
 
 
 async def test_surnames_are_ambiguous_in_the_bundled_data(core):

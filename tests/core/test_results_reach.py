@@ -105,7 +105,7 @@ async def test_quoted_and_compact_event_names_and_indoor_variants(core):
     quoted = await ask(core, '/results "long jump" stockholm 2016 men national')
     compact = await ask(core, "/results longjump stockholm 2016 men national")
     assert quoted.data == compact.data and quoted.data["event"] == "Long Jump"
-    indoor = await ask(core, "/results millrose 2024 2miles")
+    indoor = await ask(core, "/results millrose 2024 2miles men")
     assert indoor.data["event"] == "2 Miles (indoor)" and indoor.data["results"][0]["athlete"] == "Josh Kerr"
 
 
