@@ -11,7 +11,7 @@ from typing import Iterator
 from bot.ingest.dl_archive import read_meeting
 from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
-from bot.ingest.precedence import SEED
+from bot.domain.precedence import SEED
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from bot.ingest.planner import Planner
 from bot.ingest.rows import BestRow, ResultRow
-from bot.names import fold
+from bot.search.names import fold
 from bot.store import Store, WriteSummary
 
 
@@ -43,7 +43,7 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
                       after=None, bests: Sequence[BestRow] = ()) -> ImportReport:
     """All-or-nothing: a bad row raises ImportFailed before anything is written.
 
-    `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.outbox_store.AfterWrite).
+    `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.announce.store.AfterWrite).
     """
     planner = Planner(await store.identities(), path, strict=strict)
     groups: dict[tuple, list[ResultRow]] = defaultdict(list)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.commands.registry import Context
-from bot.source_alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
-from bot.source_health import SourceHealth
+from bot.sources.alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
+from bot.sources.health import SourceHealth
 from bot.sources.worldathletics import poll_worldathletics
 from racebot.app import open_core
 from storage.sqlite import SqliteStore
