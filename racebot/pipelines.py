@@ -1,7 +1,7 @@
 """Wiring for scheduled announcements: sources, pollers, delivery and the scheduler, from config.
 
-Two lanes at most: the real store (its subscriptions, the live sources configured) and, for the
-embedded default, a replay with a store of its own. Each lane has its own delivery job; they
+Two pipelines at most: the real store (its subscriptions, the live sources configured) and, for the
+embedded default, a replay with a store of its own. Each pipeline has its own delivery job; they
 share the publishers and the rate limits, since those belong to the platforms.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from racebot.config import Config
 log = logging.getLogger(__name__)
 DEFAULT_DELIVERY_SECONDS = 2.0
 DRAIN_SECONDS = 5.0
-_LANE_KEYS = {"enabled", "delivery_seconds", "poll_seconds", "rate_limits"}
+_PIPELINE_KEYS = {"enabled", "delivery_seconds", "poll_seconds", "rate_limits"}
 # Keys of earlier versions, accepted with a warning so an existing config still starts.
 _RETIRED = {"max_attempts": "a row is retried until it is delivered or useful_hours have passed"}
 
@@ -80,12 +80,12 @@ def _live_sources(cfg: Config, store, publishers: dict[str, Publisher]) -> list:
     return [(watched, settings.idle_poll_seconds)]
 
 
-def _lane(result: "Announcements", lane: str, store, render, publishers: dict[str, Publisher], limits: RateLimits,
-          settings: DeliverySettings, every: float, clock, on_data=None) -> Callable[[PollReport], Awaitable[None]]:
+def _pipeline(result: "Announcements", name: str, store, render, publishers: dict[str, Publisher], limits: RateLimits,
+              settings: DeliverySettings, every: float, clock, on_data=None) -> Callable[[PollReport], Awaitable[None]]:
     jobs = result.jobs
     deliverer = Deliverer(store, render, publishers, limits, settings, clock=clock)
     result.deliverers.append(deliverer)
-    job_id = f"deliver:{lane}"
+    job_id = f"deliver:{name}"
     jobs.add_delivery(job_id, deliverer.run, every)
 
     async def on_poll(report: PollReport) -> None:
@@ -104,7 +104,7 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
         return None
     for key in set(section) & set(_RETIRED):
         log.warning("[announcements] %s is no longer used: %s", key, _RETIRED[key])
-    unknown = set(section) - _LANE_KEYS - set(DeliverySettings.__dataclass_fields__) - set(_RETIRED)
+    unknown = set(section) - _PIPELINE_KEYS - set(DeliverySettings.__dataclass_fields__) - set(_RETIRED)
     if unknown:
         raise ValueError(f"[announcements]: unknown key(s) {', '.join(sorted(unknown))}")
     settings = DeliverySettings.from_config(section)
@@ -113,8 +113,8 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     jobs = Jobs(clock)
     result = Announcements(jobs)
     sources = _live_sources(cfg, core.store, publishers)
-    on_poll = _lane(result, "main", core.store, Announcer(core.store).render, publishers, limits, settings, every,
-                    clock, on_data=core.start)  # new athletes and meetings become searchable
+    on_poll = _pipeline(result, "main", core.store, Announcer(core.store).render, publishers, limits, settings, every,
+                        clock, on_data=core.start)  # new athletes and meetings become searchable
     for source, idle in sources:
         poller = Poller(source, core.store, on_poll=on_poll)
         jobs.add_poll(f"poll:main:{source.name}", poller.step, float(section.get("poll_seconds", idle)))
@@ -138,8 +138,8 @@ async def _add_replay(cfg: Config, result: Announcements, publishers, limits, se
         await replay.store.add_subscription(Subscription(channel, created_at=clock(), created_by="replay"))
     label = f"Replay of {replay.label}, not live"
     replay_settings = replace(settings, namespace=f"replay-{int(time.time())}")  # a new replay is new posts
-    on_poll = _lane(result, "replay", replay.store, Announcer(replay.store, source_label=label).render,
-                    publishers, limits, replay_settings, every, clock)
+    on_poll = _pipeline(result, "replay", replay.store, Announcer(replay.store, source_label=label).render,
+                        publishers, limits, replay_settings, every, clock)
     poller = Poller(replay.source, replay.store, on_poll=on_poll)
     result.jobs.add_poll("poll:replay", poller.step, rs.poll_seconds, min_gap_seconds=0.1)
     result.replay_label = replay.label
