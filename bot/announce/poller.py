@@ -31,7 +31,8 @@ class Source(Protocol):
     name: str
 
     async def poll(self, now: datetime) -> Batch: ...
-    # Optional: `async def commit(batch)`, called once the batch's rows are stored.
+    # Optional: `async def commit(batch)`, called once the batch's rows are stored, and
+    # `async def failed(batch, error)`, called when the store refused them.
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ class Poller:
                 await commit(batch)  # only now: a crash before this refetches, and the diff adds nothing
         except ImportFailed as exc:
             log.warning("poll of %s: results not stored: %s", name, exc)
+            failed = getattr(self.source, "failed", None)
+            if failed is not None:
+                await failed(batch, str(exc))
             return PollReport(name, error=str(exc))
         finally:
             await self.store.release_source(name, self.holder)

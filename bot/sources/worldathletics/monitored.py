@@ -1,31 +1,27 @@
-"""The World Athletics source wired to the store: one poll step, and the pieces `racebot sync`
-and the generic poller (bot/announce/poller.py) share.
+"""The World Athletics source wired to the store: what the generic poller (bot/announce/poller.py)
+and `racebot sync` share.
 
-- `poll_worldathletics(source, store, now)`: poll, store the rows, record what was fetched (in
-  the rows' own transaction when the store is the source's fetch state), add the followed
-  calendar's competitions (for /next), and keep the source's health in the store (for /status
-  and the admin alert).
-- `MonitoredSource`: the same bookkeeping for a caller that stores rows itself (Poller).
+- `MonitoredSource`: the source as the Poller sees it, keeping the fetch state's marks, the
+  followed calendar's competitions (for /next) and the source's health in the store (for /status
+  and the admin alert); the Poller stores the rows.
+- `store_batch`: store a batch's rows and record what was fetched, in the rows' own transaction
+  when the store is the source's fetch state (`racebot sync`).
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.errors import ImportFailed
 from bot.ingest.fixtures import import_calendar
 from bot.ingest.importer import ImportReport, import_rows
 from bot.sources.alerts import Alert, alerted, decide_alert
-from bot.sources.health import HealthStore, SourceHealth
+from bot.sources.health import HealthStore
 from bot.store import Store
 
 from .source import PollBatch, WorldAthleticsSource
 from .state import DayMark, FetchState
 
-log = logging.getLogger(__name__)
 AfterWrite = Callable[[list[int]], Awaitable[None]]
 CALENDAR_PATH = "World Athletics calendar"
 
@@ -34,48 +30,6 @@ class WAStore(Store, FetchState, HealthStore, Protocol):
     def marks_writer(self, marks: Sequence[DayMark]) -> AfterWrite:
         """An `after` hook for Store.apply that records `marks` inside its transaction."""
         ...
-
-
-@dataclass
-class PollOutcome:
-    source: str
-    health: SourceHealth
-    rows: int = 0
-    report: ImportReport | None = None
-    calendar_added: int = 0  # competitions added from the calendar
-    errors: list[str] = field(default_factory=list)
-    next_poll: datetime | None = None
-    alert: Alert | None = None  # to send to the admin channel, with alert.key; already recorded as sent
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def data_changed(self) -> bool:
-        """Whether the core's indexes should be reloaded (new athletes, meetings or results)."""
-        s = self.report.summary if self.report else None
-        return bool(self.calendar_added or (s and (s.athletes or s.competitions or s.races or s.results_added
-                                                   or s.results_changed)))
-
-
-async def poll_worldathletics(source: WorldAthleticsSource, store: WAStore, now: datetime, *,
-                              alert_after: timedelta | None = None, after: AfterWrite | None = None) -> PollOutcome:
-    """One poll, stored. Never raises for API trouble or rows the importer refuses: both are
-    errors in the outcome and in the stored health. `alert_after`: decide the admin alert (None:
-    no alerts). `after`: a further hook run inside the rows' transaction (when there are rows)."""
-    await restore_health(source, store)
-    batch = await source.poll(now)
-    errors = list(batch.errors)
-    report = None
-    try:
-        report = await store_batch(source, store, batch, f"{source.name} poll", after=after)
-    except ImportFailed as exc:  # nothing stored, nothing marked: the same rows come back next poll
-        errors.append(f"results not stored: {exc}")
-        log.warning("World Athletics poll: %s", errors[-1])
-        source.health.record_failure(now, errors[-1])
-    added, alert = await after_stored(source, store, batch, now, alert_after=alert_after)
-    return PollOutcome(source.name, source.health, len(batch.rows), report, added, errors, batch.next_poll, alert)
 
 
 async def store_batch(source: WorldAthleticsSource, store: WAStore, batch: PollBatch, path: str, *,
@@ -99,14 +53,15 @@ async def store_batch(source: WorldAthleticsSource, store: WAStore, batch: PollB
 
 
 async def after_stored(source: WorldAthleticsSource, store: WAStore, batch: PollBatch, now: datetime, *,
-                       alert_after: timedelta | None = None) -> tuple[int, Alert | None]:
-    """Add followed calendar competitions, decide the alert, save the health. Returns (added, alert)."""
+                       alert_after: timedelta | None = None) -> Alert | None:
+    """Add followed calendar competitions, decide the alert, save the health. Returns the alert."""
     fixtures = [e for e in batch.calendar_entries if source.follows(e)]
-    added = await import_calendar(store, fixtures, CALENDAR_PATH) if fixtures else 0
+    if fixtures:
+        await import_calendar(store, fixtures, CALENDAR_PATH)
     alert = decide_alert(now, source.health, alert_after) if alert_after is not None else None
     source.health = alerted(source.health, alert)  # stored before it is sent: never twice
     await store.save_source_health(source.health)
-    return added, alert
+    return alert
 
 
 async def restore_health(source: WorldAthleticsSource, store: HealthStore) -> None:
@@ -120,8 +75,9 @@ async def restore_health(source: WorldAthleticsSource, store: HealthStore) -> No
 
 
 class MonitoredSource:
-    """The source as bot.announce.poller.Poller sees it (name, poll, commit), keeping its health and
-    calendar in the store; the Poller stores the rows and calls commit after."""
+    """The source as bot.announce.poller.Poller sees it (name, poll, commit, failed), keeping its
+    health and calendar in the store; the Poller stores the rows and calls commit after, or failed
+    when the store refused them."""
 
     def __init__(self, source: WorldAthleticsSource, store: WAStore, *, alert_after: timedelta | None = None,
                  on_alert: Callable[[Alert], Awaitable[None]] | None = None) -> None:
@@ -142,8 +98,17 @@ class MonitoredSource:
 
     async def commit(self, batch: PollBatch) -> None:
         await self.source.commit(batch)
+        await self._after(batch)
+
+    async def failed(self, batch: PollBatch, error: str) -> None:
+        """Nothing is marked fetched (the same rows come back next poll); the health says why."""
+        assert self._now is not None, "failed() before poll()"
+        self.source.health.record_failure(self._now, f"results not stored: {error}")
+        await self._after(batch)
+
+    async def _after(self, batch: PollBatch) -> None:
         assert self._now is not None, "commit() before poll()"
-        _, alert = await after_stored(self.source, self.store, batch, self._now, alert_after=self.alert_after)
+        alert = await after_stored(self.source, self.store, batch, self._now, alert_after=self.alert_after)
         if alert is not None and self.on_alert is not None:
             await self.on_alert(alert)
 
