@@ -13,6 +13,7 @@ from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
 from bot.domain.precedence import SEED
 from bot.store import Store
+from racebot.tuning import no_gc_pauses
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +67,13 @@ async def ensure_bundled(store: Store) -> bool:
     if await store.get_meta("bundle_version") == BUNDLE_VERSION:
         return False
     started = time.perf_counter()
-    report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False)
+    report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False,
+                               cpu_bound=no_gc_pauses)
     log.info("%s", report.describe())
     seed = read_csv(_data("seed-article.csv").read_text("utf-8"), "bundled seed-article.csv")
     for row in seed:
         row.origin = SEED
-    log.info("%s", (await import_rows(store, seed, "bundled seed-article.csv")).describe())
+    log.info("%s", (await import_rows(store, seed, "bundled seed-article.csv", cpu_bound=no_gc_pauses)).describe())
     await store.set_meta("bundle_version", BUNDLE_VERSION)
     log.info("bundled data loaded in %.1f s", time.perf_counter() - started)
     return True

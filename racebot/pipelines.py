@@ -20,6 +20,7 @@ from bot.announce.publishing import ChannelRef, Publisher
 from bot.announce.ratelimit import RateLimits
 from bot.announce.subscriptions import Subscription
 from racebot.config import Config
+from racebot.tuning import no_gc_pauses
 
 log = logging.getLogger(__name__)
 DEFAULT_DELIVERY_SECONDS = 2.0
@@ -116,7 +117,7 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     on_poll = _pipeline(result, "main", core.store, Announcer(core.store).render, publishers, limits, settings, every,
                         clock, on_data=core.start)  # new athletes and meetings become searchable
     for source, idle in sources:
-        poller = Poller(source, core.store, on_poll=on_poll)
+        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
         jobs.add_poll(f"poll:main:{source.name}", poller.step, float(section.get("poll_seconds", idle)))
         result.closers.append(source.aclose)
     await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources))
@@ -140,7 +141,7 @@ async def _add_replay(cfg: Config, result: Announcements, publishers, limits, se
     replay_settings = replace(settings, namespace=f"replay-{int(time.time())}")  # a new replay is new posts
     on_poll = _pipeline(result, "replay", replay.store, Announcer(replay.store, source_label=label).render,
                         publishers, limits, replay_settings, every, clock)
-    poller = Poller(replay.source, replay.store, on_poll=on_poll)
+    poller = Poller(replay.source, replay.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
     result.jobs.add_poll("poll:replay", poller.step, rs.poll_seconds, min_gap_seconds=0.1)
     result.replay_label = replay.label
     log.info("replaying %s: %d races, one every %.0f s", replay.label, len(replay.source.races), rs.interval_seconds)

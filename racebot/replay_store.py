@@ -22,6 +22,7 @@ from bot.search.names import fold
 from bot.sources.replay import ReplaySource
 from racebot.bundled import (ARCHIVE_SOURCE, BUNDLE_VERSION, _data, archive_meeting, archive_rows,
                              archive_stems, meetings_info)
+from racebot.tuning import no_gc_pauses
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,10 @@ async def _build_template(path: Path, key: str, before: date) -> None:
     store = await SqliteStore.open(path)
     try:
         history = [r for r in archive_rows() if r.date < before]
-        await import_rows(store, history, "replay history", strict=False)
+        await import_rows(store, history, "replay history", strict=False, cpu_bound=no_gc_pauses)
         seed = [r for r in read_csv(_data("seed-article.csv").read_text("utf-8"), "seed") if r.date < before]
         if seed:
-            await import_rows(store, seed, "replay history (seed)")
+            await import_rows(store, seed, "replay history (seed)", cpu_bound=no_gc_pauses)
         await store.set_meta("replay_base", key)
     finally:
         await store.close()

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Protocol, Sequence
 
 from bot.errors import ImportFailed
-from bot.ingest.importer import import_rows
+from bot.ingest.importer import CpuBound, import_rows
 from bot.ingest.rows import ResultRow
 from bot.announce.diff import DiffReport, record_changes
 from bot.announce.store import OutboxStore
@@ -55,8 +56,10 @@ def holder_name() -> str:
 class Poller:
     def __init__(self, source: Source, store: OutboxStore, *, holder: str | None = None,
                  lease_seconds: float = 300.0,
-                 on_poll: Callable[[PollReport], Awaitable[None]] | None = None) -> None:
+                 on_poll: Callable[[PollReport], Awaitable[None]] | None = None,
+                 cpu_bound: CpuBound = nullcontext) -> None:
         self.source = source
+        self.cpu_bound = cpu_bound
         self.store = store
         self.holder = f"{holder or holder_name()}:{id(self):x}"
         self.lease = timedelta(seconds=lease_seconds)
@@ -106,6 +109,7 @@ class Poller:
             start = await tx.begin_poll(self.source.name, now, complete)
             found.append(await record_changes(tx, race_ids, now, start))
 
-        report = await import_rows(self.store, list(batch.rows), f"{self.source.name} poll", strict=False, after=after)
+        report = await import_rows(self.store, list(batch.rows), f"{self.source.name} poll", strict=False, after=after,
+                                   cpu_bound=self.cpu_bound)
         s = report.summary
         return found[0], bool(s.athletes or s.competitions or s.races or s.results_added or s.results_changed)

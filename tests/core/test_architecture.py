@@ -22,6 +22,19 @@ def test_core_imports_no_platform_sdk_driver_adapter_or_storage():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_core_sets_no_process_wide_performance_knob():
+    """gc.freeze, gc.disable and sys.setswitchinterval belong to the composition root (racebot.tuning)."""
+    offenders = []
+    for p in (ROOT / "bot").rglob("*.py"):
+        tree = ast.parse(p.read_text("utf-8"))
+        if "gc" in imports(p):
+            offenders.append(f"{p.relative_to(ROOT)}: imports gc")
+        offenders += [f"{p.relative_to(ROOT)}:{n.lineno}" for n in ast.walk(tree)
+                      if isinstance(n, ast.Attribute) and n.attr in ("setswitchinterval", "freeze", "disable")
+                      and isinstance(n.value, ast.Name) and n.value.id in ("gc", "sys")]
+    assert offenders == []
+
+
 def test_storage_and_adapters_never_import_the_composition_root():
     for folder in ("storage", "adapters"):
         for p in (ROOT / folder).rglob("*.py"):

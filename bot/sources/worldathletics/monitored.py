@@ -10,11 +10,12 @@ and `racebot sync` share.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.ingest.fixtures import import_calendar
-from bot.ingest.importer import ImportReport, import_rows
+from bot.ingest.importer import CpuBound, ImportReport, import_rows
 from bot.sources.alerts import Alert, alerted, decide_alert
 from bot.sources.health import HealthStore
 from bot.store import Store
@@ -33,7 +34,7 @@ class WAStore(Store, FetchState, HealthStore, Protocol):
 
 
 async def store_batch(source: WorldAthleticsSource, store: WAStore, batch: PollBatch, path: str, *,
-                      after: AfterWrite | None = None) -> ImportReport | None:
+                      after: AfterWrite | None = None, cpu_bound: CpuBound = nullcontext) -> ImportReport | None:
     """Import the batch's rows, then record its fetch marks: in the same transaction when the
     store is the source's fetch state, so state never says 'fetched' for rows not stored."""
     if not batch.rows:
@@ -46,7 +47,8 @@ async def store_batch(source: WorldAthleticsSource, store: WAStore, batch: PollB
         for hook in hooks:
             await hook(race_ids)
 
-    report = await import_rows(store, batch.rows, path, strict=False, after=both if hooks else None)
+    report = await import_rows(store, batch.rows, path, strict=False, after=both if hooks else None,
+                               cpu_bound=cpu_bound)
     if not same:
         await source.commit(batch)
     return report
