@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import AsyncContextManager, AsyncIterator, Protocol, Sequence
+from typing import TYPE_CHECKING, AsyncContextManager, AsyncIterator, Protocol, Sequence
 
 from bot.domain.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
-from bot.announce.outbox import OutboxHealth
-from bot.sources.health import SourceHealth
+
+if TYPE_CHECKING:  # what /status reads; announce/ and sources/ sit above the store's roles
+    from bot.announce.outbox import OutboxHealth
+    from bot.sources.health import SourceHealth
 
 
 @dataclass(frozen=True, slots=True)

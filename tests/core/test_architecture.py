@@ -35,6 +35,14 @@ def test_core_sets_no_process_wide_performance_knob():
     assert offenders == []
 
 
+def test_import_contracts_hold():
+    """The layers of pyproject.toml's [tool.importlinter]: racebot over adapters and storage over
+    bot, and inside bot each room's imports pointing one way. `.venv/bin/lint-imports` says which broke."""
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+
+
 def test_storage_and_adapters_never_import_the_composition_root():
     for folder in ("storage", "adapters"):
         for p in (ROOT / folder).rglob("*.py"):
