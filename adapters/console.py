@@ -11,7 +11,7 @@ from typing import TextIO
 
 from bot.commands.registry import Context
 from bot.core import Core
-from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import TABLE_WIDTH, Reply, failure_reply, format_table
 
 log = logging.getLogger(__name__)

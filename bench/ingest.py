@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.outbox_diff import corrections_only  # noqa: E402
+from bot.announce.diff import corrections_only  # noqa: E402
 from racebot.importing import import_file  # noqa: E402
 from storage.schema import MIGRATIONS  # noqa: E402
 from storage.sqlite import SqliteStore  # noqa: E402

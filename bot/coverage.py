@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.ingest.precedence import ARCHIVE, HISTORY, NAMES, OFFICIAL
-from bot.models import Athlete
+from bot.domain.precedence import ARCHIVE, HISTORY, NAMES, OFFICIAL
+from bot.domain.models import Athlete
 from bot.store import SourceSpan, Store
 
 CAREER_ORIGINS = (HISTORY, OFFICIAL)  # sources that follow an athlete everywhere, not one series

@@ -4,13 +4,13 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from bot.athlete_index import AthleteIndex
-from bot.competition_index import CompetitionIndex
-from bot.disciplines import discipline
-from bot.meeting_index import MeetingIndex
-from bot.models import Competition
-from bot.names import fold
-from bot.prose import counted
+from bot.search.athletes import AthleteIndex
+from bot.search.competitions import CompetitionIndex
+from bot.domain.disciplines import discipline
+from bot.h2h.meetings import MeetingIndex
+from bot.domain.models import Competition
+from bot.search.names import fold
+from bot.h2h.prose import counted
 from bot.store import AthleteStat, Store
 
 

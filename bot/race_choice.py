@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.models import Race, RaceResults
-from bot.names import fold
+from bot.domain.models import Race, RaceResults
+from bot.search.names import fold
 
 _ROUNDS = {"final": "final", "finals": "final", "heat": "heat", "heats": "heat", "semi": "semi-final",
            "semis": "semi-final", "semifinal": "semi-final", "semifinals": "semi-final", "race": None}

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import AsyncContextManager, AsyncIterator, Protocol, Sequence
+from typing import TYPE_CHECKING, AsyncContextManager, AsyncIterator, Protocol, Sequence
 
-from bot.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
-from bot.outbox import OutboxHealth
-from bot.source_health import SourceHealth
+from bot.domain.models import Athlete, Competition, Meeting, Performance, Race, RaceResults
+
+if TYPE_CHECKING:  # what /status reads; announce/ and sources/ sit above the store's roles
+    from bot.announce.outbox import OutboxHealth
+    from bot.sources.health import SourceHealth
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class PairStat:
 
 @dataclass(frozen=True, slots=True)
 class SourceSpan:
-    """An athlete's results from one kind of source (bot.ingest.precedence) in one series."""
+    """An athlete's results from one kind of source (bot.domain.precedence) in one series."""
 
     athlete: int
     origin: int
@@ -76,7 +78,7 @@ class NewRace:
     wind: float | None
     label: str
     venues: str = ""  # run in several places at once: not a head-to-head meeting
-    partial: bool = False  # the source knows only part of the field (bot.race_report counts what is known)
+    partial: bool = False  # the source knows only part of the field (bot.domain.race_report counts what is known)
 
 
 @dataclass(slots=True)  # one per race or result of an import: hundreds of thousands
@@ -91,7 +93,7 @@ class ResultWrite:
     flags: str
     note: str
     source: str
-    origin: int = 1  # precedence of the source (bot.ingest.precedence)
+    origin: int = 1  # precedence of the source (bot.domain.precedence)
 
 
 @dataclass
@@ -210,7 +212,7 @@ class Store(Protocol):
     async def race(self, race_id: int) -> Race | None: ...
     async def other_versions(self, race_id: int) -> list[tuple[int, int, str, int]]:
         """Results of the race that another source gave otherwise: (athlete id, that source's
-        origin, its mark, the shown version's origin); bot.ingest.precedence ranks them."""
+        origin, its mark, the shown version's origin); bot.domain.precedence ranks them."""
         ...
 
     # writes
@@ -230,7 +232,7 @@ class Store(Protocol):
         """A number that changes when anyone commits to the store: a cheap "look again" signal."""
         ...
 
-    # health of the result sources (/status); bot.source_health.HealthStore has the writer
+    # health of the result sources (/status); bot.sources.health.HealthStore has the writer
     async def source_health(self) -> list[SourceHealth]: ...
     async def outbox_health(self) -> OutboxHealth:
         """Announcements waiting, retrying and expired, for /status."""

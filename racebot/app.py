@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.core import Core
 from racebot.bundled import ensure_bundled
 from racebot.prebuilt import install as install_prebuilt
+from racebot.tuning import freeze_loaded
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, pr
     try:
         if bundled:
             await ensure_bundled(store)
-        core = Core(store, clock=clock)
+        core = Core(store, clock=clock, after_load=freeze_loaded)
         await core.start()
     except BaseException:
         await store.close()

@@ -9,11 +9,12 @@ from importlib import resources
 from typing import Iterator
 
 from bot.ingest.dl_archive import read_meeting
-from bot.ingest.importer import import_rows, no_gc_pauses
+from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
-from bot.ingest.precedence import SEED
+from bot.domain.precedence import SEED
 from bot.ingest.tilastopaja import Histories, read_histories
 from bot.store import Store
+from racebot.tuning import no_gc_pauses
 
 log = logging.getLogger(__name__)
 
@@ -87,16 +88,18 @@ async def ensure_bundled(store: Store) -> bool:
 
 async def load_results(store: Store) -> None:
     """The Diamond League archive and the seed article's results."""
-    report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False)
+    report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False,
+                               cpu_bound=no_gc_pauses)
     log.info("%s", report.describe())
     seed = read_csv(_data("seed-article.csv").read_text("utf-8"), "bundled seed-article.csv")
     for row in seed:
         row.origin = SEED
-    log.info("%s", (await import_rows(store, seed, "bundled seed-article.csv")).describe())
+    log.info("%s", (await import_rows(store, seed, "bundled seed-article.csv", cpu_bound=no_gc_pauses)).describe())
 
 
 async def load_histories(store: Store) -> None:
     with no_gc_pauses():  # a quarter of a million rows held at once: the cyclic GC would rescan them all
         careers = histories()
-        report = await import_rows(store, careers.rows, f"bundled {HISTORIES}", strict=False, bests=careers.bests)
+        report = await import_rows(store, careers.rows, f"bundled {HISTORIES}", strict=False, bests=careers.bests,
+                                   cpu_bound=no_gc_pauses)
     log.info("%s", report.describe())

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from bot.errors import ImportFailed
 from bot.ingest.dl_archive import read_meeting
-from bot.ingest.importer import ImportReport, import_rows, no_gc_pauses
+from bot.ingest.importer import ImportReport, import_rows
 from bot.ingest.interchange import read_json
 from bot.ingest.streaming import import_csv
 from bot.ingest.tilastopaja import read_histories
 from bot.store import Store
 from racebot.bundled import ARCHIVE_SOURCE, HISTORIES_SOURCE, meetings_info
+from racebot.tuning import no_gc_pauses, quick_handovers
 
 _ARCHIVE_NAME = "[0-9][0-9][0-9][0-9]_*.json"
 REPLANS = 3  # plans made again when another writer got in first, before giving up
@@ -102,7 +103,8 @@ async def _import_file(store: Store, path: Path, fmt: str, after) -> ImportRepor
     if fmt == "csv":
         # Streamed: a million-row file is read, resolved and written in chunks (bot.ingest.streaming).
         try:
-            return await import_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path), after=after)
+            return await import_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path), after=after,
+                                    cpu_bound=no_gc_pauses, overlapped=quick_handovers)
         except UnicodeDecodeError:
             raise _utf8_error(path) from None
     if fmt == "tilastopaja":
@@ -127,7 +129,7 @@ async def _import_file(store: Store, path: Path, fmt: str, after) -> ImportRepor
             raise ImportFailed(str(path), 0, f"not a Diamond League archive file ({type(exc).__name__}: {exc})") \
                 from None
         strict = False
-    return await import_rows(store, rows, str(path), strict=strict, after=after)
+    return await import_rows(store, rows, str(path), strict=strict, after=after, cpu_bound=no_gc_pauses)
 
 
 def _read_histories(path: Path):

@@ -12,7 +12,7 @@ def add_parsers(sub) -> None:
     from racebot.sync import add_parser as add_sync
 
     add_sync(sub)
-    from racebot.outbox_cli import add_parsers as add_outbox
+    from racebot.announce_cli import add_parsers as add_outbox
 
     add_outbox(sub)
 
@@ -29,7 +29,7 @@ async def dispatch(cfg: Config, args) -> int:
 
         return await sync(cfg, args)
     if args.cmd in ("outbox", "subscriptions"):
-        from racebot.outbox_cli import run as run_outbox
+        from racebot.announce_cli import run as run_outbox
 
         return await run_outbox(cfg, args)
     print(f"racebot: unknown command {args.cmd}", file=sys.stderr)
@@ -38,7 +38,7 @@ async def dispatch(cfg: Config, args) -> int:
 
 async def _import(cfg: Config, paths: list[str], fmt: str | None, wait: float) -> int:
     from bot.errors import ImportFailed, StoreBusy
-    from bot.outbox_diff import corrections_only
+    from bot.announce.diff import corrections_only
     from racebot.bundled import ensure_bundled
     from racebot.importing import expand, import_file
     from storage.sqlite import SqliteStore

@@ -75,7 +75,7 @@ async def run(cfg: Config) -> int:
     settings, an unusable store, a rejected token), having closed whatever it had opened."""
     from adapters.console import ConsoleAdapter
     from bot.errors import NotStarted
-    from racebot.announcing import build_announcements
+    from racebot.pipelines import build_announcements
     from racebot.app import open_core
 
     asyncio.get_running_loop().set_default_executor(_DaemonThreads())

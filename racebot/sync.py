@@ -1,7 +1,7 @@
 """`racebot sync`: fill the store from World Athletics, with a progress bar; safe to interrupt and rerun.
 
 Each competition's results are stored in one transaction together with the record of what was
-fetched (bot/sources/worldathletics/polling.py), so a rerun after Ctrl-C, a crash or an API
+fetched (bot/sources/worldathletics/monitored.py), so a rerun after Ctrl-C, a crash or an API
 outage asks only for what is not stored yet, and settled days are never asked again.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from bot.commands.parsing import FIRST_YEAR, LAST_YEAR
-from bot.names import fold
-from bot.prose import counted
+from bot.search.names import fold
+from bot.h2h.prose import counted
 from racebot.config import Config
 
 if TYPE_CHECKING:  # the source loads httpx and tenacity: only `racebot sync` itself pays for them
@@ -107,10 +107,11 @@ async def sync(cfg: Config, args, *, now: datetime | None = None) -> int:
 
 async def _sync(source: "WorldAthleticsSource", store, args, now: datetime, holder: str) -> int:
     from bot.errors import ImportFailed
-    from bot.ingest.calendar import import_calendar
+    from bot.ingest.fixtures import import_calendar
     from bot.sources.worldathletics import WAError
-    from bot.outbox_diff import corrections_only
-    from bot.sources.worldathletics.polling import CALENDAR_PATH, store_batch
+    from bot.announce.diff import corrections_only
+    from bot.sources.worldathletics.monitored import CALENDAR_PATH, store_batch
+    from racebot.tuning import no_gc_pauses
 
     try:
         entries = await _choose(source, args, now.date())
@@ -129,7 +130,7 @@ async def _sync(source: "WorldAthleticsSource", store, args, now: datetime, hold
             try:
                 # A backfill is not news: remember the races so a later poll reports only corrections.
                 totals.add(await store_batch(source, store, batch, f"World Athletics: {entry.name} {entry.start.year}",
-                                             after=corrections_only(store, now)))
+                                             after=corrections_only(store, now), cpu_bound=no_gc_pauses))
             except ImportFailed as exc:
                 errors.append(f"{entry.name} {entry.start.year}: results not stored ({exc.reason})")
             errors += batch.errors

@@ -25,7 +25,7 @@ from typing import Sequence
 
 import aiosqlite
 
-from bot.ingest.precedence import USER  # the bulk path reads users' CSV files
+from bot.domain.precedence import USER  # the bulk path reads users' CSV files
 from bot.store import WritePlan, WriteSummary
 from storage.changes import record_changes
 from storage.linking import Linked, Tops, link_new, tops

@@ -5,7 +5,7 @@ import sys
 from datetime import date
 from functools import lru_cache
 
-from bot.models import Athlete, Competition, Race, Result
+from bot.domain.models import Athlete, Competition, Race, Result
 
 ATHLETE_COLS = "a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date"
 COMPETITION_COLS = "c.id, c.name, c.venue, c.country, c.start_date, c.end_date, c.series, c.category"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import aiosqlite
 
 from bot.ingest.linking import Entry, choose
-from bot.names import fold
+from bot.search.names import fold
 from storage.writes import ADD_ALIAS, upsert_result
 
 _CANDIDATES = """

@@ -9,8 +9,8 @@ from typing import AsyncIterator
 
 import aiosqlite
 
-from bot.disciplines import discipline
-from bot.models import Meeting, Performance, Race, RaceResults
+from bot.domain.disciplines import discipline
+from bot.domain.models import Meeting, Performance, Race, RaceResults
 from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
 
@@ -48,7 +48,7 @@ SELECT {cv.ATHLETE_COLS}, coalesce(s.n, 0), s.last, s.events FROM athletes a LEF
           FROM results res JOIN races r ON r.id = res.race_id GROUP BY res.athlete_id, r.event)
     GROUP BY athlete_id) s ON s.athlete_id = a.id
 """
-# Entries that can make a meeting (bot.meeting_index), in the results table's own order.
+# Entries that can make a meeting (bot.h2h.meetings), in the results table's own order.
 _ENTRIES = ("SELECT res.race_id, res.athlete_id, res.status = '', r.day FROM results res "
             "JOIN races r ON r.id = res.race_id WHERE res.status != 'DNS' AND res.note != 'DOP' AND r.venues = '' "
             "ORDER BY res.race_id")

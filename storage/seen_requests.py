@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage import outbox_convert as oc
+from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
 
 

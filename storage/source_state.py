@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.source_health import SourceHealth
+from bot.sources.health import SourceHealth
 
 if TYPE_CHECKING:  # importing the source package loads httpx: one-shot commands need not pay for it
     from bot.sources.worldathletics.state import DayMark
@@ -80,7 +80,7 @@ class SourceStateRows:
             await write_marks(self.conn, marks)
         return after
 
-    # --- HealthStore (bot/source_health.py) ------------------------------------------------
+    # --- HealthStore (bot/sources/health.py) ------------------------------------------------
     async def source_health(self) -> list[SourceHealth]:
         rows = await self.conn.execute_fetchall(f"SELECT {_HEALTH_COLS} FROM source_health ORDER BY source")
         return [SourceHealth(name, _when(ok), error, _when(error_at), _when(since), _when(nxt), circuit, _when(alerted))

@@ -13,7 +13,7 @@ from bot.store import WritePlan, WriteSummary
 from storage.bulk import bulk_writer
 from storage.changes import ChangeRows, record_changes
 from storage.linking import link_new, tops
-from storage.outbox import OutboxRows
+from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
 from storage.seen_requests import SeenRequestRows

@@ -5,10 +5,10 @@ import json
 from datetime import datetime, timezone
 from typing import Sequence
 
-from bot.outbox import DROPPED, PENDING
-from bot.publishing import ChannelRef
-from bot.subscriptions import Subscription
-from storage import outbox_convert as oc
+from bot.announce.outbox import DROPPED, PENDING
+from bot.announce.publishing import ChannelRef
+from bot.announce.subscriptions import Subscription
+from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.names import fold
+from bot.search.names import fold
 from bot.store import WritePlan
 
 

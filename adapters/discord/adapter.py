@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import discord
 
 from bot.errors import NotStarted
-from bot.publishing import ChannelRef, Delivery
+from bot.announce.publishing import ChannelRef, Delivery
 from bot.replies import Reply
 
 from adapters.discord import endpoints, limits

@@ -15,7 +15,7 @@ from discord import app_commands
 
 from bot.commands.registry import Context
 from bot.errors import UserError
-from bot.publishing import ChannelRef
+from bot.announce.publishing import ChannelRef
 from bot.replies import Reply, error_reply, failure_reply
 
 from adapters.discord import commands, limits

@@ -23,7 +23,7 @@ from typing import Callable
 import aiohttp
 import discord
 
-from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
 from adapters.discord import limits, recall

@@ -19,7 +19,7 @@ import discord
 
 from adapters.discord import limits
 from adapters.discord.render import OutMessage
-from bot.publishing import Delivery, Outcome
+from bot.announce.publishing import Delivery, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ from adapters.slack import from_config  # noqa: F401  (racebot.runner imports it
 from adapters.slack.auth import AdminCheck
 from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
-from adapters.slack.replays import ReplayGuard
+from adapters.slack.seen_requests import ReplayGuard
 from adapters.slack.server import EventsServer
 from adapters.slack.settings import SlackSettings
 from adapters.slack.slash import SlashCommands
 from adapters.slack.tasks import TaskSet
 from bot.errors import NotStarted
-from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)

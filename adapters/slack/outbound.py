@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.limits import violations
-from bot.publishing import Delivery, Outcome
+from bot.announce.publishing import Delivery, Outcome
 
 log = logging.getLogger(__name__)
 

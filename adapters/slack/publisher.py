@@ -18,7 +18,7 @@ from datetime import datetime
 from adapters.slack import recall
 from adapters.slack.outbound import Dest, Outbound
 from adapters.slack.render import render, render_spoiler
-from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
 REMEMBERED_KEYS = 2048

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timedelta
 
 from adapters.slack.outbound import Outbound
-from bot.publishing import Delivery, Outcome
+from bot.announce.publishing import Delivery, Outcome
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ bolt's own AsyncSlackAppServer only offers a blocking `run_app`; we need to star
 the running loop and learn the bound port (port 0 in tests), so we run an AppRunner ourselves.
 Signature checks (X-Slack-Signature, stale timestamps) happen in bolt's request verification;
 replays of a request that passed them, and timestamps that are not numbers, are refused before
-(adapters.slack.replays).
+(adapters.slack.seen_requests).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from adapters.slack.replays import ReplayGuard
+from adapters.slack.seen_requests import ReplayGuard
 
 log = logging.getLogger(__name__)
 

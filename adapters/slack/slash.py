@@ -17,7 +17,7 @@ from adapters.slack.render import render
 from adapters.slack.tasks import TaskSet
 from bot.commands.registry import Context, Invocation
 from bot.errors import UserError
-from bot.publishing import ChannelRef, Outcome
+from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Reply, error_reply, failure_reply
 
 log = logging.getLogger(__name__)

@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING
 
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.coverage import coverage_of
-from bot.disciplines import discipline
+from bot.domain.disciplines import discipline
 from bot.errors import UserError
-from bot.marks import beats
-from bot.models import Performance
-from bot.pairing import not_found
-from bot.prose import counted
+from bot.domain.marks import beats
+from bot.domain.models import Performance
+from bot.h2h.pairing import not_found
+from bot.h2h.prose import counted
 from bot.replies import Column, Field, Paragraph, Reply, Table
 from bot.store import StatedBest
 

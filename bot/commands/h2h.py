@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.coverage import coverage_of
 from bot.errors import UserError
-from bot.models import Athlete, Meeting, Result
-from bot.pairing import choose_pair
-from bot.prose import counted, rivalry_paragraphs, short_names
+from bot.domain.models import Athlete, Meeting, Result
+from bot.h2h.pairing import choose_pair
+from bot.h2h.prose import counted, rivalry_paragraphs, short_names
 from bot.replies import Column, Field, Paragraph, Reply, Table
-from bot.rivalry import RULE, Bout, record
+from bot.h2h.record import RULE, Bout, record
 
 if TYPE_CHECKING:
     from bot.core import Core

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.outbox import OutboxHealth
+from bot.announce.outbox import OutboxHealth
 from bot.replies import Moment, Paragraph, Reply, Span
-from bot.source_health import duration_text, moment_text
+from bot.sources.health import duration_text, moment_text
 
 
 def describe(reply: Reply, h: OutboxHealth, now: datetime) -> None:

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from bot.commands.registry import Command, Invocation, Kind, Param, Registry
-from bot.disciplines import parse_discipline
+from bot.domain.disciplines import parse_discipline
 from bot.errors import UserError
 
 # The years a result, or a filter on results, may name: date arithmetic near the calendar's ends

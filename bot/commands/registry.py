@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Awaitable, Callable
 
-from bot.publishing import ChannelRef
+from bot.announce.publishing import ChannelRef
 from bot.replies import Reply
 
 if TYPE_CHECKING:

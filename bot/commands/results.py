@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING
 
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.errors import UserError
-from bot.models import Competition
+from bot.domain.models import Competition
 from bot.race_choice import RaceWords, choose, picking_words, take_round
-from bot.race_report import known_finishers, race_reply, race_title, winner
+from bot.domain.race_report import known_finishers, race_reply, race_title, winner
 from bot.replies import Column, Paragraph, Reply, Table
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.commands import outbox_status
 from bot.commands.registry import Command, Context, Invocation
 from bot.replies import Field, Moment, Paragraph, Reply, Span
-from bot.source_health import SourceHealth, duration_text, moment_text, source_label
+from bot.sources.health import SourceHealth, duration_text, moment_text, source_label
 
 if TYPE_CHECKING:
     from bot.core import Core

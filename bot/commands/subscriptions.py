@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.commands.results import find_competition
 from bot.errors import UserError
-from bot.outbox_store import SubscriptionStore
-from bot.prose import counted
-from bot.publishing import ChannelRef
+from bot.announce.store import SubscriptionStore
+from bot.h2h.prose import counted
+from bot.announce.publishing import ChannelRef
 from bot.replies import Column, Paragraph, Reply, Table
-from bot.subscriptions import SERIES, Filters, Subscription, canonical_series, valid_timezone
+from bot.announce.subscriptions import SERIES, Filters, Subscription, canonical_series, valid_timezone
 
 if TYPE_CHECKING:
     from bot.core import Core

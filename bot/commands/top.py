@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
-from bot.disciplines import discipline
+from bot.domain.disciplines import discipline
 from bot.errors import UserError
-from bot.race_report import gender_label
+from bot.domain.race_report import gender_label
 from bot.replies import Column, Paragraph, Reply, Table
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
-from bot.names import fold, split_name
+from bot.search.names import fold, split_name
 
 
 class AthleteKeys:

@@ -14,7 +14,7 @@ from itertools import chain, compress, count, repeat
 from operator import itemgetter, ne, not_, sub
 from typing import Callable, Iterator, Sequence
 
-from bot.disciplines import discipline_or_custom
+from bot.domain.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
 from bot.ingest.athlete_keys import AthleteKeys
 from bot.ingest.csv_chunks import Chunk
@@ -23,7 +23,7 @@ from bot.ingest.interchange import (MAX_CHARS, FieldError, count_of, need, place
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
 from bot.ingest.specs import SPEC_FIELDS, SpecTable
-from bot.marks import MarkError, parse_mark
+from bot.domain.marks import MarkError, parse_mark
 
 _SPEC_KEY = ("competition", "venue", "date", "event", "gender", "round", "race")
 _TAIL_KEY = ("place", "wind", "flags", "source")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from bot.ingest.precedence import ARCHIVE
+from bot.domain.precedence import ARCHIVE
 from bot.ingest.rows import ResultRow
 
 SKIP_CATEGORIES = {"Split times"}  # intermediate times inside a longer race, not races

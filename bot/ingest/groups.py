@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, TextIO
 
 from bot.ingest.interchange import FieldError, day_of, need, race_of
 from bot.ingest.rows import ResultRow
-from bot.names import fold
+from bot.search.names import fold
 
 _LINES = 4096
 _BLOCK = 1 << 16  # characters read at a time: small enough to stay in the CPU cache

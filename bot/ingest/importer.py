@@ -1,15 +1,14 @@
 """Import rows from any source: plan against what we know, then one transaction."""
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from bot.ingest.planner import Planner
 from bot.ingest.rows import BestRow, ResultRow
-from bot.names import fold
+from bot.search.names import fold
 from bot.store import Store, WriteSummary
 
 
@@ -27,23 +26,16 @@ class ImportReport:
                 + (f"; {s.races_linked} races were already known from other sources" if s.races_linked else ""))
 
 
-@contextmanager
-def no_gc_pauses():
-    """Millions of short-lived row objects make the cyclic GC run constantly; none of them form cycles."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+# A stretch of pure Python over many rows: the composition root may tune the process for it
+# (racebot.tuning pauses the cyclic GC); the core sets no process-wide knob itself.
+CpuBound = Callable[[], AbstractContextManager[None]]
 
 
 async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict: bool = True,
-                      after=None, bests: Sequence[BestRow] = ()) -> ImportReport:
+                      after=None, bests: Sequence[BestRow] = (), cpu_bound: CpuBound = nullcontext) -> ImportReport:
     """All-or-nothing: a bad row raises ImportFailed before anything is written.
 
-    `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.outbox_store.AfterWrite).
+    `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.announce.store.AfterWrite).
     """
     planner = Planner(await store.identities(), path, strict=strict)
     groups: dict[tuple, list[ResultRow]] = defaultdict(list)
@@ -60,7 +52,7 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
         placed += [(r, comp) for r in members]
     wanted = {rid for r, comp in placed for rid in planner.existing_races(r, comp)}
     known = await store.results_for(sorted(wanted)) if wanted else {}
-    with no_gc_pauses():
+    with cpu_bound():
         for row, comp in sorted(placed, key=lambda rc: rc[0].line):
             planner.add(row, comp, known)
         for best in bests:

@@ -11,12 +11,12 @@ from datetime import date, timedelta
 
 from rapidfuzz import fuzz
 
-from bot.disciplines import discipline_or_custom
+from bot.domain.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
 from bot.ingest.rows import BestRow, ResultRow
-from bot.marks import MarkError, parse_mark
-from bot.models import Competition
-from bot.names import fold, split_name
+from bot.domain.marks import MarkError, parse_mark
+from bot.domain.models import Competition
+from bot.search.names import fold, split_name
 from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, StatedBest, WritePlan)
 
 SAME_MEETING_DAYS = 4

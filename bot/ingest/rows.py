@@ -32,7 +32,7 @@ class ResultRow:
     line: int = 0  # where in the source file, for error messages
     competition_end: date | None = None
     category: str = ""
-    origin: int = 1  # precedence of the source (bot.ingest.precedence): a user's file unless a reader says
+    origin: int = 1  # precedence of the source (bot.domain.precedence): a user's file unless a reader says
     venues: str = ""  # a race run in several places at once: "Oslo; Nairobi" (not a meeting)
     race_key: str = ""  # the source's own identity for the race, when it has one (bot.ingest.tilastopaja)
     partial_field: bool = False  # the source knows only some of the race's results (athletes' histories)

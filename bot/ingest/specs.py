@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from bot.disciplines import discipline_or_custom
+from bot.domain.disciplines import discipline_or_custom
 from bot.ingest.groups import GroupScan, group_key
 from bot.ingest.interchange import FieldError, day_of, gender_of, need, race_of, round_of, text_of, wind_of
 from bot.ingest.planner import Planner

@@ -10,17 +10,16 @@ nothing of the file is kept.
 from __future__ import annotations
 
 import asyncio
-import sys
 from array import array
 from collections import defaultdict
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Awaitable, Callable, TextIO
 
 from bot.errors import ImportFailed
 from bot.ingest.columns import ChunkResolver, Columns, nones
 from bot.ingest.csv_chunks import CsvChunks
 from bot.ingest.groups import GroupScan
-from bot.ingest.importer import ImportReport, no_gc_pauses
+from bot.ingest.importer import CpuBound, ImportReport
 from bot.ingest.planner import Planner, twice
 from bot.ingest.specs import SpecTable
 from bot.store import BulkWrite, Store, WritePlan
@@ -32,18 +31,20 @@ _IN_FLIGHT = 2  # batches handed to the store and not yet written: it never wait
 _BATCH_ROWS = 16_384  # per write: a round trip costs the store thread a wait for the GIL; still overlaps reading
 
 
-async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None) -> ImportReport:
+async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None, cpu_bound: CpuBound = nullcontext,
+                     overlapped: CpuBound = nullcontext) -> ImportReport:
     """All-or-nothing, like import_rows; `after(race_ids)` runs inside the write transaction,
-    once, at the end. `open_lines()` opens the file as text with universal newlines (it is read twice)."""
-    with open_lines() as lines, no_gc_pauses():
+    once, at the end. `open_lines()` opens the file as text with universal newlines (it is read twice).
+    `overlapped`: around the pass that reads while the store's thread writes (racebot.tuning)."""
+    with open_lines() as lines, cpu_bound():
         chunks = CsvChunks(lines, path)
         scan = GroupScan(chunks.header).read(lines)
     planner = Planner(await store.identities(), path, strict=True)
     specs = SpecTable(scan)
-    with no_gc_pauses():
+    with cpu_bound():
         wanted = specs.place(planner)
     known = await store.results_for(wanted) if wanted else {}
-    with open_lines() as lines, no_gc_pauses(), _quick_handovers():
+    with open_lines() as lines, cpu_bound(), overlapped():
         chunks = CsvChunks(lines, path)
         resolver = ChunkResolver(planner, specs, chunks.header, path)
         async with store.bulk_write() as w:
@@ -66,18 +67,6 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None)
             await writer.after_the_rest(await w.link())
             summary = await w.summary()
     return ImportReport(path, writer.rows, summary, tuple(resolver.warnings))
-
-
-@contextmanager
-def _quick_handovers(seconds: float = 0.0005):
-    """The store's thread needs the GIL between its statements, and we hold it while reading: at
-    the default 5 ms per handover its waits added up to seconds of a million-row import."""
-    was = sys.getswitchinterval()
-    sys.setswitchinterval(seconds)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(was)
 
 
 class _Writer:

@@ -5,7 +5,7 @@ rows share (competition id, date, event, round, round stage) and that key, not a
 its identity in the store (`race_key`): a national race can never join the Diamond League race
 that happens to carry the same number, and importing again finds the same races. Only the
 athletes of this data set are known in each race, so every race is marked as a partial field
-(bot.race_report decides from the places known whether the field is whole after all).
+(bot.domain.race_report decides from the places known whether the field is whole after all).
 Races that other sources already hold are joined by record linking (bot.ingest.linking).
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import date
 from typing import Iterable, Iterator
 
 from bot.errors import ImportFailed
-from bot.ingest.precedence import HISTORY
+from bot.domain.precedence import HISTORY
 from bot.ingest.rows import BestRow, ResultRow
 from bot.ingest.tilastopaja_events import event_name
 

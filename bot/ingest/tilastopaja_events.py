@@ -1,4 +1,4 @@
-"""Tilastopaja's event codes as racebot's printed event names (bot.disciplines reads them back).
+"""Tilastopaja's event codes as racebot's printed event names (bot.domain.disciplines reads them back).
 
 Youth implements and hurdle heights are events of their own (`SP5` is "Shot Put (5 kg)",
 `110H91.4` "110m hurdles (91.4 cm)"), so their marks never mix with the senior event's.
@@ -49,7 +49,7 @@ def event_name(code: str) -> str | None:
         number, unit = m.groups()
         return {None: f"{number}m", "K": f"{number} km", "M": f"{number} Miles", "Y": f"{number} yards",
                 "W": f"{number}m walk" if float(number) >= 1000 else f"{number} km walk"}[unit]
-    return code.strip()  # kept under its own code (bot.disciplines files it as a custom event)
+    return code.strip()  # kept under its own code (bot.domain.disciplines files it as a custom event)
 
 
 def _qualifier(*parts: str) -> str:

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.disciplines import discipline_or_custom
+from bot.domain.disciplines import discipline_or_custom
 from bot.ingest.rows import ResultRow
 
 

@@ -1,6 +1,6 @@
 """Version 4: one race is one race, whatever the sources (record linking, issue 11).
 
-results.origin: the precedence of the source that gave the shown version (bot.ingest.precedence).
+results.origin: the precedence of the source that gave the shown version (bot.domain.precedence).
 result_alternates: every other source's version of a linked result that disagrees; a lower
 precedence never replaces the shown one, a higher one does and the replaced one is kept here
 (both by the triggers, so every write path, the bulk import's included, obeys the same rule;

@@ -1,5 +1,7 @@
 """The house rules that keep the core portable: checked by walking the source tree."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +22,29 @@ def imports(path: Path) -> set[str]:
 def test_core_imports_no_platform_sdk_driver_adapter_or_storage():
     offenders = {str(p.relative_to(ROOT)): imports(p) & FORBIDDEN_IN_CORE for p in (ROOT / "bot").rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_core_sets_no_process_wide_performance_knob():
+    """gc.freeze, gc.disable and sys.setswitchinterval belong to the composition root (racebot.tuning)."""
+    offenders = []
+    for p in (ROOT / "bot").rglob("*.py"):
+        tree = ast.parse(p.read_text("utf-8"))
+        if "gc" in imports(p):
+            offenders.append(f"{p.relative_to(ROOT)}: imports gc")
+        offenders += [f"{p.relative_to(ROOT)}:{n.lineno}" for n in ast.walk(tree)
+                      if isinstance(n, ast.Attribute) and n.attr in ("setswitchinterval", "freeze", "disable")
+                      and isinstance(n.value, ast.Name) and n.value.id in ("gc", "sys")]
+    assert offenders == []
+
+
+def test_import_contracts_hold():
+    """The layers of pyproject.toml's [tool.importlinter]: racebot over adapters and storage over
+    bot, and inside bot each room's imports pointing one way. `.venv/bin/lint-imports` says which broke."""
+    # Its own process: the linter reconfigures logging, which would silence every logger made so far.
+    linter = Path(sys.executable).with_name("lint-imports")
+    run = subprocess.run([str(linter), str(ROOT / "pyproject.toml"), "--no-cache", "--no-logo"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_storage_and_adapters_never_import_the_composition_root():

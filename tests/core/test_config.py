@@ -3,12 +3,12 @@ from pathlib import Path
 
 from adapters.discord.settings import parse_settings
 from adapters.slack.settings import SlackSettings
-from bot.delivery import DeliverySettings
-from bot.ratelimit import RateLimits
-from bot.source_alerts import AlertSettings
+from bot.announce.delivery import DeliverySettings
+from bot.announce.ratelimit import RateLimits
+from bot.sources.alerts import AlertSettings
 from bot.sources.worldathletics.settings import WASettings
 from racebot.config import load
-from racebot.replay import ReplaySettings
+from racebot.replay_store import ReplaySettings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 ENV = {"DISCORD_TOKEN": "test-token", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-test"}

@@ -10,7 +10,7 @@ from adapters.discord import render as discord_render
 from adapters.slack import render as slack_render
 from bot.commands.registry import Context
 from bot.ingest.importer import import_rows
-from bot.ingest.precedence import ARCHIVE, HISTORY, SEED
+from bot.domain.precedence import ARCHIVE, HISTORY, SEED
 from bot.ingest.rows import ResultRow
 from racebot.importing import import_file
 

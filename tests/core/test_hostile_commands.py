@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from bot.commands.h2h import split_names
 from bot.commands.parsing import MAX_COMMAND_CHARS, parse
 from bot.commands.registry import Command, Context, Invocation
-from bot.disciplines import parse_discipline
+from bot.domain.disciplines import parse_discipline
 from bot.errors import UserError
-from bot.publishing import ChannelRef
+from bot.announce.publishing import ChannelRef
 from bot.replies import failure_reply
 
 ADMIN = Context(user_id="u1", user_name="fan", channel=ChannelRef("console", "", "terminal"), is_admin=True)

@@ -16,7 +16,7 @@ import bot.ingest.streaming as streaming
 from bot.errors import ImportFailed
 from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
-from bot.outbox_diff import corrections_only
+from bot.announce.diff import corrections_only
 from racebot.importing import import_file
 from storage.sqlite import SqliteStore
 

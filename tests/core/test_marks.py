@@ -1,7 +1,7 @@
 import pytest
 
-from bot.disciplines import parse_discipline
-from bot.marks import MarkError, format_value, margin_text, parse_mark
+from bot.domain.disciplines import parse_discipline
+from bot.domain.marks import MarkError, format_value, margin_text, parse_mark
 
 
 def mark(event, text, **kw):

@@ -3,7 +3,7 @@ import random
 from datetime import date
 
 from bot.commands.registry import Context
-from bot.meeting_index import MeetingIndex
+from bot.h2h.meetings import MeetingIndex
 from racebot.importing import import_file
 
 HEADER = "date,competition,venue,event,gender,place,athlete,country,mark,source\n"

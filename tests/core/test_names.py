@@ -1,6 +1,6 @@
 import pytest
 
-from bot.names import fold, split_name
+from bot.search.names import fold, split_name
 
 
 @pytest.mark.parametrize("raw,display,family", [

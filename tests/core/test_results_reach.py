@@ -14,7 +14,7 @@ from collections import defaultdict
 import pytest
 
 from bot.commands.registry import Context
-from bot.disciplines import discipline
+from bot.domain.disciplines import discipline
 
 CTX = Context(user_id="t")
 ROUND_WORD = {"final": "final", "heat": "heat", "semi-final": "semi"}

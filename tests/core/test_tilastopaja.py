@@ -11,8 +11,8 @@ from bot.commands.registry import Context
 from bot.errors import ImportFailed
 from bot.ingest.tilastopaja import round_of
 from bot.ingest.tilastopaja_events import event_name
-from bot.models import Athlete, Competition, Race, RaceResults, Result
-from bot.race_report import known_finishers, race_reply
+from bot.domain.models import Athlete, Competition, Race, RaceResults, Result
+from bot.domain.race_report import known_finishers, race_reply
 from racebot.cli import main
 from racebot.importing import import_file
 

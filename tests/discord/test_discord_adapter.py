@@ -6,7 +6,7 @@ import json
 import logging
 import re
 
-from bot.publishing import ChannelRef, Outcome
+from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Paragraph, Reply
 from fake_discord import (CHANNEL_ID, GUILD_ID, MANAGE_CHANNELS, MEMBER_PERMISSIONS, TOKEN, FakeDiscord,
                           Recorded, command_problems, message_problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord.publisher import ChannelPublisher, nonce_for
-from bot.publishing import ChannelRef, Outcome
+from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Column, Paragraph, Reply, Table
 from fake_discord import CHANNEL_ID, GUILD_ID
 

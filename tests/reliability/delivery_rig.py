@@ -31,12 +31,12 @@ from adapters.discord import endpoints  # noqa: E402
 from adapters.discord.publisher import ChannelPublisher, nonce_for  # noqa: E402
 from adapters.slack.outbound import Outbound, web_client  # noqa: E402
 from adapters.slack.publisher import SlackPublisher  # noqa: E402
-from bot.announcements import Announcer  # noqa: E402
-from bot.delivery import Deliverer, DeliverySettings  # noqa: E402
-from bot.polling import Poller  # noqa: E402
-from bot.publishing import ChannelRef, Publisher  # noqa: E402
-from bot.ratelimit import RateLimits  # noqa: E402
-from bot.subscriptions import Subscription  # noqa: E402
+from bot.announce.message import Announcer  # noqa: E402
+from bot.announce.delivery import Deliverer, DeliverySettings  # noqa: E402
+from bot.announce.poller import Poller  # noqa: E402
+from bot.announce.publishing import ChannelRef, Publisher  # noqa: E402
+from bot.announce.ratelimit import RateLimits  # noqa: E402
+from bot.announce.subscriptions import Subscription  # noqa: E402
 
 NO_LIMITS = {"per_second": 0, "burst": 0, "channel_per_second": 0, "channel_burst": 0}
 

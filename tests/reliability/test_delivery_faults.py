@@ -22,10 +22,10 @@ from fake_slack import LOST_ACK, FakeSlack
 from sched_fakes import MEN_1500, FakeClock, ListSource, race_rows
 
 from bot.commands.registry import Context
-from bot.jobs import utc_now
-from bot.polling import Poller
-from bot.subscriptions import Subscription
-from storage.outbox_convert import ts
+from bot.announce.jobs import utc_now
+from bot.announce.poller import Poller
+from bot.announce.subscriptions import Subscription
+from storage.outbox.convert import ts
 from storage.sqlite import SqliteStore
 
 def ratelimited(retry_after: int) -> tuple:
@@ -122,7 +122,7 @@ async def test_a_row_refused_past_its_usefulness_expires_and_status_reports_it(c
         assert "3 waiting to be posted, 3 of them retrying after the platform refused or failed (last: " \
                "ratelimited)" in status
         clock.advance(31 * 60)
-        with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+        with caplog.at_level(logging.WARNING, logger="bot.announce.delivery"):
             assert (await d.run()).expired == 3
     assert await core.store.outbox_counts() == {"expired": 3}
     assert "3 announcement(s) expired: not accepted by the platform within 0.5 h" in caplog.text

@@ -25,7 +25,7 @@ from fake_discord import DROPPED, LOST_ACK as DISCORD_LOST_ACK, FakeDiscord, ref
 from fake_slack import LOST_ACK as SLACK_LOST_ACK, FakeSlack
 from sched_fakes import FakeClock
 
-from bot.jobs import utc_now
+from bot.announce.jobs import utc_now
 from storage.sqlite import SqliteStore
 
 pytestmark = pytest.mark.slow

@@ -124,8 +124,8 @@ def test_a_huge_table_shows_every_row_on_slack_and_counts_the_rest_on_discord():
 async def test_subscriptions_of_a_channel_following_150_athletes_fit_every_platform(core):
     """The issue's admin path: one subscription naming 150 athletes, then /subscriptions."""
     from bot.commands.registry import Context
-    from bot.publishing import ChannelRef
-    from bot.subscriptions import Filters, Subscription
+    from bot.announce.publishing import ChannelRef
+    from bot.announce.subscriptions import Filters, Subscription
 
     channel = ChannelRef("slack", "T1", "C100")
     names = tuple(f"Athlete With A Long Name {i:03d}" for i in range(150))

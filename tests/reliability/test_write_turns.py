@@ -16,7 +16,7 @@ from racebot_cli import racebot_async
 from store_state import checksum, count, results_csv
 
 from bot.commands.registry import Context
-from bot.publishing import ChannelRef
+from bot.announce.publishing import ChannelRef
 
 ADMIN = Context(user_id="U1", channel=ChannelRef("console", "local", "results"), is_admin=True)
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot.announcements import Announcer  # noqa: E402
-from bot.delivery import Deliverer, DeliverySettings  # noqa: E402
-from bot.jobs import utc_now  # noqa: E402
-from bot.publishing import Delivery, Outcome  # noqa: E402
-from bot.ratelimit import RateLimits  # noqa: E402
+from bot.announce.message import Announcer  # noqa: E402
+from bot.announce.delivery import Deliverer, DeliverySettings  # noqa: E402
+from bot.announce.jobs import utc_now  # noqa: E402
+from bot.announce.publishing import Delivery, Outcome  # noqa: E402
+from bot.announce.ratelimit import RateLimits  # noqa: E402
 from storage.sqlite import SqliteStore  # noqa: E402
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from bot.ingest.rows import ResultRow
-from bot.publishing import ChannelRef, Delivery, Outcome
+from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
 T0 = datetime(2024, 5, 30, 19, 0, tzinfo=timezone.utc)

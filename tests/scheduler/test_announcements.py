@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.announcements import Announcer
+from bot.announce.message import Announcer
 from bot.commands.registry import Context
-from bot.delivery import Deliverer, DeliverySettings
-from bot.polling import Poller
-from bot.publishing import ChannelRef
-from bot.ratelimit import RateLimits
-from bot.subscriptions import Subscription
+from bot.announce.delivery import Deliverer, DeliverySettings
+from bot.announce.poller import Poller
+from bot.announce.publishing import ChannelRef
+from bot.announce.ratelimit import RateLimits
+from bot.announce.subscriptions import Subscription
 from sched_fakes import MEN_1500, FakePublisher, ListSource, race_rows
 
 A = ChannelRef("discord", "1", "100")

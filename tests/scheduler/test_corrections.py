@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.corrections import ordinal, what_changed
-from bot.outbox import Entry
+from bot.announce.corrections import ordinal, what_changed
+from bot.announce.outbox import Entry
 
 
 def e(aid, name, place, mark, status="", note="") -> Entry:

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.announcements import Announcer
-from bot.delivery import Deliverer, DeliverySettings
-from bot.polling import Poller
-from bot.publishing import ChannelRef, Delivery, Outcome
-from bot.ratelimit import RateLimits
-from bot.subscriptions import Filters, Subscription
+from bot.announce.message import Announcer
+from bot.announce.delivery import Deliverer, DeliverySettings
+from bot.announce.poller import Poller
+from bot.announce.publishing import ChannelRef, Delivery, Outcome
+from bot.announce.ratelimit import RateLimits
+from bot.announce.subscriptions import Filters, Subscription
 from sched_fakes import MEN_1500, WOMEN_5000, FakePublisher, ListSource, race_rows
 
 A = ChannelRef("discord", "1", "100")
@@ -87,7 +87,7 @@ async def test_a_gone_channel_disables_its_subscriptions_once(store, clock, capl
         Subscription(B, created_at=clock()))
     pub = FakePublisher("discord", clock)
     pub.fail(A, Delivery(Outcome.GONE, detail="404 10003 Unknown Channel"))
-    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+    with caplog.at_level(logging.WARNING, logger="bot.announce.delivery"):
         stats = await deliverer(store, clock, pub).run()
     assert (stats.gone, stats.delivered) == (1, 1)
     assert [p.channel for p in pub.posted] == [B]
@@ -192,7 +192,7 @@ async def test_a_row_that_cannot_be_rendered_fails_alone(store, clock, caplog):
         return await announcer.render(item)
 
     d = Deliverer(store, render, {"discord": pub}, RateLimits(), DeliverySettings(), clock=clock, sleep=clock.sleep)
-    with caplog.at_level(logging.ERROR, logger="bot.delivery"):
+    with caplog.at_level(logging.ERROR, logger="bot.announce.delivery"):
         stats = await d.run()
     assert (stats.failed, stats.delivered, [p.channel for p in pub.posted]) == (1, 1, [B])
     assert await states(store) == [(1, "failed", 1), (2, "delivered", 1)]

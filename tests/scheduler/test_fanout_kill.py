@@ -7,10 +7,10 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.polling import Poller
-from bot.publishing import ChannelRef
-from bot.subscriptions import Subscription
-from bot.jobs import utc_now
+from bot.announce.poller import Poller
+from bot.announce.publishing import ChannelRef
+from bot.announce.subscriptions import Subscription
+from bot.announce.jobs import utc_now
 from sched_fakes import MEN_1500, FakeClock, ListSource, race_rows
 from storage.sqlite import SqliteStore
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.polling import Poller
-from bot.publishing import ChannelRef
-from bot.subscriptions import Filters, Subscription
+from bot.announce.poller import Poller
+from bot.announce.publishing import ChannelRef
+from bot.announce.subscriptions import Filters, Subscription
 from racebot.cli import main
 from sched_fakes import MEN_1500, FakeClock, ListSource, race_rows
 from storage.sqlite import SqliteStore

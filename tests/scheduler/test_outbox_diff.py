@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.delivery import Deliverer, DeliverySettings
-from bot.announcements import Announcer
-from bot.polling import Poller
-from bot.publishing import ChannelRef
-from bot.ratelimit import RateLimits
-from bot.subscriptions import Filters, Subscription
+from bot.announce.delivery import Deliverer, DeliverySettings
+from bot.announce.message import Announcer
+from bot.announce.poller import Poller
+from bot.announce.publishing import ChannelRef
+from bot.announce.ratelimit import RateLimits
+from bot.announce.subscriptions import Filters, Subscription
 from sched_fakes import MEN_1500, WOMEN_5000, FakePublisher, ListSource, race_rows
 from storage.sqlite import SqliteStore
 
@@ -155,7 +155,7 @@ async def test_two_pollers_at_once_do_not_double_the_outbox(store, clock, tmp_pa
 
 async def test_an_import_is_not_news_but_its_corrections_are(store, clock):
     from bot.ingest.importer import import_rows
-    from bot.outbox_diff import corrections_only
+    from bot.announce.diff import corrections_only
 
     _, source, poller = await ready(store, clock, Subscription(A, created_at=clock()))
     await import_rows(store, race_rows("5000m", "W", WOMEN_5000), "backfill", after=corrections_only(store, clock()))

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.coalesce import Coalescer
-from bot.outbox import Delivered
-from bot.polling import Poller
-from bot.publishing import ChannelRef
-from bot.subscriptions import Subscription
+from bot.announce.coalesce import Coalescer
+from bot.announce.outbox import Delivered
+from bot.announce.poller import Poller
+from bot.announce.publishing import ChannelRef
+from bot.announce.subscriptions import Subscription
 from sched_fakes import MEN_1500, ListSource, race_rows
 
 

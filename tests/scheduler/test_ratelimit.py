@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.publishing import ChannelRef
-from bot.ratelimit import RateLimits
+from bot.announce.publishing import ChannelRef
+from bot.announce.ratelimit import RateLimits
 from sched_fakes import T0
 
 C = ChannelRef("slack", "T1", "C1")

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.announcements import Announcer
-from bot.delivery import Deliverer, DeliverySettings
-from bot.disciplines import discipline_or_custom
-from bot.polling import Poller
-from bot.publishing import ChannelRef
-from bot.ratelimit import RateLimits
+from bot.announce.message import Announcer
+from bot.announce.delivery import Deliverer, DeliverySettings
+from bot.domain.disciplines import discipline_or_custom
+from bot.announce.poller import Poller
+from bot.announce.publishing import ChannelRef
+from bot.announce.ratelimit import RateLimits
 from bot.sources.replay import ReplaySource
-from bot.subscriptions import Subscription
+from bot.announce.subscriptions import Subscription
 from bot.ingest.dl_archive import read_meeting
 from racebot.bundled import ARCHIVE_SOURCE, archive_meeting, archive_stems, meetings_info
-from racebot.replay import DEFAULT_MEETING, resolve_meeting
+from racebot.replay_store import DEFAULT_MEETING, resolve_meeting
 from sched_fakes import FakePublisher
 
 CONSOLE = ChannelRef("console", "", "terminal")

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from bot.commands.registry import Context
-from bot.models import Competition, Race
-from bot.publishing import ChannelRef
-from bot.subscriptions import Filters, canonical_series
+from bot.domain.models import Competition, Race
+from bot.announce.publishing import ChannelRef
+from bot.announce.subscriptions import Filters, canonical_series
 
 A = ChannelRef("slack", "T1", "C100")
 ADMIN = Context(user_id="u1", user_name="ann", channel=A, timezone="Europe/Oslo", is_admin=True)

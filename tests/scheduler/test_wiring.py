@@ -1,10 +1,10 @@
-"""racebot/announcing.py builds the jobs the config asks for: a poll job per live source, a
+"""racebot/pipelines.py builds the jobs the config asks for: a poll job per live source, a
 delivery job per store, the replay only when nothing live is configured."""
 from __future__ import annotations
 
 import pytest
 
-from racebot.announcing import build_announcements
+from racebot.pipelines import build_announcements
 from racebot.config import Config
 from sched_fakes import FakePublisher
 

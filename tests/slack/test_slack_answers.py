@@ -9,7 +9,7 @@ from adapters.slack.limits import violations
 from adapters.slack.outbound import DEFAULT_RETRY_AFTER, Dest
 from adapters.slack.slash import RESPONSE_URL_USES, SlashCommands
 from adapters.slack.tasks import TaskSet
-from bot.publishing import ChannelRef, Outcome
+from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Column, Paragraph, Reply, Table, error_reply
 
 pytestmark = pytest.mark.asyncio

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from adapters.slack.limits import violations
-from bot.publishing import ChannelRef, Outcome
+from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Column, Paragraph, Reply, Table
 
 pytestmark = pytest.mark.asyncio

@@ -10,7 +10,7 @@ from slack_requests import slack_settings, slash_form
 
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.limits import violations
-from bot.publishing import ChannelRef, Outcome
+from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Paragraph, Reply
 
 pytestmark = pytest.mark.asyncio

@@ -10,7 +10,8 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
-from bot.sources.worldathletics import InMemoryFetchState, WASettings, WorldAthleticsSource
+from bot.announce.poller import Poller
+from bot.sources.worldathletics import InMemoryFetchState, MonitoredSource, WASettings, WorldAthleticsSource
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "worldathletics"
 CALENDAR = "getCalendarEvents_2021-07-14_2022-06-26.json"
@@ -137,3 +138,16 @@ async def make_source(wa_server, sleeps, clock):
     yield factory
     for source in made:
         await source.aclose()
+
+
+@pytest.fixture
+def make_poller(make_source):
+    """make_poller(store, source=None, alert_after=None, on_alert=None, **settings) -> the production
+    path: the generic Poller driving a MonitoredSource (a new source for the store unless given)."""
+
+    def factory(store, source=None, *, alert_after=None, on_alert=None, **overrides) -> Poller:
+        watched = MonitoredSource(source or make_source(store, **overrides), store, alert_after=alert_after,
+                                  on_alert=on_alert)
+        return Poller(watched, store)
+
+    return factory

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.commands.registry import Context
-from bot.source_alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
-from bot.source_health import SourceHealth
-from bot.sources.worldathletics import poll_worldathletics
+from bot.sources.alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
+from bot.sources.health import SourceHealth
 from racebot.app import open_core
 from storage.sqlite import SqliteStore
 
@@ -58,32 +57,35 @@ def test_alert_settings_from_config():
             AlertSettings.from_config(bad)
 
 
-# --- through the poll step, persisted ------------------------------------------------------
-async def test_failing_source_alerts_once_survives_a_restart_and_recovers_once(wa_server, make_source, clock, tmp_path):
+# --- through the poll step (Poller + MonitoredSource), persisted ----------------------------------
+async def test_failing_source_alerts_once_survives_a_restart_and_recovers_once(wa_server, make_poller, clock, tmp_path):
     store = await SqliteStore.open(tmp_path / "racebot.db")
     try:
         wa_server.fail_when = lambda op, v: (502, {})  # the key rotated: 502 for weeks
-        source = make_source(store, retry_attempts=1)
         alerts = []
+
+        async def on_alert(alert):
+            alerts.append(alert)
+
+        poller = make_poller(store, alert_after=AFTER, on_alert=on_alert, retry_attempts=1)
         for minutes in (0, 10, 20, 31, 40, 50):
             clock.now += 61  # past the breaker's pause: the API is really asked each time
-            outcome = await poll_worldathletics(source, store, T0 + timedelta(minutes=minutes), alert_after=AFTER)
-            assert not outcome.ok
-            alerts += [outcome.alert] if outcome.alert else []
+            await poller.poll_once(T0 + timedelta(minutes=minutes))
+            assert not poller.source.source.health.ok
         assert [a.kind for a in alerts] == [FAILING]
 
-        restarted = make_source(store, retry_attempts=1)  # a new process carries on the stored run
-        clock.now += 61
-        outcome = await poll_worldathletics(restarted, store, T0 + timedelta(hours=2), alert_after=AFTER)
-        assert outcome.alert is None and outcome.health.failing_since == T0
+        restarted = make_poller(store, alert_after=AFTER, on_alert=on_alert, retry_attempts=1)  # a new process
+        clock.now += 61  # carries on the stored run
+        await restarted.poll_once(T0 + timedelta(hours=2))
+        assert len(alerts) == 1 and restarted.source.source.health.failing_since == T0
 
         wa_server.fail_when = None
         clock.now += 61
-        back = await poll_worldathletics(restarted, store, T0 + timedelta(hours=3), alert_after=AFTER)
-        assert back.ok and back.alert.kind == RECOVERED
+        await restarted.poll_once(T0 + timedelta(hours=3))
+        assert restarted.source.source.health.ok and [a.kind for a in alerts] == [FAILING, RECOVERED]
         clock.now += 61
-        quiet = await poll_worldathletics(restarted, store, T0 + timedelta(hours=4), alert_after=AFTER)
-        assert quiet.alert is None
+        await restarted.poll_once(T0 + timedelta(hours=4))
+        assert len(alerts) == 2
         [stored] = await store.source_health()
         assert stored.ok and stored.alerted_since is None and "HTTP 502" in stored.last_error
     finally:

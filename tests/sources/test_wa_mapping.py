@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.disciplines import parse_discipline
-from bot.marks import parse_mark
+from bot.domain.disciplines import parse_discipline
+from bot.domain.marks import parse_mark
 from bot.sources.worldathletics import mapping, profiles, shapes
 from bot.sources.worldathletics.calendar import calendar_entries, split_venue
 from bot.sources.worldathletics.events import record_flags, round_of, wa_event

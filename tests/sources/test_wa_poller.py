@@ -1,4 +1,4 @@
-"""The scheduler's generic Poller (bot/polling.py) driving the World Athletics source through
+"""The scheduler's generic Poller (bot/announce/poller.py) driving the World Athletics source through
 MonitoredSource: rows stored by the Poller, fetch state, calendar and health kept by the wrapper."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.polling import Poller
-from bot.source_alerts import FAILING
+from bot.announce.poller import Poller
+from bot.sources.alerts import FAILING
 from bot.sources.worldathletics import MonitoredSource
 from storage.sqlite import SqliteStore
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.worldathletics import SourceHealth, WASettings
+from bot.sources.health import SourceHealth
+from bot.sources.worldathletics import WASettings
 from bot.sources.worldathletics.resilience import CircuitBreaker, retry_after_seconds
 from bot.sources.worldathletics.settings import DEFAULT_API_KEY, DEFAULT_ENDPOINT
 

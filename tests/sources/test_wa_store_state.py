@@ -1,5 +1,6 @@
-"""The SQLite store as the source's memory (FetchState) and the poll step that stores a batch:
-rows and fetch marks in one transaction, nothing marked for what was not stored."""
+"""The SQLite store as the source's memory (FetchState), and polls through the production path
+(Poller + MonitoredSource): fetch marks recorded once the rows are stored, nothing marked for what
+was not stored."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.worldathletics import DayMark, poll_worldathletics
+from bot.sources.worldathletics import DayMark
 from storage.sqlite import SqliteStore
 
 pytestmark = pytest.mark.asyncio
@@ -49,46 +50,51 @@ async def test_fetch_state_merges_digests_settles_days_and_survives_reopening(tm
         await store.close()
 
 
-async def test_second_poll_from_a_new_process_sends_no_results_requests(wa_server, make_source, store):
-    first = await poll_worldathletics(make_source(store), store, NOW)
-    assert first.ok and first.report.summary.results_added == first.rows > 0
+async def results(store) -> list[tuple]:
+    return await store.conn.execute_fetchall("SELECT * FROM results ORDER BY race_id, athlete_id")
+
+
+async def test_second_poll_from_a_new_process_sends_no_results_requests(wa_server, make_poller, store):
+    first = await make_poller(store).poll_once(NOW)
+    assert not first.error and await count(store, "SELECT count(*) FROM results") == first.rows > 0
     assert sorted(results_requests(wa_server)) == [(7153968, 1), (7153970, 1)]
     assert await count(store, "SELECT count(*) FROM wa_fetch WHERE competition_id = 7153968") == 6
     assert await store.is_settled(7153968, 1) and await store.is_settled(7153970, 1)
 
     wa_server.requests.clear()
-    again = await poll_worldathletics(make_source(store), store, NOW + timedelta(hours=1))  # a restart
+    again = await make_poller(store).poll_once(NOW + timedelta(hours=1))  # a restart
     assert results_requests(wa_server) == []  # settled days are never asked again
     assert [r["op"] for r in wa_server.requests] == ["GetCalendarEvents"] * len(wa_server.requests)
-    assert again.ok and again.report is None and not again.data_changed
+    assert not again.error and again.rows == 0 and not again.data_changed
 
 
-async def test_unchanged_live_day_stores_nothing_and_a_changed_event_only_itself(wa_server, make_source, store):
+async def test_unchanged_live_day_stores_nothing_and_a_changed_event_only_itself(wa_server, make_poller, store):
     live = datetime(2022, 5, 28, 18, tzinfo=timezone.utc)  # Eugene, day 2 of 2
-    await poll_worldathletics(make_source(store), store, live)
-    results = await count(store, "SELECT count(*) FROM results")
+    await make_poller(store).poll_once(live)
+    before = await results(store)
 
-    quiet = await poll_worldathletics(make_source(store), store, live + timedelta(minutes=1))
-    assert quiet.rows == 0 and await count(store, "SELECT count(*) FROM results") == results
+    quiet = await make_poller(store).poll_once(live + timedelta(minutes=1))
+    assert quiet.rows == 0 and await results(store) == before
 
     changed = json.loads((FIXTURES / "getCalendarCompetitionResults_7153964_day2.json").read_text())
     steeple = changed["data"]["getCalendarCompetitionResults"]["eventTitles"][0]["events"][1]
     steeple["races"][0]["results"][0]["records"] = "MR"
     wa_server.overrides[("GetCalendarCompetitionResults", 7153964, 2)] = changed
-    update = await poll_worldathletics(make_source(store), store, live + timedelta(minutes=2))
-    assert update.report.summary.results_changed == 1 and update.report.summary.results_added == 0
+    await make_poller(store).poll_once(live + timedelta(minutes=2))
+    after = await results(store)
+    assert len(after) == len(before) and len(set(after) - set(before)) == 1  # one changed, none added
     [(flags,)] = await store.conn.execute_fetchall(
         "SELECT res.flags FROM results res JOIN athletes a ON a.id = res.athlete_id WHERE a.name = 'Norah Jeruto'")
     assert flags == "MR"
 
 
-async def test_rows_the_importer_refuses_leave_store_and_fetch_state_untouched(wa_server, make_source, store):
+async def test_rows_the_importer_refuses_leave_store_and_fetch_state_untouched(wa_server, make_poller, store):
     broken = json.loads((FIXTURES / "getCalendarCompetitionResults_7153968_day1.json").read_text())
     broken["data"]["getCalendarCompetitionResults"]["eventTitles"][0]["events"][0]["races"][0]["results"][0]["place"] = "0."
     wa_server.overrides[("GetCalendarCompetitionResults", 7153968, 1)] = broken
     before = await count(store, "SELECT count(*) FROM results")
-    outcome = await poll_worldathletics(make_source(store), store, NOW)
-    assert not outcome.ok and "place 0 is not a place" in outcome.errors[-1]
+    outcome = await make_poller(store).poll_once(NOW)
+    assert "place 0 is not a place" in outcome.error
     assert await count(store, "SELECT count(*) FROM results") == before
     assert await store.digests(7153968, 1) == {} and not await store.is_settled(7153968, 1)
     [health] = await store.source_health()
@@ -96,36 +102,38 @@ async def test_rows_the_importer_refuses_leave_store_and_fetch_state_untouched(w
 
     del wa_server.overrides[("GetCalendarCompetitionResults", 7153968, 1)]
     wa_server.requests.clear()
-    fixed = await poll_worldathletics(make_source(store), store, NOW + timedelta(minutes=15))
-    assert (7153968, 1) in results_requests(wa_server) and fixed.ok and fixed.report.summary.results_added > 0
+    fixed = await make_poller(store).poll_once(NOW + timedelta(minutes=15))
+    assert (7153968, 1) in results_requests(wa_server) and not fixed.error
+    assert await count(store, "SELECT count(*) FROM results") > before
     [health] = await store.source_health()
     assert health.ok and health.last_success == NOW + timedelta(minutes=15)
 
 
-async def test_a_malformed_payload_changes_nothing(wa_server, make_source, store, caplog):
+async def test_a_malformed_payload_changes_nothing(wa_server, make_poller, store, caplog):
     wa_server.overrides[("GetCalendarCompetitionResults", 7153968, 1)] = {
         "data": {"getCalendarCompetitionResults": {"eventTitles": "not a list"}}}
-    outcome = await poll_worldathletics(make_source(store), store, NOW)
-    assert any("unexpected payload" in e for e in outcome.errors)
+    await make_poller(store).poll_once(NOW)
+    [health] = await store.source_health()
+    assert "unexpected payload" in health.last_error
     assert await count(store, "SELECT count(*) FROM results") == 0  # Paris has no fixture: nothing at all
     assert await store.digests(7153968, 1) == {} and not await store.is_settled(7153968, 1)
     assert await store.is_settled(7153970, 1)  # the day that did answer is done
     [logged] = [r for r in caplog.records if "Sample:" in r.getMessage()]
     assert '"eventTitles": "not a list"' in logged.getMessage()  # once, with a short sample
 
-    await poll_worldathletics(make_source(store), store, NOW + timedelta(minutes=15))  # still broken
+    await make_poller(store).poll_once(NOW + timedelta(minutes=15))  # still broken
     assert await count(store, "SELECT count(*) FROM results") == 0
 
 
-async def test_followed_calendar_competitions_are_added_once_for_next(wa_server, make_source, store):
-    first = await poll_worldathletics(make_source(store), store, NOW)
+async def test_followed_calendar_competitions_are_added_once_for_next(wa_server, make_poller, store):
+    await make_poller(store).poll_once(NOW)
     known = len(await store.competitions())
     assert {"Meeting de Paris", "Bislett Games"} <= {c.name for c in await store.competitions()}  # followed: Paris has no results yet
     # The fake answers with its whole calendar: 14 followed competitions, Oslo came with its results.
-    assert first.calendar_added == 13
+    assert await count(store, "SELECT count(DISTINCT competition_id) FROM races") == 1 and known == 1 + 13
     unfollowed = await count(store, "SELECT count(*) FROM competitions WHERE series = ''")
     assert unfollowed == 0
-    again = await poll_worldathletics(make_source(store), store, NOW + timedelta(hours=7))  # calendar refreshed
-    assert again.calendar_added == 0 and len(await store.competitions()) == known == 14
+    await make_poller(store).poll_once(NOW + timedelta(hours=7))  # calendar refreshed: nothing added
+    assert len(await store.competitions()) == known == 14
     [paris] = [c for c in await store.upcoming(NOW.date() - timedelta(days=3), 10) if c.name == "Meeting de Paris"]
     assert (paris.venue, paris.country, paris.series, paris.category) == ("Paris", "FRA", "Diamond League", "GW")

@@ -1,8 +1,7 @@
 """World Athletics' public (unofficial) GraphQL API as a racebot result source."""
 from .calendar import CalendarEntry
 from .errors import AuthRejected, CircuitOpen, PayloadInvalid, QueryFailed, Unavailable, WAError
-from .health import SourceHealth
-from .polling import MonitoredSource, PollOutcome, poll_worldathletics
+from .monitored import MonitoredSource
 from .profiles import Competitor
 from .settings import WASettings
 from .source import PollBatch, WorldAthleticsSource
@@ -10,6 +9,6 @@ from .state import DayMark, FetchKey, FetchState, InMemoryFetchState
 
 __all__ = [
     "AuthRejected", "CalendarEntry", "CircuitOpen", "Competitor", "DayMark", "FetchKey", "FetchState",
-    "InMemoryFetchState", "MonitoredSource", "PayloadInvalid", "PollBatch", "PollOutcome", "QueryFailed",
-    "SourceHealth", "Unavailable", "WAError", "WASettings", "WorldAthleticsSource", "poll_worldathletics",
+    "InMemoryFetchState", "MonitoredSource", "PayloadInvalid", "PollBatch", "QueryFailed",
+    "Unavailable", "WAError", "WASettings", "WorldAthleticsSource",
 ]

@@ -2,7 +2,7 @@
 
 WA names events "Men's 1500 Metres", "1500 Metres Men", "Women's 4x100 Metres Relay",
 "20 Kilometres Race Walk Men", "3000 Metres Steeplechase". We strip the gender, rewrite WA's
-wording into what bot.disciplines.parse_discipline reads, and print the event the way the CSV
+wording into what bot.domain.disciplines.parse_discipline reads, and print the event the way the CSV
 interchange format does ("1500m", "4x100m", "High Jump").
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.disciplines import Discipline, parse_discipline
+from bot.domain.disciplines import Discipline, parse_discipline
 
 _GENDER_PREFIX = re.compile(r"^\s*(men|women|mixed|male|female)(?:['’]s)?\s+", re.I)
 _GENDER_SUFFIX = re.compile(r"\s+(men|women|mixed|male|female)\s*$", re.I)

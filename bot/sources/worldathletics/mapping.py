@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from bot.ingest.precedence import OFFICIAL
+from bot.domain.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
 
 from .calendar import RESULTS_URL, CalendarEntry, split_venue

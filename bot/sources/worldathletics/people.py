@@ -1,7 +1,7 @@
 """People as World Athletics prints them, turned into how people write them; and WA's dates.
 
 WA prints the family name in capitals ("Jakob INGEBRIGTSEN", "Narve Gilje NORDÅS"); fans write
-"Jakob Ingebrigtsen". The core's bot.names.split_name does the work, so a WA athlete reads exactly
+"Jakob Ingebrigtsen". The core's bot.search.names.split_name does the work, so a WA athlete reads exactly
 like the same athlete from the archive. Team names (relays) are not people: kept as printed.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from bot.names import split_name
+from bot.search.names import split_name
 
 _MONTHS = {m: i for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)}

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.ingest.precedence import OFFICIAL
+from bot.domain.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
 
 from .calendar import RESULTS_URL, split_venue

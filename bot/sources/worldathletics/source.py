@@ -23,7 +23,7 @@ from . import mapping, profiles
 from .calendar import CalendarEntry, calendar_entries
 from .client import WAClient
 from .errors import Unavailable, WAError
-from .health import SourceHealth
+from bot.sources.health import SourceHealth
 from .resilience import Clock, Sleep
 from .settings import WASettings
 from .state import DayMark, FetchKey, FetchState

@@ -1,0 +1,94 @@
+"""Which races became final or changed in a poll, and the outbox rows that follows from it.
+
+Runs inside the transaction that stored the poll's results (an AfterWrite hook), so results and
+announcements commit together or not at all. A race's `Version` is what was last seen of it;
+a different set of entries is a new revision. Rows: one per matching subscription per revision,
+unique on (subscription, race, revision), so running the same poll twice adds nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.announce.corrections import what_changed
+from bot.announce.outbox import (CORRECTION, DELIVERED, PENDING, RESULT, EarlierRow, NewRow, PollStart, RaceFacts,
+                        Version)
+from bot.announce.store import AfterWrite, OutboxStore, OutboxTx
+from bot.announce.subscriptions import Subscription
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    races_changed: int
+    rows_added: int
+    baseline: bool  # the source's first poll: recorded, announced nothing
+
+
+async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start: PollStart, *,
+                         announce_new: bool = True) -> DiffReport:
+    """`start` is this poll's tx.begin_poll(...), taken in the same transaction.
+    `announce_new=False` (a backfill, a file import): new races are recorded, not announced;
+    changes to races a channel was shown still go out as corrections."""
+    first: set[int] = set()
+    if not announce_new:
+        # Never seen and never announced: remembering them is all there is to do, and the store
+        # does it in bulk (a file import's races would otherwise be loaded here one by one).
+        first = await tx.save_first_versions(race_ids, now)
+        race_ids = [r for r in race_ids if r not in first]
+    facts = [f for f in await tx.race_facts(race_ids) if f.entries]
+    known = await tx.versions([f.race.id for f in facts])
+    changed: list[tuple[RaceFacts, Version | None, Version]] = []
+    for f in facts:
+        old = known.get(f.race.id)
+        if old is None or old.entries != f.entries:
+            changed.append((f, old, Version((old.revision if old else 0) + 1, f.entries)))
+    if not changed:
+        return DiffReport(len(first), 0, start.first_for_source)
+    await tx.save_versions({f.race.id: new for f, _, new in changed}, now)
+    if start.first_for_source:
+        return DiffReport(len(first) + len(changed), 0, True)
+    subs = [s for s in await tx.active_subscriptions() if s.id not in start.baseline_subscriptions]
+    earlier = await tx.earlier_rows([f.race.id for f, _, _ in changed], now)
+    rows: list[NewRow] = []
+    stale: list[int] = []
+    for f, old, new in changed:
+        for sub in subs:
+            if not sub.filters.matches(f.race, f.competition, f.athlete_ids):
+                continue
+            row = _row_for(sub, f, old, new, earlier.get((sub.id, f.race.id), []), now, stale, announce_new)
+            if row:
+                rows.append(row)
+    await tx.supersede(stale)
+    return DiffReport(len(first) + len(changed), await tx.add_rows(rows), False)
+
+
+def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version, earlier: list[EarlierRow],
+             now: datetime, stale: list[int], announce_new: bool) -> NewRow | None:
+    """The row this subscription gets for the new revision, or None.
+
+    Nothing announced yet and still waiting: the waiting row is replaced by one for the new
+    revision (announce the current result once, not result-then-correction). Announced (or being
+    sent right now): a correction saying what changed. The race was final before this
+    subscription saw it: nothing, it never saw the original.
+    """
+    due = now + timedelta(minutes=sub.delay_minutes)
+    shown = [e for e in earlier if e.state == DELIVERED or (e.state == PENDING and e.leased)]
+    waiting = [e for e in earlier if e.state == PENDING and not e.leased]
+    stale += [e.id for e in waiting]
+    change = what_changed(old.entries, new.entries) if old else ""
+    if shown:
+        notes = [e.note for e in waiting if e.kind == CORRECTION and e.note] + [change]
+        return NewRow(sub.id, f.race.id, new.revision, CORRECTION, " ".join(n for n in notes if n), now, due)
+    if earlier or (old is None and announce_new):
+        return NewRow(sub.id, f.race.id, new.revision, RESULT, "", now, due)
+    return None
+
+
+def corrections_only(store: OutboxStore, now: datetime) -> AfterWrite:
+    """An `after` hook for imports that are not news (`racebot sync`, `racebot import`): remember
+    each race as stored, so a later poll compares with it instead of announcing it as new, and
+    tell channels about changes to races they were shown."""
+
+    async def after(race_ids: list[int]) -> None:
+        await record_changes(store.outbox_tx(), race_ids, now, PollStart(False, frozenset()), announce_new=False)
+    return after

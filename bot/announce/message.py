@@ -1,0 +1,84 @@
+"""An outbox row as the message a channel sees: the /results reply for that race, plus context.
+
+The same reply model as /results (podium, marks, margins, records, photo finishes), with a
+rivalry line, 'Correction:' and what changed for a correction, the subscription's spoiler mode,
+and the time the result came in, in the subscription's time zone.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from bot.announce.outbox import CORRECTION, OutboxItem
+from bot.domain.race_report import race_reply
+from bot.replies import Paragraph, Reply, Span
+from bot.h2h.line import rivalry_line
+from bot.store import Store
+from bot.announce.subscriptions import valid_timezone
+
+_CACHED = 256  # one race fans out to many channels: render it once, and once per display settings
+
+
+class Announcer:
+    def __init__(self, store: Store, *, source_label: str = "") -> None:
+        self.store = store
+        self.source_label = source_label  # e.g. "Replay of Athletissima 2022, not live"
+        self._cache: OrderedDict[tuple, Reply | None] = OrderedDict()
+        self._shown: OrderedDict[tuple, Reply] = OrderedDict()
+
+    async def render(self, item: OutboxItem) -> Reply | None:
+        """The message for `item`, or None when its race is no longer in the store.
+
+        Channels whose subscriptions show it alike get the very same Reply object, so a
+        publisher can render it for its platform once (replies are not changed once made)."""
+        key = (item.race_id, item.revision, item.kind, item.note)
+        if key not in self._cache:
+            self._cache[key] = await self._base(item)
+            _trim(self._cache)
+        base = self._cache[key]
+        if base is None:
+            return None
+        sub = item.subscription
+        shown = (key, item.created_at, sub.timezone, sub.spoiler == "hide")
+        reply = self._shown.get(shown)
+        if reply is None:
+            reply = self._shown[shown] = _for_subscription(base, item)
+            _trim(self._shown)
+        return reply
+
+    async def _base(self, item: OutboxItem) -> Reply | None:
+        race = await self.store.race(item.race_id)
+        if race is None:
+            return None
+        found = [rr for rr in await self.store.race_results(race.competition_id, race.event) if rr.race.id == race.id]
+        if not found:
+            return None
+        rr = found[0]
+        reply = race_reply(rr, self.source_label)
+        line = await rivalry_line(self.store, rr)
+        if line:
+            reply.paragraphs.append(Paragraph.of(line))
+        if item.kind == CORRECTION:
+            reply.title = f"Correction: {reply.title}"
+            reply.paragraphs.insert(0, Paragraph.of(Span("Correction: ", True), item.note))
+        reply.data = {**(reply.data or {}), "announcement": {"kind": item.kind, "revision": item.revision,
+                                                            "race_id": item.race_id, "note": item.note}}
+        return reply
+
+
+def _trim(cache: OrderedDict) -> None:
+    while len(cache) > _CACHED:
+        cache.popitem(last=False)
+
+
+def _for_subscription(base: Reply, item: OutboxItem) -> Reply:
+    sub = item.subscription
+    when = ""
+    if item.created_at is not None:
+        local = item.created_at.astimezone(ZoneInfo(sub.timezone) if valid_timezone(sub.timezone) else timezone.utc)
+        when = f"Result in at {local:%H:%M} {local.tzname() or sub.timezone}"
+    footer = " · ".join(x for x in (base.footer, when) if x)
+    return replace(base, paragraphs=list(base.paragraphs), fields=list(base.fields), moments=list(base.moments),
+                   footer=footer, spoiler=sub.spoiler == "hide")

@@ -1,0 +1,177 @@
+"""Send limits per platform and per channel, so fan-out stays inside each platform's limits.
+
+Each limit is two rules. A token bucket (per_second, burst) shapes the flow and lets a short
+stall be made up. A window keeps the count the way a platform counts: at most per_second x W
+sends in any W seconds (W = 1 s, or burst / per_second when that is longer: Discord's 5
+messages per 5 s in a channel). The platform counts a request when it arrives, which we only
+know to be somewhere between sending it and getting the answer, so a send holds its place in
+the window from the moment it leaves until W after its answer. Counting from the send alone
+is not enough: a stall on either side delivers several requests at once, and at full rate the
+platform then refuses a few, whose Retry-After can leave a fan-out waiting seconds for its last rows.
+
+Time comes from the caller (`now`), never from a clock here: tests step it by hand.
+Config, per platform (`[announcements.rate_limits.<platform>]`): per_second, burst,
+channel_per_second, channel_burst. A rate of 0 means no limit.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Mapping
+
+from bot.announce.publishing import ChannelRef
+
+# Published limits, with headroom: Discord 50 requests/s per bot and 5 messages per 5 s per
+# channel; Slack chat.postMessage about 1 per second per channel, short bursts allowed.
+DEFAULTS: dict[str, dict[str, float]] = {
+    "discord": {"per_second": 40, "burst": 40, "channel_per_second": 1, "channel_burst": 5},
+    "slack": {"per_second": 10, "burst": 20, "channel_per_second": 1, "channel_burst": 3},
+    "console": {"per_second": 0, "burst": 0, "channel_per_second": 0, "channel_burst": 0},
+}
+_SWEEP_FROM = 1024  # channel limits kept before idle ones are swept out
+_OTHER = {"per_second": 5, "burst": 5, "channel_per_second": 1, "channel_burst": 1}
+
+
+@dataclass
+class TokenBucket:
+    rate: float  # tokens per second; 0: unlimited
+    burst: float
+    tokens: float | None = None  # None: full, never used
+    stamp: float | None = None
+
+    def _refill(self, t: float) -> None:
+        if self.tokens is None:
+            self.tokens = self.burst
+        if self.stamp is not None and t > self.stamp:
+            self.tokens = min(self.burst, self.tokens + (t - self.stamp) * self.rate)
+        self.stamp = t if self.stamp is None else max(self.stamp, t)
+
+    def wait(self, t: float) -> float:
+        """Seconds until a token is free (0: one is free now)."""
+        if self.rate <= 0:
+            return 0.0
+        self._refill(t)
+        if self.tokens >= 1 - 1e-6:  # epoch seconds as floats are only good to ~0.2 µs
+            return 0.0
+        return max((1 - self.tokens) / self.rate, 0.001)  # a wait the clock can express
+
+    def take(self, t: float) -> None:
+        if self.rate > 0:
+            self._refill(t)
+            self.tokens -= 1
+
+    def full(self, t: float) -> bool:
+        if self.rate <= 0 or self.tokens is None:
+            return True
+        self._refill(t)
+        return self.tokens >= self.burst - 1e-6
+
+
+class SendWindow:
+    """At most `n` sends in any `seconds`, each counted from leaving until `seconds` after its answer."""
+
+    def __init__(self, n: int, seconds: float) -> None:
+        self.n, self.seconds = n, seconds
+        self.in_flight = 0
+        self._answered: deque[float] = deque()  # answer times still inside the window, oldest first
+
+    def wait(self, t: float) -> float:
+        while self._answered and self._answered[0] <= t - self.seconds:
+            self._answered.popleft()
+        if self.in_flight + len(self._answered) < self.n:
+            return 0.0
+        if not self._answered:  # all in flight: none can count out sooner than a window after its answer
+            return self.seconds
+        return max(self._answered[0] + self.seconds - t, 0.001)
+
+    def take(self) -> None:
+        self.in_flight += 1
+
+    def answered(self, t: float) -> None:
+        self.in_flight = max(self.in_flight - 1, 0)
+        self._answered.append(max(t, self._answered[-1]) if self._answered else t)
+
+    def empty(self, t: float) -> bool:
+        self.wait(t)  # lets answers older than the window go
+        return self.in_flight == 0 and not self._answered
+
+
+class Limit:
+    """One platform's, or one channel's: the bucket and the window together."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.bucket = TokenBucket(rate, max(burst, 1))
+        seconds = max(1.0, self.bucket.burst / rate) if rate > 0 else 0.0
+        self.window = SendWindow(max(1, round(rate * seconds)), seconds) if rate > 0 else None
+
+    def wait(self, t: float) -> float:
+        return max(self.bucket.wait(t), self.window.wait(t) if self.window else 0.0)
+
+    def take(self, t: float) -> None:
+        self.bucket.take(t)
+        if self.window:
+            self.window.take()
+
+    def answered(self, t: float) -> None:
+        if self.window:
+            self.window.answered(t)
+
+    def idle(self, t: float) -> bool:
+        """As good as a new one: nothing in flight or in the window, the bucket full again."""
+        return self.bucket.full(t) and (self.window is None or self.window.empty(t))
+
+
+class RateLimits:
+    def __init__(self, config: Mapping[str, Mapping[str, float]] | None = None) -> None:
+        self._config = {p: dict(v) for p, v in DEFAULTS.items()}
+        for platform, values in (config or {}).items():
+            unknown = set(values) - set(_OTHER)
+            if unknown:
+                raise ValueError(f"[announcements.rate_limits.{platform}]: unknown key(s) {', '.join(sorted(unknown))}")
+            self._config[platform] = {**self._config.get(platform, _OTHER), **values}
+        self._platforms: dict[str, Limit] = {}
+        self._channels: dict[ChannelRef, Limit] = {}
+        self._sweep_at = _SWEEP_FROM
+
+    def _limits(self, channel: ChannelRef, t: float) -> tuple[Limit, Limit]:
+        c = self._config.get(channel.platform, _OTHER)
+        platform = self._platforms.get(channel.platform)
+        if platform is None:
+            platform = self._platforms[channel.platform] = Limit(c["per_second"], c["burst"])
+        own = self._channels.get(channel)
+        if own is None:
+            if len(self._channels) >= self._sweep_at:
+                self._sweep(t)
+            own = self._channels[channel] = Limit(c["channel_per_second"], c["channel_burst"])
+        return platform, own
+
+    def channel_wait(self, channel: ChannelRef, now: datetime) -> float:
+        """Seconds until the channel's own limit lets a send through (the platform's aside)."""
+        t = now.timestamp()
+        return self._limits(channel, t)[1].wait(t)
+
+    def acquire(self, channel: ChannelRef, now: datetime) -> float:
+        """0 with a send counted against both limits, or the seconds until both allow one (nothing
+        counted). Every acquire that returned 0 is followed by `answered` once the send is over."""
+        t = now.timestamp()
+        platform, own = self._limits(channel, t)
+        wait = max(platform.wait(t), own.wait(t))
+        if wait > 0:
+            return wait
+        platform.take(t)
+        own.take(t)
+        return 0.0
+
+    def answered(self, channel: ChannelRef, now: datetime) -> None:
+        """The send counted by `acquire` is over (answered, failed or abandoned)."""
+        t = now.timestamp()
+        platform, own = self._limits(channel, t)
+        platform.answered(t)
+        own.answered(t)
+
+    def _sweep(self, t: float) -> None:
+        """Forget idle channel limits: a fan-out to 10,000 channels would otherwise keep 10,000
+        of them alive for the life of the process."""
+        self._channels = {c: lim for c, lim in self._channels.items() if not lim.idle(t)}
+        self._sweep_at = max(_SWEEP_FROM, 2 * len(self._channels))

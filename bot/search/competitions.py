@@ -1,0 +1,116 @@
+"""In-memory competition lookup: 'oslo 2024', 'bislett', 'pre classic', 'budapest 2023'."""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+from bot.domain.models import Competition
+from bot.search.names import fold
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+TOKEN_FUZZ = 80
+
+
+def _is_prefix(word: str, sorted_words: list[str]) -> bool:
+    """`word` starts one of `sorted_words` ('promo' of 'promotional')."""
+    at = bisect.bisect_left(sorted_words, word)
+    return at < len(sorted_words) and sorted_words[at].startswith(word)
+
+
+class CompetitionIndex:
+    def __init__(self) -> None:
+        self.by_id: dict[int, Competition] = {}
+        self._tokens: dict[int, list[str]] = {}
+        self._vocabulary: list[str] = []  # every competition word, sorted
+        self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
+        self._label_words: dict[int, list[str]] = {}  # competition -> its races' label words, sorted
+        self._full: dict[int, int] = {}  # competition -> how many of its races racebot knows whole
+
+    def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
+        self.by_id = {c.id: c for c in competitions}
+        self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
+        self._with_token = defaultdict(list)
+        for cid, tokens in self._tokens.items():
+            for t in set(tokens):
+                self._with_token[t].append(cid)
+        self._vocabulary = sorted(self._with_token)
+        words: dict[int, set[str]] = defaultdict(set)
+        full: dict[int, int] = defaultdict(int)
+        for cid, label, partial in race_labels:
+            full[cid] += not partial
+            if label:
+                words[cid].update(fold(label).split())
+        self._full = dict(full)
+        self._label_words = {cid: sorted(w) for cid, w in words.items()}
+
+    def find(self, text: str, limit: int = 5) -> list[tuple[Competition, float, tuple[str, ...]]]:
+        """Competitions the text names, best first, each with the words left for its races: label
+        words ('oslo 2024 national') that name none of the competition's own words."""
+        words = fold(text).split()
+        years = {int(w) for w in words if _YEAR.match(w)}
+        words = [w for w in words if not _YEAR.match(w)]
+        matches = {w: self._competition_scores(w) for w in words}
+        scored = []
+        for cid in self._tokens:
+            comp = self.by_id[cid]
+            if years and comp.start.year not in years:
+                continue
+            scores = [(w, matches[w].get(cid, 0.0)) for w in words]
+            labels = self._label_words.get(cid, [])
+            # A word of one of this competition's race labels ('national', 'u20') picks races there.
+            left = tuple(w for w, s in scores if not s and _is_prefix(w, labels))
+            counted = [s for w, s in scores if w not in left]
+            if counted:
+                score = sum(counted) / len(counted)
+            else:  # only race words: the year alone must name the competition
+                score = 1.0 if years else 0.0
+            if score >= 0.5:
+                scored.append((comp, score, left))
+        # Equally named, the latest season, and in it the meeting with the most races racebot knows
+        # whole: "stockholm 2021" is the Diamond League meeting, not the Finland-Sweden match that
+        # athletes' career histories tell in part.
+        scored.sort(key=lambda cs: (-round(cs[1], 2), -cs[0].start.year, -self._full.get(cs[0].id, 0),
+                                    -cs[0].start.toordinal()))
+        return scored[:limit]
+
+    def _competition_scores(self, word: str) -> dict[int, float]:
+        """Competition id -> how well the word names one of its words."""
+        best: dict[int, float] = {}
+        for token, score in self._word_matches(word).items():
+            for cid in self._with_token[token]:
+                if best.get(cid, 0.0) < score:
+                    best[cid] = score
+        return best
+
+    def _word_matches(self, word: str) -> dict[str, float]:
+        """Competition words a typed word may mean: 1 for a prefix ('pre' of 'prefontaine'), less
+        for a near miss. Scored once against the vocabulary, not once per competition."""
+        found: dict[str, float] = {}
+        at = bisect.bisect_left(self._vocabulary, word)
+        while at < len(self._vocabulary) and self._vocabulary[at].startswith(word):
+            found[self._vocabulary[at]] = 1.0
+            at += 1
+        if len(word) >= 4:
+            for token, score, _ in process.extract(word, self._vocabulary, scorer=fuzz.ratio,
+                                                   score_cutoff=TOKEN_FUZZ, limit=None):
+                found.setdefault(token, score / 100)
+        return found
+
+    def search(self, text: str, limit: int = 5) -> list[tuple[Competition, float]]:
+        return [(c, s) for c, s, _ in self.find(text, limit)]
+
+    def complete(self, partial: str, limit: int) -> list[tuple[str, str]]:
+        found = self.search(partial, limit) if partial.strip() else [
+            (c, 1.0) for c in sorted(self.by_id.values(), key=lambda c: c.start, reverse=True)[:limit]]
+        return [(f"{c.label} ({c.venue}, {c.start.isoformat()})"[:100], f"#{c.id}")
+                for c, _ in found]
+
+    def resolve_id(self, text: str) -> Competition | None:
+        t = text.strip()
+        if t.startswith("#") and t[1:].isascii() and t[1:].isdigit():  # int() refuses "²"
+            return self.by_id.get(int(t[1:]))
+        return None

@@ -1,0 +1,147 @@
+"""Wiring for scheduled announcements: sources, pollers, delivery and the scheduler, from config.
+
+Two pipelines at most: the real store (its subscriptions, the live sources configured) and, for the
+embedded default, a replay with a store of its own. Each pipeline has its own delivery job; they
+share the publishers and the rate limits, since those belong to the platforms.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Awaitable, Callable
+
+from bot.announce.message import Announcer
+from bot.announce.delivery import Deliverer, DeliverySettings
+from bot.announce.jobs import Jobs, utc_now
+from bot.announce.poller import Poller, PollReport
+from bot.announce.publishing import ChannelRef, Publisher
+from bot.announce.ratelimit import RateLimits
+from bot.announce.subscriptions import Subscription
+from racebot.config import Config
+from racebot.tuning import no_gc_pauses
+
+log = logging.getLogger(__name__)
+DEFAULT_DELIVERY_SECONDS = 2.0
+DRAIN_SECONDS = 5.0
+_PIPELINE_KEYS = {"enabled", "delivery_seconds", "poll_seconds", "rate_limits"}
+# Keys of earlier versions, accepted with a warning so an existing config still starts.
+_RETIRED = {"max_attempts": "a row is retried until it is delivered or useful_hours have passed"}
+
+
+@dataclass
+class Announcements:
+    jobs: Jobs
+    replay_label: str = ""
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    deliverers: list[Deliverer] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.jobs.start()
+
+    async def stop(self) -> None:
+        # Let a send in flight finish (a cut-off send is safe but may repeat on a platform
+        # without idempotency keys); past the drain time it is cancelled and stays pending.
+        for d in self.deliverers:
+            d.stop()
+        await self.jobs.drain(DRAIN_SECONDS)
+        self.jobs.shutdown()
+        for close in reversed(self.closers):
+            try:
+                await close()
+            except Exception:
+                log.exception("closing announcements failed")
+
+
+def _live_sources(cfg: Config, store, publishers: dict[str, Publisher]) -> list:
+    """(source, poll seconds) for each live source enabled in config: World Athletics today."""
+    section = cfg.section("sources", "worldathletics")
+    if not section.get("enabled", False):
+        return []
+    from bot.sources.alerts import AlertSettings
+    from bot.sources.worldathletics import InMemoryFetchState, MonitoredSource, WASettings, WorldAthleticsSource
+
+    settings = WASettings.from_config(section, cfg.env)
+    state = store if all(hasattr(store, m) for m in ("digests", "is_settled", "record")) else None
+    if state is None:
+        log.info("World Athletics fetch state kept in memory: this store does not persist it")
+    alerts = AlertSettings.from_config(cfg.section("alerts"))
+
+    async def on_alert(alert) -> None:  # straight to the admin channel: rare, keyed, stored as sent first
+        publisher = publishers.get(alerts.channel.platform) if alerts.channel else None
+        if publisher is None:
+            log.warning("source alert not sent: no %s adapter running", alerts.channel.platform)
+            return
+        delivery = await publisher.send(alerts.channel, alert.reply, alert.key)
+        log.info("source alert %s: %s", alert.key, delivery.outcome.value)
+
+    watched = MonitoredSource(WorldAthleticsSource(settings, state or InMemoryFetchState()), store,
+                              alert_after=alerts.failing_after if alerts.channel else None, on_alert=on_alert)
+    return [(watched, settings.idle_poll_seconds)]
+
+
+def _pipeline(result: "Announcements", name: str, store, render, publishers: dict[str, Publisher], limits: RateLimits,
+              settings: DeliverySettings, every: float, clock, on_data=None) -> Callable[[PollReport], Awaitable[None]]:
+    jobs = result.jobs
+    deliverer = Deliverer(store, render, publishers, limits, settings, clock=clock)
+    result.deliverers.append(deliverer)
+    job_id = f"deliver:{name}"
+    jobs.add_delivery(job_id, deliverer.run, every)
+
+    async def on_poll(report: PollReport) -> None:
+        if report.announcements:
+            jobs.run_soon(job_id)
+        if report.data_changed and on_data is not None:
+            await on_data()
+    return on_poll
+
+
+async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher], *, has_chat: bool,
+                              clock: Callable[[], datetime] = utc_now) -> Announcements | None:
+    section = cfg.section("announcements")
+    if section.get("enabled", True) is False:
+        log.info("announcements are off ([announcements] enabled = false)")
+        return None
+    for key in set(section) & set(_RETIRED):
+        log.warning("[announcements] %s is no longer used: %s", key, _RETIRED[key])
+    unknown = set(section) - _PIPELINE_KEYS - set(DeliverySettings.__dataclass_fields__) - set(_RETIRED)
+    if unknown:
+        raise ValueError(f"[announcements]: unknown key(s) {', '.join(sorted(unknown))}")
+    settings = DeliverySettings.from_config(section)
+    limits = RateLimits(section.get("rate_limits", {}))
+    every = float(section.get("delivery_seconds", DEFAULT_DELIVERY_SECONDS))
+    jobs = Jobs(clock)
+    result = Announcements(jobs)
+    sources = _live_sources(cfg, core.store, publishers)
+    on_poll = _pipeline(result, "main", core.store, Announcer(core.store).render, publishers, limits, settings, every,
+                        clock, on_data=core.start)  # new athletes and meetings become searchable
+    for source, idle in sources:
+        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
+        jobs.add_poll(f"poll:main:{source.name}", poller.step, float(section.get("poll_seconds", idle)))
+        result.closers.append(source.aclose)
+    await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources))
+    return result
+
+
+async def _add_replay(cfg: Config, result: Announcements, publishers, limits, settings, every, clock, *,
+                      has_live: bool) -> None:
+    from racebot.replay_store import ReplaySettings, open_replay
+
+    rs = ReplaySettings.from_config(cfg.section("replay"))
+    if rs.enabled is False or (rs.enabled == "auto" and has_live):
+        return
+    replay = await open_replay(rs, cfg.db_path)
+    result.closers.append(replay.store.close)
+    channels = [ChannelRef("console", "", "terminal")] if "console" in publishers else []
+    channels += [ChannelRef.parse(c) for c in rs.channels]
+    for channel in dict.fromkeys(channels):
+        await replay.store.add_subscription(Subscription(channel, created_at=clock(), created_by="replay"))
+    label = f"Replay of {replay.label}, not live"
+    replay_settings = replace(settings, namespace=f"replay-{int(time.time())}")  # a new replay is new posts
+    on_poll = _pipeline(result, "replay", replay.store, Announcer(replay.store, source_label=label).render,
+                        publishers, limits, replay_settings, every, clock)
+    poller = Poller(replay.source, replay.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
+    result.jobs.add_poll("poll:replay", poller.step, rs.poll_seconds, min_gap_seconds=0.1)
+    result.replay_label = replay.label
+    log.info("replaying %s: %d races, one every %.0f s", replay.label, len(replay.source.races), rs.interval_seconds)

@@ -1,0 +1,1 @@
+"""The announcement outbox in SQLite (bot.announce.store's interfaces)."""
