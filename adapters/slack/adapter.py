@@ -14,7 +14,6 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import from_config  # noqa: F401  (racebot.runner imports it from here)
 from adapters.slack.auth import AdminCheck
 from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher

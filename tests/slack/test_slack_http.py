@@ -173,7 +173,7 @@ async def test_composition_root_builds_the_adapter_from_toml_and_env(fake_slack,
         await fake_slack.wait_until(lambda: answers(fake_slack, "r1"))
     finally:
         await adapter.stop()
-    assert load(str(toml), env={}).section("slack")["mode"] == "http"
+    assert load(str(toml), env={}).file.slack.mode == "http"
     assert await build_adapters(core, load(str(toml), env={"SLACK_BOT_TOKEN": BOT_TOKEN})) == []  # no secret
 
 
