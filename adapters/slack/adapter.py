@@ -22,6 +22,7 @@ from adapters.slack.server import EventsServer
 from adapters.slack.settings import SlackSettings
 from adapters.slack.slash import SlashCommands
 from adapters.slack.tasks import TaskSet
+from adapters.slack.users import Users
 from bot.errors import NotStarted
 from bot.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
@@ -67,7 +68,8 @@ class SlackAdapter:
 
         outbound = Outbound(client, self._session)
         self._publisher = SlackPublisher(outbound)
-        slash = SlashCommands(self.core, self._publisher, outbound, AdminCheck(client, s.admin_user_ids),
+        users = Users(client)
+        slash = SlashCommands(self.core, self._publisher, outbound, users, AdminCheck(users, s.admin_user_ids),
                               self.tasks)
         self.app = AsyncApp(
             name="racebot", logger=logging.getLogger("racebot.slack.bolt"), authorize=authorize,
