@@ -28,9 +28,9 @@ async def run(cfg: Config, args) -> int:
 
     path = cfg.db_path
     if args.replay:
-        from racebot.replay_store import ReplaySettings, replay_db_path
+        from racebot.replay_store import replay_db_path
 
-        path = replay_db_path(ReplaySettings.from_config(cfg.section("replay")), cfg.db_path)
+        path = replay_db_path(cfg.file.replay, cfg.db_path)
     if not path.exists():
         print(f"racebot {args.cmd}: no store at {path} yet", file=sys.stderr)
         return 1

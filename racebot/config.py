@@ -1,37 +1,50 @@
-"""Settings: TOML for everything that is not secret, the environment for secrets and paths."""
+"""Settings: TOML for everything that is not secret, the environment for secrets and paths.
+
+`load` reads and validates the whole file once, at start-up: every section becomes a typed,
+frozen model (racebot/sections.py), and any mistake is one ConfigError naming the key's path,
+e.g. `discord.shard_count: expected a whole number of shards (0: none) or "auto"`. No error
+repeats a value from the file, so a secret pasted in the wrong place is never printed.
+"""
 from __future__ import annotations
 
 import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from platformdirs import user_config_dir, user_data_dir
+from pydantic import BaseModel, ValidationError
+
+from racebot.sections import ConfigFile
 
 APP = "racebot"
 
+# What a TOML user reads better than pydantic's wording, by pydantic's error type.
+_EXPECTED = {
+    "string_type": "expected text in quotes",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+    "tuple_type": 'expected a list, e.g. ["a", "b"]',
+    "string_too_short": "expected some text, not an empty string",
+    "greater_than": "expected a number above {gt}",
+    "greater_than_equal": "expected a number of at least {ge}",
+    "less_than_equal": "expected a number of at most {le}",
+    "literal_error": "expected {expected}",
+}
 
-# The top-level tables of the config file and who reads them (config.example.toml documents each).
-SECTIONS = {"storage", "console", "discord", "slack", "sources", "alerts", "announcements", "replay"}
 
-
-class ConfigError(Exception):
+class ConfigError(ValueError):
     pass
 
 
 @dataclass
 class Config:
     db_path: Path
-    sections: dict = field(default_factory=dict)
+    file: ConfigFile = field(default_factory=ConfigFile)
     env: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
-
-    def section(self, *names: str) -> dict:
-        table = self.sections
-        for n in names:
-            table = table.get(n, {}) if isinstance(table, dict) else {}
-        return table if isinstance(table, dict) else {}
 
 
 def default_db() -> Path:
@@ -48,30 +61,55 @@ def load(config_path: str | None = None, db_path: str | None = None,
     env = dict(os.environ if env is None else env)
     chosen = config_path or env.get("RACEBOT_CONFIG")
     path = Path(chosen).expanduser() if chosen else default_config()
-    sections: dict = {}
+    tables: dict = {}
     if path.exists():
         try:
-            sections = tomllib.loads(path.read_text("utf-8"))
+            tables = tomllib.loads(path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from None
         except (OSError, UnicodeDecodeError) as exc:  # a folder, no permission, not text
             raise ConfigError(f"cannot read the config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
-        _check_sections(path, sections)
     elif chosen:
         raise ConfigError(f"config file {path} does not exist (copy config.example.toml)")
-    db = db_path or env.get("RACEBOT_DB") or sections.get("storage", {}).get("db_path") or default_db()
-    return Config(Path(db).expanduser(), sections, env, path if path.exists() else None)
+    file = parse(tables, where=f"{path}: ")
+    try:  # what the environment overrides is checked now too, before anything is opened
+        file.sources.worldathletics.settings(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    db = db_path or env.get("RACEBOT_DB") or file.storage.db_path or default_db()
+    return Config(Path(db).expanduser(), file, env, path if path.exists() else None)
 
 
-def _check_sections(path: Path, sections: dict) -> None:
-    """Top-level tables only, each one somebody reads: a typo (`[slak]`) would otherwise be
-    ignored in silence and the operator left wondering. Keys inside a table are checked by the
-    table's owner when it parses its settings."""
-    for name, table in sections.items():
-        if name not in SECTIONS:
-            raise ConfigError(f"{path}: unknown section [{name}] (known: {', '.join(sorted(SECTIONS))})")
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: {name} must be a table ([{name}]), not a single value")
-    db = sections.get("storage", {}).get("db_path")
-    if db is not None and (not isinstance(db, str) or not db.strip()):
-        raise ConfigError(f"{path}: [storage] db_path must be a path in quotes")
+def parse(tables: Mapping[str, Any], where: str = "") -> ConfigFile:
+    """The file's tables as typed sections, or one ConfigError listing every key that is wrong."""
+    try:
+        return ConfigFile.model_validate(tables)
+    except ValidationError as exc:
+        problems = dict.fromkeys(_problem(e) for e in exc.errors(include_input=False, include_url=False))
+        raise ConfigError(where + "; ".join(problems)) from None
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    loc = [*error["loc"], ctx["key"]] if kind == "secret_in_file" else list(error["loc"])
+    key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    if kind == "extra_forbidden":
+        known = ", ".join(_model_at(loc[:-1]).model_fields)
+        if len(loc) == 1:
+            return f"unknown section [{key}] (known: {known})"
+        return f"{key}: unknown key (known: {known})"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{key}: expected a table ([{key}]), not a single value"
+    if kind in _EXPECTED:
+        return f"{key}: " + _EXPECTED[kind].format(**{k: f"{v:g}" if isinstance(v, float) else v
+                                                      for k, v in ctx.items()})
+    # Our own validators' messages, and pydantic's for anything rarer, in the same form.
+    message = error["msg"].removeprefix("Value error, ").replace("Input should be", "expected")
+    return f"{key}: {message}"
+
+
+def _model_at(loc: list[str]) -> type[BaseModel]:
+    model: type[BaseModel] = ConfigFile
+    for name in loc:
+        model = model.model_fields[name].annotation  # type: ignore[assignment]
+    return model

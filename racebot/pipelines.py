@@ -23,11 +23,7 @@ from racebot.config import Config
 from racebot.tuning import no_gc_pauses
 
 log = logging.getLogger(__name__)
-DEFAULT_DELIVERY_SECONDS = 2.0
 DRAIN_SECONDS = 5.0
-_PIPELINE_KEYS = {"enabled", "delivery_seconds", "poll_seconds", "rate_limits"}
-# Keys of earlier versions, accepted with a warning so an existing config still starts.
-_RETIRED = {"max_attempts": "a row is retried until it is delivered or useful_hours have passed"}
 
 
 @dataclass
@@ -56,17 +52,16 @@ class Announcements:
 
 def _live_sources(cfg: Config, store, publishers: dict[str, Publisher]) -> list:
     """(source, poll seconds) for each live source enabled in config: World Athletics today."""
-    section = cfg.section("sources", "worldathletics")
-    if not section.get("enabled", False):
+    section = cfg.file.sources.worldathletics
+    if not section.enabled:
         return []
-    from bot.sources.alerts import AlertSettings
-    from bot.sources.worldathletics import InMemoryFetchState, MonitoredSource, WASettings, WorldAthleticsSource
+    from bot.sources.worldathletics import InMemoryFetchState, MonitoredSource, WorldAthleticsSource
 
-    settings = WASettings.from_config(section, cfg.env)
+    settings = section.settings(cfg.env)
     state = store if all(hasattr(store, m) for m in ("digests", "is_settled", "record")) else None
     if state is None:
         log.info("World Athletics fetch state kept in memory: this store does not persist it")
-    alerts = AlertSettings.from_config(cfg.section("alerts"))
+    alerts = cfg.file.alerts.settings()
 
     async def on_alert(alert) -> None:  # straight to the admin channel: rare, keyed, stored as sent first
         publisher = publishers.get(alerts.channel.platform) if alerts.channel else None
@@ -99,18 +94,13 @@ def _pipeline(result: "Announcements", name: str, store, render, publishers: dic
 
 async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher], *, has_chat: bool,
                               clock: Callable[[], datetime] = utc_now) -> Announcements | None:
-    section = cfg.section("announcements")
-    if section.get("enabled", True) is False:
+    section = cfg.file.announcements
+    if not section.enabled:
         log.info("announcements are off ([announcements] enabled = false)")
         return None
-    for key in set(section) & set(_RETIRED):
-        log.warning("[announcements] %s is no longer used: %s", key, _RETIRED[key])
-    unknown = set(section) - _PIPELINE_KEYS - set(DeliverySettings.__dataclass_fields__) - set(_RETIRED)
-    if unknown:
-        raise ValueError(f"[announcements]: unknown key(s) {', '.join(sorted(unknown))}")
-    settings = DeliverySettings.from_config(section)
-    limits = RateLimits(section.get("rate_limits", {}))
-    every = float(section.get("delivery_seconds", DEFAULT_DELIVERY_SECONDS))
+    settings = section.delivery()
+    limits = RateLimits(section.rate_limits.overrides())
+    every = section.delivery_seconds
     jobs = Jobs(clock)
     result = Announcements(jobs)
     sources = _live_sources(cfg, core.store, publishers)
@@ -118,7 +108,7 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
                         clock, on_data=core.start)  # new athletes and meetings become searchable
     for source, idle in sources:
         poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
-        jobs.add_poll(f"poll:main:{source.name}", poller.step, float(section.get("poll_seconds", idle)))
+        jobs.add_poll(f"poll:main:{source.name}", poller.step, section.poll_seconds or idle)
         result.closers.append(source.aclose)
     await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources))
     return result
@@ -126,9 +116,9 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
 
 async def _add_replay(cfg: Config, result: Announcements, publishers, limits, settings, every, clock, *,
                       has_live: bool) -> None:
-    from racebot.replay_store import ReplaySettings, open_replay
+    from racebot.replay_store import open_replay
 
-    rs = ReplaySettings.from_config(cfg.section("replay"))
+    rs = cfg.file.replay
     if rs.enabled is False or (rs.enabled == "auto" and has_live):
         return
     replay = await open_replay(rs, cfg.db_path)

@@ -10,10 +10,9 @@ import logging
 import re
 import shutil
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Mapping
 
 from bot.ingest.dl_archive import meeting_info, read_meeting
 from bot.ingest.importer import import_rows
@@ -22,33 +21,11 @@ from bot.search.names import fold
 from bot.sources.replay import ReplaySource
 from racebot.bundled import (ARCHIVE_SOURCE, BUNDLE_VERSION, _data, archive_meeting, archive_rows,
                              archive_stems, meetings_info)
+from racebot.sections import ReplaySection
 from racebot.tuning import no_gc_pauses
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
-DEFAULT_MEETING = "2022_36"  # Athletissima, Lausanne, 26 August 2022
-
-
-@dataclass(frozen=True)
-class ReplaySettings:
-    enabled: bool | str = "auto"  # auto: when no chat platform and no live source is configured
-    meeting: str = DEFAULT_MEETING  # an archive file name ("2022_36") or words ("lausanne 2022")
-    first_after_seconds: float = 3.0
-    interval_seconds: float = 8.0
-    poll_seconds: float = 1.0
-    channels: tuple[str, ...] = ()  # more channels to subscribe, e.g. "discord:<guild>:<channel>"
-    db_path: str = ""  # default: <store>-replay.db beside the store
-
-    @classmethod
-    def from_config(cls, section: Mapping) -> "ReplaySettings":
-        known = {f.name for f in fields(cls)}
-        unknown = set(section) - known
-        if unknown:
-            raise ValueError(f"[replay]: unknown key(s) {', '.join(sorted(unknown))}")
-        values = dict(section)
-        if "channels" in values:
-            values["channels"] = tuple(values["channels"])
-        return cls(**values)
 
 
 @dataclass
@@ -101,11 +78,11 @@ async def _template_key(path: Path) -> str | None:
         await store.close()
 
 
-def replay_db_path(settings: ReplaySettings, main_db: Path) -> Path:
+def replay_db_path(settings: ReplaySection, main_db: Path) -> Path:
     return Path(settings.db_path).expanduser() if settings.db_path else main_db.with_name(f"{main_db.stem}-replay.db")
 
 
-async def open_replay(settings: ReplaySettings, main_db: Path) -> Replay:
+async def open_replay(settings: ReplaySection, main_db: Path) -> Replay:
     meetings = meetings_info()
     stem = resolve_meeting(settings.meeting, archive_stems(), meetings)
     rows = read_meeting(stem, archive_meeting(stem), meetings, ARCHIVE_SOURCE)

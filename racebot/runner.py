@@ -15,22 +15,25 @@ log = logging.getLogger(__name__)
 
 
 async def build_adapters(core, cfg: Config) -> list:
-    """Chat adapters whose tokens are configured; SDKs are imported only for those."""
+    """Chat adapters whose tokens are configured; SDKs are imported only for those. The log
+    says why a platform is not started, naming environment variables, never their values."""
     adapters = []
-    if cfg.env.get("DISCORD_TOKEN"):
-        from adapters.discord.adapter import from_config as discord_from_config
-
-        found = discord_from_config(core, cfg.section("discord"), cfg.env)
-        adapters += [found] if found else []
+    discord = cfg.file.discord.settings(cfg.env)
+    if discord is None:
+        why = "disabled in config" if not cfg.file.discord.enabled else "DISCORD_TOKEN is not set"
+        log.info("Discord not started: %s", why)
     else:
-        log.info("Discord not started: DISCORD_TOKEN is not set")
-    if cfg.env.get("SLACK_BOT_TOKEN"):
-        from adapters.slack.adapter import from_config as slack_from_config
+        from adapters.discord.adapter import DiscordAdapter
 
-        found = slack_from_config(core, cfg.section("slack"), cfg.env)
-        adapters += [found] if found else []
+        adapters.append(DiscordAdapter(core, discord))
+    slack = cfg.file.slack.settings(cfg.env)
+    missing = slack.missing_env()
+    if missing:
+        log.info("Slack not started: %s not set (mode %s)", ", ".join(missing), slack.mode)
     else:
-        log.info("Slack not started: SLACK_BOT_TOKEN is not set")
+        from adapters.slack.adapter import SlackAdapter
+
+        adapters.append(SlackAdapter(core, slack))
     return adapters
 
 
@@ -60,16 +63,6 @@ class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
         pass
 
 
-def check_settings(cfg: Config) -> None:
-    """Parse the adapters' sections before anything is opened: a typo ends start-up at once,
-    not after the store is built (the parsers are cheap; the SDKs load only when used)."""
-    from adapters.discord.settings import parse_settings
-    from adapters.slack.settings import SlackSettings
-
-    parse_settings(cfg.section("discord"), cfg.env)
-    SlackSettings.load(cfg.section("slack"), cfg.env)
-
-
 async def run(cfg: Config) -> int:
     """0 after a clean stop; 2 with one line on stderr when start-up cannot go on (bad
     settings, an unusable store, a rejected token), having closed whatever it had opened."""
@@ -83,9 +76,8 @@ async def run(cfg: Config) -> int:
     # which is max_instances=1 doing its job while a long delivery run is still sending.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     try:
-        check_settings(cfg)
         core = await open_core(cfg.db_path)
-    except (NotStarted, ValueError) as exc:  # the settings' own errors are ValueErrors
+    except NotStarted as exc:
         print(f"racebot: {exc}", file=sys.stderr)
         return 2
     started = []
@@ -94,7 +86,7 @@ async def run(cfg: Config) -> int:
     try:
         try:
             chat = await build_adapters(core, cfg)
-            console = ConsoleAdapter(core) if not chat or cfg.section("console").get("enabled", False) else None
+            console = ConsoleAdapter(core) if not chat or cfg.file.console.enabled else None
             everything = chat + ([console] if console else [])
             # Each adapter is the Publisher for its platform: announcements go out through it.
             publishers = {a.platform: a for a in everything if getattr(a, "platform", "") and hasattr(a, "send")}

@@ -71,15 +71,11 @@ def _say(message: str) -> None:
 
 
 async def sync(cfg: Config, args, *, now: datetime | None = None) -> int:
-    from bot.sources.worldathletics import WASettings, WorldAthleticsSource
+    from bot.sources.worldathletics import WorldAthleticsSource
     from racebot.bundled import ensure_bundled
     from storage.sqlite import SqliteStore
 
-    try:
-        settings = WASettings.from_config(cfg.section("sources", "worldathletics"), cfg.env)
-    except (TypeError, ValueError) as exc:
-        _say(str(exc))
-        return 2
+    settings = cfg.file.sources.worldathletics.settings(cfg.env)  # checked by racebot.config.load
     known = {*SERIES, *map(slug, settings.series)}
     unknown = [s for s in args.series or () if slug(s) not in known]
     if unknown:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import discord
 
@@ -22,25 +21,12 @@ from adapters.discord.commands import command_payloads
 from adapters.discord.interactions import Interactions
 from adapters.discord.outbound import NO_MENTIONS
 from adapters.discord.publisher import ChannelPublisher
-from adapters.discord.settings import TOKEN_ENV, DiscordSettings, parse_settings
+from adapters.discord.settings import TOKEN_ENV, DiscordSettings
 
 if TYPE_CHECKING:
     from bot.core import Core
 
 log = logging.getLogger(__name__)
-
-
-def from_config(core: "Core", section: Mapping[str, Any], env: Mapping[str, str]) -> "DiscordAdapter | None":
-    """The adapter for `[discord]`, or None (logged, without the token) when it should not run.
-
-    Raises SettingsError for a section that is wrong, so a typo fails at start-up.
-    """
-    settings = parse_settings(section, env)
-    if settings is None:
-        why = "disabled in config" if section.get("enabled") is False else f"{TOKEN_ENV} is not set"
-        log.info("Discord adapter not started: %s", why)
-        return None
-    return DiscordAdapter(core, settings)
 
 
 class DiscordAdapter:

@@ -43,17 +43,18 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
         return [error_message(reply)]
     stamps = _Stamps(reply.moments)
     fields = _fields(reply, stamps)  # before the body, which lists the moments not shown yet
-    blocks = _body(reply, stamps)
+    footer, timed = stamps.split_footer(reply.footer)
+    blocks = _body(reply, stamps, timed)
     blocks[1:1] = _place_fields(fields, blocks[0])
     # Every message keeps room for the footer (and a note) so it can go on whichever is last.
-    reserve = min(limits.FOOTER, len(reply.footer) + len(reply.coverage) + 80)
+    reserve = min(limits.FOOTER, len(footer) + len(reply.coverage) + 80)
     messages = _pack(blocks, blocks[0].embed.get("title", ""), limits.EMBED_TOTAL - reserve)
     note = ""
     if len(messages) > max_messages:
         rest = [b for m in messages[max_messages:] for b in m]
         messages = messages[:max_messages]
         note = _left_out(sum(b.rows for b in rest), sum(b.fields for b in rest))
-    footer = " · ".join(p for p in (note, reply.footer) if p)
+    footer = " · ".join(p for p in (note, footer) if p)
     _add_footer(messages[-1], "\n".join(p for p in (footer, reply.coverage) if p))
     out = [OutMessage(embeds=[b.embed for b in m]) for m in messages]
     if reply.image:
@@ -69,8 +70,8 @@ def error_message(reply: Reply) -> OutMessage:
     return OutMessage(content=content, ephemeral=True)
 
 
-def _body(reply: Reply, stamps: "_Stamps") -> list[_Block]:
-    parts = [_paragraph(p, stamps) for p in reply.paragraphs] + stamps.unused()
+def _body(reply: Reply, stamps: "_Stamps", timed: list[str]) -> list[_Block]:
+    parts = [_paragraph(p, stamps) for p in reply.paragraphs] + timed + stamps.unused()
     bars = 4 if reply.spoiler else 0  # clip before the || || so a spoiler is never left open
     description = escape.clip("\n\n".join(p for p in parts if p), limits.DESCRIPTION - bars)
     if reply.spoiler and description:
@@ -188,3 +189,16 @@ class _Stamps:
 
     def unused(self) -> list[str]:
         return [stamp for i, (_, stamp) in enumerate(self._moments) if i not in self._used]
+
+    def split_footer(self, footer: str) -> tuple[str, list[str]]:
+        """Embed footers show timestamps as raw `<t:...>`: a footer part (" · " between parts)
+        that holds a moment ("Result in at 21:00 CEST") goes to the description instead, with
+        the moment as a timestamp each reader's client shows in their own zone."""
+        kept, timed = [], []
+        for part in footer.split(" · "):
+            text = escape.text(part)
+            if any(fallback and fallback in text for fallback, _ in self._moments):
+                timed.append(self.sub(text))
+            else:
+                kept.append(part)
+        return " · ".join(kept), timed

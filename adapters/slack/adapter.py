@@ -14,7 +14,6 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import from_config  # noqa: F401  (racebot.runner imports it from here)
 from adapters.slack.auth import AdminCheck
 from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
@@ -23,6 +22,7 @@ from adapters.slack.server import EventsServer
 from adapters.slack.settings import SlackSettings
 from adapters.slack.slash import SlashCommands
 from adapters.slack.tasks import TaskSet
+from adapters.slack.users import Users
 from bot.errors import NotStarted
 from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
@@ -68,7 +68,8 @@ class SlackAdapter:
 
         outbound = Outbound(client, self._session)
         self._publisher = SlackPublisher(outbound)
-        slash = SlashCommands(self.core, self._publisher, outbound, AdminCheck(client, s.admin_user_ids),
+        users = Users(client)
+        slash = SlashCommands(self.core, self._publisher, outbound, users, AdminCheck(users, s.admin_user_ids),
                               self.tasks)
         self.app = AsyncApp(
             name="racebot", logger=logging.getLogger("racebot.slack.bolt"), authorize=authorize,

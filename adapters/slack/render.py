@@ -41,9 +41,10 @@ def render(reply: Reply) -> list[dict]:
     if reply.table is not None:
         blocks += _table_sections(reply.table)
     blocks += _field_sections(reply.fields, moments)
-    blocks += _context(moments.unused())  # moments no paragraph or field mentioned
-    footer = ellipsize(reply.footer, _FOOTER)
-    blocks += _context(_chunks(footer, _PIECE) if footer.strip() else [], escape=True)
+    footer = ellipsize(reply.footer, _FOOTER)  # a moment in it ("Result in at 21:00 CEST") is shown there
+    footer_pieces = _rendered(footer, lambda chunk: moments.apply(esc.mrkdwn(chunk))) if footer.strip() else []
+    blocks += _context(moments.unused())  # moments no paragraph, field or footer mentioned
+    blocks += _context(footer_pieces)
     coverage = ellipsize(reply.coverage, _FOOTER)
     blocks += _context(_chunks(coverage, _PIECE) if coverage.strip() else [], escape=True)
     # Every block is whole in itself (table blocks hold whole rows), so any 50 make a valid message.

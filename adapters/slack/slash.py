@@ -15,6 +15,7 @@ from adapters.slack.outbound import Dest, Outbound
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import render
 from adapters.slack.tasks import TaskSet
+from adapters.slack.users import Users
 from bot.commands.registry import Context, Invocation
 from bot.errors import UserError
 from bot.announce.publishing import ChannelRef, Outcome
@@ -32,11 +33,12 @@ def slack_text(text: str) -> str:
 
 
 class SlashCommands:
-    def __init__(self, core, publisher: SlackPublisher, outbound: Outbound, admin: AdminCheck,
+    def __init__(self, core, publisher: SlackPublisher, outbound: Outbound, users: Users, admin: AdminCheck,
                  tasks: TaskSet) -> None:
         self._core = core
         self._publisher = publisher
         self._outbound = outbound
+        self._users = users
         self._admin = admin
         self._tasks = tasks
 
@@ -80,12 +82,13 @@ class SlashCommands:
     async def _answer(self, inv: Invocation, command: dict, started: float) -> None:
         user_id = command.get("user_id", "")
         cmd = self._core.registry.get(inv.command)
-        # users.info costs a round trip: ask Slack only when the command needs the answer.
+        # users.info costs a round trip: admin rights are asked for only when the command needs
+        # them; the time zone (for /subscribe's default) is asked once a day and waited for briefly.
         is_admin = (await self._admin.is_admin(user_id) if cmd is not None and cmd.admin_only
                     else self._admin.listed(user_id))
         channel = ChannelRef("slack", command.get("team_id", ""), command.get("channel_id", ""))
         ctx = Context(user_id=user_id, user_name=command.get("user_name", ""), channel=channel,
-                      is_admin=is_admin)
+                      timezone=await self._users.timezone(user_id), is_admin=is_admin)
         reply = await self._core.handle(inv, ctx)
         key = f"slash:{command.get('trigger_id') or uuid.uuid4()}"
         try:

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import random
 from collections import OrderedDict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Mapping
 
@@ -36,9 +36,6 @@ Clock = Callable[[], datetime]
 Render = Callable[[OutboxItem], Awaitable[Reply | None]]
 
 
-_POSITIVE = {"batch", "per_channel_window", "concurrency", "lease_seconds", "useful_hours"}  # 0 would stall
-
-
 @dataclass(frozen=True)
 class DeliverySettings:
     namespace: str = "racebot"  # idempotency keys: "<namespace>:<subscription>:<race>:<revision>"
@@ -51,22 +48,6 @@ class DeliverySettings:
     backoff_max_seconds: float = 300.0
     budget_seconds: float = 30.0  # one run stops after this, leaving the rest to the next
     queue_seconds: float = 2.0  # a channel waits in line this long for the platform's next send slot
-
-    def __post_init__(self) -> None:
-        """A config typo fails at start-up with the key's name, not hours later inside a delivery run."""
-        for f in fields(self):
-            if f.name == "namespace":
-                continue
-            value, positive = getattr(self, f.name), f.name in _POSITIVE
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if not number or value < 0 or (positive and value == 0):
-                kind = "a positive" if positive else "a non-negative"
-                raise ValueError(f"[announcements] {f.name} must be {kind} number, not {value!r}")
-
-    @classmethod
-    def from_config(cls, section: Mapping, **overrides) -> "DeliverySettings":
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in {**section, **overrides}.items() if k in known})
 
     def backoff(self, attempts: int, spread: float) -> float:
         """The wait before attempt `attempts` + 1 when the platform named none: exponential, and

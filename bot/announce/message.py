@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.announce.outbox import CORRECTION, OutboxItem
 from bot.domain.race_report import race_reply
-from bot.replies import Paragraph, Reply, Span
+from bot.replies import Moment, Paragraph, Reply, Span
 from bot.h2h.line import rivalry_line
 from bot.store import Store
 from bot.announce.subscriptions import valid_timezone
@@ -74,11 +74,15 @@ def _trim(cache: OrderedDict) -> None:
 
 
 def _for_subscription(base: Reply, item: OutboxItem) -> Reply:
+    """The subscription's time zone for the text; the instant too, for platforms whose
+    clients show each reader their own time (Discord timestamps, Slack date tokens)."""
     sub = item.subscription
-    when = ""
+    when, moments = "", list(base.moments)
     if item.created_at is not None:
         local = item.created_at.astimezone(ZoneInfo(sub.timezone) if valid_timezone(sub.timezone) else timezone.utc)
-        when = f"Result in at {local:%H:%M} {local.tzname() or sub.timezone}"
+        clock = f"{local:%H:%M} {local.tzname() or sub.timezone}"
+        when = f"Result in at {clock}"
+        moments.append(Moment(item.created_at, clock))
     footer = " · ".join(x for x in (base.footer, when) if x)
-    return replace(base, paragraphs=list(base.paragraphs), fields=list(base.fields), moments=list(base.moments),
+    return replace(base, paragraphs=list(base.paragraphs), fields=list(base.fields), moments=moments,
                    footer=footer, spoiler=sub.spoiler == "hide")

@@ -126,9 +126,6 @@ class RateLimits:
     def __init__(self, config: Mapping[str, Mapping[str, float]] | None = None) -> None:
         self._config = {p: dict(v) for p, v in DEFAULTS.items()}
         for platform, values in (config or {}).items():
-            unknown = set(values) - set(_OTHER)
-            if unknown:
-                raise ValueError(f"[announcements.rate_limits.{platform}]: unknown key(s) {', '.join(sorted(unknown))}")
             self._config[platform] = {**self._config.get(platform, _OTHER), **values}
         self._platforms: dict[str, Limit] = {}
         self._channels: dict[ChannelRef, Limit] = {}

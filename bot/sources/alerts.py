@@ -9,7 +9,6 @@ Publisher.send retried with it never posts twice either.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -24,24 +23,10 @@ DEFAULT_FAILING_AFTER = timedelta(minutes=30)
 
 @dataclass(frozen=True)
 class AlertSettings:
-    """`[alerts]`: channel = "platform:workspace:channel" (none: no alerts), failing_after_minutes."""
+    """Where alerts go (none: no alerts), and how long a source fails before one is sent."""
 
     channel: ChannelRef | None = None
     failing_after: timedelta = DEFAULT_FAILING_AFTER
-
-    @classmethod
-    def from_config(cls, section: Mapping | None) -> "AlertSettings":
-        section = dict(section or {})
-        unknown = set(section) - {"channel", "failing_after_minutes"}
-        if unknown:
-            raise ValueError(f"[alerts]: unknown key(s) {', '.join(sorted(unknown))}")
-        text = str(section.get("channel") or "").strip()
-        if text and text.count(":") < 2:
-            raise ValueError('[alerts] channel must look like "slack:T0123:C0456" or "discord:GUILD:CHANNEL"')
-        minutes = section.get("failing_after_minutes", DEFAULT_FAILING_AFTER.total_seconds() / 60)
-        if not isinstance(minutes, (int, float)) or minutes <= 0:
-            raise ValueError("[alerts] failing_after_minutes must be a positive number")
-        return cls(ChannelRef.parse(text) if text else None, timedelta(minutes=minutes))
 
 
 @dataclass(frozen=True)

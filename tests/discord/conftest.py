@@ -9,8 +9,9 @@ import discord
 import pytest
 
 from adapters.discord import endpoints
-from adapters.discord.adapter import from_config
+from adapters.discord.adapter import DiscordAdapter
 from fake_discord import GUILD_ID, TOKEN, FakeDiscord
+from racebot.config import parse
 
 
 @pytest.fixture
@@ -34,11 +35,11 @@ async def logged_in(fake: FakeDiscord):
 
 @pytest.fixture
 def make_adapter(fake: FakeDiscord, core):
-    """Build the real adapter through the same from_config call `racebot run` makes."""
+    """Build the real adapter from a `[discord]` section, through the config loader `racebot run` uses."""
     def make(**section):
         section = {"dev_guild": GUILD_ID, "api_base_url": fake.api_base_url,
                    "gateway_url": fake.gateway_url, **section}
-        return from_config(core, section, {"DISCORD_TOKEN": TOKEN})
+        return DiscordAdapter(core, parse({"discord": section}).discord.settings({"DISCORD_TOKEN": TOKEN}))
     return make
 
 

@@ -108,6 +108,19 @@ def test_moments_become_discord_timestamps():
     assert desc.endswith(f"<t:{int(later.timestamp())}:f> (<t:{int(later.timestamp())}:R>)")
 
 
+def test_a_time_in_the_footer_moves_to_the_description_as_a_timestamp():
+    """An announcement's "Result in at ..." (embed footers cannot show timestamps): each reader's
+    Discord shows the instant in their own zone, where the text had the subscription's."""
+    at = datetime(2024, 6, 7, 19, 0, tzinfo=timezone.utc)
+    unix = int(at.timestamp())
+    reply = Reply("Men's 1500m", paragraphs=[Paragraph.of("Ingebrigtsen won.")],
+                  footer="Paris, 2024-06-07 · Result in at 21:00 CEST", moments=[Moment(at, "21:00 CEST")])
+    [message] = render(reply)
+    embed = message.embeds[0]
+    assert embed["description"] == f"Ingebrigtsen won.\n\nResult in at <t:{unix}:f> (<t:{unix}:R>)"
+    assert embed["footer"]["text"] == "Paris, 2024-06-07"
+
+
 def test_errors_are_one_short_ephemeral_line():
     [message] = render(error_reply("I don't know the athlete 'Kerrr'.", hint="Did you mean Josh Kerr?"))
     assert message.ephemeral and not message.embeds

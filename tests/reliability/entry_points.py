@@ -150,12 +150,13 @@ class DiscordEntry:
         self._done: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
 
     async def start(self) -> "DiscordEntry":
-        from adapters.discord.adapter import from_config
+        from adapters.discord.adapter import DiscordAdapter
+        from racebot.config import parse
 
         await self.fake.start()
-        self.adapter = from_config(self.core, {"dev_guild": "", "sync_commands": False,
-                                               "api_base_url": self.fake.api_base_url,
-                                               "gateway_url": self.fake.gateway_url}, {"DISCORD_TOKEN": TOKEN})
+        section = {"dev_guild": "", "sync_commands": False, "api_base_url": self.fake.api_base_url,
+                   "gateway_url": self.fake.gateway_url}
+        self.adapter = DiscordAdapter(self.core, parse({"discord": section}).discord.settings({"DISCORD_TOKEN": TOKEN}))
         handle = self.adapter.interactions.handle
 
         async def observed(interaction) -> None:  # the real handler, and a note of when it is done

@@ -46,13 +46,13 @@ def assert_one_line(done, *words: str) -> None:
 
 
 @pytest.mark.parametrize("toml, words", [
-    ('[discord]\ntoken = "a-secret-in-the-file"\n', ("[discord] token", "DISCORD_TOKEN")),
-    ('[discord]\nshard_count = "lots"\n', ("shard_count",)),
-    ('[discord]\nsharding = 2\n', ("unknown key", "sharding")),
-    ('[slack]\nhttp_port = "eighty"\n', ("http_port",)),
+    ('[discord]\ntoken = "a-secret-in-the-file"\n', ("discord.token", "DISCORD_TOKEN")),
+    ('[discord]\nshard_count = "lots"\n', ("discord.shard_count",)),
+    ('[discord]\nsharding = 2\n', ("discord.sharding: unknown key",)),
+    ('[slack]\nhttp_port = "eighty"\n', ("slack.http_port: expected a whole number",)),
     ('[slak]\nmode = "http"\n', ("unknown section [slak]",)),
-    ('storage = "racebot.db"\n', ("storage must be a table",)),
-    ('[storage]\ndb_path = 42\n', ("db_path",)),
+    ('storage = "racebot.db"\n', ("storage: expected a table",)),
+    ('[storage]\ndb_path = 42\n', ("storage.db_path",)),
     ("[discord\n", ("config.toml",)),
 ], ids=["token-in-file", "bad-type", "unknown-key", "slack-bad-type", "unknown-section", "not-a-table",
         "db-path-type", "not-toml"])
@@ -72,7 +72,7 @@ def test_token_in_the_config_file_ends_the_process(tmp_path):
     config.write_text('[discord]\ntoken = "a-secret-in-the-file"\n', encoding="utf-8")
     done = racebot("--config", str(config), "--db", str(tmp_path / "racebot.db"), "run", timeout=TIMEOUT,
                    env=environment(DISCORD_TOKEN="x" * 40))
-    assert_one_line(done, "[discord] token must not be in the config file; set DISCORD_TOKEN instead")
+    assert_one_line(done, "discord.token: must not be in the config file; set DISCORD_TOKEN instead")
 
 
 def test_unreadable_config_file(tmp_path, capsys):

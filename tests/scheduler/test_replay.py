@@ -13,7 +13,8 @@ from bot.sources.replay import ReplaySource
 from bot.announce.subscriptions import Subscription
 from bot.ingest.dl_archive import read_meeting
 from racebot.bundled import ARCHIVE_SOURCE, archive_meeting, archive_stems, meetings_info
-from racebot.replay_store import DEFAULT_MEETING, resolve_meeting
+from racebot.replay_store import resolve_meeting
+from racebot.sections import DEFAULT_MEETING
 from sched_fakes import FakePublisher
 
 CONSOLE = ChannelRef("console", "", "terminal")

@@ -10,6 +10,7 @@ import aiohttp
 from fake_slack import APP_TOKEN, BOT_TOKEN, TEAM, FakeSlack
 
 from adapters.slack.settings import SlackSettings
+from racebot.config import parse
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -18,7 +19,7 @@ def slack_settings(fake: FakeSlack, mode: str, admins: tuple[str, ...] = ()) -> 
     section = {"mode": mode, "http_host": "127.0.0.1", "http_port": 0, "api_base_url": fake.api_base_url,
                "admin_user_ids": list(admins)}
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    return SlackSettings.load(section, env)
+    return parse({"slack": section}).slack.settings(env)
 
 
 def slash_form(fake: FakeSlack, command: str, text: str, *, user: str = "U0FAN", rid: str = "r1",

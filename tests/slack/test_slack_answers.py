@@ -20,7 +20,7 @@ CHANNEL = ChannelRef("slack", "T0TEAM", "C0TRACK")
 @pytest.fixture
 def answers(outbound, publisher):
     # deliver() needs no core and no admin check: only the outbound side.
-    return SlashCommands(None, publisher, outbound, admin=None, tasks=TaskSet())
+    return SlashCommands(None, publisher, outbound, users=None, admin=None, tasks=TaskSet())
 
 
 async def test_answer_goes_to_the_response_url_for_everyone(fake_slack, answers):

@@ -7,6 +7,7 @@ from fake_slack import BOT_TOKEN
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.auth import CACHE_SECONDS, AdminCheck
+from adapters.slack.users import Users
 
 pytestmark = pytest.mark.asyncio
 
@@ -17,7 +18,7 @@ async def test_admin_flags_listed_ids_cache_and_failures(fake_slack):
     now = [1000.0]
     async with aiohttp.ClientSession() as session:
         client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_base_url, session=session)
-        check = AdminCheck(client, frozenset({"ULISTED"}), clock=lambda: now[0])
+        check = AdminCheck(Users(client, clock=lambda: now[0]), frozenset({"ULISTED"}))
         assert [await check.is_admin(u) for u in ("UADMIN", "UOWNER", "UPRIMARY", "UFAN", "ULISTED")] == \
             [True, True, True, False, True]
         assert await check.is_admin("UNOBODY") is False  # users.info error: fail closed

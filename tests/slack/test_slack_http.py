@@ -51,8 +51,9 @@ async def test_h2h_is_acked_at_once_then_answered_with_the_meetings(fake_slack, 
     assert re.search(r"2024.*Prefontaine.*Mile.*1\. 3:45\.34 +2\. 3:45\.60", bowerman), bowerman
     prose = " ".join(b["text"]["text"] for b in answer["blocks"] if b["type"] == "section" and "text" in b)
     assert "*Kerr* leads Ingebrigtsen 2–1 in 3 meetings." in prose  # Span.strong -> bold
-    # The only Web API call was auth.test at start-up: nothing sat between the request and the ack.
-    assert [c.method for c in fake_slack.calls] == ["auth.test"]
+    # auth.test at start-up, then only users.info (the asker's time zone) while answering, after
+    # the ack: nothing sat between the request and the ack.
+    assert [c.method for c in fake_slack.calls] == ["auth.test", "users.info"]
 
 
 async def test_umbrella_command_gives_the_same_answer(fake_slack, http_adapter):
@@ -97,8 +98,9 @@ async def test_non_admin_is_refused_privately_and_admins_are_not(fake_slack, htt
     assert refusal["response_type"] == "ephemeral" and "admin" in refusal["text"].lower()
     for rid in ("owner", "listed"):
         assert answers(fake_slack, rid)[0]["text"] != refusal["text"]
-    # users.info once per user (cached), and never for ids listed in [slack] admin_user_ids.
-    assert sorted(c.args["user"] for c in fake_slack.called("users.info")) == ["U0FAN", "U0OWNER"]
+    # users.info once per user (cached), for admin rights and time zone alike; an id listed in
+    # [slack] admin_user_ids is asked only for its time zone.
+    assert sorted(c.args["user"] for c in fake_slack.called("users.info")) == ["U0FAN", "U0LISTED", "U0OWNER"]
 
 
 EVIL_CSV = """\
@@ -173,7 +175,7 @@ async def test_composition_root_builds_the_adapter_from_toml_and_env(fake_slack,
         await fake_slack.wait_until(lambda: answers(fake_slack, "r1"))
     finally:
         await adapter.stop()
-    assert load(str(toml), env={}).section("slack")["mode"] == "http"
+    assert load(str(toml), env={}).file.slack.mode == "http"
     assert await build_adapters(core, load(str(toml), env={"SLACK_BOT_TOKEN": BOT_TOKEN})) == []  # no secret
 
 

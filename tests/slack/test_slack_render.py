@@ -143,6 +143,16 @@ def test_moments_become_slack_date_tokens_with_fallback():
         "<!date^1717693200^{date_short_pretty} {time}|a∣b&gt;c>"
 
 
+def test_a_time_in_the_footer_becomes_a_date_token_there_once():
+    at = datetime(2024, 6, 7, 19, 0, tzinfo=timezone.utc)
+    reply = Reply("Men's 1500m", paragraphs=[Paragraph.of("Ingebrigtsen won.")],
+                  footer="Paris, 2024-06-07 · Result in at 21:00 CEST", moments=[Moment(at, "21:00 CEST")])
+    [message] = render(reply)
+    contexts = [e["text"] for b in message["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert contexts == [f"Paris, 2024-06-07 · Result in at <!date^{int(at.timestamp())}^{{date_short_pretty}} "
+                        "{time}|21:00 CEST>"]
+
+
 def test_spoiler_gives_neutral_headline_and_result_for_the_thread():
     reply = Reply(title="Bislett Games: men's 1500m", paragraphs=[Paragraph.of("Ingebrigtsen wins in 3:29.74.")],
                   spoiler=True)

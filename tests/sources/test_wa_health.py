@@ -10,6 +10,7 @@ from bot.commands.registry import Context
 from bot.sources.alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
 from bot.sources.health import SourceHealth
 from racebot.app import open_core
+from racebot.config import ConfigError, parse
 from storage.sqlite import SqliteStore
 
 
@@ -47,14 +48,15 @@ def test_a_short_failure_never_alerts():
     assert decide_alert(T0 + timedelta(hours=1), h, AFTER) is None
 
 
-def test_alert_settings_from_config():
-    s = AlertSettings.from_config({"channel": "slack:T01:C02", "failing_after_minutes": 45})
+def test_alert_settings_from_the_alerts_section():
+    s = parse({"alerts": {"channel": "slack:T01:C02", "failing_after_minutes": 45}}).alerts.settings()
     assert (s.channel.platform, s.channel.workspace, s.channel.channel) == ("slack", "T01", "C02")
     assert s.failing_after == timedelta(minutes=45)
-    assert AlertSettings.from_config(None).channel is None
-    for bad in ({"channel": "C02"}, {"failing_after_minutes": 0}, {"chanel": "slack:T:C"}):
-        with pytest.raises(ValueError):
-            AlertSettings.from_config(bad)
+    assert parse({}).alerts.settings() == AlertSettings()
+    for bad, key in (({"channel": "C02"}, "channel"), ({"failing_after_minutes": 0}, "failing_after_minutes"),
+                     ({"chanel": "slack:T:C"}, "chanel")):
+        with pytest.raises(ConfigError, match=f"alerts.{key}: "):
+            parse({"alerts": bad})
 
 
 # --- through the poll step (Poller + MonitoredSource), persisted ----------------------------------

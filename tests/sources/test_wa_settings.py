@@ -11,33 +11,40 @@ from bot.sources.health import SourceHealth
 from bot.sources.worldathletics import WASettings
 from bot.sources.worldathletics.resilience import CircuitBreaker, retry_after_seconds
 from bot.sources.worldathletics.settings import DEFAULT_API_KEY, DEFAULT_ENDPOINT
+from racebot.config import ConfigError, parse
 
 PACKAGE = Path(__file__).parents[2] / "bot" / "sources" / "worldathletics"
 
 
+def wa_settings(section: dict, env: dict) -> WASettings:
+    return parse({"sources": {"worldathletics": section}}).sources.worldathletics.settings(env)
+
+
 def test_defaults_are_the_published_endpoint_and_key():
-    s = WASettings.from_config({}, environ={})
+    s = wa_settings({}, {})
     assert (s.endpoint, s.api_key) == (DEFAULT_ENDPOINT, DEFAULT_API_KEY)
     assert DEFAULT_ENDPOINT.startswith("https://") and DEFAULT_ENDPOINT.endswith("/graphql")
 
 
 def test_config_then_environment_override():
-    section = {"enabled": True, "endpoint": "https://example.invalid/graphql", "api_key": "from-config",
+    section = {"enabled": True, "endpoint": "https://example.invalid/graphql",
                "series": ["Diamond League"], "competitions": [7153968], "timeout_seconds": 5}
-    s = WASettings.from_config(section, environ={})
+    s = wa_settings(section, {})
     assert (s.endpoint, s.api_key, s.series, s.competitions, s.timeout_seconds) == (
-        "https://example.invalid/graphql", "from-config", ("Diamond League",), (7153968,), 5)
+        "https://example.invalid/graphql", DEFAULT_API_KEY, ("Diamond League",), (7153968,), 5)
     env = {"RACEBOT_WA_ENDPOINT": "https://new-host.invalid/graphql", "RACEBOT_WA_API_KEY": "da2-rotated"}
-    s = WASettings.from_config(section, environ=env)
+    s = wa_settings(section, env)
     assert (s.endpoint, s.api_key) == ("https://new-host.invalid/graphql", "da2-rotated")
     assert "da2-rotated" not in repr(s)
 
 
 def test_config_mistakes_are_reported():
-    with pytest.raises(ValueError, match="timeout"):
-        WASettings.from_config({"timeout": 3}, environ={})
-    with pytest.raises(ValueError, match="URL"):
-        WASettings.from_config({"endpoint": "graphql-prod.example"}, environ={})
+    with pytest.raises(ConfigError, match="sources.worldathletics.timeout: unknown key"):
+        wa_settings({"timeout": 3}, {})
+    with pytest.raises(ConfigError, match="sources.worldathletics.endpoint: expected a URL"):
+        wa_settings({"endpoint": "graphql-prod.example"}, {})
+    with pytest.raises(ConfigError, match="api_key: must not be in the config file; set RACEBOT_WA_API_KEY"):
+        wa_settings({"api_key": "from-config"}, {})
 
 
 def test_breaker_half_open_lets_exactly_one_trial_through():

@@ -152,7 +152,7 @@ async def test_bad_arguments_and_config_fail_clearly_before_any_request(wa_serve
     bad = tmp_path / "bad.toml"
     bad.write_text("[sources.worldathletics]\nretry_atempts = 2\n", "utf-8")
     assert await racebot("--config", str(bad), *env[2:], "sync") == 2
-    assert "unknown key(s) retry_atempts" in capsys.readouterr().err
+    assert "sources.worldathletics.retry_atempts: unknown key" in capsys.readouterr().err
     assert wa_server.requests == []
 
 

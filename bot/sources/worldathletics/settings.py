@@ -1,13 +1,11 @@
-"""Settings for the World Athletics source: `[sources.worldathletics]` in config, env overrides.
+"""Settings for the World Athletics source (built from `[sources.worldathletics]` and the environment).
 
 The API is unofficial: the defaults are the endpoint and public web key that the `worldathletics`
 PyPI package (1.2.4, `async_base_client.py`) publishes. Both rotate; see README-snippet.md.
 """
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 DEFAULT_ENDPOINT = "https://graphql-prod-4746.prod.aws.worldathletics.org/graphql"
 DEFAULT_API_KEY = "da2-fcprvsdozzce5dx2baifenjwpu"
@@ -38,24 +36,3 @@ class WASettings:
     idle_poll_seconds: float = 900.0
     user_agent: str = "racebot"
 
-    @classmethod
-    def from_config(cls, section: Mapping | None = None, environ: Mapping[str, str] | None = None) -> "WASettings":
-        """Build from the `[sources.worldathletics]` table; unknown keys are an error (typos)."""
-        section = dict(section or {})
-        environ = os.environ if environ is None else environ
-        known = {f.name for f in fields(cls)}
-        unknown = set(section) - known - {"enabled"}
-        if unknown:
-            raise ValueError(f"[sources.worldathletics]: unknown key(s) {', '.join(sorted(unknown))}")
-        section.pop("enabled", None)
-        for name in ("series", "competitions"):
-            if name in section:
-                section[name] = tuple(section[name])
-        if environ.get(ENV_ENDPOINT):
-            section["endpoint"] = environ[ENV_ENDPOINT]
-        if environ.get(ENV_API_KEY):
-            section["api_key"] = environ[ENV_API_KEY]
-        settings = cls(**section)
-        if not settings.endpoint.startswith(("https://", "http://")):
-            raise ValueError("[sources.worldathletics] endpoint must be an http(s) URL")
-        return settings
