@@ -10,8 +10,8 @@ async def ask(core, text):
     return reply
 
 
-async def test_results_oslo_2024_calls_the_photo_finish(core):
-    reply = await ask(core, "/results oslo 2024 1500m")
+async def test_results_oslo_2024_calls_the_photo_finish(shared_core):
+    reply = await ask(shared_core, "/results oslo 2024 1500m")
     assert reply.data["competition"] == "Bislett Games"
     rows = reply.data["results"]
     assert [(r["place"], r["athlete"], r["mark"]) for r in rows] == [
@@ -19,58 +19,58 @@ async def test_results_oslo_2024_calls_the_photo_finish(core):
     assert "Photo finish" in reply.plain_text() and "WL" in reply.plain_text()
 
 
-async def test_competitions_resolve_loosely(core):
+async def test_competitions_resolve_loosely(shared_core):
     for text, name, year in [("bislett 2024", "Bislett Games", 2024), ("pre classic 2024", "Prefontaine Classic", 2024),
                              ("budapest 2023", "World Athletics Championships", 2023),
                              ("lausanne 2022 1500m", "Athletissima", 2022)]:
-        reply = await ask(core, f"/results {text}")
+        reply = await ask(shared_core, f"/results {text}")
         assert reply.data["competition"] == name
         assert str(year) in reply.title
 
 
-async def test_results_overview_lists_event_winners(core):
-    reply = await ask(core, "/results lausanne 2022")
+async def test_results_overview_lists_event_winners(shared_core):
+    reply = await ask(shared_core, "/results lausanne 2022")
     winners = {e["event"]: e["winner"] for e in reply.data["events"]}
     assert winners["Men's 1500m"] == "Jakob Ingebrigtsen"
 
 
-async def test_athlete_shows_pbs_and_recent(core):
-    reply = await ask(core, "/athlete nordas")
+async def test_athlete_shows_pbs_and_recent(shared_core):
+    reply = await ask(shared_core, "/athlete nordas")
     assert reply.title == "Narve Gilje Nordås"
     # Bests drawn only from racebot's own results are never called PBs (issue 12).
     assert reply.data["bests_in_data"]["5000m"] == "13:15.82" and not reply.data["pbs"]
     assert "Best in racebot's data, 5000m" in reply.plain_text() and "PB " not in reply.plain_text()
-    kerr = await ask(core, "/athlete Josh Kerr")
+    kerr = await ask(shared_core, "/athlete Josh Kerr")
     assert kerr.data["bests_in_data"]["1500m"] == "3:29.38" and kerr.data["bests_in_data"]["Mile"] == "3:45.34"
 
 
-async def test_ambiguous_surname_lists_candidates(core):
-    reply = await core.handle_text("/athlete ingebrigtsen", CTX)
+async def test_ambiguous_surname_lists_candidates(shared_core):
+    reply = await shared_core.handle_text("/athlete ingebrigtsen", CTX)
     assert reply.error
     for name in ("Henrik", "Filip", "Jakob"):
         assert f"{name} Ingebrigtsen" in reply.plain_text()
 
 
-async def test_top_is_one_mark_per_athlete(core):
-    reply = await ask(core, "/top 1500m 2022")
+async def test_top_is_one_mark_per_athlete(shared_core):
+    reply = await ask(shared_core, "/top 1500m 2022")
     names = [r["athlete"] for r in reply.data["list"]]
     assert names[0] == "Jakob Ingebrigtsen" and len(names) == len(set(names))
-    women = await ask(core, "/top high jump women")
+    women = await ask(shared_core, "/top high jump women")
     assert women.data["gender"] == "W" and women.data["event"] == "High Jump"
 
 
-async def test_next_and_help(core):
-    nxt = await ask(core, "/next")
+async def test_next_and_help(shared_core):
+    nxt = await ask(shared_core, "/next")
     assert "Bislett Games" in nxt.plain_text()
-    helped = await ask(core, "/help")
-    for name in core.registry.names():
+    helped = await ask(shared_core, "/help")
+    for name in shared_core.registry.names():
         assert f"/{name}" in helped.plain_text()
-    one = await ask(core, "/help h2h")
+    one = await ask(shared_core, "/help h2h")
     assert "athlete_a" in one.plain_text()
 
 
-async def test_bad_input_is_a_friendly_error(core):
+async def test_bad_input_is_a_friendly_error(shared_core):
     for text in ("/nope", "/top notanevent", "/results atlantis 1999", "/top season:abc 1500m", "/h2h"):
-        reply = await core.handle_text(text, CTX)
+        reply = await shared_core.handle_text(text, CTX)
         assert reply.error, text
         assert "Traceback" not in reply.plain_text()

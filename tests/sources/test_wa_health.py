@@ -10,7 +10,6 @@ from bot.commands.registry import Context
 from bot.source_alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
 from bot.source_health import SourceHealth
 from bot.sources.worldathletics import poll_worldathletics
-from racebot.app import open_core
 from storage.sqlite import SqliteStore
 
 
@@ -91,16 +90,13 @@ async def test_failing_source_alerts_once_survives_a_restart_and_recovers_once(w
 
 
 # --- /status ------------------------------------------------------------------------------
-async def test_status_before_any_poll(db_copy):
-    core = await open_core(db_copy, clock=lambda: T0)
-    try:
-        reply = await core.handle_text("/status", Context())
-    finally:
-        await core.store.close()
+async def test_status_before_any_poll(db_copy, open_copy):
+    core = await open_copy(db_copy, clock=lambda: T0)
+    reply = await core.handle_text("/status", Context())
     assert not reply.error and "No live result source has polled yet" in reply.plain_text()
 
 
-async def test_status_shows_last_success_last_error_and_next_poll(db_copy):
+async def test_status_shows_last_success_last_error_and_next_poll(db_copy, open_copy):
     store = await SqliteStore.open(db_copy)
     failing = SourceHealth("worldathletics", last_success=T0 - timedelta(hours=2), last_error="HTTP 502 <!channel>",
                            last_error_at=T0 - timedelta(minutes=1), failing_since=T0 - timedelta(minutes=90),
@@ -108,12 +104,9 @@ async def test_status_shows_last_success_last_error_and_next_poll(db_copy):
     await store.save_source_health(failing)
     await store.close()
 
-    core = await open_core(db_copy, clock=lambda: T0)
-    try:
-        reply = await core.handle_text("/status", Context())
-        assert core.registry.get("status") is not None
-    finally:
-        await core.store.close()
+    core = await open_copy(db_copy, clock=lambda: T0)
+    reply = await core.handle_text("/status", Context())
+    assert core.registry.get("status") is not None
     text = reply.plain_text()
     assert "World Athletics is failing since 2022-06-20 18:30 UTC (1 h 30 min). Paused after repeated" in text
     assert "Last successful poll: 2022-06-20 18:00 UTC (2 h ago)" in text
@@ -125,15 +118,12 @@ async def test_status_shows_last_success_last_error_and_next_poll(db_copy):
     assert data["ok"] is False and data["circuit"] == "open" and data["next_poll"] == "2022-06-20T20:01:00+00:00"
 
 
-async def test_status_points_out_a_poller_that_stopped(db_copy):
+async def test_status_points_out_a_poller_that_stopped(db_copy, open_copy):
     store = await SqliteStore.open(db_copy)
     await store.save_source_health(SourceHealth("worldathletics", last_success=T0 - timedelta(hours=3),
                                                 next_poll=T0 - timedelta(hours=2, minutes=45)))
     await store.close()
-    core = await open_core(db_copy, clock=lambda: T0)
-    try:
-        text = (await core.handle_text("/status", Context())).plain_text()
-    finally:
-        await core.store.close()
+    core = await open_copy(db_copy, clock=lambda: T0)
+    text = (await core.handle_text("/status", Context())).plain_text()
     assert "World Athletics is working." in text
     assert "overdue by 2 h 45 min: is racebot running?" in text
