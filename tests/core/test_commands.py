@@ -74,3 +74,16 @@ async def test_bad_input_is_a_friendly_error(shared_core):
         reply = await shared_core.handle_text(text, CTX)
         assert reply.error, text
         assert "Traceback" not in reply.plain_text()
+
+
+async def test_competition_autocomplete_offers_meetings_whose_value_runs_the_command(shared_core):
+    choices = await shared_core.complete("results", "competition", "bislett 2024")
+    assert 0 < len(choices) <= 25 and all(0 < len(c.name) <= 100 for c in choices)
+    first = choices[0]
+    assert first.name == "Bislett Games 2024 (Oslo, 2024-05-30)" and first.value.startswith("#")
+    reply = await ask(shared_core, f"/results {first.value} 1500m")  # the value comes back as typed
+    assert (reply.data["competition"], reply.data["results"][0]["athlete"]) == ("Bislett Games", "Jakob Ingebrigtsen")
+    newest = await shared_core.complete("subscribe", "competition", "", limit=5)  # nothing typed yet: the latest
+    days = [c.name.rsplit(", ", 1)[1].rstrip(")") for c in newest]
+    assert len(newest) == 5 and days == sorted(days, reverse=True)
+    assert await shared_core.complete("results", "competition", "zzqqxx") == []

@@ -104,3 +104,13 @@ async def test_a_typo_on_a_pair_that_met_is_not_called_a_guess(shared_core):
     assert reply.data["guessed"] is False or "I guessed" not in reply.plain_text()
     typo = await h2h(shared_core, "/h2h Basrhim Tamberi")
     assert typo.title == "Mutaz Essa Barshim v Gianmarco Tamberi" and "I guessed" not in typo.plain_text()
+
+
+async def test_ambiguous_names_whose_athletes_never_met_list_the_candidates(shared_core):
+    # Two men called Kerr, three women called Kambundji: no pair of them ever raced, so no guess.
+    reply = await shared_core.handle_text("/h2h Kerr Kambundji", CTX)
+    said = reply.plain_text()
+    assert reply.error and "None of these athletes ever met" in said
+    for name in ("Josh Kerr", "Hamish Kerr", "Mujinga Kambundji", "Ditaji Kambundji"):
+        assert name in said
+    assert '/h2h "Josh Kerr" "Jakob Ingebrigtsen"' in said  # how to say whom you mean

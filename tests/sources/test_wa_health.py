@@ -2,14 +2,18 @@
 sent once when the source has failed for long enough and once when it recovers, never more."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.commands.registry import Context
+from bot.publishing import ChannelRef, Delivery, Outcome
 from bot.source_alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
 from bot.source_health import SourceHealth
 from bot.sources.worldathletics import poll_worldathletics
+from racebot.announcing import build_announcements
+from racebot.config import Config
 from storage.sqlite import SqliteStore
 
 
@@ -127,3 +131,49 @@ async def test_status_points_out_a_poller_that_stopped(db_copy, open_copy):
     text = (await core.handle_text("/status", Context())).plain_text()
     assert "World Athletics is working." in text
     assert "overdue by 2 h 45 min: is racebot running?" in text
+
+
+# --- the alert through racebot's own wiring ---------------------------------------------------
+class AdminChannel:
+    """A chat platform's publisher as `racebot run` hands it over: records what reaches it."""
+
+    def __init__(self, platform: str) -> None:
+        self.platform, self.sent = platform, []
+
+    async def send(self, channel, reply, key, *, in_doubt_since=None):
+        self.sent.append((channel, key, reply))
+        return Delivery(Outcome.DELIVERED, message_id=key)
+
+
+async def failing_polls(core, wa_server, tmp_path, alerts_channel: str, publisher: AdminChannel) -> None:
+    """Two polls of a World Athletics answering 502, 31 minutes apart, through build_announcements."""
+    wa_server.fail_when = lambda op, v: (502, {})
+    now = [T0]
+    cfg = Config(tmp_path / "racebot.db", {
+        "sources": {"worldathletics": {"enabled": True, "endpoint": wa_server.url, "retry_attempts": 1}},
+        "alerts": {"channel": alerts_channel, "failing_after_minutes": 30}})
+    built = await build_announcements(cfg, core, {publisher.platform: publisher}, has_chat=True, clock=lambda: now[0])
+    try:
+        poll = built.jobs.scheduler.get_job("poll:main:worldathletics")
+        await poll.func()
+        now[0] += timedelta(minutes=31)
+        await poll.func()
+    finally:
+        await built.stop()
+
+
+async def test_a_failing_source_alerts_the_admin_channel_once_with_a_stable_key(core, wa_server, tmp_path):
+    admins = AdminChannel("slack")
+    await failing_polls(core, wa_server, tmp_path, "slack:T1:C1", admins)
+    [(channel, key, reply)] = admins.sent
+    assert channel == ChannelRef("slack", "T1", "C1")
+    assert key == f"source-alert:worldathletics:{FAILING}:{T0.isoformat()}"
+    assert reply.title == "World Athletics is failing" and "HTTP 502" in reply.plain_text()
+
+
+async def test_an_alert_for_a_platform_not_running_is_logged_not_lost_silently(core, wa_server, tmp_path, caplog):
+    elsewhere = AdminChannel("slack")
+    with caplog.at_level(logging.WARNING, logger="racebot.announcing"):
+        await failing_polls(core, wa_server, tmp_path, "discord:1:2", elsewhere)
+    assert elsewhere.sent == []
+    assert "source alert not sent: no discord adapter running" in caplog.messages
