@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from delivery_rig import discord_publisher, fake_discord, fake_slack, slack_publisher
+from entry_points import Writes
 
 from adapters import console
 from adapters.console import CONSOLE_CHANNEL, ConsoleAdapter
@@ -38,23 +39,11 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class _Writes(io.StringIO):
-    """A terminal that keeps each write apart: one write is one shown announcement."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.writes.append(text)
-        return super().write(text)
-
-
 class Console:
     history = False
 
     def __init__(self, core) -> None:
-        self.core, self.channel, self.out = core, CONSOLE_CHANNEL, _Writes()
+        self.core, self.channel, self.out = core, CONSOLE_CHANNEL, Writes()
 
     @asynccontextmanager
     async def publisher(self):
