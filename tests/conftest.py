@@ -1,4 +1,14 @@
-"""Fixtures shared by every test: no real secrets, and a bundled store built once per run."""
+"""Fixtures shared by every test: no real secrets, and the bundled store built once per run.
+
+Building a core's in-memory indexes from the bundled store costs over a second, and grows with
+the data, so a run opens as few cores as it can:
+- `shared_core`: one core for the whole run, for tests that only ask questions. Its SQLite
+  connections are read-only, so a test that writes through it fails loudly instead of changing
+  what every later test sees (see cores.untouched).
+- `core`: a core of the test's own over a fresh copy of the store (`db_copy`), for tests that
+  write. It starts from the shared core's indexes, which were built from an identical file,
+  instead of building them again; an import followed by `core.start()` builds its own.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -6,6 +16,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+from cores import untouched, writable_core
 
 SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
            "RACEBOT_WA_API_KEY", "RACEBOT_WA_ENDPOINT", "RACEBOT_DB", "RACEBOT_CONFIG")
@@ -76,10 +88,41 @@ def db_copy(bundled_db, tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-async def core(db_copy):
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def _read_only_core(bundled_db, tmp_path_factory):
+    """The run's one fully opened core (open_core, indexes built), over its own copy of the store."""
     from racebot.app import open_core
 
-    c = await open_core(db_copy)
+    path = tmp_path_factory.mktemp("shared") / "racebot.db"
+    shutil.copyfile(bundled_db, path)
+    c = await open_core(path)
+    await c.store.conn.execute("PRAGMA query_only = ON")  # the reader connection already is
     yield c
     await c.store.close()
+
+
+@pytest.fixture
+def shared_core(_read_only_core, caplog):
+    """The shared read-only core, for tests that only query; checked after each test."""
+    commands = _read_only_core.registry.names()
+    yield _read_only_core
+    untouched(_read_only_core, commands, caplog.records)
+
+
+@pytest.fixture
+async def core(open_copy, db_copy):
+    return await open_copy(db_copy)
+
+
+@pytest.fixture
+async def open_copy(_read_only_core):
+    """Opens more cores like `core` (a copy of the bundled store at `path`), with a clock of the
+    test's choosing; all closed after the test."""
+    opened = []
+
+    async def open_(path: Path, *, clock=None):
+        opened.append(await writable_core(_read_only_core, path, clock=clock))
+        return opened[-1]
+    yield open_
+    for c in opened:
+        await c.store.close()

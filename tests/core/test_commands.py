@@ -12,8 +12,8 @@ async def ask(core, text):
     return reply
 
 
-async def test_results_oslo_2024_calls_the_photo_finish(core):
-    reply = await ask(core, "/results oslo 2024 1500m men")
+async def test_results_oslo_2024_calls_the_photo_finish(shared_core):
+    reply = await ask(shared_core, "/results oslo 2024 1500m men")
     assert reply.data["competition"] == "Bislett Games"
     rows = reply.data["results"]
     assert [(r["place"], r["athlete"], r["mark"]) for r in rows][:2] == [
@@ -21,62 +21,75 @@ async def test_results_oslo_2024_calls_the_photo_finish(core):
     assert "Photo finish" in reply.plain_text() and "WL" in reply.plain_text()
 
 
-async def test_competitions_resolve_loosely(core):
+async def test_competitions_resolve_loosely(shared_core):
     for text, name, year in [("bislett 2024", "Bislett Games", 2024), ("pre classic 2024", "Prefontaine Classic", 2024),
                              ("budapest 2023", "World Athletics Championships", 2023),
                              ("lausanne 2022 1500m", "Athletissima", 2022)]:
-        reply = await ask(core, f"/results {text}")
+        reply = await ask(shared_core, f"/results {text}")
         assert reply.data["competition"] == name
         assert str(year) in reply.title
 
 
-async def test_results_overview_lists_event_winners(core):
-    reply = await ask(core, "/results lausanne 2022")
+async def test_results_overview_lists_event_winners(shared_core):
+    reply = await ask(shared_core, "/results lausanne 2022")
     winners = {e["event"]: e["winner"] for e in reply.data["events"]}
     assert winners["Men's 1500m"] == "Jakob Ingebrigtsen"
 
 
-async def test_athlete_shows_pbs_and_recent(core):
-    reply = await ask(core, "/athlete nordas")
+async def test_athlete_shows_pbs_and_recent(shared_core):
+    reply = await ask(shared_core, "/athlete nordas")
     assert reply.title == "Narve Gilje Nordås"
     assert reply.data["pbs"]["5000m"] == "13:05.38"  # as his career history states it (June 2024)
     # Bests drawn only from racebot's own results are never called PBs (issue 12): Kerr has no history.
-    kerr = await ask(core, "/athlete Josh Kerr")
+    kerr = await ask(shared_core, "/athlete Josh Kerr")
     assert kerr.data["bests_in_data"]["1500m"] == "3:29.38" and kerr.data["bests_in_data"]["Mile"] == "3:45.34"
     assert not kerr.data["pbs"] and "Best in racebot's data, Mile" in kerr.plain_text()
     assert "PB " not in kerr.plain_text()
 
 
-async def test_ambiguous_surname_lists_candidates(core):
-    reply = await core.handle_text("/athlete ingebrigtsen", CTX)
+async def test_ambiguous_surname_lists_candidates(shared_core):
+    reply = await shared_core.handle_text("/athlete ingebrigtsen", CTX)
     assert reply.error
     for name in ("Henrik", "Filip", "Jakob"):
         assert f"{name} Ingebrigtsen" in reply.plain_text()
 
 
-async def test_top_is_one_mark_per_athlete(core):
-    reply = await ask(core, "/top 1500m 2022")
+async def test_top_is_one_mark_per_athlete(shared_core):
+    reply = await ask(shared_core, "/top 1500m 2022")
     names = [r["athlete"] for r in reply.data["list"]]
     assert names[0] == "Jakob Ingebrigtsen" and len(names) == len(set(names))
-    women = await ask(core, "/top high jump women")
+    women = await ask(shared_core, "/top high jump women")
     assert women.data["gender"] == "W" and women.data["event"] == "High Jump"
 
 
-async def test_next_and_help(core, db_copy):
-    nxt = await ask(core, "/next")
-    with sqlite3.connect(db_copy) as c:  # no calendar in the bundled data: the latest competition it has
+async def test_next_and_help(shared_core, bundled_db):
+    nxt = await ask(shared_core, "/next")
+    with sqlite3.connect(bundled_db) as c:  # no calendar in the bundled data: the latest competition it has
         latest = [n for (n,) in c.execute("SELECT name FROM competitions WHERE start_date = "
                                           "(SELECT max(start_date) FROM competitions)")]
     assert any(f"The most recent we have is the {n} (" in nxt.plain_text() for n in latest)
-    helped = await ask(core, "/help")
-    for name in core.registry.names():
+    helped = await ask(shared_core, "/help")
+    for name in shared_core.registry.names():
         assert f"/{name}" in helped.plain_text()
-    one = await ask(core, "/help h2h")
+    one = await ask(shared_core, "/help h2h")
     assert "athlete_a" in one.plain_text()
 
 
-async def test_bad_input_is_a_friendly_error(core):
+async def test_bad_input_is_a_friendly_error(shared_core):
     for text in ("/nope", "/top notanevent", "/results atlantis 1999", "/top season:abc 1500m", "/h2h"):
-        reply = await core.handle_text(text, CTX)
+        reply = await shared_core.handle_text(text, CTX)
         assert reply.error, text
         assert "Traceback" not in reply.plain_text()
+
+
+async def test_competition_autocomplete_offers_meetings_whose_value_runs_the_command(shared_core):
+    choices = await shared_core.complete("results", "competition", "bislett 2024")
+    assert 0 < len(choices) <= 25 and all(0 < len(c.name) <= 100 for c in choices)
+    first = choices[0]
+    assert first.name == "Bislett Games 2024 (Oslo, 2024-05-30)" and first.value.startswith("#")
+    reply = await ask(shared_core, f"/results {first.value} 1500m")  # the value comes back as typed
+    assert (reply.data["competition"], reply.data["results"][0]["athlete"]) == ("Bislett Games", "Jakob Ingebrigtsen")
+    newest = await shared_core.complete("subscribe", "competition", "", limit=5)  # nothing typed yet: the latest
+    days = [c.name.rsplit(", ", 1)[1].rstrip(")") for c in newest]
+    assert len(newest) == 5 and days == sorted(days, reverse=True)
+    assert await shared_core.complete("results", "competition", "zzqqxx") == []

@@ -35,13 +35,13 @@ def years(db, names: tuple[str, ...], origin: int) -> str:
     return first if first == last else f"{first}–{last}"
 
 
-async def test_the_h2h_line_names_the_sources_and_years_of_both_careers(core, db_copy):
-    reply = await ask(core, "/h2h Kerr Ingebrigtsen")
+async def test_the_h2h_line_names_the_sources_and_years_of_both_careers(shared_core, bundled_db):
+    reply = await ask(shared_core, "/h2h Kerr Ingebrigtsen")
     pair = ("Josh Kerr", "Jakob Ingebrigtsen")
     line = reply.plain_text().splitlines()[-1]
     assert line == reply.coverage == reply.data["coverage"]
-    assert f"Diamond League {years(db_copy, pair, ARCHIVE)}" in line
-    assert f"the seed article {years(db_copy, pair, SEED)}" in line
+    assert f"Diamond League {years(bundled_db, pair, ARCHIVE)}" in line
+    assert f"the seed article {years(bundled_db, pair, SEED)}" in line
     assert "careers to June 2024" in line  # Jakob Ingebrigtsen's history, bundled
     # Kerr ran no Rome 2024 and has no career history: the line says what may be missing, and how to fill it.
     assert "No career history for Josh Kerr:" in line and CATCH_UP in line
@@ -67,8 +67,8 @@ async def test_a_career_history_and_an_imported_file_change_the_line(results_onl
     assert "No career history for Jakob Ingebrigtsen:" in pair.coverage  # Kerr has one now
 
 
-async def test_every_renderer_puts_the_line_last(core):
-    replies = [await ask(core, text) for text in (
+async def test_every_renderer_puts_the_line_last(shared_core):
+    replies = [await ask(shared_core, text) for text in (
         "/h2h Kerr Ingebrigtsen", "/h2h Thomas Barshim", "/athlete nordas", "/athlete Mutaz Essa Barshim")]
     for reply in replies:
         assert reply.coverage.startswith("Record from ")

@@ -56,17 +56,17 @@ BAD_VALUES = [
 ]
 
 
-async def test_bad_values_get_a_readable_answer(core):
+async def test_bad_values_get_a_readable_answer(shared_core):
     for text, words in BAD_VALUES:
-        reply = await core.handle_text(text, ADMIN)
+        reply = await shared_core.handle_text(text, ADMIN)
         assert reply.error and words in said(reply), (text, said(reply))
     for text in ("/athlete #\u00b2", "/results #\u00b2", "/h2h #\u00b2 kerr"):  # int('²') raised
-        assert said(await core.handle_text(text, ADMIN)) != FAILED, text
+        assert said(await shared_core.handle_text(text, ADMIN)) != FAILED, text
     exactly = "/h2h kerr ingebrigtsen" + " " * (MAX_COMMAND_CHARS - 22)  # the limit itself is allowed
     assert len(exactly) == MAX_COMMAND_CHARS
-    assert (await core.handle_text(exactly, ADMIN)).title == "Josh Kerr v Jakob Ingebrigtsen"
-    assert await core.complete("h2h", "athlete_a", "kerr")
-    assert await core.complete("h2h", "athlete_a", "k" * (MAX_COMMAND_CHARS + 1)) == []
+    assert (await shared_core.handle_text(exactly, ADMIN)).title == "Josh Kerr v Jakob Ingebrigtsen"
+    assert await shared_core.complete("h2h", "athlete_a", "kerr")
+    assert await shared_core.complete("h2h", "athlete_a", "k" * (MAX_COMMAND_CHARS + 1)) == []
 
 
 async def test_whatever_a_handler_raises_or_returns_the_core_answers(core, caplog):
@@ -100,26 +100,27 @@ def counted_lookups(core):
         del core.indexes.athletes.candidates
 
 
-async def test_splitting_many_words_into_two_names_is_linear(core):
+async def test_splitting_many_words_into_two_names_is_linear(shared_core):
     """8,000 words took 16.5 s: every split point looked both halves up (quadratic)."""
     work = {}
     for n in (100, 400):
-        with counted_lookups(core) as seen, pytest.raises(UserError) as refused:
-            await split_names(core, Invocation("h2h", words=["kerr"] * n))
+        with counted_lookups(shared_core) as seen, pytest.raises(UserError) as refused:
+            await split_names(shared_core, Invocation("h2h", words=["kerr"] * n))
         assert "can't tell two names apart" in refused.value.message
         work[n] = sum(seen)
     assert work[400] <= 4 * work[100]  # linear at most; the quadratic split did 16 times the work
-    most = core.indexes.athletes.most_words
+    most = shared_core.indexes.athletes.most_words
     for n in (4, 2 * most):  # names that do split: a bounded number of lookups of bounded texts
         words = ["josh", "kerr"] + ["x"] * (n - 4) + ["jakob", "ingebrigtsen"]
-        with counted_lookups(core) as seen:
-            await split_names(core, Invocation("h2h", words=words))
+        with counted_lookups(shared_core) as seen:
+            await split_names(shared_core, Invocation("h2h", words=words))
         assert len(seen) <= 2 * most and max(seen) <= len(" ".join(words))
     # through the core: 500 characters of names answer at once, and two unquoted names still split
     text = ("/h2h " + "jakob ingebrigtsen timothy cheruiyot " * 20)[:MAX_COMMAND_CHARS]
-    reply = await core.handle_text(text, ADMIN)
+    reply = await shared_core.handle_text(text, ADMIN)
     assert reply.error and "can't tell two names apart" in said(reply)
-    assert parse(core.registry, "/h2h josh kerr jakob ingebrigtsen").words == ["josh", "kerr", "jakob", "ingebrigtsen"]
-    reply = await core.handle_text("/h2h josh kerr jakob ingebrigtsen", ADMIN)
+    words = parse(shared_core.registry, "/h2h josh kerr jakob ingebrigtsen").words
+    assert words == ["josh", "kerr", "jakob", "ingebrigtsen"]
+    reply = await shared_core.handle_text("/h2h josh kerr jakob ingebrigtsen", ADMIN)
     assert reply.title == "Josh Kerr v Jakob Ingebrigtsen"
 

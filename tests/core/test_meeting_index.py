@@ -41,18 +41,18 @@ async def test_meeting_rules_in_memory(core, tmp_path):
     assert core.indexes.meetings.pair_stats([ada], [ada]) == []
 
 
-async def test_agrees_with_the_stores_sql_on_the_bundled_archive(core):
-    index = core.indexes.meetings
+async def test_agrees_with_the_stores_sql_on_the_bundled_archive(shared_core):
+    index = shared_core.indexes.meetings
     rng = random.Random(7)
-    busy = sorted(core.indexes.athletes.stats.values(), key=lambda s: -s.results)[:400]
+    busy = sorted(shared_core.indexes.athletes.stats.values(), key=lambda s: -s.results)[:400]
     ids = [s.athlete.id for s in rng.sample(busy, 60)]
     checked = 0
     for a in ids[:30]:
-        want = {(p.a, p.b): (p.meetings, p.last_day) for p in await core.store.pair_stats([a], ids)}
+        want = {(p.a, p.b): (p.meetings, p.last_day) for p in await shared_core.store.pair_stats([a], ids)}
         got = {(p.a, p.b): (p.meetings, p.last_day) for p in index.pair_stats([a], ids)}
         assert got == want
         opp = index.opponents(a)
-        sql = {p.b: p.meetings for p in await core.store.pair_stats([a], list(opp))}
+        sql = {p.b: p.meetings for p in await shared_core.store.pair_stats([a], list(opp))}
         assert opp == sql
         checked += len(want)
     assert checked > 20  # the sample really holds rivals
@@ -68,8 +68,8 @@ async def test_unknown_athletes_and_an_empty_store_have_no_meetings():
     assert index.opponents(99) == {}
 
 
-async def test_rival_suggestions_come_first_for_athlete_b(core):
-    choices = await core.complete("h2h", "athlete_b", "", {"athlete_a": "Jakob Ingebrigtsen"}, limit=5)
+async def test_rival_suggestions_come_first_for_athlete_b(shared_core):
+    choices = await shared_core.complete("h2h", "athlete_b", "", {"athlete_a": "Jakob Ingebrigtsen"}, limit=5)
     assert choices and all("meeting" in c.name for c in choices)
-    reply = await core.handle_text("/h2h Ingebrigtsen Cheruiyot", Context())
+    reply = await shared_core.handle_text("/h2h Ingebrigtsen Cheruiyot", Context())
     assert reply.title == "Jakob Ingebrigtsen v Timothy Cheruiyot"

@@ -22,8 +22,8 @@ def test_fold_removes_accents_and_case():
     assert fold("Holuša") == "holusa"
 
 
-async def test_resolution_is_accent_case_and_typo_tolerant(core):
-    idx = core.indexes.athletes
+async def test_resolution_is_accent_case_and_typo_tolerant(shared_core):
+    idx = shared_core.indexes.athletes
     name = lambda q: idx.stats[idx.candidates(q)[0].athlete_id].athlete.name
     assert name("nordas") == "Narve Gilje Nordås"
     assert name("NARVE GILJE NORDAS") == "Narve Gilje Nordås"
@@ -35,8 +35,8 @@ async def test_resolution_is_accent_case_and_typo_tolerant(core):
     assert "Jakob Ingebrigtsen" in initials  # among Jessica Inchude, Job Ijtsma...: the reply lists them
 
 
-async def test_surnames_are_ambiguous_in_the_bundled_data(core):
-    idx = core.indexes.athletes
+async def test_surnames_are_ambiguous_in_the_bundled_data(shared_core):
+    idx = shared_core.indexes.athletes
     names = lambda q: {idx.stats[c.athlete_id].athlete.name for c in idx.candidates(q) if c.score >= 95}
     assert names("Kerr") == {"Josh Kerr", "Hamish Kerr"}
     assert names("Ingebrigtsen") == {"Henrik Ingebrigtsen", "Filip Ingebrigtsen", "Jakob Ingebrigtsen"}
@@ -67,8 +67,8 @@ def _found(idx, query):
     ("Weisshaidinger", "Lukas Weißhaidinger"),
     ("Hess", "Max Heß"),
 ])
-async def test_special_letters_find_the_athlete_both_ways(core, typed, stored):
-    assert _found(core.indexes.athletes, typed)[0] == stored
+async def test_special_letters_find_the_athlete_both_ways(shared_core, typed, stored):
+    assert _found(shared_core.indexes.athletes, typed)[0] == stored
 
 
 @pytest.mark.parametrize("typed,stored", [
@@ -83,5 +83,5 @@ async def test_special_letters_find_the_athlete_both_ways(core, typed, stored):
     ("De Grase", "Andre De Grasse"),
     ("Saidy Ndre", "Jaysuma Saidy Ndure"),
 ])
-async def test_hyphenated_and_two_word_surnames_survive_one_typo(core, typed, stored):
-    assert _found(core.indexes.athletes, typed)[0] == stored
+async def test_hyphenated_and_two_word_surnames_survive_one_typo(shared_core, typed, stored):
+    assert _found(shared_core.indexes.athletes, typed)[0] == stored

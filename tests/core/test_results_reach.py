@@ -69,15 +69,15 @@ def order(rows) -> list[tuple]:
 
 
 @pytest.mark.slow  # a long run: .ci/run runs it after the README's command
-async def test_every_race_of_the_bundled_store_is_reached_with_its_full_order(core, db_copy):
-    races, results = read_races(db_copy)
+async def test_every_race_of_the_bundled_store_is_reached_with_its_full_order(shared_core, bundled_db):
+    races, results = read_races(bundled_db)
     assert len(races) >= 3936
     missed = []
     siblings = same_event(races)
     started = time.perf_counter()
     for n, race in enumerate(races):
         text = query(race, siblings, n)
-        reply = await core.handle_text(f"/results {text}", CTX)
+        reply = await shared_core.handle_text(f"/results {text}", CTX)
         data = reply.data or {}
         got = [(r["place"], r["athlete"], r["mark"]) for r in data.get("results", [])]
         if (reply.error or data.get("date") != race["day"] or data.get("label") != race["label"]
@@ -95,41 +95,41 @@ async def ask(core, text):
     return reply
 
 
-async def test_a_year_beside_an_event_stays_a_year(core):
-    reply = await ask(core, "/results zurich 2020 100y")
+async def test_a_year_beside_an_event_stays_a_year(shared_core):
+    reply = await ask(shared_core, "/results zurich 2020 100y")
     assert reply.data["event"] == "100 yards" and reply.data["results"][0]["athlete"] == "Andre De Grasse"
     assert reply.data["competition"] == "Weltklasse Zürich" and reply.data["date"].startswith("2020")
 
 
-async def test_quoted_and_compact_event_names_and_indoor_variants(core):
-    quoted = await ask(core, '/results "long jump" stockholm 2016 men national')
-    compact = await ask(core, "/results longjump stockholm 2016 men national")
+async def test_quoted_and_compact_event_names_and_indoor_variants(shared_core):
+    quoted = await ask(shared_core, '/results "long jump" stockholm 2016 men national')
+    compact = await ask(shared_core, "/results longjump stockholm 2016 men national")
     assert quoted.data == compact.data and quoted.data["event"] == "Long Jump"
-    indoor = await ask(core, "/results millrose 2024 2miles men")
+    indoor = await ask(shared_core, "/results millrose 2024 2miles men")
     assert indoor.data["event"] == "2 Miles (indoor)" and indoor.data["results"][0]["athlete"] == "Josh Kerr"
 
 
-async def test_the_womens_race_and_the_national_race_are_no_longer_hidden(core):
-    both = await ask(core, "/results london 2010 400m")
+async def test_the_womens_race_and_the_national_race_are_no_longer_hidden(shared_core):
+    both = await ask(shared_core, "/results london 2010 400m")
     # The meeting's own races first, then the side programme's, each with the words that pick it.
     assert [(r["race"], r["words"]) for r in both.data["races"]] == [
         ("Men's 400m", "men 400m"), ("Women's 400m", "women 400m"),
         ("Men's 400m (National Events)", "men 400m national events")]
-    men = await ask(core, "/results london 2010 400m men")
+    men = await ask(shared_core, "/results london 2010 400m men")
     assert men.data["label"] == "" and men.data["results"][0]["athlete"] == "Jeremy Wariner"
     assert "Men's 400m (National Events) (men 400m national events)" in men.plain_text()
-    national = await ask(core, "/results london 2010 400m men national")
+    national = await ask(shared_core, "/results london 2010 400m men national")
     assert national.data["label"] == "National Events" and national.data["results"][0]["athlete"] == "Conrad Williams"
 
 
-async def test_rounds_and_race_numbers_pick_one_race(core):
-    listed = await ask(core, "/results adidas 2013 100m men")
+async def test_rounds_and_race_numbers_pick_one_race(shared_core):
+    listed = await ask(shared_core, "/results adidas 2013 100m men")
     assert [r["words"] for r in listed.data["races"]] == [
         "men 100m final 1", "men 100m semi 1", "men 100m semi 2", "men 100m high school events"]
     for words, round_label, winner in [("semi 2", "Semi-final 2", "Nickel Ashmeade"),
                                        ("semi-final 1", "Semi-final 1", "Kemar Bailey-Cole"),
                                        ("final", "Final", "Ryan Bailey")]:
-        reply = await ask(core, f"/results adidas 2013 100m men {words}")
+        reply = await ask(shared_core, f"/results adidas 2013 100m men {words}")
         assert (reply.data["round"], reply.data["results"][0]["athlete"]) == (round_label, winner)
-    missing = await core.handle_text("/results adidas 2013 100m men heat 2", CTX)
+    missing = await shared_core.handle_text("/results adidas 2013 100m men heat 2", CTX)
     assert missing.error and "no results" in missing.plain_text()

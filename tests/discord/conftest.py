@@ -1,7 +1,7 @@
 """Fixtures for the Discord adapter tests: a fake Discord on loopback and real discord.py.
 
-The root conftest provides `core` (a real Core on a copy of the bundled store) and scrubs
-real tokens from the environment.
+The root conftest provides `shared_core` (the run's read-only Core on the bundled store), `core`
+(a Core over a copy of its own, for tests that write) and scrubs real tokens from the environment.
 """
 from __future__ import annotations
 
@@ -34,9 +34,10 @@ async def logged_in(fake: FakeDiscord):
 
 
 @pytest.fixture
-def make_adapter(fake: FakeDiscord, core):
-    """Build the real adapter from a `[discord]` section, through the config loader `racebot run` uses."""
-    def make(**section):
+def make_adapter(fake: FakeDiscord, shared_core):
+    """Build the real adapter from a `[discord]` section, through the config loader `racebot run`
+    uses; over the shared core unless a test that writes hands in its own."""
+    def make(core=shared_core, **section):
         section = {"dev_guild": GUILD_ID, "api_base_url": fake.api_base_url,
                    "gateway_url": fake.gateway_url, **section}
         return DiscordAdapter(core, parse({"discord": section}).discord.settings({"DISCORD_TOKEN": TOKEN}))

@@ -69,7 +69,7 @@ class ErrorLog(logging.Handler):
         logging.getLogger().removeHandler(self)
 
 
-class _Writes(io.StringIO):
+class Writes(io.StringIO):
     """stdout that remembers each write: the console adapter writes one answer in one call."""
 
     def __init__(self) -> None:
@@ -83,11 +83,11 @@ class _Writes(io.StringIO):
 
 class ConsoleEntry:
     def __init__(self, core) -> None:
-        self.adapter = ConsoleAdapter(core, io.StringIO(), _Writes(), interactive=False)
+        self.adapter = ConsoleAdapter(core, io.StringIO(), Writes(), interactive=False)
 
     async def ask(self, line: str) -> Answer:
         """`line` as typed (no line break inside); the REPL reads it, answers and meets the end of input."""
-        out = self.adapter.stdout = _Writes()
+        out = self.adapter.stdout = Writes()
         self.adapter.stdin = io.StringIO(line + "\n")
         await asyncio.wait_for(self.adapter.repl(), CASE_SECONDS)
         return Answer(len(out.writes), out.writes)

@@ -1,14 +1,9 @@
 """Fixtures for the scheduler suite: real SQLite files in tmp_path, never a mocked store or core."""
 from __future__ import annotations
 
-import asyncio
-import shutil
-from pathlib import Path
-
 import pytest
 import pytest_asyncio
 
-from racebot.app import open_core
 from sched_fakes import FakeClock
 from storage.sqlite import SqliteStore
 
@@ -26,24 +21,7 @@ async def store(tmp_path):
     await s.close()
 
 
-@pytest.fixture(scope="session")
-def bundled_db(tmp_path_factory) -> Path:
-    """The bundled data loaded once per session; tests copy the file (about 2 s saved each)."""
-    path = tmp_path_factory.mktemp("bundled") / "racebot.db"
-
-    async def build() -> None:
-        core = await open_core(path)
-        await core.store.close()
-
-    asyncio.run(build())
-    return path
-
-
 @pytest_asyncio.fixture
-async def core(bundled_db, tmp_path, clock):
+async def core(open_copy, db_copy, clock):
     """A started Core over a copy of the bundled data, on the fake clock."""
-    path = tmp_path / "racebot.db"
-    shutil.copyfile(bundled_db, path)
-    c = await open_core(path, clock=clock)
-    yield c
-    await c.store.close()
+    return await open_copy(db_copy, clock=clock)

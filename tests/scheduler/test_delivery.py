@@ -196,3 +196,34 @@ async def test_a_row_that_cannot_be_rendered_fails_alone(store, clock, caplog):
         stats = await d.run()
     assert (stats.failed, stats.delivered, [p.channel for p in pub.posted]) == (1, 1, [B])
     assert await states(store) == [(1, "failed", 1), (2, "delivered", 1)]
+
+
+async def test_a_rejected_row_fails_once_logged_and_is_not_sent_again(store, clock, caplog):
+    await queued(store, clock, Subscription(A, created_at=clock()), Subscription(B, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    pub.fail(A, Delivery(Outcome.REJECTED, detail="400 50035 Invalid Form Body"))
+    with caplog.at_level(logging.ERROR, logger="bot.announce.delivery"):
+        stats = await deliverer(store, clock, pub).run()
+    assert (stats.failed, stats.delivered, stats.retried) == (1, 1, 0)
+    assert [r.getMessage() for r in caplog.records] == ["outbox row 1 rejected by discord: 400 50035 Invalid Form Body"]
+    assert await states(store) == [(1, "failed", 1), (2, "delivered", 1)]
+    [(detail,)] = await store.conn.execute_fetchall("SELECT detail FROM outbox WHERE id = 1")
+    assert detail == "rejected: 400 50035 Invalid Form Body"
+    calls = len(pub.calls)
+    clock.advance(3600)
+    assert (await deliverer(store, clock, pub).run()).failed == 0 and len(pub.calls) == calls  # a bug: no retry
+
+
+async def test_a_row_held_back_by_the_platform_limit_is_released_not_left_in_doubt(store, clock):
+    await queued(store, clock, Subscription(A, created_at=clock()), Subscription(B, created_at=clock()))
+    pub = FakePublisher("discord", clock)
+    limits = {"discord": {"per_second": 0.1, "burst": 1, "channel_per_second": 0, "channel_burst": 0}}
+    d = deliverer(store, clock, pub, limits=limits)  # one send, then the next slot is 10 s away
+    first = await d.pass_once(clock())
+    assert (first.delivered, first.deferred) == (1, 1)
+    [held] = await store.conn.execute_fetchall(
+        "SELECT token, attempts, lease_until, in_doubt FROM outbox WHERE state = 'pending'")
+    assert tuple(held) == (1, 0, None, 0)  # claimed (its token moved), then let go: no lease, nothing in doubt
+    clock.advance(10)
+    assert (await d.pass_once(clock())).delivered == 1
+    assert pub.doubts == [] and len(pub.keys) == len(set(pub.keys)) == 2  # no look in the channel needed

@@ -7,6 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.announce.poller import Poller
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
@@ -16,6 +18,7 @@ from storage.sqlite import SqliteStore
 
 WORKER = Path(__file__).with_name("fanout_worker.py")
 CHANNELS = 500
+pytestmark = pytest.mark.slow  # kill -9 of a second process: .ci/run runs it after the README's command
 
 
 async def worker(db: Path, log: Path) -> asyncio.subprocess.Process:

@@ -1,10 +1,6 @@
 """Fixtures for the Slack adapter: a fake Slack on loopback, signed slash-command requests, a real core."""
 from __future__ import annotations
 
-import asyncio
-import shutil
-from pathlib import Path
-
 import aiohttp
 import pytest
 import pytest_asyncio
@@ -43,34 +39,9 @@ def publisher(outbound):
     return SlackPublisher(outbound)
 
 
-@pytest.fixture(scope="session")
-def bundled_db(tmp_path_factory) -> Path:
-    """The bundled data imported once (about 2 s); each test opens its own copy (about 0.2 s)."""
-    app = pytest.importorskip("racebot.app", reason="racebot.app.open_core has not landed yet")
-    path = tmp_path_factory.mktemp("slack-db") / "racebot.db"
-
-    async def build() -> None:
-        core = await app.open_core(path)
-        await core.store.close()
-    asyncio.run(build())  # no loop runs while a sync fixture is set up
-    return path
-
-
-@pytest_asyncio.fixture
-async def core(bundled_db, tmp_path):
-    """A real core over a real SQLite file built from the bundled data."""
-    from racebot.app import open_core
-
-    path = tmp_path / "racebot.db"
-    shutil.copyfile(bundled_db, path)
-    core = await open_core(path)
-    yield core
-    await core.store.close()
-
-
 @pytest.fixture
-def admin_name(core) -> str:
-    cmd = core.registry.get("subscribe")
+def admin_name(shared_core) -> str:
+    cmd = shared_core.registry.get("subscribe")
     assert cmd is not None and cmd.admin_only
     return "subscribe"
 
@@ -85,13 +56,14 @@ async def started_adapter(core, fake: FakeSlack, mode: str):
 
 @pytest_asyncio.fixture
 async def http_adapter(core, admin_name, fake_slack):
+    """Over a core of its own: the adapter remembers every signed request in the store (replays.py)."""
     adapter = await started_adapter(core, fake_slack, "http")
     yield adapter
     await adapter.stop()
 
 
 @pytest_asyncio.fixture
-async def socket_adapter(core, fake_slack):
-    adapter = await started_adapter(core, fake_slack, "socket")
+async def socket_adapter(shared_core, fake_slack):
+    adapter = await started_adapter(shared_core, fake_slack, "socket")
     yield adapter
     await adapter.stop()

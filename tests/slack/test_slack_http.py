@@ -153,9 +153,9 @@ async def test_every_registry_command_is_a_slack_command(fake_slack, http_adapte
     assert (await post_slash(http_adapter.port, slash_form(fake_slack, "/nosuchcommand", "")))[0] == 404
 
 
-async def test_manifest_in_the_repo_matches_the_registry(core):
+async def test_manifest_in_the_repo_matches_the_registry(shared_core):
     manifest = Path(__file__).resolve().parents[2] / "slack-manifest.yaml"
-    assert manifest.read_text(encoding="utf-8") == render_manifest(core.registry), \
+    assert manifest.read_text(encoding="utf-8") == render_manifest(shared_core.registry), \
         "regenerate it: python -m adapters.slack.manifest > slack-manifest.yaml"
 
 

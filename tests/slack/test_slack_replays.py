@@ -13,7 +13,6 @@ import pytest
 from slack_requests import post_slash, signed_headers, slack_settings, slash_form
 
 from adapters.slack.adapter import SlackAdapter
-from racebot.app import open_core
 
 pytestmark = pytest.mark.asyncio
 
@@ -41,8 +40,8 @@ async def test_replayed_subscribe_is_acknowledged_and_not_run_again(fake_slack, 
     await fake_slack.wait_until(lambda: answers(fake_slack, "list"))
 
 
-async def test_a_replay_to_another_replica_on_the_same_store_is_refused(fake_slack, http_adapter, core):
-    other_core = await open_core(core.store.path)
+async def test_a_replay_to_another_replica_on_the_same_store_is_refused(fake_slack, http_adapter, core, open_copy):
+    other_core = await open_copy(core.store.path)
     other = SlackAdapter(other_core, slack_settings(fake_slack, "http", admins=("U0LISTED",)))
     await other.start()
     try:
@@ -53,7 +52,6 @@ async def test_a_replay_to_another_replica_on_the_same_store_is_refused(fake_sla
         await fake_slack.wait_until(lambda: answers(fake_slack, "sub"))
     finally:
         await other.stop()
-        await other_core.store.close()
     assert subscriptions(core) == 1 and len(answers(fake_slack, "sub")) == 1
 
 

@@ -52,15 +52,15 @@ async def test_the_adapter_is_the_publisher_for_announcements(fake_slack, socket
     assert fake_slack.posts[0]["channel"] == "C0RESULTS"
 
 
-async def test_send_before_start_asks_to_retry(core, fake_slack):
-    adapter = SlackAdapter(core, slack_settings(fake_slack, "socket"))
+async def test_send_before_start_asks_to_retry(shared_core, fake_slack):
+    adapter = SlackAdapter(shared_core, slack_settings(fake_slack, "socket"))
     delivery = await adapter.send(ChannelRef("slack", "T0TEAM", "C1"), Reply(title="x"), "k")
     assert delivery.outcome is Outcome.RETRY and fake_slack.calls == []
 
 
-async def test_wrong_bot_token_stops_start_up_without_showing_the_token(core, fake_slack):
+async def test_wrong_bot_token_stops_start_up_without_showing_the_token(shared_core, fake_slack):
     settings = dataclasses.replace(slack_settings(fake_slack, "socket"), bot_token="xoxb-wrong-secret")
     with pytest.raises(RuntimeError, match="invalid_auth") as failure:
-        await SlackAdapter(core, settings).start()
+        await SlackAdapter(shared_core, settings).start()
     assert "xoxb-wrong-secret" not in str(failure.value)
     assert fake_slack.called("apps.connections.open") == []

@@ -2,15 +2,18 @@
 sent once when the source has failed for long enough and once when it recovers, never more."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.commands.registry import Context
+from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.sources.alerts import FAILING, RECOVERED, AlertSettings, alerted, decide_alert
 from bot.sources.health import SourceHealth
 from racebot.app import open_core
-from racebot.config import ConfigError, parse
+from racebot.config import Config, ConfigError, parse
+from racebot.pipelines import build_announcements
 from storage.sqlite import SqliteStore
 
 
@@ -95,16 +98,13 @@ async def test_failing_source_alerts_once_survives_a_restart_and_recovers_once(w
 
 
 # --- /status ------------------------------------------------------------------------------
-async def test_status_before_any_poll(db_copy):
-    core = await open_core(db_copy, clock=lambda: T0)
-    try:
-        reply = await core.handle_text("/status", Context())
-    finally:
-        await core.store.close()
+async def test_status_before_any_poll(db_copy, open_copy):
+    core = await open_copy(db_copy, clock=lambda: T0)
+    reply = await core.handle_text("/status", Context())
     assert not reply.error and "No live result source has polled yet" in reply.plain_text()
 
 
-async def test_status_shows_last_success_last_error_and_next_poll(db_copy):
+async def test_status_shows_last_success_last_error_and_next_poll(db_copy, open_copy):
     store = await SqliteStore.open(db_copy)
     failing = SourceHealth("worldathletics", last_success=T0 - timedelta(hours=2), last_error="HTTP 502 <!channel>",
                            last_error_at=T0 - timedelta(minutes=1), failing_since=T0 - timedelta(minutes=90),
@@ -112,12 +112,9 @@ async def test_status_shows_last_success_last_error_and_next_poll(db_copy):
     await store.save_source_health(failing)
     await store.close()
 
-    core = await open_core(db_copy, clock=lambda: T0)
-    try:
-        reply = await core.handle_text("/status", Context())
-        assert core.registry.get("status") is not None
-    finally:
-        await core.store.close()
+    core = await open_copy(db_copy, clock=lambda: T0)
+    reply = await core.handle_text("/status", Context())
+    assert core.registry.get("status") is not None
     text = reply.plain_text()
     assert "World Athletics is failing since 2022-06-20 18:30 UTC (1 h 30 min). Paused after repeated" in text
     assert "Last successful poll: 2022-06-20 18:00 UTC (2 h ago)" in text
@@ -129,15 +126,58 @@ async def test_status_shows_last_success_last_error_and_next_poll(db_copy):
     assert data["ok"] is False and data["circuit"] == "open" and data["next_poll"] == "2022-06-20T20:01:00+00:00"
 
 
-async def test_status_points_out_a_poller_that_stopped(db_copy):
+async def test_status_points_out_a_poller_that_stopped(db_copy, open_copy):
     store = await SqliteStore.open(db_copy)
     await store.save_source_health(SourceHealth("worldathletics", last_success=T0 - timedelta(hours=3),
                                                 next_poll=T0 - timedelta(hours=2, minutes=45)))
     await store.close()
-    core = await open_core(db_copy, clock=lambda: T0)
-    try:
-        text = (await core.handle_text("/status", Context())).plain_text()
-    finally:
-        await core.store.close()
+    core = await open_copy(db_copy, clock=lambda: T0)
+    text = (await core.handle_text("/status", Context())).plain_text()
     assert "World Athletics is working." in text
     assert "overdue by 2 h 45 min: is racebot running?" in text
+
+
+# --- the alert through racebot's own wiring ---------------------------------------------------
+class AdminChannel:
+    """A chat platform's publisher as `racebot run` hands it over: records what reaches it."""
+
+    def __init__(self, platform: str) -> None:
+        self.platform, self.sent = platform, []
+
+    async def send(self, channel, reply, key, *, in_doubt_since=None):
+        self.sent.append((channel, key, reply))
+        return Delivery(Outcome.DELIVERED, message_id=key)
+
+
+async def failing_polls(core, wa_server, tmp_path, alerts_channel: str, publisher: AdminChannel) -> None:
+    """Two polls of a World Athletics answering 502, 31 minutes apart, through build_announcements."""
+    wa_server.fail_when = lambda op, v: (502, {})
+    now = [T0]
+    cfg = Config(tmp_path / "racebot.db", parse({
+        "sources": {"worldathletics": {"enabled": True, "endpoint": wa_server.url, "retry_attempts": 1}},
+        "alerts": {"channel": alerts_channel, "failing_after_minutes": 30}}))
+    built = await build_announcements(cfg, core, {publisher.platform: publisher}, has_chat=True, clock=lambda: now[0])
+    try:
+        poll = built.jobs.scheduler.get_job("poll:main:worldathletics")
+        await poll.func()
+        now[0] += timedelta(minutes=31)
+        await poll.func()
+    finally:
+        await built.stop()
+
+
+async def test_a_failing_source_alerts_the_admin_channel_once_with_a_stable_key(core, wa_server, tmp_path):
+    admins = AdminChannel("slack")
+    await failing_polls(core, wa_server, tmp_path, "slack:T1:C1", admins)
+    [(channel, key, reply)] = admins.sent
+    assert channel == ChannelRef("slack", "T1", "C1")
+    assert key == f"source-alert:worldathletics:{FAILING}:{T0.isoformat()}"
+    assert reply.title == "World Athletics is failing" and "HTTP 502" in reply.plain_text()
+
+
+async def test_an_alert_for_a_platform_not_running_is_logged_not_lost_silently(core, wa_server, tmp_path, caplog):
+    elsewhere = AdminChannel("slack")
+    with caplog.at_level(logging.WARNING, logger="racebot.pipelines"):
+        await failing_polls(core, wa_server, tmp_path, "discord:1:2", elsewhere)
+    assert elsewhere.sent == []
+    assert "source alert not sent: no discord adapter running" in caplog.messages

@@ -1,0 +1,36 @@
+"""The cores tests run against (see conftest.py): the shared one's guard, and writable ones."""
+from __future__ import annotations
+
+import copy
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.core import Core
+from storage.sqlite import SqliteStore
+
+READ_ONLY = "attempt to write a readonly database"  # SQLite's words when query_only refuses a write
+
+
+def untouched(core, commands: list[str], records) -> None:
+    """Fail the test that wrote through the shared core or changed its commands. A write raises
+    inside SQLite; the core's catch-all turns a command's into a polite reply and a log line,
+    which is what this looks for."""
+    wrote = [r for r in records if r.exc_info and isinstance(r.exc_info[1], sqlite3.OperationalError)
+             and READ_ONLY in str(r.exc_info[1])]
+    if wrote:
+        pytest.fail(f"this test wrote through the shared read-only core ({wrote[0].getMessage()}): "
+                    "ask for the `core` fixture, a core over a copy of its own")
+    if core.registry.names() != commands:
+        pytest.fail("this test changed the shared core's commands: ask for the `core` fixture")
+
+
+async def writable_core(shared, path: Path, *, clock=None):
+    """A started Core over the store at `path`, a copy of the one `shared` was opened on, with
+    `shared`'s indexes: a copy of the Indexes object, so a reload here swaps only this core's."""
+    store = await SqliteStore.open(path)
+    c = Core(store, clock=clock)
+    await c.feed.skip_to_head()
+    c.indexes = copy.copy(shared.indexes)
+    return c
