@@ -87,7 +87,7 @@ async def test_competition_autocomplete_offers_meetings_whose_value_runs_the_com
     assert 0 < len(choices) <= 25 and all(0 < len(c.name) <= 100 for c in choices)
     first = choices[0]
     assert first.name == "Bislett Games 2024 (Oslo, 2024-05-30)" and first.value.startswith("#")
-    reply = await ask(shared_core, f"/results {first.value} 1500m")  # the value comes back as typed
+    reply = await ask(shared_core, f"/results {first.value} 1500m men")  # the value comes back as typed
     assert (reply.data["competition"], reply.data["results"][0]["athlete"]) == ("Bislett Games", "Jakob Ingebrigtsen")
     newest = await shared_core.complete("subscribe", "competition", "", limit=5)  # nothing typed yet: the latest
     days = [c.name.rsplit(", ", 1)[1].rstrip(")") for c in newest]

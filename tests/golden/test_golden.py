@@ -30,7 +30,7 @@ from bot.announce.subscriptions import Subscription
 HERE = Path(__file__).parent
 UPDATE = os.environ.get("RACEBOT_UPDATE_GOLDEN") == "1"
 RESULT_IN = datetime(2024, 5, 30, 19, 4, 5, tzinfo=timezone.utc)  # when the announced result came in
-COMMANDS = {"h2h": "/h2h Kerr Ingebrigtsen", "results": "/results oslo 2024 1500m", "athlete": "/athlete Josh Kerr"}
+COMMANDS = {"h2h": "/h2h Kerr Ingebrigtsen", "results": "/results oslo 2024 1500m men", "athlete": "/athlete Josh Kerr"}
 RENDERERS = {
     "console": ("txt", lambda reply: console.render(reply) + "\n"),
     # an image's PNG bytes depend on the drawing library's version: whether there is one is what counts

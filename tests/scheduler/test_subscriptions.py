@@ -96,7 +96,7 @@ async def test_subscribe_reads_loose_words(core, text, series, names, tz):
 
 
 async def test_subscribe_rejects_nonsense(core):
-    for text, message in [("/subscribe series:grandprix", "I don't know a series or meeting called 'grandprix'."),
+    for text, message in [("/subscribe series:qqzzseries", "I don't know a series or meeting called 'qqzzseries'."),
                           ("/subscribe timezone:Mars/Olympus", "'Mars/Olympus' is not a time zone I know."),
                           ("/subscribe athletes:zzzzqqqq", "I can't find an athlete called 'zzzzqqqq'."),
                           ("/subscribe zzzzqqqq", "I can't find an athlete called 'zzzzqqqq'."),

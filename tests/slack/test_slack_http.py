@@ -180,7 +180,7 @@ async def test_composition_root_builds_the_adapter_from_toml_and_env(fake_slack,
 
 
 async def test_h2h_and_athlete_end_with_the_coverage_context(fake_slack, http_adapter):
-    for rid, command, text in (("h", "/h2h", "Kerr Ingebrigtsen"), ("a", "/athlete", "Narve Gilje Nordås")):
+    for rid, command, text in (("h", "/h2h", "Kerr Ingebrigtsen"), ("a", "/athlete", "Timothy Cheruiyot")):
         await post_slash(http_adapter.port, slash_form(fake_slack, command, text, rid=rid))
         await fake_slack.wait_until(lambda: answers(fake_slack, rid))
         last = answers(fake_slack, rid)[-1]["blocks"][-1]
