@@ -25,6 +25,12 @@ HEADER = "date,competition,venue,series,event,gender,round,race,place,athlete,co
 TABLES = ("athletes", "athlete_ids", "competitions", "races", "results")  # compared inside SQLite
 VERSIONS = "SELECT race_id, revision, entries, changed_at FROM race_versions ORDER BY race_id"
 
+# Imports into the bundled archive and seed: what these tests check does not need the career
+# histories, and planning against a store three times the size would triple their time.
+@pytest.fixture
+def bundled_db(results_only_db):
+    return results_only_db
+
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch):

@@ -3,6 +3,8 @@ rebuild it with `python -m racebot.build_bundle` whenever a bundled file or an i
 import lzma
 import sqlite3
 
+import pytest
+
 from racebot.app import open_core
 from racebot.bundled import BUNDLE_VERSION
 from racebot.prebuilt import install, prebuilt
@@ -18,6 +20,7 @@ def content(path):
         return {t: db.execute(f"SELECT * FROM {t} ORDER BY {order}").fetchall() for t, order in TABLES.items()}
 
 
+@pytest.mark.slow  # a whole build of the bundle, a minute of CPU: .ci/run runs it after the README command
 async def test_the_shipped_store_equals_a_fresh_build_of_the_bundled_sources(tmp_path):
     fresh = tmp_path / "fresh.db"
     core = await open_core(fresh, prebuilt=False)
