@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -14,6 +16,7 @@ def run(*args: str, env: dict | None = None) -> str:
     return out.stdout
 
 
+@pytest.mark.slow  # five processes, each opening the bundled store: half a minute
 def test_generate_import_and_measure_at_small_scale(tmp_path):
     csv = tmp_path / "s.csv"
     db = tmp_path / "s.db"
