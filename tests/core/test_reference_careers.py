@@ -1,0 +1,63 @@
+"""`/h2h` on the embedded default agrees with a counter written apart from racebot over whole
+careers: the Rome 2024 entrants' histories and the Diamond League archive (issue 12)."""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+import pytest
+
+from reference_careers import careers, category
+from reference_h2h import folded
+
+from bot.commands.registry import Context
+
+PER_STRATUM = 30  # 4 categories x 2 genders: 240 pairs
+
+
+def strata(c) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Pairs of entrants who met, by the category of the event they met in most, and gender;
+    only pairs whose names say who they are (one identity per folded name, archive included)."""
+    identities = defaultdict(set)
+    for rid, name in c.names.items():
+        identities[folded(name)].add(rid)
+    for e in c.entrants.values():
+        identities[folded(e.name)].add(e.who)
+    entrant = {e.who: e for e in c.entrants.values()}
+    out = defaultdict(list)
+    for pair in sorted(c.records):
+        a, b = (entrant[w] for w in pair)
+        if len(identities[folded(a.name)]) == 1 and len(identities[folded(b.name)]) == 1:
+            event = max(sorted(c.events[pair].items()), key=lambda kv: kv[1])[0]
+            out[(category(event), a.gender)].append(pair)
+    return out
+
+
+@pytest.mark.slow  # the reference reads every career and the archive: about 10 s
+async def test_h2h_agrees_with_a_reference_over_whole_careers(shared_core):
+    c = careers()
+    groups = strata(c)
+    rng = random.Random(20240607)
+    sample = [pair for key in sorted(groups) for pair in rng.sample(groups[key], min(PER_STRATUM, len(groups[key])))]
+    sizes = {key: min(PER_STRATUM, len(groups[key])) for key in sorted(groups)}
+    assert len(sizes) == 8 and min(sizes.values()) >= 25 and len(sample) >= 200, sizes
+
+    entrant = {e.who: e for e in c.entrants.values()}
+    ambiguous, wrong = [], []
+    for pair in sample:
+        a, b = (entrant[w] for w in pair)
+        reply = await shared_core.handle_text(f'/h2h "{a.name}" "{b.name}"', Context())
+        got = reply.data
+        if got is None or got["guessed"]:
+            ambiguous.append((a.name, b.name))
+            continue
+        named = [folded(got[side]["name"]) in (folded(e.name), folded(c.names.get(e.who, e.name)))
+                 for side, e in (("a", a), ("b", b))]
+        w = c.records[pair]
+        expected = (w["a"], w["b"], w[""], sum(w.values()))
+        answer = (got["wins"]["a"], got["wins"]["b"], got["ties"], len(got["meetings"]))
+        if not all(named) or answer != expected:
+            wrong.append((a.name, b.name, got["a"]["name"], got["b"]["name"], answer, expected))
+    print(f"reference sample: {len(sample)} pairs {sizes}; ambiguous in racebot: {len(ambiguous)} {ambiguous}")
+    assert len(ambiguous) <= len(sample) // 20, ambiguous
+    assert not wrong, "\n".join(map(str, wrong))
