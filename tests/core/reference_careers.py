@@ -6,8 +6,10 @@ Rules, as this module applies them:
 - An entrant is one line of the histories with a family name (nameless lines are a nation's
   relay squads). An entrant is the archive's athlete of the same folded name and country when
   exactly one archive athlete fits and their birth years do not contradict (the archive's
-  1900-1909 are 2000-2009), or, failing that, the one archive athlete of that country whose
-  name is the entrant's without middle names (history "Anna Maria Smith", archive "Anna Smith").
+  1900-1909 are 2000-2009; an archive athlete is known under every country it printed), or,
+  failing that, the one archive athlete of that country whose name is the entrant's with some
+  later words left out: a middle name ("Pedro Pablo Pichardo" is "Pedro Pichardo") or a
+  married name ("Līna Mūze-Sirmā" is "Līna Mūze").
 - One history race is every row sharing competition id, date, event code, round and round stage
   (rows without a competition id: its printed name and city instead), within one gender.
 - Not a placed individual race: relays and team scores (event codes with "x", TEAM, MIX); a row
@@ -23,10 +25,13 @@ Rules, as this module applies them:
   wind-assisted one) has one result: the placed row.
 - Youth implements and hurdle heights are events of their own (their codes differ: SP5, 110H91.4);
   indoor races are races (their codes and competitions are their own).
-- A history race that the archive also holds (same day, gender, event and round, sharing an
-  athlete) is that archive race: the archive's places and marks decide, and a history athlete the
-  archive does not list joins it with the history's row. A race run in several places is not a
-  meeting, whichever file tells it.
+- A history race that the archive also holds (same day, gender, event and round kind, sharing an
+  athlete) is that archive race: the archive's places and marks decide (an annulled result there
+  is no meeting, whatever the history printed), and a history athlete the archive does not list
+  joins it with the history's row. One history race can be several archive races (two finals of
+  one event on one day share a history key): each athlete the archive lists is in their archive
+  race, and the others join the one holding most of the history race's athletes. A race run in
+  several places is not a meeting, whichever file tells it.
 - Then reference_h2h's rules: places decide before marks, equal places tie, a finisher beats a
   non-finisher, neither finishing is no meeting, DNS and annulled results are no meeting.
 - The seed article's races are left out: no two entrants ran one of them (only Ingebrigtsen is
@@ -110,16 +115,21 @@ def link(name: str, country: str, born: int | None, by_name: dict, births: dict[
         return born is None or rid not in births or births[rid] == born
 
     same = [rid for rid in by_name.get((folded(name), country), ()) if fits(rid)]
-    if len(same) == 1:
-        return same[0]
     if same:
-        return None
+        return same[0] if len(same) == 1 else None
     words = folded(name).split()
-    if len(words) < 3:
-        return None
-    shorter = {" ".join(words[:i] + words[j:]) for i in range(1, len(words) - 1) for j in range(i + 1, len(words))}
-    found = {rid for s in shorter for rid in by_name.get((s, country), ()) if fits(rid)}
+    found = {rid for (other, nat), ids in by_name.items() if nat == country and _within(other.split(), words)
+             for rid in ids if fits(rid)}
     return found.pop() if len(found) == 1 else None
+
+
+def _within(short: list[str], words: list[str]) -> bool:
+    """`short` is `words` without some of its later words: the same given name, and the
+    archive's family name among a longer one (a middle name, a married name added)."""
+    if not 2 <= len(short) < len(words) or short[0] != words[0]:
+        return False
+    rest = iter(words[1:])
+    return all(w in rest for w in short[1:])
 
 
 def splits(results: list[dict]) -> set[int]:
@@ -184,22 +194,30 @@ def history_races(entrants: dict[str, Entrant], people: list[dict]) -> list[_His
 
 
 def merged(history: list[_HistoryRace], archive: list[Race]) -> list[Race]:
-    """Archive races with the history athletes they lack, and the history races the archive lacks."""
+    """The archive's races with the history athletes they lack, and the history races the archive
+    lacks. Athlete by athlete: the histories cannot tell two finals of one event and day apart
+    (Zürich 2021 ran a Diamond League and a promotional 400m hurdles), so one history race may be
+    several archive races; each athlete the archive lists that day is in the archive's race."""
     by_slot: dict[tuple, list[Race]] = defaultdict(list)
     for race in archive:
         by_slot[(race.day, race.gender, race.event.removesuffix(" indoor"), _archive_kind(race.detail))].append(race)
     out = list(archive)
     for hr in history:
-        mine = {e.who for e in hr.race.entries}
-        slot = (hr.race.day, hr.race.gender, ARCHIVE_EVENTS.get(hr.code), hr.kind)
-        shared = [(len(mine & {e.who for e in race.entries}), race.key, race) for race in by_slot.get(slot, ())]
-        shared = sorted(s for s in shared if s[0])
-        if not shared:
+        held = Counter()  # archive race key -> how many of this race's athletes it lists
+        races = {}
+        for race in by_slot.get((hr.race.day, hr.race.gender, ARCHIVE_EVENTS.get(hr.code), hr.kind), ()):
+            listed = {e.who for e in race.entries}
+            races[race.key] = race
+            held.update(race.key for e in hr.race.entries if e.who in listed)
+        listed = {e.who for key in held for e in races[key].entries}
+        rest = [e for e in hr.race.entries if e.who not in listed]
+        top = held.most_common(2)
+        if not top:
             out.append(hr.race)
-            continue
-        race = shared[-1][2]
-        have = {e.who for e in race.entries}
-        race.entries += [e for e in hr.race.entries if e.who not in have]
+        elif rest and (len(top) == 1 or top[0][1] > top[1][1]):
+            races[top[0][0]].entries += rest
+        elif rest:  # two archive races hold as many of its athletes: the others' race is unknown
+            out.append(Race(hr.race.key, hr.race.event, hr.race.gender, rest, day=hr.race.day, higher=hr.race.higher))
     return out
 
 
