@@ -61,3 +61,25 @@ async def test_h2h_agrees_with_a_reference_over_whole_careers(shared_core):
     print(f"reference sample: {len(sample)} pairs {sizes}; ambiguous in racebot: {len(ambiguous)} {ambiguous}")
     assert len(ambiguous) <= len(sample) // 20, ambiguous
     assert not wrong, "\n".join(map(str, wrong))
+
+
+# Disagreements the reference found over all 32,128 pairs of entrants who met (racebot wrong in each):
+# remove a mark when its fix lands (strict: the test then fails until it is removed).
+@pytest.mark.xfail(strict=True, reason="a history race holding two finals of one day (Zürich 2021: the Diamond League "
+                                       "400m hurdles and the promotional one) links to neither archive race")
+async def test_two_finals_of_one_day_in_one_history_race_are_two_races(shared_core):
+    reply = await shared_core.handle_text('/h2h "Karsten Warholm" "Joshua Abuaku"', Context())
+    assert "2021-09-09" not in [m["date"] for m in reply.data["meetings"]]  # Abuaku ran the promotional race
+
+
+@pytest.mark.xfail(strict=True, reason="a history name that adds a middle or married name to the archive's "
+                                       "is not linked, so the archive's meetings are another athlete's")
+@pytest.mark.parametrize("a,b,record", [
+    ("Alexis Copello", "Pedro Pablo Pichardo", (4, 22, 26)),  # Pedro Pichardo's NM in Rome and Zürich 2015
+    ("Calli Hauger-Thackery", "Hanna Klein", (0, 1, 1)),  # Calli Thackery's
+    ("Martina Ratej", "Līna Mūze-Sirmā", (8, 9, 17)),  # Līna Mūze's Rome 2013, where Ratej's 62.29 was annulled
+])
+async def test_a_history_name_with_a_middle_or_married_name_is_the_archive_athlete(shared_core, a, b, record):
+    """Records as the reference counts them (reference_careers)."""
+    got = (await shared_core.handle_text(f'/h2h "{a}" "{b}"', Context())).data
+    assert (got["wins"]["a"], got["wins"]["b"], len(got["meetings"])) == record
