@@ -13,8 +13,9 @@ Rules, as this module applies them:
 - One history race is every row sharing competition id, date, event code, round and round stage
   (rows without a competition id: its printed name and city instead), within one gender.
 - Not a placed individual race: relays and team scores (event codes with "x", TEAM, MIX); a row
-  whose rank is a letter (H, D, P, M: one discipline of a combined event; Com, Pen, ...), while a
-  combined event's total (Dec, Hep, ...) is a race. A rank that starts with digits is that place
+  whose rank is a letter (H, D, P, M: one discipline of a combined event; Com, Pen, ...), and any
+  other row of that athlete in the same discipline of the same combined event (a jump's unranked
+  best legal mark beside the scoring one), while a combined event's total (Dec, Hep, ...) is a race. A rank that starts with digits is that place
   ("3=" a tie for third, "1." first).
 - A row with neither a place nor a mark is no result at all; a mark that is not a time or a
   distance (NT) is a non-finisher's.
@@ -143,6 +144,10 @@ def splits(results: list[dict]) -> set[int]:
             if any(longer > metres and pace / other >= SPLIT_PACE for longer, other, _ in group)}
 
 
+def _slot(r: dict) -> tuple:
+    return r.get("competition_ID"), r["date"], r.get("event"), r.get("round"), r.get("roundstage")
+
+
 def round_kind(code: str, stage: str) -> str:
     c = code.strip().lower()[:1]
     if c in ("h", "q", "p"):
@@ -169,11 +174,13 @@ def history_races(entrants: dict[str, Entrant], people: list[dict]) -> list[_His
     for a in people:
         me = entrants[str(a["tpAthleteId"])]
         split = splits(a["results"])
+        lettered = {_slot(r) for r in a["results"] if (r.get("rank") or "").strip() in ("H", "D", "P", "M")}
         for r in a["results"]:
             code = (r.get("event") or "").strip()
             rank, mark = (r.get("rank") or "").strip(), (r.get("result") or "").strip()
             place = _RANK.match(rank)
-            if id(r) in split or not code or _TEAM.search(code) or (rank not in ("", "-") and not place):
+            if (id(r) in split or not code or _TEAM.search(code) or (rank not in ("", "-") and not place)
+                    or _slot(r) in lettered):
                 continue
             if not place and not mark:
                 continue
