@@ -91,7 +91,7 @@ async def _link(db: aiosqlite.Connection, before: Tops) -> Linked:
             grew = await _size(db, old) - size
             linked.changed += db.total_changes - changes - grew
             linked.dropped += written - grew
-            await _carry_over(db, new, old)
+            await _carry_over(db, new, old, grew)
             await db.execute("DELETE FROM result_alternates WHERE race_id = ?", (new,))
             await db.execute("DELETE FROM results WHERE race_id = ?", (new,))
             await db.execute("DELETE FROM races WHERE id = ?", (new,))
@@ -99,12 +99,15 @@ async def _link(db: aiosqlite.Connection, before: Tops) -> Linked:
     return linked
 
 
-async def _carry_over(db: aiosqlite.Connection, new: int, old: int) -> None:
+async def _carry_over(db: aiosqlite.Connection, new: int, old: int, grew: int) -> None:
     """What the new race knew about itself: its source's key (so the next import finds it), and
-    that its field is whole (a race is partial only while every source of it knows part)."""
+    whether its field is whole. A race is partial while every source of it knows part; and a
+    source knowing part that still adds finishers shows the stored field was not whole either
+    (the seed article's two Oslo finishers, then the histories' 3rd, 4th, 5th and 7th)."""
     await db.execute("UPDATE race_keys SET race_id = ? WHERE race_id = ?", (old, new))
-    await db.execute("UPDATE races SET partial = min(partial, (SELECT partial FROM races WHERE id = ?)) "
-                     "WHERE id = ?", (new, old))
+    (partial,), = await db.execute_fetchall("SELECT partial FROM races WHERE id = ?", (new,))
+    await db.execute("UPDATE races SET partial = ? WHERE id = ?" if partial and grew else
+                     "UPDATE races SET partial = min(partial, ?) WHERE id = ?", (partial, old))
 
 
 async def _size(db: aiosqlite.Connection, race: int) -> int:

@@ -44,15 +44,20 @@ class Planner:
         self._next = -1
         self._source_ids = dict(ids.source_ids)
         self._by_name: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._by_first: dict[tuple[str, str], list[int]] = defaultdict(list)  # (first name word, country)
+        self._by_last: dict[tuple[str, str], list[int]] = defaultdict(list)  # (last name word, country)
         self._birth: dict[int, int | None] = {}
+        self._gender: dict[int, str] = {}
         self._schemes: dict[int, set[str]] = defaultdict(set)
         for (scheme, _), aid in ids.source_ids.items():
             self._schemes[aid].add(scheme)
         self.names: dict[int, str] = {}  # athlete -> display name, for messages
         for a in ids.athletes:
             self._by_name[(fold(a.name), a.country)].append(a.id)
+            self._file_name(a.id, a.name, a.country)
             self.names[a.id] = a.name
             self._birth[a.id] = a.birth_year
+            self._gender[a.id] = a.gender
         # Competitions by every day they could be matched on, so matching is not a scan of all.
         self._aliases: dict[int, set[tuple[str, str]]] = defaultdict(set)
         for cid, name_key, venue_key in ids.aliases:
@@ -89,6 +94,8 @@ class Planner:
         if len(matches) > 1:
             raise self.fail(row, f"two athletes are called {display} ({row.country}); "
                                  "add athlete_id to say which")
+        if not matches and scheme_key:
+            matches = self._same_person(display, row)
         if matches:
             aid = matches[0]
         else:
@@ -96,13 +103,33 @@ class Planner:
             self.plan.athletes.append(NewAthlete(aid, display, given, family, row.country, row.gender,
                                                  row.birth_year, row.birth_date))
             self._by_name[name_key].append(aid)
+            self._file_name(aid, display, row.country)
             self._birth[aid] = row.birth_year
+            self._gender[aid] = row.gender
             self.names[aid] = display
         if scheme_key:
             self._source_ids[scheme_key] = aid
             self._schemes[aid].add(row.id_scheme)
             self.plan.source_ids.append((scheme_key[0], scheme_key[1], aid))
         return aid
+
+    def _file_name(self, aid: int, name: str, country: str) -> None:
+        words = _words(name)
+        self._by_first[(words[0], country)].append(aid)
+        self._by_last[(words[-1], country)].append(aid)
+
+    def _same_person(self, display: str, row: ResultRow) -> list[int]:
+        """The one athlete of this country whose name is this one spelt another way: with a middle
+        or second family name more or less (the archive's "Henrik Ingebrigtsen" is the histories'
+        "Henrik Børkja Ingebrigtsen"; "Sarah Atcho" is "Sarah Atcho-Jaquier"), or a first name
+        transliterated otherwise ("Yuliia"/"Yuliya Levchenko", "Aikaterini"/"Ekateríni Stefanídi").
+        Only for a row naming its source's id, only when no one else fits, and never an athlete
+        that source already knows by another id."""
+        words = _words(display)
+        near = set(self._by_first.get((words[0], row.country), [])) | set(self._by_last.get((words[-1], row.country), []))
+        fits = [a for a in near if row.id_scheme not in self._schemes[a] and self._birth_fits(a, row.birth_year)
+                and self._gender.get(a, "") in ("", row.gender) and _spelt_otherwise(words, _words(self.names[a]))]
+        return fits if len(fits) == 1 else []
 
     def _birth_fits(self, athlete: int, year: int | None) -> bool:
         known = self._birth.get(athlete)
@@ -241,3 +268,20 @@ class Planner:
         """Stored races a numberless row might join, when there is more than one to choose from."""
         races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
         return [rid for rid in races.values() if rid > 0] if row.race is None and not row.race_key and len(races) > 1 else []
+
+
+GIVEN_NAME_FUZZ = 80  # "yuliia" v "yuliya" 83, "aikaterini" v "ekaterini" 84; "kevin" v "dylan" 20
+
+
+def _words(name: str) -> list[str]:
+    return fold(name).replace("-", " ").split() or [""]
+
+
+def _spelt_otherwise(a: list[str], b: list[str]) -> bool:
+    if a == b or min(len(a), len(b)) < 2:
+        return False
+    if len(a) == len(b) == 2 and a[1] == b[1]:  # short first names differ too little: Anna, Hanna
+        return min(len(a[0]), len(b[0])) >= 5 and fuzz.ratio(a[0], b[0]) >= GIVEN_NAME_FUZZ
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    rest = iter(long_[1:])  # the shorter name's words within the longer one, in order
+    return short[0] == long_[0] and all(w in rest for w in short[1:])

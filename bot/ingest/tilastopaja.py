@@ -118,7 +118,7 @@ def stated_bests(athlete: dict, source: str) -> list[BestRow]:
         if event is None or not mark:
             continue
         out.append(BestRow(SCHEME, str(athlete["tpAthleteId"]), f"{event} indoor" if pb.get("indoor") else event,
-                           mark, _day(pb.get("date")), (pb.get("compName") or "").strip(), source))
+                           mark, _day(pb.get("date")), plain_name(pb.get("compName") or ""), source))
     return out
 
 

@@ -29,6 +29,7 @@ class CompetitionIndex:
         self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
         self._label_words: dict[int, list[str]] = {}  # competition -> its races' label words, sorted
         self._full: dict[int, int] = {}  # competition -> how many of its races racebot knows whole
+        self._races: dict[int, int] = {}  # competition -> how many races it holds
 
     def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
         self.by_id = {c.id: c for c in competitions}
@@ -40,11 +41,13 @@ class CompetitionIndex:
         self._vocabulary = sorted(self._with_token)
         words: dict[int, set[str]] = defaultdict(set)
         full: dict[int, int] = defaultdict(int)
+        races: dict[int, int] = defaultdict(int)
         for cid, label, partial in race_labels:
             full[cid] += not partial
+            races[cid] += 1
             if label:
                 words[cid].update(fold(label).split())
-        self._full = dict(full)
+        self._full, self._races = dict(full), dict(races)
         self._label_words = {cid: sorted(w) for cid, w in words.items()}
 
     def find(self, text: str, limit: int = 5) -> list[tuple[Competition, float, tuple[str, ...]]]:
@@ -71,10 +74,11 @@ class CompetitionIndex:
             if score >= 0.5:
                 scored.append((comp, score, left))
         # Equally named, the latest season, and in it the meeting with the most races racebot knows
-        # whole: "stockholm 2021" is the Diamond League meeting, not the Finland-Sweden match that
-        # athletes' career histories tell in part.
+        # whole, then the most races: "stockholm 2021" is the Diamond League meeting, not the
+        # Finland-Sweden match that athletes' career histories tell in part; "budapest 2023" is the
+        # World Championships, not a national team match of that summer.
         scored.sort(key=lambda cs: (-round(cs[1], 2), -cs[0].start.year, -self._full.get(cs[0].id, 0),
-                                    -cs[0].start.toordinal()))
+                                    -self._races.get(cs[0].id, 0), -cs[0].start.toordinal()))
         return scored[:limit]
 
     def _competition_scores(self, word: str) -> dict[int, float]:

@@ -267,3 +267,29 @@ async def test_a_race_known_from_first_place_on_still_says_its_size_is_unknown(c
     assert reply.data["known_finishers"] is None  # place 1 and no gap: the order is right...
     assert "racebot knows the winner (from athletes' race histories)" in reply.plain_text()  # ...but not how many ran behind
     assert f"Jakob Ingebrigtsen won the {rr.race.discipline.name} in {won['result']}" in reply.plain_text()
+
+
+async def test_a_name_spelt_otherwise_is_the_archive_athlete_not_a_second_one(core, db_copy, tmp_path):
+    # The archive's "Henrik Ingebrigtsen" and "Aikaterini Stefanidi" are the histories' "Henrik Børkja
+    # Ingebrigtsen" (a middle name) and "Ekateríni Stefanídi" (another transliteration).
+    henrik, katerina = find_id("Henrik Børkja", "Ingebrigtsen"), find_id("Ekateríni", "Stefanídi")
+    with sqlite3.connect(db_copy) as c:
+        before = c.execute("SELECT count(*) FROM athletes").fetchone()[0]
+    report = await import_file(core.store, write_sample(tmp_path / "two.jsonl.gz", henrik, katerina))
+    assert report.summary.athletes == 0
+    with sqlite3.connect(db_copy) as c:
+        assert c.execute("SELECT count(*) FROM athletes").fetchone()[0] == before
+        linked = c.execute("SELECT a.name FROM athlete_ids i JOIN athletes a ON a.id = i.athlete_id "
+                           "WHERE i.scheme = 'tilastopaja' ORDER BY 1").fetchall()
+    assert linked == [("Aikaterini Stefanidi",), ("Henrik Ingebrigtsen",)]
+    reply = await ask(core, '/athlete "Henrik Ingebrigtsen"')
+    assert reply.title == "Henrik Ingebrigtsen" and "2007–" in reply.plain_text()  # his whole career, one athlete
+
+
+async def test_a_sibling_of_the_same_family_name_stays_apart(core, db_copy, tmp_path):
+    await import_file(core.store, write_sample(tmp_path / "jakob.jsonl.gz", INGEBRIGTSEN))
+    with sqlite3.connect(db_copy) as c:
+        ids = c.execute("SELECT a.name FROM athlete_ids i JOIN athletes a ON a.id = i.athlete_id "
+                        "WHERE i.scheme = 'tilastopaja'").fetchall()
+        brothers = c.execute("SELECT count(*) FROM athletes WHERE name LIKE '% Ingebrigtsen'").fetchone()[0]
+    assert ids == [("Jakob Ingebrigtsen",)] and brothers == 3

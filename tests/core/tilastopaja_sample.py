@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-SHARED = Path("/work/shared/data/tilastopaja-2024/athletes.jsonl.gz")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tilastopaja-2024" / "athletes.jsonl.gz"
 INGEBRIGTSEN, NORDAS, MAYER, KAUL, BUKOWIECKI = "170792", "214500", "102751", "151674", "136801"
 LLOPIS, MARTINEZ = "198854", "188947"
 
