@@ -7,9 +7,11 @@ Rules, as this module applies them:
   relay squads). An entrant is the archive's athlete of the same folded name and country when
   exactly one archive athlete fits and their birth years do not contradict (the archive's
   1900-1909 are 2000-2009; an archive athlete is known under every country it printed), or,
-  failing that, the one archive athlete of that country whose name is the entrant's with some
-  later words left out: a middle name ("Pedro Pablo Pichardo" is "Pedro Pichardo") or a
-  married name ("Līna Mūze-Sirmā" is "Līna Mūze").
+  failing that (both birth years known and equal from here on), the one archive athlete of that
+  country whose name is the entrant's with some later words left out or added: a middle name ("Pedro Pablo Pichardo" is "Pedro Pichardo"), a
+  married name ("Līna Mūze-Sirmā" is "Līna Mūze"); or failing that, the one archive athlete of
+  that country with the same family name and birth year and a first name spelled otherwise
+  ("Yuliya Levchenko" is "Yuliia Levchenko"; "Maria Isabel Pérez" is not "Marta Pérez").
 - One history race is every row sharing competition id, date, event code, round and round stage
   (rows without a competition id: its printed name and city instead), within one gender.
 - Not a placed individual race: relays and team scores (event codes with "x", TEAM, MIX); a row
@@ -45,6 +47,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from raw_archive import ARCHIVE, SHARED, archive_events
@@ -72,6 +75,7 @@ _METRES = {**{str(m): float(m) for m in (800, 1000, 1500, 2000, 3000, 5000, 1000
            "2M": 3218.688, "5K": 5000.0, "10K": 10000.0, "15K": 15000.0, "20K": 20000.0, "25K": 25000.0,
            "30K": 30000.0, "10M": 16093.44, "HM": 21097.5, "Mar": 42195.0}
 SPLIT_PACE = 0.97
+SPELLED_OTHERWISE = 0.7  # first names this alike: Charlie and Charles 0.71, Maria Isabel and Marta 0.47
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def archive_births() -> dict[str, int]:
 
 
 def link(name: str, country: str, born: int | None, by_name: dict, births: dict[str, int]) -> str | None:
-    """The archive athlete this entrant is, or None."""
+    """The archive athlete this entrant is, or None (the rules are the module's)."""
     def fits(rid: str) -> bool:
         return born is None or rid not in births or births[rid] == born
 
@@ -119,14 +123,19 @@ def link(name: str, country: str, born: int | None, by_name: dict, births: dict[
     if same:
         return same[0] if len(same) == 1 else None
     words = folded(name).split()
-    found = {rid for (other, nat), ids in by_name.items() if nat == country and _within(other.split(), words)
-             for rid in ids if fits(rid)}
-    return found.pop() if len(found) == 1 else None
+    country_ids = [(other.split(), rid) for (other, nat), ids in by_name.items() if nat == country for rid in ids]
+    twin = [(other, rid) for other, rid in country_ids if born and births.get(rid) == born]  # known, equal
+    longer = {rid for other, rid in twin if _within(other, words) or _within(words, other)}
+    if longer:
+        return longer.pop() if len(longer) == 1 else None
+    family = {rid for other, rid in twin if other[-1] == words[-1]
+              and SequenceMatcher(None, " ".join(other[:-1]), " ".join(words[:-1])).ratio() >= SPELLED_OTHERWISE}
+    return family.pop() if len(family) == 1 else None
 
 
 def _within(short: list[str], words: list[str]) -> bool:
-    """`short` is `words` without some of its later words: the same given name, and the
-    archive's family name among a longer one (a middle name, a married name added)."""
+    """`short` is `words` without some of its later words: the same first name, and the other
+    words in order among a longer name's (a middle name, a married name added)."""
     if not 2 <= len(short) < len(words) or short[0] != words[0]:
         return False
     rest = iter(words[1:])
