@@ -54,6 +54,9 @@ _LONGEST = 100_000  # metres (or yards, miles): nothing longer is raced on a tra
 
 _LONGEST_HURDLES = 1000  # metres: hurdle races are 50-400 m; anything longer is a misread
 _DECIMAL = re.compile(r"\d\.\d")
+# A custom event (kept under its printed name) whose name says its marks are metres or points:
+# the histories' weight throws, throws pentathlons, standing jumps and youth combined events.
+_MEASURED_NAME = re.compile(r"throw|jump|vault|shot|discus|hammer|javelin|athlon|ball", re.I)
 _QUALIFIER = re.compile(r"\s*(\((?P<paren>[^)]*)\)|\b(?P<word>indoor|road race)\b)\s*", re.I)
 
 
@@ -70,7 +73,8 @@ class Discipline:
     @cached_property  # asked for every row of a head-to-head
     def measured(self) -> bool:
         """Marks are metres or points (bigger wins), not times."""
-        return self.base in FIELD_EVENTS or self.base in MULTI_EVENTS or self.base == "1HR"
+        return (self.base in FIELD_EVENTS or self.base in MULTI_EVENTS or self.base == "1HR"
+                or (self.base == "X" and bool(_MEASURED_NAME.search(self.name))))
 
     @property
     def is_field(self) -> bool:

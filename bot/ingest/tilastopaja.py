@@ -28,6 +28,7 @@ _ROUND = re.compile(r"(?P<kind>[hsqrcp]?)(?P<no>\d+|[a-z])?\s*(?P<age>[-_.§].*)
 _KINDS = {"h": "heat", "s": "semi-final", "q": "heat", "p": "heat", "r": "final", "c": "final"}
 _KIND_LABELS = {"q": "qualification", "c": "{} final", "r": "{} race"}
 SPLIT_PACE = 0.97  # see en_route
+_COMBINED_RANKS = {"H", "D", "P", "M"}  # heptathlon, decathlon, pentathlon, other combined event
 _DISTANCES = {**{str(m): float(m) for m in (800, 1000, 1500, 2000, 3000, 5000, 10000)}, "Mile": 1609.344,
               "2M": 3218.688, "5K": 5000.0, "10K": 10000.0, "15K": 15000.0, "20K": 20000.0, "25K": 25000.0,
               "30K": 30000.0, "10M": 16093.44, "HM": 21097.5, "Mar": 42195.0}  # flat races that hold splits
@@ -149,9 +150,9 @@ def athlete_rows(athlete: dict, source: str, line: int) -> list[tuple[ResultRow,
     born = _day(athlete.get("birthDate"))
     year = int(athlete["birthYear"]) if str(athlete.get("birthYear") or "").isdigit() else None
     out: dict[str, tuple[ResultRow, str]] = {}
-    splits = en_route(athlete.get("results") or ())
+    skipped = en_route(athlete.get("results") or ()) | combined_parts(athlete.get("results") or ())
     for r in athlete.get("results") or ():
-        if id(r) in splits:
+        if id(r) in skipped:
             continue
         row = _row(r, athlete, source, line)
         if row is None:
@@ -163,6 +164,17 @@ def athlete_rows(athlete: dict, source: str, line: int) -> list[tuple[ResultRow,
         if had is None or (had[0].place is None and row.place is not None):
             out[row.race_key] = (row, _competition_id(r))
     return list(out.values())
+
+
+def combined_parts(results) -> set[int]:
+    """id() of each row of a combined event's discipline: the lettered one (H, D, P, M) and the
+    unplaced second row a jumper's discipline may have beside it (the best legal mark: Tim Nowak's
+    7.33 beside his scoring 7.48 in the Rome 2024 decathlon), which alone would look like a race."""
+    def key(r: dict) -> tuple:
+        return r.get("competition_ID"), r["date"], r.get("event"), r.get("round"), r.get("roundstage")
+
+    parts = {key(r) for r in results if (r.get("rank") or "").strip() in _COMBINED_RANKS}
+    return {id(r) for r in results if key(r) in parts}
 
 
 def en_route(results) -> set[int]:

@@ -34,3 +34,9 @@ def test_generate_import_and_measure_at_small_scale(tmp_path):
 def test_fanout_through_a_loopback_platform_counts_duplicates_and_losses():
     out = run("bench/fanout.py", "--channels", "60", "--ceiling", "200")
     assert "duplicates 0, losses 0" in out
+
+
+def test_first_run_bench_prints_the_first_and_second_runs_beside_their_floors():
+    out = run("bench/first_run.py", "--runs", "1")
+    for row in ("first run", "second run", "floor: imports", "floor: decompress"):
+        assert row in out

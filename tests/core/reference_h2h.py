@@ -55,6 +55,14 @@ class Race:
     event: str
     gender: str
     entries: list[Entry] = field(default_factory=list)
+    day: str = ""  # ISO
+    detail: str = ""  # the archive's "Final 2", "Heat 1, wind: -0.3"
+    virtual: bool = False  # run in several places: never a meeting
+    higher: bool | None = None  # a higher mark is better; None: told by the event's name
+
+    def __post_init__(self) -> None:
+        if self.higher is None:
+            self.higher = bool(_FIELD.search(self.event))
 
 
 def entry_of(who: str, place: str, mark: str, annulled: bool) -> Entry:
@@ -64,8 +72,9 @@ def entry_of(who: str, place: str, mark: str, annulled: bool) -> Entry:
     return Entry(who, int(p) if p.isdigit() else None, mark.strip(), "NM" if status == "NH" else status, annulled)
 
 
-def archive_races() -> tuple[list[Race], dict[str, str], dict[str, set[str]]]:
-    """Every archive race, the display name of each athlete id, and ids per (folded name, country)."""
+def archive_races(keep_virtual: bool = False) -> tuple[list[Race], dict[str, str], dict[str, set[str]]]:
+    """Every archive race, the display name of each athlete id, and ids per (folded name, country).
+    Races run in several places are left out, or kept marked `virtual` when asked for."""
     virtual = json.loads(MEETINGS_FILE.read_text("utf-8")).get("virtual", [])
     races, names, by_name = [], {}, defaultdict(set)
     title = re.compile(r"^(Men|Women)'s (.+) - (\d\d)\.(\d\d)\.(\d{4})$")
@@ -78,10 +87,12 @@ def archive_races() -> tuple[list[Race], dict[str, str], dict[str, set[str]]]:
                 if not m:
                     continue
                 gender = "M" if m[1] == "Men" else "W"
-                if any(v["file"] == path.stem and v.get("gender", gender) == gender and v.get("event", m[2]) == m[2]
-                       for v in virtual):
+                several = any(v["file"] == path.stem and v.get("gender", gender) == gender
+                              and v.get("event", m[2]) == m[2] for v in virtual)
+                if several and not keep_virtual:
                     continue
-                race = Race(f"{path.stem}/{category}/{n}", m[2], gender)
+                race = Race(f"{path.stem}/{category}/{n}", m[2], gender, day=f"{m[5]}-{m[4]}-{m[3]}",
+                            detail=ev["detail"].replace("\u00a0", " ").strip(), virtual=several)
                 seen: dict[str, Entry] = {}
                 for r in ev["data"]:
                     rid = str(r.get("id") or "").strip()
@@ -102,7 +113,7 @@ def archive_races() -> tuple[list[Race], dict[str, str], dict[str, set[str]]]:
     return races, names, by_name
 
 
-def decide(a: Entry, b: Entry, event: str) -> str | None:
+def decide(a: Entry, b: Entry, higher: bool) -> str | None:
     """'a', 'b', '' for a tie, None when they did not meet."""
     if a.annulled or b.annulled or "DNS" in (a.status, b.status):
         return None
@@ -116,7 +127,6 @@ def decide(a: Entry, b: Entry, event: str) -> str | None:
     va, vb = value(a.mark), value(b.mark)
     if va == vb:
         return ""
-    higher = bool(_FIELD.search(event))
     return "a" if (va > vb) == higher else "b"
 
 
@@ -124,10 +134,12 @@ def tally(races: list[Race]) -> dict[tuple[str, str], dict[str, int]]:
     """(who, who) in sorted order -> wins of the first ('a'), of the second ('b'), ties ('')."""
     out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"a": 0, "b": 0, "": 0})
     for race in races:
+        if race.virtual:
+            continue
         for x, y in combinations(sorted(race.entries, key=lambda e: e.who), 2):
             if x.who == y.who:
                 continue
-            won = decide(x, y, race.event)
+            won = decide(x, y, race.higher)
             if won is not None:
                 out[(x.who, y.who)][won] += 1
     return out

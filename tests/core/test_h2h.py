@@ -114,3 +114,12 @@ async def test_ambiguous_names_whose_athletes_never_met_list_the_candidates(shar
     for name in ("Josh Kerr", "Hamish Kerr", "Mujinga Kambundji", "Ditaji Kambundji"):
         assert name in said
     assert '/h2h "Josh Kerr" "Jakob Ingebrigtsen"' in said  # how to say whom you mean
+
+
+async def test_the_longer_weight_throw_wins(shared_core):
+    """Ballerup 2019 in the histories: Hartmann Nielsen 15.29 m beat Koch Jacobsen 15.09 m."""
+    reply = await h2h(shared_core, '/h2h "Katrine Koch Jacobsen" "Annesofie Hartmann Nielsen"')
+    ballerup = [m for m in reply.data["meetings"] if m["date"] == "2019-09-21"]
+    won = {m["event"]: (m["winner"], m["a"]["mark"], m["b"]["mark"]) for m in ballerup}
+    assert won["Weight Throw"] == ("b", "15.09", "15.29")
+    assert won["Throws Pentathlon"] == ("b", "2946", "3216")

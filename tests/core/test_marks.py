@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain.disciplines import parse_discipline
+from bot.domain.disciplines import discipline, discipline_or_custom, parse_discipline
 from bot.domain.marks import MarkError, format_value, margin_text, parse_mark
 
 
@@ -62,6 +62,15 @@ def test_direction_and_margins_per_discipline():
     assert margin_text(parse_discipline("decathlon"), 9126, 9026) == "100 pts"
     assert format_value(parse_discipline("1500m"), 209.74) == "3:29.74"
     assert format_value(parse_discipline("marathon"), 7235, 0) == "2:00:35"
+
+
+@pytest.mark.parametrize("name", ["Weight Throw", "Weight Throw (9 kg) indoor", "Throws Pentathlon",
+                                  "Standing Long Jump indoor", "Octathlon", "Triathlon"])
+def test_custom_events_named_as_throws_jumps_or_combined_events_are_won_by_the_bigger_mark(name):
+    """The histories' weight throw 15.29 m beats 15.09 m (a head-to-head once gave it to 15.09)."""
+    d = discipline_or_custom(name)
+    assert d.base == "X" and d.higher_is_better and discipline(d.code).higher_is_better
+    assert not discipline_or_custom("Mountain Race").higher_is_better
 
 
 @pytest.mark.parametrize("text,code", [

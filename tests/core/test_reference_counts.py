@@ -135,7 +135,8 @@ def counts(db):
 
 
 @pytest.mark.slow  # a long run: .ci/run runs it after the README's command
-async def test_h2h_agrees_with_a_reference_counter_on_200_pairs(core, db_copy, tmp_path):
+async def test_h2h_agrees_with_a_reference_counter_on_200_pairs(results_only_core, results_only_copy, tmp_path):
+    """On the store before the career histories: this reference knows only the archive and the seed."""
     archive, names, by_name = archive_races()
     champs, champ_first, champ_second, tp_names = championship_rows(by_name)
     seeds = seed_races(by_name)
@@ -154,9 +155,9 @@ async def test_h2h_agrees_with_a_reference_counter_on_200_pairs(core, db_copy, t
 
     first = tmp_path / "finals-and-diamond-league.csv"
     first.write_text(csv_text(champ_first + dl_rows(names, by_name, 0)), encoding="utf-8")
-    report = await import_file(core.store, first)
+    report = await import_file(results_only_core.store, first)
     assert report.summary.races_linked > 100  # the Diamond League finals, already bundled
-    await core.start()
+    await results_only_core.start()
 
     name_of = {**names, **tp_names}
     display = defaultdict(set)  # folded name -> identities: only names that say who are asked for
@@ -185,7 +186,7 @@ async def test_h2h_agrees_with_a_reference_counter_on_200_pairs(core, db_copy, t
 
     wrong = []
     for a, b, w in sample:
-        reply = await core.handle_text(f'/h2h "{name_of[a]}" "{name_of[b]}"', Context())
+        reply = await results_only_core.handle_text(f'/h2h "{name_of[a]}" "{name_of[b]}"', Context())
         got = reply.data
         if folded(got["a"]["name"]) != folded(name_of[a]) or folded(got["b"]["name"]) != folded(name_of[b]):
             wrong.append((name_of[a], name_of[b], "resolved to", got["a"]["name"], got["b"]["name"]))
@@ -194,9 +195,9 @@ async def test_h2h_agrees_with_a_reference_counter_on_200_pairs(core, db_copy, t
     assert not wrong, wrong[:10]
 
     # The same races again, named yet otherwise: nothing changes.
-    before = counts(db_copy)
+    before = counts(results_only_copy)
     again = tmp_path / "again.csv"
     again.write_text(csv_text(champ_second + dl_rows(names, by_name, 1)), encoding="utf-8")
-    report = await import_file(core.store, again)
-    assert counts(db_copy) == before
+    report = await import_file(results_only_core.store, again)
+    assert counts(results_only_copy) == before
     assert (report.summary.results_added, report.summary.results_changed) == (0, 0)

@@ -9,7 +9,7 @@ from tilastopaja_sample import (BUKOWIECKI, INGEBRIGTSEN, KAUL, LLOPIS, MARTINEZ
 
 from bot.commands.registry import Context
 from bot.errors import ImportFailed
-from bot.ingest.tilastopaja import round_of
+from bot.ingest.tilastopaja import athlete_rows, round_of
 from bot.ingest.tilastopaja_events import event_name
 from bot.domain.models import Athlete, Competition, Race, RaceResults, Result
 from bot.domain.race_report import known_finishers, race_reply
@@ -145,6 +145,13 @@ async def test_combined_event_disciplines_are_not_races_but_the_totals_are(core,
     data = (await ask(core, "/h2h \"Kevin Mayer\" \"Niklas Kaul\"")).data
     assert any(m["event"] == "Decathlon" for m in data["meetings"])
     assert not any(m["event"] in ("110m hurdles", "Long Jump") for m in data["meetings"])
+
+
+def test_a_combined_event_jump_listed_twice_is_no_race_of_its_own():
+    """Rome 2024 decathlon long jump: 'D' 7.48 scored, then '-' 7.33 (his best legal mark)."""
+    rows = [row for row, _ in athlete_rows(athlete(find_id("Tim", "Nowak")), "test", 1)]
+    rome = {(r.date.isoformat(), r.event) for r in rows if r.date >= date(2024, 6, 10)}  # his last meeting
+    assert ("2024-06-10", "Long Jump") not in rome and ("2024-06-11", "Decathlon") in rome
 
 
 async def test_indoor_races_are_marked_indoor_and_count(core, tmp_path):

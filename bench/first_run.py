@@ -1,0 +1,78 @@
+"""The first run of `racebot h2h Kerr Ingebrigtsen` on a fresh data directory, as a user meets it.
+
+    python bench/first_run.py [--runs 3]
+
+Each run is the whole process, with XDG_DATA_HOME and RACEBOT_DB pointing into a fresh temporary
+directory: the ready-built store is decompressed there and opened, then the command answers.
+Beside it, the second run (the store present), and two floors measured in the same run: the
+interpreter with racebot's imports (`python -c "import racebot.cli"`) and the decompression alone
+(the packaged store through lzma to /dev/null). Wall time and CPU time (this process's children,
+getrusage deltas); median and spread of the runs. The issue's target: a first run within 3 s.
+"""
+from __future__ import annotations
+
+import argparse
+import lzma
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from racebot.prebuilt import prebuilt  # noqa: E402
+
+TARGET = 3.0  # seconds: the issue's first run
+COMMAND = ["h2h", "Kerr", "Ingebrigtsen"]
+
+
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall, CPU) seconds of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def decompress() -> None:
+    with prebuilt().open("rb") as packed, lzma.open(packed) as store, open(os.devnull, "wb") as out:
+        shutil.copyfileobj(store, out, 1 << 20)
+
+
+def runs(n: int) -> dict[str, list[tuple[float, float]]]:
+    racebot = [sys.executable, "-m", "racebot.cli", *COMMAND]
+    out: dict[str, list[tuple[float, float]]] = {"first run": [], "second run": [], "floor: imports": [],
+                                                 "floor: decompress": []}
+    for _ in range(n):
+        with tempfile.TemporaryDirectory(prefix="racebot-first-") as home:
+            env = {**os.environ, "XDG_DATA_HOME": home, "RACEBOT_DB": str(Path(home) / "racebot" / "racebot.db")}
+            out["first run"].append(timed(racebot, env))
+            out["second run"].append(timed(racebot, env))
+        out["floor: imports"].append(timed([sys.executable, "-c", "import racebot.cli"]))
+        out["floor: decompress"].append(timed([sys.executable, "-c", "import sys; sys.path[:0] = [%r]; "
+                                               "from bench.first_run import decompress; decompress()"
+                                               % str(Path(__file__).resolve().parents[1])]))
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=3)
+    args = p.parse_args()
+    print(f"{'':18} {'wall median':>11} {'(spread)':>15} {'CPU median':>11} {'(spread)':>15}")
+    for name, values in runs(args.runs).items():
+        walls, cpus = sorted(v[0] for v in values), sorted(v[1] for v in values)
+        print(f"{name:18} {statistics.median(walls):9.2f} s ({walls[0]:5.2f}-{walls[-1]:5.2f} s) "
+              f"{statistics.median(cpus):9.2f} s ({cpus[0]:5.2f}-{cpus[-1]:5.2f} s)")
+    print(f"target: first run within {TARGET:.0f} s; {args.runs} runs, each in a fresh data directory")
+
+
+if __name__ == "__main__":
+    main()
