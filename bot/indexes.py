@@ -14,10 +14,11 @@ from bot.h2h.prose import counted
 from bot.store import AthleteStat, Store
 
 
-def _build(stats: list[AthleteStat], competitions: list[Competition], labels: list[tuple[int, str]], today: date
+def _build(stats: list[AthleteStat], aliases: list[tuple[int, str, str, str]], competitions: list[Competition],
+           labels: list[tuple[int, str, bool]], today: date
            ) -> tuple[AthleteIndex, CompetitionIndex]:
     athletes, comps = AthleteIndex(), CompetitionIndex()
-    athletes.load(stats, today)
+    athletes.load(stats, today, aliases)
     comps.load(competitions, labels)
     return athletes, comps
 
@@ -35,12 +36,13 @@ class Indexes:
         live poll keeps answering from the old ones meanwhile, never from half-built ones."""
         meetings = await MeetingIndex.build(store.race_entries())
         stats = await store.athlete_stats()
+        aliases = await store.athlete_aliases()
         competitions = await store.competitions()
         labels = await store.race_labels()
         today = today or max((s.last_day for s in stats if s.last_day), default=date.today())
         # Over a second of pure Python at a million results: in a thread, so the event loop
         # still gets its turns (every GIL switch interval) instead of stalling every command.
-        athletes, comps = await asyncio.to_thread(_build, stats, competitions, labels, today)
+        athletes, comps = await asyncio.to_thread(_build, stats, aliases, competitions, labels, today)
         codes = {code for s in stats for code in s.events}
         self.athletes, self.competitions, self.meetings, self.today = athletes, comps, meetings, today
         self.events = {c: discipline(c).name for c in sorted(codes)}

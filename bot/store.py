@@ -123,6 +123,9 @@ class WritePlan:
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition id, name, venue as a source gave them
     race_keys: list[tuple[str, int]] = field(default_factory=list)  # a source's own race key, race id or NewRace key
     bests: list[StatedBest] = field(default_factory=list)  # Store.apply only: the bulk path never has them
+    # Stored athletes a source names otherwise (bot.ingest.planner._same_person): its name is shown
+    # from now on, and its birth date fills one not known: (athlete, name, given, family, year, date)
+    renames: list[tuple[int, str, str, str, int | None, date | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,7 @@ class Identities:
     races: list[Race]
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition, folded name, folded venue
     race_keys: dict[str, int] = field(default_factory=dict)  # a source's own race key -> race id
+    athlete_aliases: list[tuple[int, str, str, str]] = field(default_factory=list)  # athlete, name, given, family
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,10 @@ class Store(Protocol):
         ...
     async def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
         """Which sources, series and years these athletes' results come from (the coverage line)."""
+        ...
+    async def athlete_aliases(self) -> list[tuple[int, str, str, str]]:
+        """(athlete id, name, given, family) of each name an athlete was known by before a source
+        named them otherwise: search finds them by it too."""
         ...
     async def race_labels(self) -> list[tuple[int, str, bool]]:
         """(competition id, label, known only in part) of every race: labels ('National Events',

@@ -188,7 +188,10 @@ class Reads:
         aliases = await self._all("SELECT competition_id, name_key, venue_key FROM competition_aliases")
         race_keys = dict(await self._all("SELECT key, race_id FROM race_keys"))
         return Identities(athletes, source_ids, await self.competitions(), races, [tuple(a) for a in aliases],
-                          race_keys)
+                          race_keys, await self.athlete_aliases())
+
+    async def athlete_aliases(self) -> list[tuple[int, str, str, str]]:
+        return [tuple(r) for r in await self._all("SELECT athlete_id, name, given, family FROM athlete_aliases")]
 
     async def results_for(self, race_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         out: dict[int, list[tuple[int, str]]] = defaultdict(list)

@@ -54,6 +54,10 @@ def race_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[int, tuple]]:
 async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[int, int]) -> None:
     """The plan's athletes, source ids, competitions and races; `ids` gains placeholder -> id."""
     ids.update(await insert_with_ids(db, "athletes", athlete_rows(plan), ATHLETE_COLUMNS))
+    if plan.renames:
+        await db.executemany(_KEEP_OLD_NAME, [(aid,) for aid, *_ in plan.renames])
+        await db.executemany(_RENAME, [(name, given, family, year, day.isoformat() if day else None, aid)
+                                       for aid, name, given, family, year, day in plan.renames])
     if plan.source_ids:
         await db.executemany("INSERT OR IGNORE INTO athlete_ids (scheme, source_id, athlete_id) VALUES (?, ?, ?)",
                              [(s, i, ids.get(a, a)) for s, i, a in plan.source_ids])
@@ -69,6 +73,11 @@ async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[in
              b.day.isoformat() if b.day else None, b.competition, b.source, int(b.higher_is_better))
             for b in plan.bests])
 
+
+_KEEP_OLD_NAME = ("INSERT OR IGNORE INTO athlete_aliases (athlete_id, name, given, family) "
+                  "SELECT id, name, given, family FROM athletes WHERE id = ?")
+_RENAME = ("UPDATE athletes SET name = ?, given = ?, family = ?, birth_year = coalesce(birth_year, ?), "
+           "birth_date = coalesce(birth_date, ?) WHERE id = ?")
 
 # A stated best stays until a better one arrives (from any later import), whichever way better goes.
 _UPSERT_BEST = """

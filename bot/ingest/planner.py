@@ -52,12 +52,16 @@ class Planner:
         for (scheme, _), aid in ids.source_ids.items():
             self._schemes[aid].add(scheme)
         self.names: dict[int, str] = {}  # athlete -> display name, for messages
+        country: dict[int, str] = {}
         for a in ids.athletes:
+            country[a.id] = a.country
             self._by_name[(fold(a.name), a.country)].append(a.id)
             self._file_name(a.id, a.name, a.country)
             self.names[a.id] = a.name
             self._birth[a.id] = a.birth_year
             self._gender[a.id] = a.gender
+        for aid, name, _, _ in ids.athlete_aliases:  # an older name still finds the athlete
+            self._by_name[(fold(name), country.get(aid, ""))].append(aid)
         # Competitions by every day they could be matched on, so matching is not a scan of all.
         self._aliases: dict[int, set[tuple[str, str]]] = defaultdict(set)
         for cid, name_key, venue_key in ids.aliases:
@@ -96,6 +100,10 @@ class Planner:
                                  "add athlete_id to say which")
         if not matches and scheme_key:
             matches = self._same_person(display, row)
+            for aid in matches:  # the name this source gives is shown from now on (the newer one)
+                self.plan.renames.append((aid, display, given, family, row.birth_year, row.birth_date))
+                self._by_name[name_key].append(aid)
+                self.names[aid] = display
         if matches:
             aid = matches[0]
         else:

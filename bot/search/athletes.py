@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import defaultdict
+from typing import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,23 +39,18 @@ class AthleteIndex:
         self._prominence: dict[int, float] = {}
         self.most_words = 1  # in any athlete's name: where two typed names may split is bounded by it
 
-    def load(self, stats: list[AthleteStat], today: date) -> None:
+    def load(self, stats: list[AthleteStat], today: date,
+             aliases: Iterable[tuple[int, str, str, str]] = ()) -> None:
         self.__init__()
         for st in stats:
             a = st.athlete
             self.stats[a.id] = st
-            full, family, given = fold_once(a.name), fold_once(a.family), fold_once(a.given)
-            self._by_full[full].append(a.id)
-            self.most_words = max(self.most_words, full.count(" ") + 1)
-            for key in {family, family.split()[-1] if family else ""} - {""}:
-                self._by_family[key].append(a.id)
-            if given:
-                self._by_given[given.split()[0]].append(a.id)
-            self._by_initials[initials(given, family, folded=True)].append(a.id)
-            for word_start in {full, family, given} - {""}:
-                self._prefixes.append((word_start, a.id))
+            self._add_name(a.id, a.name, a.given, a.family)
             years = (today - st.last_day).days / 365.25 if st.last_day else 20
             self._prominence[a.id] = st.results * (1.0 + max(0.0, 1.0 - years / 8))
+        for aid, name, given, family in aliases:  # a name known before a source named them otherwise
+            if aid in self.stats:
+                self._add_name(aid, name, given, family)
         self._prefixes.sort()
         self._prefix_keys = [k for k, _ in self._prefixes]
         self._prefix_ids = array("i", (i for _, i in self._prefixes))
@@ -66,6 +62,18 @@ class AthleteIndex:
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
             for key, ids in table.items():
                 table[key] = tuple(ids)  # in place: a second copy of each table would be the peak
+
+    def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
+        full, family, given = fold_once(name), fold_once(family), fold_once(given)
+        self._by_full[full].append(aid)
+        self.most_words = max(self.most_words, full.count(" ") + 1)
+        for key in {family, family.split()[-1] if family else ""} - {""}:
+            self._by_family[key].append(aid)
+        if given:
+            self._by_given[given.split()[0]].append(aid)
+        self._by_initials[initials(given, family, folded=True)].append(aid)
+        for word_start in {full, family, given} - {""}:
+            self._prefixes.append((word_start, aid))
 
     def __len__(self) -> int:
         return len(self.stats)

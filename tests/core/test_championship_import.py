@@ -106,8 +106,6 @@ async def test_an_official_file_of_races_the_histories_hold_adds_nothing_twice(c
         assert len(shown) == len(set(shown)) >= len(mine), (event, gender, shown)
 
 
-@pytest.mark.xfail(strict=True, reason="an athlete linked to the archive is matched only by the archive's name: "
-                                       "the file's 'Pedro Pablo Pichardo' becomes a second athlete in the final")
 async def test_an_official_file_naming_athletes_as_the_histories_do_adds_no_athlete(core, db_copy, tmp_path):
     _, renamed = stored_as_named(db_copy, rome_finals())
     assert renamed

@@ -94,8 +94,6 @@ async def test_a_history_name_adding_a_middle_or_married_name_counts_the_archive
     assert await record_of(shared_core, *archive) == record
 
 
-@pytest.mark.xfail(strict=True, reason="an athlete linked to the archive answers only to the archive's "
-                                       "name, not to the histories' (Pedro Pablo Pichardo finds nobody)")
 @pytest.mark.parametrize("histories,record", [(h, r) for h, _, r in LINKED])
 async def test_an_athlete_answers_to_the_name_the_histories_give(shared_core, histories, record):
     assert await record_of(shared_core, *histories) == record

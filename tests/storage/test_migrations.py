@@ -49,6 +49,8 @@ ROWS = [
     (8, "race_keys", {"key": "tp:1:2024-05-30:1500:final", "race_id": 1}),
     (8, "athlete_bests", {"athlete_id": 1, "event": "1500", "indoor": 0, "mark": "3:26.73", "value": 206.73,
                           "source": "career history"}),
+    (9, "athlete_aliases", {"athlete_id": 1, "name": "Jakob Ingebrigtsen Senior", "given": "Jakob",
+                            "family": "Ingebrigtsen Senior"}),
 ]
 # Columns a later version added, as rows written before it read them: (row's version, table, where, column, value).
 DEFAULTS = [(1, "results", "athlete_id = 1", "origin", 1), (1, "races", "id = 1", "venues", ""),
