@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 
+from results_only import bundled_db, core, db_copy  # noqa: F401 (fixtures: the store without the histories)
 from bot.commands.registry import Context
 from bot.errors import ImportFailed
 from racebot.importing import import_file
@@ -19,23 +20,6 @@ ROWS = [
     "2025-08-20,Weltklasse,Zürich,Diamond League,1500m,M,final,,3,Timothy Cheruiyot,KEN,3:31.00,,,test,",
     "2025-08-20,Weltklasse,Zürich,Diamond League,1500m,M,final,,5,Reynold Kipkorir Cheruiyot,KEN,3:32.00,,,test,",
 ]
-
-# Imports into the bundled archive and seed: what these tests check does not need the career
-# histories, and planning against a store three times the size would triple their time.
-@pytest.fixture
-def bundled_db(results_only_db):
-    return results_only_db
-
-
-@pytest.fixture
-def core(results_only_core):
-    return results_only_core
-
-
-@pytest.fixture
-def db_copy(results_only_copy):
-    return results_only_copy
-
 
 def counts(db):
     with sqlite3.connect(db) as c:

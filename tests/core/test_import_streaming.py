@@ -13,6 +13,7 @@ import pytest
 import bot.ingest.csv_chunks as csv_chunks
 import bot.ingest.groups as groups
 import bot.ingest.streaming as streaming
+from results_only import bundled_db  # noqa: F401 (fixtures: the store without the histories)
 from bot.errors import ImportFailed
 from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
@@ -24,13 +25,6 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 HEADER = "date,competition,venue,series,event,gender,round,race,place,athlete,country,mark,wind,flags,source,athlete_id"
 TABLES = ("athletes", "athlete_ids", "competitions", "races", "results")  # compared inside SQLite
 VERSIONS = "SELECT race_id, revision, entries, changed_at FROM race_versions ORDER BY race_id"
-
-# Imports into the bundled archive and seed: what these tests check does not need the career
-# histories, and planning against a store three times the size would triple their time.
-@pytest.fixture
-def bundled_db(results_only_db):
-    return results_only_db
-
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch):

@@ -1,23 +1,11 @@
 """One race is one race, whatever the sources: record linking across namings (issue 11)."""
 import sqlite3
 
-import pytest
 from raw_archive import archive_race, csv_rows, csv_text
 
+from results_only import core, db_copy  # noqa: F401 (fixtures: the store without the histories)
 from bot.commands.registry import Context
 from racebot.importing import import_file
-
-
-# These tests import histories (or files linking to the archive) into a store that has none yet,
-# as a store was before the histories were bundled: the bundled store already holds every one.
-@pytest.fixture
-def db_copy(results_only_copy):
-    return results_only_copy
-
-
-@pytest.fixture
-def core(results_only_core):
-    return results_only_core
 
 
 def write(tmp_path, name, rows):

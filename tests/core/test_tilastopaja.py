@@ -7,6 +7,7 @@ import pytest
 from tilastopaja_sample import (BUKOWIECKI, INGEBRIGTSEN, KAUL, LLOPIS, MARTINEZ, MAYER, NORDAS, athlete,
                                 find_id, write_sample)
 
+from results_only import core, db_copy  # noqa: F401 (fixtures: the store without the histories)
 from bot.commands.registry import Context
 from bot.errors import ImportFailed
 from bot.ingest.tilastopaja import athlete_rows, round_of
@@ -15,18 +16,6 @@ from bot.domain.models import Athlete, Competition, Race, RaceResults, Result
 from bot.domain.race_report import known_finishers, race_reply
 from racebot.cli import main
 from racebot.importing import import_file
-
-# These tests import histories (or files linking to the archive) into a store that has none yet,
-# as a store was before the histories were bundled: the bundled store already holds every one.
-@pytest.fixture
-def db_copy(results_only_copy):
-    return results_only_copy
-
-
-@pytest.fixture
-def core(results_only_core):
-    return results_only_core
-
 
 def tables(db) -> dict[str, list]:
     with sqlite3.connect(db) as c:
