@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.models import Race, RaceResults
 from bot.search.names import fold
@@ -16,6 +17,7 @@ from bot.search.names import fold
 _ROUNDS = {"final": "final", "finals": "final", "heat": "heat", "heats": "heat", "semi": "semi-final",
            "semis": "semi-final", "semifinal": "semi-final", "semifinals": "semi-final", "race": None}
 _ROUND_WORD = {"final": "final", "heat": "heat", "semi-final": "semi"}
+_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 _ROUND_AND_NUMBER = re.compile(r"^(?P<round>[a-z]+?)-?(?P<no>\d{1,2})?$")
 
 
@@ -26,10 +28,11 @@ class RaceWords:
     round: str | None = None
     number: int | None = None
     labels: tuple[str, ...] = ()  # folded words of a race label
+    day: date | None = None  # two races alike but for their day (a career history's race beside the meeting's)
 
     @property
     def narrowing(self) -> bool:
-        return bool(self.gender or self.event or self.round or self.number or self.labels)
+        return bool(self.gender or self.event or self.round or self.number or self.labels or self.day)
 
 
 def take_round(words: list[str]) -> tuple[list[str], str | None, int | None]:
@@ -54,7 +57,20 @@ def take_round(words: list[str]) -> tuple[list[str], str | None, int | None]:
     return rest, rnd, number
 
 
+def take_day(words: list[str]) -> tuple[list[str], date | None]:
+    """A day typed as 2013-06-01 out of the competition's words."""
+    for i, w in enumerate(words):
+        if _DAY.match(w):
+            try:
+                return words[:i] + words[i + 1:], date.fromisoformat(w)
+            except ValueError:
+                return words, None
+    return words, None
+
+
 def _fits(race: Race, want: RaceWords) -> bool:
+    if want.day and race.day != want.day:
+        return False
     if want.gender and race.gender != want.gender:
         return False
     if want.event and race.event != want.event and race.event.partition("/")[0] != want.event:
@@ -98,9 +114,9 @@ def picking_words(rr: RaceResults, among: list[RaceResults]) -> str:
         want = RaceWords(race.gender or None, race.event, *_round_of(words), labels)
         if choose(among, want)[0] == [rr]:
             return " ".join([w for w in words if w] + list(labels))
-    return " ".join([gender, race.discipline.name, rnd, *label]).strip()
+    return " ".join([gender, race.discipline.name, rnd, *label, race.day.isoformat()]).strip()
 
 
 def _round_of(words: list[str]) -> tuple[str | None, int | None]:
-    _, rnd, number = take_round(words[2:])
+    _, rnd, number = take_round(" ".join(words[2:]).split())  # "final 1" is one of `words`
     return rnd, number

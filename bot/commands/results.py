@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from bot.commands.registry import Command, Context, Invocation, Kind, Param
 from bot.errors import UserError
 from bot.domain.models import Competition
-from bot.race_choice import RaceWords, choose, picking_words, take_round
+from bot.race_choice import RaceWords, choose, picking_words, take_day, take_round
 from bot.domain.race_report import known_finishers, race_reply, race_title, winner
 from bot.replies import Column, Paragraph, Reply, Table
 
@@ -30,11 +30,12 @@ def find_competition(core: "Core", text: str) -> tuple[Competition, list[Competi
 
 
 async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    words, rnd, number = take_round(inv.args["competition"].split())
+    words, day = take_day(inv.args["competition"].split())
+    words, rnd, number = take_round(words)
     if not words:
         raise UserError("Which competition?", "Example: /results oslo 2024 1500m heat 2")
     comp, others, labels = find_competition(core, " ".join(words))
-    want = RaceWords(inv.get("gender"), inv.get("event"), rnd, number, labels)
+    want = RaceWords(inv.get("gender"), inv.get("event"), rnd, number, labels, day)
     races = await core.store.race_results(comp.id, want.event)
     chosen, passed = choose(races, want)
     for other in others if not chosen else ():  # as well named, and it holds the race asked for
