@@ -45,6 +45,13 @@ class Core:
         if self.after_load is not None:
             self.after_load()
 
+    def adopt(self, indexes: Indexes) -> None:
+        """Answer from indexes built earlier of the store as the feed now stands (read its head
+        first: racebot.index_snapshot), instead of building them."""
+        self.indexes = indexes
+        if self.after_load is not None:
+            self.after_load()
+
     async def refresh(self) -> int:
         """Reload when the store's change feed has news (another process imported, say); how
         many changes it had."""

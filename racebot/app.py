@@ -1,13 +1,17 @@
 """Composition root: open the store, load bundled data, build the core."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
 from bot.core import Core
+from bot.indexes import Indexes
+from racebot import index_snapshot
 from racebot.bundled import ensure_bundled
 from racebot.prebuilt import install as install_prebuilt
 from racebot.tuning import freeze_loaded
+from storage.schema import VERSION
 from storage.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -23,8 +27,27 @@ async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, pr
         if bundled:
             await ensure_bundled(store)
         core = Core(store, clock=clock, after_load=freeze_loaded)
-        await core.start()
+        await _start(core, db_path)
     except BaseException:
         await store.close()
         raise
     return core
+
+
+async def _start(core: Core, db_path: str | Path) -> None:
+    """From the indexes saved at the last start when nothing was written since, else built (and saved)."""
+    await core.feed.skip_to_head()  # first: the saved indexes must be of the store as the feed stands
+    try:
+        key = index_snapshot.Key(VERSION, core.feed.seq)
+        index_snapshot.identity(db_path)
+    except OSError:  # not a file of its own (":memory:"): nothing to save beside
+        await core.start()
+        return
+    saved = await asyncio.to_thread(index_snapshot.load, db_path, key)
+    if isinstance(saved, Indexes):
+        core.adopt(saved)
+        log.info("indexes from the snapshot beside the store (nothing written since it was saved)")
+        return
+    await core.start()
+    if core.feed.seq == key.head:  # nobody wrote during the build: it is the store at `key`
+        await asyncio.to_thread(index_snapshot.save, db_path, key, core.indexes)

@@ -3,21 +3,26 @@ bundled sources, through the same importers a first run without it would use."""
 from __future__ import annotations
 
 import asyncio
-import lzma
 import os
 import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
+from racebot import index_snapshot
 from racebot.app import open_core
+from storage.schema import VERSION
 
 OUT = Path(__file__).parent / "data"
 
 
-async def build(path: Path) -> None:
+async def build(path: Path) -> bytes:
+    """Build the store at `path`; its indexes, dumped as racebot.index_snapshot ships them."""
     core = await open_core(path, prebuilt=False)
-    await core.store.close()
+    try:
+        return index_snapshot.dumps(index_snapshot.Key(VERSION, await core.store.change_head()), core.indexes)
+    finally:
+        await core.store.close()
 
 
 def compact(path: Path) -> None:
@@ -31,17 +36,18 @@ def compact(path: Path) -> None:
 
 
 def main(out: Path = OUT) -> Path:
-    from racebot.prebuilt import PREBUILT
+    from racebot.prebuilt import PREBUILT, PREBUILT_INDEXES, pack
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bundled.db"
-        asyncio.run(build(store))
+        indexes = asyncio.run(build(store))
         compact(store)
-        target = out / PREBUILT
-        part = target.with_name(target.name + ".part")  # a run reading the package meanwhile sees the old one whole
-        with lzma.open(part, "wb", preset=9) as packed:
-            packed.write(store.read_bytes())
-        os.replace(part, target)
+        for name, data in ((PREBUILT_INDEXES, indexes), (PREBUILT, store.read_bytes())):
+            target = out / name
+            part = target.with_name(target.name + ".part")  # a run reading the package meanwhile sees the old one whole
+            with part.open("wb") as packed:
+                pack(data, packed)
+            os.replace(part, target)
     return target
 
 
