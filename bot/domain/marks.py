@@ -127,8 +127,8 @@ def margin_text(d: Discipline, better: float, worse: float) -> str:
         return f"{gap:.0f} pts"
     if d.base == "1HR":
         return f"{gap:.0f} m"
-    if d.is_field:
-        return f"{gap * 100:.0f} cm"
+    if d.is_field:  # as writers put it: "by 4 cm", "by 3.20 m"
+        return f"{gap:.2f} m" if gap >= 1 - 1e-9 else f"{gap * 100:.0f} cm"
     if gap >= 60:
         return format_value(d, gap) + ""
     return f"{gap:.2f} s"

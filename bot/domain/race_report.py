@@ -72,12 +72,13 @@ def race_table(rr: RaceResults, limit: int | None = None) -> Table:
 
 
 def photo_finishes(rr: RaceResults) -> list[tuple[Result, Result, str, str]]:
+    """Neighbours a photo split, where it decided a medal: further back nobody reads about it."""
     if rr.race.discipline.measured:
         return []
     done = [(res, ath) for res, ath in rr.results if res.finished and res.place]
     out = []
     for (r1, a1), (r2, a2) in zip(done, done[1:]):
-        if r2.place - r1.place > 1:  # someone racebot does not know finished between them
+        if r2.place - r1.place > 1 or r1.place > 3:  # someone racebot does not know finished between them
             continue
         if abs(r2.value - r1.value) <= PHOTO_FINISH_SECONDS + 1e-9:
             out.append((r1, r2, a1.name, a2.name))
@@ -102,8 +103,9 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
             tie = "on countback" if d.measured else "on the photo, with the same time"
             first.append(f", ahead of {sa.name} {tie}")
         else:
-            ahead = "ahead of" if not d.measured else "beating"
-            first.append(f", {margin_text(d, w.value, s.value)} {ahead} {sa.name} ({s.mark})")
+            gap = margin_text(d, w.value, s.value)
+            first.append(f", beating {sa.name} ({s.mark}) by {gap}" if d.measured
+                         else f", {gap} ahead of {sa.name} ({s.mark})")
     paras = [Paragraph.of(*first, ".")]
     for r1, r2, n1, n2 in photo_finishes(rr):
         paras.append(Paragraph.of(f"Photo finish: {n1} and {n2} were {margin_text(d, r1.value, r2.value)} apart "

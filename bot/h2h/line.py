@@ -35,8 +35,12 @@ async def rivalry_line(store: Store, rr: RaceResults) -> str | None:
             continue
         sa, sb = short_names(people[a], people[b])
         wa, wb = rec.wins["a"], rec.wins["b"]
+        before = record([m for m in meetings if m.race.id != rr.race.id]).wins
         if wa == wb:
             return f"{sa} and {sb} are now level {wa}–{wb}."
         lead, trail, hi, lo = (sa, sb, wa, wb) if wa > wb else (sb, sa, wb, wa)
-        return f"{lead} now leads {trail} {hi}–{lo}."
+        side, other = ("a", "b") if wa > wb else ("b", "a")
+        # "now" only when this race gave the lead: after the trailer won one back, the leader still leads
+        now = "now leads" if before[side] <= before[other] else "leads"
+        return f"{lead} {now} {trail} {hi}–{lo}."
     return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.search.athletes import AthleteIndex, Candidate
+from bot.search.names import fold
 from bot.errors import UserError
 from bot.h2h.meetings import MeetingIndex
 from bot.store import PairStat
@@ -92,6 +93,9 @@ def _ambiguity(index: AthleteIndex, text_a: str, ta: list[Candidate], text_b: st
         return f"'{text}' could be {shown}"
 
     parts = [names(t, c) for t, c in ((text_a, ta), (text_b, tb)) if len(c) > 1]
+    if fold(text_a) == fold(text_b) and len(parts) == 2:  # "/h2h Kerr Kerr": one list, said once
+        x, y = (index.stats[c.athlete_id].athlete.name for c in ta[:2])
+        return UserError(f"{parts[0]}; none of them ever met.", f'Type two full names, e.g. /h2h "{x}" "{y}".')
     return UserError("None of these athletes ever met, so I can't tell whom you mean: "
                      + "; ".join(parts) + ".", "Type full names, e.g. /h2h \"Josh Kerr\" \"Jakob Ingebrigtsen\".")
 

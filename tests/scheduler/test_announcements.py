@@ -53,8 +53,28 @@ async def test_the_line_names_who_leads(core, clock):
     pub = await announce(core, clock, rows)
     h2h = await core.handle_text('/h2h "Timothy Cheruiyot" "Jakob Ingebrigtsen"', ADMIN)
     wins = h2h.data["wins"]
-    assert pub.posted[0].reply.paragraphs[-1].text == f"Cheruiyot now leads Ingebrigtsen {wins['a']}–{wins['b']}."
+    # He led before this race too: the lead did not change hands, so not "now leads"
+    assert pub.posted[0].reply.paragraphs[-1].text == f"Cheruiyot leads Ingebrigtsen {wins['a']}–{wins['b']}."
     assert wins["a"] > wins["b"] >= 4  # 12–4 before this race: the virtual 2000m of 2020 is not a meeting
+
+
+async def test_now_leads_only_when_the_race_gave_the_lead(core, clock):
+    assert not (await core.handle_text("/subscribe", ADMIN)).error
+    source = ListSource()
+    poller = Poller(source, core.store)
+    await poller.poll_once(clock())
+    for n, day in enumerate((date(2024, 6, 7), date(2024, 6, 14), date(2024, 6, 21))):
+        source.add(race_rows("1500m", "M", [(1, "Jakob Ingebrigtsen", "NOR", "3:30.00"), (2, "Josh Kerr", "GBR", "3:30.50")],
+                             competition=f"Meeting {n}", venue="Paris", day=day))
+        await poller.poll_once(clock())
+    pub = FakePublisher("discord", clock)
+    d = Deliverer(core.store, Announcer(core.store).render, {"discord": pub}, RateLimits(), DeliverySettings(),
+                  clock=clock, sleep=clock.sleep)
+    assert (await d.run()).delivered == 3
+    lines = sorted((p.reply.footer, p.reply.paragraphs[-1].text) for p in pub.posted)
+    # Kerr led 2–1 before the first of them
+    assert [text for _, text in lines] == ["Ingebrigtsen and Kerr are now level 2–2.",
+                                           "Ingebrigtsen now leads Kerr 3–2.", "Ingebrigtsen leads Kerr 4–2."]
 
 
 async def test_no_line_for_athletes_who_have_rarely_met(core, clock):
