@@ -93,3 +93,15 @@ async def test_competition_autocomplete_offers_meetings_whose_value_runs_the_com
     days = [c.name.rsplit(", ", 1)[1].rstrip(")") for c in newest]
     assert len(newest) == 5 and days == sorted(days, reverse=True)
     assert await shared_core.complete("results", "competition", "zzqqxx") == []
+
+
+async def test_photo_finishes_are_called_where_a_medal_was_decided(shared_core):
+    for text in ("/results bislett 2017 100m men", "/results brussels 2014 100m men"):
+        reply = await ask(shared_core, text)
+        rows = [r for r in reply.data["results"] if r["place"] and r["mark"][:1].isdigit()]
+        close = [(x["athlete"], y["athlete"], x["place"]) for x, y in zip(rows, rows[1:])
+                 if y["place"] == x["place"] + 1 and abs(float(x["mark"]) - float(y["mark"])) <= 0.05]
+        called = [p.text for p in reply.paragraphs if p.text.startswith("Photo finish")]
+        assert any(place > 3 for *_, place in close), close  # a race with a photo finish nobody reads about
+        assert [c.split(" were ")[0] for c in called] == [f"Photo finish: {a} and {b}" for a, b, place in close
+                                                          if place <= 3]
