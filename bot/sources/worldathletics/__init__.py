@@ -5,7 +5,7 @@ from .monitored import MonitoredSource
 from .profiles import Competitor
 from .settings import WASettings
 from .source import PollBatch, WorldAthleticsSource
-from .state import DayMark, FetchKey, FetchState, InMemoryFetchState
+from bot.sources.state import DayMark, FetchKey, FetchState, InMemoryFetchState
 
 __all__ = [
     "AuthRejected", "CalendarEntry", "CircuitOpen", "Competitor", "DayMark", "FetchKey", "FetchState",
