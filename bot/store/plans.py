@@ -88,7 +88,7 @@ class WritePlan:
     results: list[ResultWrite] = field(default_factory=list)
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition id, name, venue as a source gave them
     race_keys: list[tuple[str, int]] = field(default_factory=list)  # a source's own race key, race id or NewRace key
-    bests: list[StatedBest] = field(default_factory=list)  # Store.apply only: the bulk path never has them
+    bests: list[StatedBest] = field(default_factory=list)  # WriteTx.apply only: the bulk path never has them
     # Stored athletes a source names otherwise (bot.ingest.planner._same_person): its name is shown
     # from now on, and its birth date fills one not known: (athlete, name, given, family, year, date)
     renames: list[tuple[int, str, str, str, int | None, date | None]] = field(default_factory=list)
