@@ -15,7 +15,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.announce.diff import corrections_only  # noqa: E402
 from racebot.importing import import_file  # noqa: E402
 from storage.schema import MIGRATIONS  # noqa: E402
 from storage.sqlite import SqliteStore  # noqa: E402
@@ -25,7 +24,7 @@ async def through_racebot(csv: Path, db: Path) -> tuple[float, int]:
     store = await SqliteStore.open(db)
     started = time.perf_counter()
     # exactly what `racebot import` does, including the outbox's bookkeeping of the new races
-    report = await import_file(store, csv, after=corrections_only(store, datetime.now(timezone.utc)))
+    report = await import_file(store, csv, corrections_at=datetime.now(timezone.utc))
     took = time.perf_counter() - started
     await store.close()
     return took, report.rows

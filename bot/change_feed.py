@@ -14,7 +14,7 @@ import asyncio
 import logging
 from typing import Awaitable, Callable
 
-from bot.store import Change, Store
+from bot.store import Change, Changes
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ PAGE = 10_000  # changes read per query; a million-row import adds about one per
 
 
 class ChangeFeed:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Changes) -> None:
         self.store = store
         self.seq = 0  # everything up to here has been seen
         self._version: int | None = None

@@ -5,7 +5,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Callable
+from typing import Callable, Protocol
 
 from bot.change_feed import ChangeFeed, follow
 from bot.commands.catalog import build_registry
@@ -14,7 +14,9 @@ from bot.commands.registry import Command, Context, Invocation, Kind, Registry
 from bot.errors import StoreBusy, UserError
 from bot.indexes import Indexes
 from bot.replies import Reply, error_reply, failure_reply
-from bot.store import Store
+from bot.announce.store import OutboxStatus, SubscriptionStore
+from bot.sources.health import HealthStore
+from bot.store import Changes, Lifecycle, Queries, SeenRequests
 
 log = logging.getLogger(__name__)
 FOLLOW_SECONDS = 3.0  # how soon another process's import shows; a look costs microseconds
@@ -28,8 +30,14 @@ class Choice:
     value: str
 
 
+class CoreStore(Queries, Changes, SubscriptionStore, OutboxStatus, HealthStore, SeenRequests, Lifecycle, Protocol):
+    """The roles the core and its commands use: reads, the change feed, channels' subscriptions,
+    /status's health; the Slack adapter's replay defence and the composition root's close reach
+    the store through the core too."""
+
+
 class Core:
-    def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None,
+    def __init__(self, store: CoreStore, *, clock: Callable[[], datetime] | None = None,
                  after_load: Callable[[], None] | None = None) -> None:
         self.store = store
         self.after_load = after_load  # the composition root's hook (racebot.tuning.freeze_loaded)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from bot.domain.precedence import ARCHIVE, HISTORY, NAMES, OFFICIAL
 from bot.domain.models import Athlete
-from bot.store import SourceSpan, Store
+from bot.store import Queries, SourceSpan
 
 CAREER_ORIGINS = (HISTORY, OFFICIAL)  # sources that follow an athlete everywhere, not one series
 
@@ -48,5 +48,5 @@ def coverage_line(spans: list[SourceSpan], athletes: list[Athlete]) -> str:
     return line
 
 
-async def coverage_of(store: Store, athletes: list[Athlete]) -> str:
+async def coverage_of(store: Queries, athletes: list[Athlete]) -> str:
     return coverage_line(await store.coverage([a.id for a in athletes]), athletes)

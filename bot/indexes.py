@@ -11,7 +11,7 @@ from bot.h2h.meetings import MeetingIndex
 from bot.domain.models import Competition
 from bot.search.names import fold
 from bot.h2h.prose import counted
-from bot.store import AthleteStat, Store
+from bot.store import AthleteStat, Queries
 
 
 def _build(stats: list[AthleteStat], aliases: list[tuple[int, str, str, str]], competitions: list[Competition],
@@ -31,7 +31,7 @@ class Indexes:
         self.events: dict[str, str] = {}  # code -> display name, for events in the data
         self.today = date.today()  # the newest result's date: "as of" for replies
 
-    async def load(self, store: Store, today: date | None = None) -> None:
+    async def load(self, store: Queries, today: date | None = None) -> None:
         """Build new indexes beside the old ones, then swap them in at once: a reload after a
         live poll keeps answering from the old ones meanwhile, never from half-built ones."""
         meetings = await MeetingIndex.build(store.race_entries())

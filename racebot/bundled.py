@@ -13,7 +13,7 @@ from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
 from bot.domain.precedence import SEED
 from bot.ingest.tilastopaja import Histories, read_histories
-from bot.store import Store
+from bot.backend import Store
 from racebot.tuning import no_gc_pauses
 
 log = logging.getLogger(__name__)

@@ -1,18 +1,21 @@
 """`racebot import`: files in the interchange format, the Diamond League archive or Tilastopaja's
-athletes' histories, one transaction each."""
+athletes' histories, one unit of work each."""
 from __future__ import annotations
 
 import gzip
 import json
+from contextlib import nullcontext
+from datetime import datetime
 from pathlib import Path
 
+from bot.announce.diff import record_corrections
+from bot.backend import Store
 from bot.errors import ImportFailed
 from bot.ingest.dl_archive import read_meeting
-from bot.ingest.importer import ImportReport, import_rows
+from bot.ingest.importer import ImportReport, Planned, plan_rows
 from bot.ingest.interchange import read_json
-from bot.ingest.streaming import import_csv
+from bot.ingest.streaming import PreparedCsv, prepare_csv
 from bot.ingest.tilastopaja import read_histories
-from bot.store import Store
 from racebot.bundled import ARCHIVE_SOURCE, HISTORIES_SOURCE, meetings_info
 from racebot.tuning import no_gc_pauses, quick_handovers
 
@@ -47,14 +50,17 @@ def expand(paths: list[str]) -> list[Path]:
     return files
 
 
-async def import_file(store: Store, path: Path, fmt: str | None = None, *, after=None) -> ImportReport:
-    """One file, one transaction; `after(race_ids)` runs inside it (the outbox's bookkeeping).
+async def import_file(store: Store, path: Path, fmt: str | None = None, *,
+                      corrections_at: datetime | None = None) -> ImportReport:
+    """One file, one unit of work. `corrections_at`: the file is history, not news: in the same
+    transaction its races are remembered as stored and changes to races a channel was shown are
+    queued as corrections (bot.announce.diff.record_corrections), at that time.
     A file without a single result is refused too: it is an export gone wrong, not news."""
     fmt = fmt or detect(path)
     for _ in range(REPLANS):
         head = await store.change_head()
         try:
-            report = await _import_file(store, path, fmt, _unchanged_since(store, head, after))
+            report = await _import_file(store, path, fmt, head, corrections_at)
             break
         except _Replan:
             continue
@@ -69,24 +75,24 @@ class _Replan(Exception):
     pass
 
 
-def _unchanged_since(store: Store, head: int, after):
-    """`after`, first making sure nobody wrote results since the plan was made.
-
-    An import plans (who is new, which races exist) before it takes the write lock, and may
-    then wait minutes for another import to finish. Had that one added the same athlete, the
-    plan would add them a second time: so once inside the transaction, the change feed's head
-    is compared with the plan's, and a moved head rolls everything back to plan again."""
-    checked = False
-
-    async def check(race_ids: list[int]) -> None:
-        nonlocal checked
-        if not checked:
-            if await store.change_head() != head:
-                raise _Replan()
-            checked = True
-        if after is not None:
-            await after(race_ids)
-    return check
+async def _import_file(store: Store, path: Path, fmt: str, head: int, corrections_at: datetime | None) -> ImportReport:
+    # a quarter of a million history rows held at once: the cyclic GC would rescan them all
+    with no_gc_pauses() if fmt == "tilastopaja" else nullcontext():
+        try:
+            planned = await _plan(store, path, fmt)
+            async with store.write(bulk=fmt == "csv") as tx:
+                # The plan (who is new, which races exist) was made before the write lock was ours,
+                # and this may have waited minutes for another import. Had that one added the same
+                # athlete, the plan would add them a second time: so the change feed's head is
+                # compared with the plan's, and a moved head plans again.
+                if await store.change_head() != head:
+                    raise _Replan()
+                report = await planned.write(tx)
+                if corrections_at is not None:
+                    await record_corrections(tx, corrections_at)
+            return report
+        except UnicodeDecodeError:
+            raise _utf8_error(path) from None
 
 
 def _utf8_error(path: Path) -> ImportFailed:
@@ -99,22 +105,15 @@ def _utf8_error(path: Path) -> ImportFailed:
     return ImportFailed(str(path), 0, "not UTF-8 text")
 
 
-async def _import_file(store: Store, path: Path, fmt: str, after) -> ImportReport:
+async def _plan(store: Store, path: Path, fmt: str) -> Planned | PreparedCsv:
     if fmt == "csv":
         # Streamed: a million-row file is read, resolved and written in chunks (bot.ingest.streaming).
-        try:
-            return await import_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path), after=after,
-                                    cpu_bound=no_gc_pauses, overlapped=quick_handovers)
-        except UnicodeDecodeError:
-            raise _utf8_error(path) from None
+        return await prepare_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path),
+                                 cpu_bound=no_gc_pauses, overlapped=quick_handovers)
     if fmt == "tilastopaja":
-        with no_gc_pauses():  # a quarter of a million rows held at once: the cyclic GC rescans them all
-            read = _read_histories(path)
-            return await import_rows(store, read.rows, str(path), strict=False, after=after, bests=read.bests)
-    try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError:
-        raise _utf8_error(path) from None
+        read = _read_histories(path)
+        return await plan_rows(store, read.rows, str(path), strict=False, bests=read.bests)
+    text = path.read_text("utf-8")
     if fmt == "json":
         rows = read_json(text, str(path))
         strict = True
@@ -129,7 +128,7 @@ async def _import_file(store: Store, path: Path, fmt: str, after) -> ImportRepor
             raise ImportFailed(str(path), 0, f"not a Diamond League archive file ({type(exc).__name__}: {exc})") \
                 from None
         strict = False
-    return await import_rows(store, rows, str(path), strict=strict, after=after, cpu_bound=no_gc_pauses)
+    return await plan_rows(store, rows, str(path), strict=strict, cpu_bound=no_gc_pauses)
 
 
 def _read_histories(path: Path):

@@ -38,7 +38,6 @@ async def dispatch(cfg: Config, args) -> int:
 
 async def _import(cfg: Config, paths: list[str], fmt: str | None, wait: float) -> int:
     from bot.errors import ImportFailed, StoreBusy
-    from bot.announce.diff import corrections_only
     from racebot.bundled import ensure_bundled
     from racebot.importing import expand, import_file
     from storage.sqlite import SqliteStore
@@ -51,7 +50,7 @@ async def _import(cfg: Config, paths: list[str], fmt: str | None, wait: float) -
         await ensure_bundled(store)
         for path in expand(paths):
             # Imported history is not news: later polls report only corrections to it.
-            report = await import_file(store, path, fmt, after=corrections_only(store, datetime.now(timezone.utc)))
+            report = await import_file(store, path, fmt, corrections_at=datetime.now(timezone.utc))
             print(report.describe())
             for warning in report.warnings:
                 print(f"warning: {warning}", file=sys.stderr)

@@ -19,6 +19,7 @@ from bot.announce.poller import Poller, PollReport
 from bot.announce.publishing import ChannelRef, Publisher
 from bot.announce.ratelimit import RateLimits
 from bot.announce.subscriptions import Subscription
+from bot.backend import Store
 from racebot.config import Config
 from racebot.tuning import no_gc_pauses
 
@@ -50,17 +51,14 @@ class Announcements:
                 log.exception("closing announcements failed")
 
 
-def _live_sources(cfg: Config, store, publishers: dict[str, Publisher]) -> list:
+def _live_sources(cfg: Config, store: Store, publishers: dict[str, Publisher]) -> list:
     """(source, poll seconds) for each live source enabled in config: World Athletics today."""
     section = cfg.file.sources.worldathletics
     if not section.enabled:
         return []
-    from bot.sources.worldathletics import InMemoryFetchState, MonitoredSource, WorldAthleticsSource
+    from bot.sources.worldathletics import MonitoredSource, WorldAthleticsSource
 
     settings = section.settings(cfg.env)
-    state = store if all(hasattr(store, m) for m in ("digests", "is_settled", "record")) else None
-    if state is None:
-        log.info("World Athletics fetch state kept in memory: this store does not persist it")
     alerts = cfg.file.alerts.settings()
 
     async def on_alert(alert) -> None:  # straight to the admin channel: rare, keyed, stored as sent first
@@ -71,7 +69,7 @@ def _live_sources(cfg: Config, store, publishers: dict[str, Publisher]) -> list:
         delivery = await publisher.send(alerts.channel, alert.reply, alert.key)
         log.info("source alert %s: %s", alert.key, delivery.outcome.value)
 
-    watched = MonitoredSource(WorldAthleticsSource(settings, state or InMemoryFetchState()), store,
+    watched = MonitoredSource(WorldAthleticsSource(settings, store), store,
                               alert_after=alerts.failing_after if alerts.channel else None, on_alert=on_alert)
     return [(watched, settings.idle_poll_seconds)]
 

@@ -9,15 +9,16 @@ import signal
 import sys
 import threading
 
+from bot.adapter import Adapter
 from racebot.config import Config
 
 log = logging.getLogger(__name__)
 
 
-async def build_adapters(core, cfg: Config) -> list:
+async def build_adapters(core, cfg: Config) -> list[Adapter]:
     """Chat adapters whose tokens are configured; SDKs are imported only for those. The log
     says why a platform is not started, naming environment variables, never their values."""
-    adapters = []
+    adapters: list[Adapter] = []
     discord = cfg.file.discord.settings(cfg.env)
     if discord is None:
         why = "disabled in config" if not cfg.file.discord.enabled else "DISCORD_TOKEN is not set"
@@ -89,7 +90,7 @@ async def run(cfg: Config) -> int:
             console = ConsoleAdapter(core) if not chat or cfg.file.console.enabled else None
             everything = chat + ([console] if console else [])
             # Each adapter is the Publisher for its platform: announcements go out through it.
-            publishers = {a.platform: a for a in everything if getattr(a, "platform", "") and hasattr(a, "send")}
+            publishers = {a.platform: a for a in everything}
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)

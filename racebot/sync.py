@@ -105,7 +105,6 @@ async def _sync(source: "WorldAthleticsSource", store, args, now: datetime, hold
     from bot.errors import ImportFailed
     from bot.ingest.fixtures import import_calendar
     from bot.sources.worldathletics import WAError
-    from bot.announce.diff import corrections_only
     from bot.sources.worldathletics.monitored import CALENDAR_PATH, store_batch
     from racebot.tuning import no_gc_pauses
 
@@ -126,7 +125,7 @@ async def _sync(source: "WorldAthleticsSource", store, args, now: datetime, hold
             try:
                 # A backfill is not news: remember the races so a later poll reports only corrections.
                 totals.add(await store_batch(source, store, batch, f"World Athletics: {entry.name} {entry.start.year}",
-                                             after=corrections_only(store, now), cpu_bound=no_gc_pauses))
+                                             now, cpu_bound=no_gc_pauses))
             except ImportFailed as exc:
                 errors.append(f"{entry.name} {entry.start.year}: results not stored ({exc.reason})")
             errors += batch.errors

@@ -111,6 +111,11 @@ class SqliteBulkWrite:
             if missing:
                 raise RuntimeError(f"bulk import: {missing} {table} referenced but not stored")
 
+    @property
+    def races(self) -> set[int]:
+        """The races rows were written to, as stored once linked (a superset of those changed)."""
+        return self._races
+
     async def link(self) -> dict[int, int]:
         """Races of this import that are races already stored (storage.linking): new race -> stored."""
         await self.settle()

@@ -1,21 +1,17 @@
 """What result sources fetched and how they are doing, in SQLite (schema version 3).
 
-`SourceStateRows` is mixed into SqliteStore. It implements the World Athletics source's
-`FetchState` (so the store itself is the source's memory: `WorldAthleticsSource(settings, store)`)
-and the core's `HealthStore` (for /status and the admin alert).
+`SourceStateRows` is mixed into SqliteStore. It implements `bot.sources.state.SourceState`: a
+source's `FetchState` (so the store itself is the source's memory: `WorldAthleticsSource(settings,
+store)`) and its `HealthStore` (for /status and the admin alert).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
-
 import aiosqlite
 
 from bot.sources.health import SourceHealth
-
-if TYPE_CHECKING:  # importing the source package loads httpx: one-shot commands need not pay for it
-    from bot.sources.worldathletics.state import DayMark
+from bot.sources.state import DayMark
 
 _HEALTH_COLS = ("source, last_success, last_error, last_error_at, failing_since, next_poll, circuit, "
                 "alerted_since")
@@ -42,7 +38,7 @@ def _when(text: str | None) -> datetime | None:
 
 
 async def write_marks(db: aiosqlite.Connection, marks: Sequence[DayMark]) -> None:
-    """Merge digests and settle days; the caller holds the write transaction."""
+    """Merge digests and settle days; the caller holds the write transaction (WriteTx.mark_fetched)."""
     await db.executemany(
         "INSERT INTO wa_fetch (competition_id, day, event_id, digest) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (competition_id, day, event_id) DO UPDATE SET digest = excluded.digest",
@@ -56,7 +52,7 @@ async def write_marks(db: aiosqlite.Connection, marks: Sequence[DayMark]) -> Non
 class SourceStateRows:
     conn: aiosqlite.Connection
 
-    # --- FetchState (bot/sources/worldathletics/state.py) ----------------------------------
+    # --- FetchState (bot/sources/state.py) ---------------------------------------------------
     async def digests(self, competition_id: int, day: int) -> dict[int, str]:
         rows = await self.conn.execute_fetchall(
             "SELECT event_id, digest FROM wa_fetch WHERE competition_id = ? AND day = ?", (competition_id, day))
@@ -71,14 +67,6 @@ class SourceStateRows:
         if marks:
             async with self.transaction() as db:
                 await write_marks(db, marks)
-
-    def marks_writer(self, marks: Sequence[DayMark]):
-        """An `after` hook for Store.apply: records `marks` inside the transaction that stores the
-        batch's rows, so the fetch state never runs ahead of (or behind) what was stored."""
-
-        async def after(race_ids: list[int]) -> None:
-            await write_marks(self.conn, marks)
-        return after
 
     # --- HealthStore (bot/sources/health.py) ------------------------------------------------
     async def source_health(self) -> list[SourceHealth]:

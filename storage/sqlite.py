@@ -9,10 +9,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.errors import NotStarted
-from bot.store import WritePlan, WriteSummary
-from storage.bulk import bulk_writer
-from storage.changes import ChangeRows, record_changes
-from storage.linking import link_new, tops
+from storage.changes import ChangeRows
 from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
@@ -20,7 +17,7 @@ from storage.seen_requests import SeenRequestRows
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
-from storage.writes import UPSERT_RESULT, count_rows, insert_parents
+from storage.write_tx import SqliteWriteTx
 
 log = logging.getLogger(__name__)
 
@@ -117,39 +114,16 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
             await db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
-    async def apply(self, plan: WritePlan, *, after=None) -> WriteSummary:
-        """`after(race_ids)`, when given, runs inside the same transaction (the outbox diff)."""
-        async with self.transaction() as db:
-            before_ids = await tops(db)
-            ids: dict[int, int] = {}
-            await insert_parents(db, plan, ids)
-            before = await count_rows(db, "results")
-            changes = self.conn.total_changes
-            await db.executemany(UPSERT_RESULT, [
-                (ids.get(w.race, w.race), ids.get(w.athlete, w.athlete), w.place, w.mark, w.value, w.status,
-                 w.wind, w.flags, w.note, w.source, w.origin) for w in plan.results])
-            touched = self.conn.total_changes - changes
-            added = await count_rows(db, "results") - before
-            updated = touched - added
-            linked = await link_new(db, before_ids)
-            added -= linked.dropped
-            races = sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results})
-            if after is not None:
-                await after(races)
-            if touched:  # a file imported again changes nothing, and tells nobody
-                await record_changes(db, races, [ids[a.key] for a in plan.athletes])
-        return WriteSummary(len(plan.athletes), len(plan.competitions) - linked.competitions,
-                            len(plan.races) - len(linked.races), added, updated + linked.changed,
-                            len(linked.races), linked.competitions)
-
     @asynccontextmanager
-    async def bulk_write(self):
-        """One transaction for an import handed over in parts (bot.store.BulkWrite)."""
-        async with self.transaction(foreign_keys=False) as db:
-            async with bulk_writer(db) as writer:
-                yield writer
-                await writer.check_references()
-                await writer.record_changes()
+    async def write(self, *, bulk: bool = False):
+        """One unit of work (bot.store.WriteTx), committed when the block ends."""
+        async with self.transaction(foreign_keys=not bulk) as db:
+            tx = SqliteWriteTx(db, bulk=bulk)
+            try:
+                yield tx
+                await tx.finish()
+            finally:
+                await tx.close()
 
 
 def _reader(path: str | Path) -> sqlite3.Connection:

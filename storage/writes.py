@@ -1,4 +1,4 @@
-"""The statements an import's write plan becomes, shared by Store.apply and the bulk writer."""
+"""The statements an import's write plan becomes, shared by WriteTx.apply and the bulk writer."""
 from __future__ import annotations
 
 import aiosqlite

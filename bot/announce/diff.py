@@ -1,7 +1,7 @@
 """Which races became final or changed in a poll, and the outbox rows that follows from it.
 
-Runs inside the transaction that stored the poll's results (an AfterWrite hook), so results and
-announcements commit together or not at all. A race's `Version` is what was last seen of it;
+Runs in the unit of work that stored the poll's results (`async with store.write() as tx`), so
+results and announcements commit together or not at all. A race's `Version` is what was last seen of it;
 a different set of entries is a new revision. Rows: one per matching subscription per revision,
 unique on (subscription, race, revision), so running the same poll twice adds nothing.
 """
@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from bot.announce.corrections import what_changed
 from bot.announce.outbox import (CORRECTION, DELIVERED, PENDING, RESULT, EarlierRow, NewRow, PollStart, RaceFacts,
                         Version)
-from bot.announce.store import AfterWrite, OutboxStore, OutboxTx
+from bot.announce.store import OutboxTx
 from bot.announce.subscriptions import Subscription
+from bot.store import WriteTx
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,15 @@ def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version,
     return None
 
 
-def corrections_only(store: OutboxStore, now: datetime) -> AfterWrite:
-    """An `after` hook for imports that are not news (`racebot sync`, `racebot import`): remember
-    each race as stored, so a later poll compares with it instead of announcing it as new, and
-    tell channels about changes to races they were shown."""
+async def record_poll_changes(tx: WriteTx, source: str, now: datetime, complete: bool) -> DiffReport:
+    """A poll's news: the races `tx` wrote, counted as this poll of `source` (`complete`: no
+    source errors, so it may end baselines)."""
+    start = await tx.outbox.begin_poll(source, now, complete)
+    return await record_changes(tx.outbox, tx.races(), now, start)
 
-    async def after(race_ids: list[int]) -> None:
-        await record_changes(store.outbox_tx(), race_ids, now, PollStart(False, frozenset()), announce_new=False)
-    return after
+
+async def record_corrections(tx: WriteTx, now: datetime) -> DiffReport:
+    """For imports that are not news (`racebot sync`, `racebot import`): remember each race `tx`
+    wrote as stored, so a later poll compares with it instead of announcing it as new, and tell
+    channels about changes to races they were shown."""
+    return await record_changes(tx.outbox, tx.races(), now, PollStart(False, frozenset()), announce_new=False)

@@ -15,14 +15,14 @@ from bot.announce.outbox import CORRECTION, OutboxItem
 from bot.domain.race_report import race_reply
 from bot.replies import Moment, Paragraph, Reply, Span
 from bot.h2h.line import rivalry_line
-from bot.store import Store
+from bot.store import Queries
 from bot.announce.subscriptions import valid_timezone
 
 _CACHED = 256  # one race fans out to many channels: render it once, and once per display settings
 
 
 class Announcer:
-    def __init__(self, store: Store, *, source_label: str = "") -> None:
+    def __init__(self, store: Queries, *, source_label: str = "") -> None:
         self.store = store
         self.source_label = source_label  # e.g. "Replay of Athletissima 2022, not live"
         self._cache: OrderedDict[tuple, Reply | None] = OrderedDict()

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Protocol, Sequence
 
 from bot.errors import ImportFailed
-from bot.ingest.importer import CpuBound, import_rows
+from bot.ingest.importer import CpuBound, plan_rows
 from bot.ingest.rows import ResultRow
-from bot.announce.diff import DiffReport, record_changes
+from bot.announce.diff import DiffReport, record_poll_changes
 from bot.announce.store import OutboxStore
+from bot.store import Writes
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +28,28 @@ class Batch(Protocol):
     rows: Sequence[ResultRow]
     next_poll: datetime | None  # when the source would like to be asked again, if it knows
 
+    @property
+    def complete(self) -> bool:
+        """No source errors: only a complete poll ends the baselines of new subscriptions."""
+        ...
+
 
 class Source(Protocol):
     name: str
 
     async def poll(self, now: datetime) -> Batch: ...
-    # Optional: `async def commit(batch)`, called once the batch's rows are stored, and
-    # `async def failed(batch, error)`, called when the store refused them.
+
+    async def commit(self, batch: Batch) -> None:
+        """The batch's rows are stored (or it had none): what it fetched may be marked fetched."""
+        ...
+
+    async def failed(self, batch: Batch, error: str) -> None:
+        """The store refused the batch's rows: nothing is stored, the same rows come back next poll."""
+        ...
+
+
+class PollStore(Writes, OutboxStore, Protocol):
+    """A poll writes results and the outbox, and holds the source's lease."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +70,7 @@ def holder_name() -> str:
 
 
 class Poller:
-    def __init__(self, source: Source, store: OutboxStore, *, holder: str | None = None,
+    def __init__(self, source: Source, store: PollStore, *, holder: str | None = None,
                  lease_seconds: float = 300.0,
                  on_poll: Callable[[PollReport], Awaitable[None]] | None = None,
                  cpu_bound: CpuBound = nullcontext) -> None:
@@ -79,16 +95,11 @@ class Poller:
             return PollReport(name, skipped=True)
         try:
             batch = await self.source.poll(now)
-            complete = bool(getattr(batch, "complete", True))
-            diff, data_changed = await self._store(batch, now, complete)
-            commit = getattr(self.source, "commit", None)
-            if commit is not None:
-                await commit(batch)  # only now: a crash before this refetches, and the diff adds nothing
+            diff, data_changed = await self._store(batch, now, batch.complete)
+            await self.source.commit(batch)  # only now: a crash before this refetches, and the diff adds nothing
         except ImportFailed as exc:
             log.warning("poll of %s: results not stored: %s", name, exc)
-            failed = getattr(self.source, "failed", None)
-            if failed is not None:
-                await failed(batch, str(exc))
+            await self.source.failed(batch, str(exc))
             return PollReport(name, error=str(exc))
         finally:
             await self.store.release_source(name, self.holder)
@@ -102,14 +113,9 @@ class Poller:
         if not batch.rows:
             start = await self.store.record_poll(self.source.name, now, complete)
             return DiffReport(0, 0, start.first_for_source), False
-        found: list[DiffReport] = []
-
-        async def after(race_ids: list[int]) -> None:  # inside the results transaction
-            tx = self.store.outbox_tx()
-            start = await tx.begin_poll(self.source.name, now, complete)
-            found.append(await record_changes(tx, race_ids, now, start))
-
-        report = await import_rows(self.store, list(batch.rows), f"{self.source.name} poll", strict=False, after=after,
-                                   cpu_bound=self.cpu_bound)
-        s = report.summary
-        return found[0], bool(s.athletes or s.competitions or s.races or s.results_added or s.results_changed)
+        planned = await plan_rows(self.store, list(batch.rows), f"{self.source.name} poll", strict=False,
+                                  cpu_bound=self.cpu_bound)
+        async with self.store.write() as tx:
+            s = (await planned.write(tx)).summary
+            diff = await record_poll_changes(tx, self.source.name, now, complete)
+        return diff, bool(s.athletes or s.competitions or s.races or s.results_added or s.results_changed)

@@ -1,22 +1,19 @@
-"""What announcements need from the store, beyond bot.store.Store: storage/ implements both."""
+"""The store's roles for announcements: the outbox inside a write (`OutboxTx`), subscriptions,
+and the delivery queue (`OutboxStore`); storage/ implements them with bot.store's roles."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Awaitable, Callable, Protocol, Sequence
+from typing import Protocol, Sequence
 
 from bot.announce.outbox import (Claim, Delivered, EarlierRow, NewRow, OutboxHealth, OutboxItem, PollStart, RaceFacts,
                         Version)
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
 
-# Called by Store.apply inside its write transaction with the ids of the races it wrote to.
-AfterWrite = Callable[[list[int]], Awaitable[None]]
-
-
 class OutboxTx(Protocol):
-    """Reads and writes that run inside the transaction storing polled results.
+    """Reads and writes that run inside the transaction storing polled results (`WriteTx.outbox`).
 
-    Only valid while that transaction is open (inside an AfterWrite hook): they take no lock.
+    Only valid while that unit of work is open: they take no lock.
     """
 
     async def begin_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
@@ -47,9 +44,13 @@ class SubscriptionStore(Protocol):
         ...
 
 
-class OutboxStore(SubscriptionStore, Protocol):
-    async def apply(self, plan, *, after: AfterWrite | None = None): ...
-    def outbox_tx(self) -> OutboxTx: ...
+class OutboxStatus(Protocol):
+    async def outbox_health(self) -> OutboxHealth:
+        """Announcements waiting, retrying and expired, for /status."""
+        ...
+
+
+class OutboxStore(SubscriptionStore, OutboxStatus, Protocol):
     async def record_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         """A poll that stored nothing still counts: it is the baseline of new subscriptions."""
         ...
@@ -85,6 +86,5 @@ class OutboxStore(SubscriptionStore, Protocol):
     async def expire_rows(self, due_before: datetime, now: datetime) -> int:
         """Mark pending rows due before `due_before` and held by nobody expired; returns how many."""
         ...
-    async def outbox_health(self) -> OutboxHealth: ...
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]: ...
     async def outbox_counts(self) -> dict[str, int]: ...

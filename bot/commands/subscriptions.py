@@ -23,9 +23,7 @@ _USAGE = '/subscribe dl 1500m women "Josh Kerr", "Jakob Ingebrigtsen" spoiler de
 
 
 def _store(core: "Core") -> SubscriptionStore:
-    if not hasattr(core.store, "add_subscription"):
-        raise UserError("Subscriptions are not available with this store.")
-    return core.store  # type: ignore[return-value]
+    return core.store
 
 
 def _channel(ctx: Context) -> ChannelRef:

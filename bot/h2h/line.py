@@ -8,14 +8,14 @@ from __future__ import annotations
 from bot.domain.models import RaceResults
 from bot.h2h.prose import short_names
 from bot.h2h.record import record
-from bot.store import Store
+from bot.store import Queries
 
 MIN_MEETINGS = 3
 _CONSIDERED = 8  # finishers looked at: rivalries further back are not the story
 _TRIED = 3  # candidate pairs checked in full (pair counts are a cheap first cut)
 
 
-async def rivalry_line(store: Store, rr: RaceResults) -> str | None:
+async def rivalry_line(store: Queries, rr: RaceResults) -> str | None:
     placed = [(res, ath) for res, ath in rr.results if res.finished and res.place][:_CONSIDERED]
     if len(placed) < 2:
         return None

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
-from bot.store import Identities, Store
+from bot.store import Identities, Queries, Writes
 
 
 class Fixture(Protocol):
@@ -27,7 +27,11 @@ class Fixture(Protocol):
     category: str
 
 
-async def import_calendar(store: Store, fixtures: Iterable[Fixture], path: str) -> int:
+class CalendarStore(Queries, Writes, Protocol):
+    """The known competitions are read, the new ones written."""
+
+
+async def import_calendar(store: CalendarStore, fixtures: Iterable[Fixture], path: str) -> int:
     """Add the fixtures we do not know yet, in one transaction; returns how many were added."""
     fixtures = [f for f in fixtures if f.name.strip()]
     if not fixtures:
@@ -42,4 +46,5 @@ async def import_calendar(store: Store, fixtures: Iterable[Fixture], path: str) 
         planner.competition(row, f.start, f.end)
     if not planner.plan.competitions:
         return 0
-    return (await store.apply(planner.plan)).competitions
+    async with store.write() as tx:
+        return (await tx.apply(planner.plan)).competitions

@@ -1,4 +1,9 @@
-"""Import rows from any source: plan against what we know, then one transaction."""
+"""Import rows from any source: plan against what we know, then write in one unit of work.
+
+`import_rows` does both. A caller with more to do in the same transaction (a poll's outbox diff,
+a source's fetch marks) plans with `plan_rows` and writes the plan inside its own
+`async with store.write() as tx` block, then does its steps there.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -9,7 +14,7 @@ from typing import Callable, Sequence
 from bot.ingest.planner import Planner
 from bot.ingest.rows import BestRow, ResultRow
 from bot.search.names import fold
-from bot.store import Store, WriteSummary
+from bot.store import WritePlan, Writes, WriteSummary, WriteTx
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,30 @@ class ImportReport:
 CpuBound = Callable[[], AbstractContextManager[None]]
 
 
-async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict: bool = True,
-                      after=None, bests: Sequence[BestRow] = (), cpu_bound: CpuBound = nullcontext) -> ImportReport:
-    """All-or-nothing: a bad row raises ImportFailed before anything is written.
+@dataclass(frozen=True)
+class Planned:
+    """An import planned, not yet written: `write(tx)` writes it in the caller's unit of work."""
 
-    `after(race_ids)` runs inside the write transaction (a poll's outbox diff: bot.announce.store.AfterWrite).
-    """
+    path: str
+    rows: int
+    plan: WritePlan
+    warnings: tuple[str, ...] = ()
+
+    async def write(self, tx: WriteTx) -> ImportReport:
+        return ImportReport(self.path, self.rows, await tx.apply(self.plan), self.warnings)
+
+
+async def import_rows(store: Writes, rows: list[ResultRow], path: str, *, strict: bool = True,
+                      bests: Sequence[BestRow] = (), cpu_bound: CpuBound = nullcontext) -> ImportReport:
+    """All-or-nothing: a bad row raises ImportFailed before anything is written."""
+    planned = await plan_rows(store, rows, path, strict=strict, bests=bests, cpu_bound=cpu_bound)
+    async with store.write() as tx:
+        return await planned.write(tx)
+
+
+async def plan_rows(store: Writes, rows: list[ResultRow], path: str, *, strict: bool = True,
+                    bests: Sequence[BestRow] = (), cpu_bound: CpuBound = nullcontext) -> Planned:
+    """The plan for `rows`, made against what the store holds now (outside any transaction)."""
     planner = Planner(await store.identities(), path, strict=strict)
     groups: dict[tuple, list[ResultRow]] = defaultdict(list)
     for row in rows:
@@ -57,7 +80,6 @@ async def import_rows(store: Store, rows: list[ResultRow], path: str, *, strict:
             planner.add(row, comp, known)
         for best in bests:
             planner.add_best(best)
-    summary = await (store.apply(planner.plan) if after is None else store.apply(planner.plan, after=after))
     warnings = tuple(f"{path}, line {r.line}: '{r.extra['unknown_flags']}' is not a record flag; kept as a note"
                      for r in rows if r.extra.get("unknown_flags"))
-    return ImportReport(path, len(rows), summary, warnings)
+    return Planned(path, len(rows), planner.plan, warnings)

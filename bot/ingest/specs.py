@@ -32,7 +32,6 @@ class SpecTable:
         self.specs: list[Spec] = []
         self.races: list[int | None] = []  # per spec: its race, once resolved (numbered specs only)
         self._scan = scan
-        self.last_row: dict[int, int] = {}  # competition -> the number of its last row in the file
         self._numberless: set[tuple] = set()  # race keys some numberless row has
         self._parsed: dict[tuple[Callable, str], object] = {}  # (parser, raw value) -> parsed
 
@@ -42,7 +41,6 @@ class SpecTable:
         by mark (choosing needs their results)."""
         for group in self._scan.groups.values():
             group.comp = planner.competition(group.row, group.start, group.end)
-            self.last_row[group.comp] = max(group.last, self.last_row.get(group.comp, 0))
         wanted: set[int] = set()
         for raw in self._scan.numberless:
             try:

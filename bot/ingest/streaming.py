@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from array import array
-from collections import defaultdict
 from contextlib import AbstractContextManager, nullcontext
-from typing import Awaitable, Callable, TextIO
+from typing import Callable, TextIO
 
 from bot.errors import ImportFailed
 from bot.ingest.columns import ChunkResolver, Columns, nones
@@ -22,20 +21,27 @@ from bot.ingest.groups import GroupScan
 from bot.ingest.importer import CpuBound, ImportReport
 from bot.ingest.planner import Planner, twice
 from bot.ingest.specs import SpecTable
-from bot.store import BulkWrite, Store, WritePlan
-
-AfterWrite = Callable[[list[int]], Awaitable[None]]
+from bot.store import BulkWrite, Writes, WritePlan, WriteTx
 
 Opener = Callable[[], AbstractContextManager[TextIO]]
 _IN_FLIGHT = 2  # batches handed to the store and not yet written: it never waits for us to hand one
 _BATCH_ROWS = 16_384  # per write: a round trip costs the store thread a wait for the GIL; still overlaps reading
 
 
-async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None, cpu_bound: CpuBound = nullcontext,
+async def import_csv(store: Writes, open_lines: Opener, path: str, *, cpu_bound: CpuBound = nullcontext,
                      overlapped: CpuBound = nullcontext) -> ImportReport:
-    """All-or-nothing, like import_rows; `after(race_ids)` runs inside the write transaction,
-    once, at the end. `open_lines()` opens the file as text with universal newlines (it is read twice).
-    `overlapped`: around the pass that reads while the store's thread writes (racebot.tuning)."""
+    """All-or-nothing, like import_rows. `open_lines()` opens the file as text with universal
+    newlines (it is read twice). `overlapped`: around the pass that reads while the store's
+    thread writes (racebot.tuning)."""
+    prepared = await prepare_csv(store, open_lines, path, cpu_bound=cpu_bound, overlapped=overlapped)
+    async with store.write(bulk=True) as tx:
+        return await prepared.write(tx)
+
+
+async def prepare_csv(store: Writes, open_lines: Opener, path: str, *, cpu_bound: CpuBound = nullcontext,
+                      overlapped: CpuBound = nullcontext) -> "PreparedCsv":
+    """The first look at the file and the plan of its competitions, outside any transaction;
+    `write(tx)` then reads it again and writes it, in a `store.write(bulk=True)` unit of work."""
     with open_lines() as lines, cpu_bound():
         chunks = CsvChunks(lines, path)
         scan = GroupScan(chunks.header).read(lines)
@@ -44,11 +50,27 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None,
     with cpu_bound():
         wanted = specs.place(planner)
     known = await store.results_for(wanted) if wanted else {}
-    with open_lines() as lines, cpu_bound(), overlapped():
-        chunks = CsvChunks(lines, path)
-        resolver = ChunkResolver(planner, specs, chunks.header, path)
-        async with store.bulk_write() as w:
-            writer = _Writer(w, planner, RaceChooser(specs, planner, known, path), after)
+    return PreparedCsv(open_lines, path, planner, specs, known, cpu_bound, overlapped)
+
+
+class PreparedCsv:
+    def __init__(self, open_lines: Opener, path: str, planner: Planner, specs: SpecTable,
+                 known: dict[int, list[tuple[int, str]]], cpu_bound: CpuBound, overlapped: CpuBound) -> None:
+        self.open_lines = open_lines
+        self.path = path
+        self.planner = planner
+        self.specs = specs
+        self.known = known
+        self.cpu_bound = cpu_bound
+        self.overlapped = overlapped
+
+    async def write(self, tx: WriteTx) -> ImportReport:
+        path, planner = self.path, self.planner
+        with self.open_lines() as lines, self.cpu_bound(), self.overlapped():
+            chunks = CsvChunks(lines, path)
+            resolver = ChunkResolver(planner, self.specs, chunks.header, path)
+            w = await tx.bulk()
+            writer = _Writer(w, planner, RaceChooser(self.specs, planner, self.known, path))
             try:
                 await writer.start()
                 for chunk in chunks:
@@ -64,28 +86,24 @@ async def import_csv(store: Store, open_lines: Opener, path: str, *, after=None,
             twice = writer.entered.first_twice(path, planner.names)
             if resolver.refusal or twice:
                 raise min(filter(None, (resolver.refusal, twice)), key=lambda e: e.line)
-            await writer.after_the_rest(await w.link())
+            await w.link()
             summary = await w.summary()
-    return ImportReport(path, writer.rows, summary, tuple(resolver.warnings))
+        return ImportReport(path, writer.rows, summary, tuple(resolver.warnings))
 
 
 class _Writer:
     """Batches resolved rows, chooses their races and hands them to the store, two batches in flight."""
 
-    def __init__(self, w: BulkWrite, planner: Planner, races: "RaceChooser", after: AfterWrite | None) -> None:
+    def __init__(self, w: BulkWrite, planner: Planner, races: "RaceChooser") -> None:
         self.w = w
         self.planner = planner
         self.races = races
         self.failed: ImportFailed | None = None
         self.rows = 0  # taken so far, which are the file's rows 0 .. rows - 1
-        self._after = after
-        self._open: dict[int, set[int]] = defaultdict(set)  # competition -> races written, not yet `after`
-        self._done: set[int] = set()  # races handed to `after`
         self._batch: list[tuple[Columns, list[int]]] = []
         self._size = 0
         self._ids: dict[int, int] = {}
         self._pending: list[asyncio.Task] = []  # writes handed over, oldest first
-        self._ready: list[int] = []  # races whose rows are all written, for `after` at the end
         self.entered = Entered()
 
     async def start(self) -> None:
@@ -106,8 +124,8 @@ class _Writer:
         if self._size >= _BATCH_ROWS:
             await self._flush()
         else:
-            # the written batch's `after` and its statements go on as soon as the store is done,
-            # not at the next flush, where we would wait for them (and the store sat idle meanwhile)
+            # the written batch's statements go on as soon as the store is done, not at the next
+            # flush, where we would wait for them (and the store sat idle meanwhile)
             await asyncio.sleep(0)
 
     async def finish(self) -> None:
@@ -117,14 +135,14 @@ class _Writer:
             await write
 
     async def abandon(self) -> None:
-        """Let the writes in flight end, so none of them (nor an `after`) reaches the store after
-        the rollback; their own failures are moot beside the one being raised."""
+        """Let the writes in flight end, so none of them reaches the store after the rollback;
+        their own failures are moot beside the one being raised."""
         pending, self._pending = self._pending, []
         await asyncio.gather(*pending, return_exceptions=True)
 
     async def _flush(self) -> None:
-        # Two batches in flight: the store goes on with the next (and the `after` of the last)
-        # while we read, instead of idling until we hand it one.
+        # Two batches in flight: the store goes on with the next while we read, instead of
+        # idling until we hand it one.
         while len(self._pending) >= _IN_FLIGHT:
             await self._pending.pop(0)
         plan = self.planner.plan
@@ -133,41 +151,18 @@ class _Writer:
         for made in (plan.athletes, plan.source_ids, plan.races):  # handed over: forget them (memory)
             made.clear()
         columns: tuple[list, list, list, list] = ([], [], [], [])
-        specs = self.races.table.specs
         for part, chosen in self._batch:
-            race_ids = list(map(ids.get, chosen, chosen))
-            if self._after is not None:
-                for race, sid in dict(zip(race_ids, part.specs)).items():
-                    self._open[specs[sid].comp].add(race)
-            columns[0].extend(race_ids)
+            columns[0].extend(map(ids.get, chosen, chosen))
             columns[1].extend(map(ids.get, part.athletes, part.athletes))
             columns[2].extend(part.marks)
             columns[3].extend(part.tails)
         self._batch, self._size = [], 0
-        if self._done.intersection(columns[0]):
-            raise AssertionError("a race got rows after its competition's last row in the first look")
-        last = self.races.table.last_row
-        ready = [c for c in self._open if last.get(c, -1) < self.rows]
-        self._pending.append(asyncio.ensure_future(self._write(columns, self._take_races(ready))))
+        self._pending.append(asyncio.ensure_future(self._write(columns)))
         await asyncio.sleep(0)  # let it reach the store's thread before we read on
 
-    async def _write(self, columns: tuple[list, list, list, list], ready: list[int]) -> None:
+    async def _write(self, columns: tuple[list, list, list, list]) -> None:
         if columns[0]:
             await self.w.add_results(*columns)
-        self._ready += ready
-
-    async def after_the_rest(self, linked: dict[int, int]) -> None:
-        """`after` sees each race once, as what it is once linked: a race of this file may turn
-        out to be one already stored (bot.ingest.linking), so it waits for the end."""
-        if self._after is not None:
-            ready = self._ready + self._take_races(list(self._open))
-            if ready:
-                await self._after(sorted({linked.get(r, r) for r in ready}))
-
-    def _take_races(self, comps: list[int]) -> list[int]:
-        races = sorted(r for c in comps for r in self._open.pop(c))
-        self._done.update(races)
-        return races
 
 
 class Entered:

@@ -78,3 +78,6 @@ class ReplaySource:
 
     async def commit(self, batch: ReplayBatch) -> None:
         self.released += batch.races
+
+    async def failed(self, batch: ReplayBatch, error: str) -> None:
+        """Nothing to undo: the races not released come again with the next poll."""

@@ -29,12 +29,9 @@ def _chunks(rows: Sequence) -> list[Sequence]:
 
 
 class OutboxRows:
-    def outbox_tx(self) -> OutboxTxView:
-        return OutboxTxView(self.conn)
-
     async def record_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
-        async with self.transaction():
-            return await self.outbox_tx().begin_poll(source, now, complete)
+        async with self.transaction() as db:
+            return await OutboxTxView(db).begin_poll(source, now, complete)
 
     async def lease_source(self, source: str, holder: str, now: datetime, until: datetime) -> bool:
         """One poller per source at a time, across tasks and processes; a dead holder's lease lapses."""

@@ -1,7 +1,7 @@
 """The outbox's reads and writes inside the results transaction (bot.announce.store.OutboxTx).
 
 Bound to the store's one connection and taking no lock: valid only while the caller holds the
-write transaction (Store.apply's `after` hook, or SqliteStore.transaction()).
+write transaction (WriteTx.outbox in a `store.write()` block, or SqliteStore.transaction()).
 """
 from __future__ import annotations
 

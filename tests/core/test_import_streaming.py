@@ -14,10 +14,11 @@ import bot.ingest.csv_chunks as csv_chunks
 import bot.ingest.groups as groups
 import bot.ingest.streaming as streaming
 from results_only import bundled_db  # noqa: F401 (fixtures: the store without the histories)
+from bot.announce.diff import record_corrections
 from bot.errors import ImportFailed
+from history_import import import_as_history
 from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
-from bot.announce.diff import corrections_only
 from racebot.importing import import_file
 from storage.sqlite import SqliteStore
 
@@ -76,13 +77,12 @@ async def both_ways(tmp_path, bundled_db, text: str, *, empty: bool = False, bef
             if before is not None:
                 first = tmp_path / "before.csv"
                 first.write_text(before, encoding="utf-8")
-                await import_rows(store, read_csv(before, str(first)), str(first), after=corrections_only(store, NOW))
-            after = corrections_only(store, NOW)
+                await import_as_history(store, read_csv(before, str(first)), str(first), NOW)
             try:
                 if name == "new":
-                    report = await import_file(store, path, after=after)
+                    report = await import_file(store, path, corrections_at=NOW)
                 else:
-                    report = await import_rows(store, read_csv(text, str(path)), str(path), after=after)
+                    report = await import_as_history(store, read_csv(text, str(path)), str(path), NOW)
                 outcomes.append((report.rows, report.summary))
             except ImportFailed as exc:
                 outcomes.append((exc.line, exc.reason))
@@ -214,11 +214,11 @@ async def test_reimporting_the_same_file_changes_nothing(tmp_path, db_copy):
     path.write_text(csv_text(*meets_copies(2, MEETS[:11])), encoding="utf-8")  # [11] and [12] change earlier rows
     store = await SqliteStore.open(db_copy)
     try:
-        await import_file(store, path, after=corrections_only(store, NOW))
+        await import_file(store, path, corrections_at=NOW)
         before = tmp_path / "before.db"
         with sqlite3.connect(db_copy) as now, sqlite3.connect(before) as kept:
             now.backup(kept)
-        report = await import_file(store, path, after=corrections_only(store, NOW))
+        report = await import_file(store, path, corrections_at=NOW)
     finally:
         await store.close()
     assert differences(db_copy, before) == {}
@@ -265,8 +265,8 @@ async def test_the_store_checks_references_while_foreign_keys_are_off(tmp_path, 
     store = await SqliteStore.open(db_copy)
     try:
         with pytest.raises(RuntimeError, match="races referenced but not stored"):
-            async with store.bulk_write() as w:
-                await w.add_results([10 ** 9], [1], [("10.00", 10.0, "")], [(1, None, "", "", "t")])
+            async with store.write(bulk=True) as tx:
+                await (await tx.bulk()).add_results([10 ** 9], [1], [("10.00", 10.0, "")], [(1, None, "", "", "t")])
         (fk,) = await (await store.conn.execute("PRAGMA foreign_keys")).fetchone()
     finally:
         await store.close()
@@ -284,8 +284,8 @@ async def test_first_versions_in_bulk_are_the_versions_record_changes_computes(d
             "SELECT DISTINCT race_id FROM results WHERE race_id IN (SELECT race_id FROM results WHERE note = 'DOP') "
             "OR race_id IN (SELECT race_id FROM results WHERE place IS NULL) OR race_id < 200")
         race_ids = sorted(r for (r,) in rows)
-        async with store.transaction():
-            tx = store.outbox_tx()
+        async with store.write() as unit:
+            tx = unit.outbox
             expected = {f.race.id: [e.as_list() for e in f.entries] for f in await tx.race_facts(race_ids)}
             saved = await tx.save_first_versions(race_ids, NOW)
             got = {r: [e.as_list() for e in v.entries] for r, v in (await tx.versions(race_ids)).items()}
@@ -297,24 +297,23 @@ async def test_first_versions_in_bulk_are_the_versions_record_changes_computes(d
     assert again == set() and revisions == {1}
 
 
-async def test_after_gets_each_race_once_after_linking(tmp_path, db_copy):
+async def test_the_unit_of_work_names_each_race_once_after_linking(tmp_path, db_copy):
+    """What the outbox diff is handed (tx.races()) after a streamed import: every race written to,
+    once, as stored once linked."""
     path = tmp_path / "meets.csv"
     path.write_text(csv_text(*MEETS[:11]), encoding="utf-8")
     store = await SqliteStore.open(db_copy)
-    calls: list[list[int]] = []
-    hook = corrections_only(store, NOW)
-
-    async def after(race_ids):
-        calls.append(race_ids)
-        await hook(race_ids)
     try:
-        await import_file(store, path, after=after)
+        prepared = await streaming.prepare_csv(store, lambda: path.open(encoding="utf-8-sig"), str(path))
+        async with store.write(bulk=True) as tx:
+            await prepared.write(tx)
+            races = tx.races()
+            await record_corrections(tx, NOW)
         written = {r for (r,) in await store.conn.execute_fetchall(
             "SELECT DISTINCT race_id FROM results WHERE source IN ('test', 't')")}
     finally:
         await store.close()
-    flat = [r for call in calls for r in call]
-    assert len(calls) == 1 and len(flat) == len(set(flat)) and set(flat) == written
+    assert races and len(races) == len(set(races)) and set(races) == written
 
 
 # --- the end of the file (issue 13, item 1) ------------------------------------------------------

@@ -57,7 +57,7 @@ async def test_the_running_follower_picks_it_up_within_seconds(core, db_copy, tm
 
 
 async def test_every_write_path_adds_to_the_feed_in_its_transaction(core, db_copy, tmp_path):
-    """CSV (streamed, the bulk writer) and JSON (Store.apply, as polls and syncs use) both write
+    """CSV (streamed, the bulk writer) and JSON (WriteTx.apply, as polls and syncs use) both write
     the feed; an import refused half-way leaves no feed rows behind."""
     from racebot.importing import import_file
 

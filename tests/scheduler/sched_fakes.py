@@ -97,6 +97,7 @@ class ListSource:
         self.name = name
         self.batches = deque(GivenBatch(list(b)) for b in batches)
         self.committed = 0
+        self.failures: list[str] = []
 
     def add(self, rows: list[ResultRow], errors: list[str] | None = None) -> None:
         self.batches.append(GivenBatch(list(rows), errors=errors or []))
@@ -106,6 +107,9 @@ class ListSource:
 
     async def commit(self, batch: GivenBatch) -> None:
         self.committed += 1
+
+    async def failed(self, batch: GivenBatch, error: str) -> None:
+        self.failures.append(error)
 
 
 def race_rows(event: str, gender: str, results: list[tuple], *, competition: str = "Bislett Games",

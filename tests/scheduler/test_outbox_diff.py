@@ -154,17 +154,16 @@ async def test_two_pollers_at_once_do_not_double_the_outbox(store, clock, tmp_pa
 
 
 async def test_an_import_is_not_news_but_its_corrections_are(store, clock):
-    from bot.ingest.importer import import_rows
-    from bot.announce.diff import corrections_only
+    from history_import import import_as_history
 
     _, source, poller = await ready(store, clock, Subscription(A, created_at=clock()))
-    await import_rows(store, race_rows("5000m", "W", WOMEN_5000), "backfill", after=corrections_only(store, clock()))
+    await import_as_history(store, race_rows("5000m", "W", WOMEN_5000), "backfill", clock())
     assert await outbox(store) == []  # a backfilled race is recorded, not announced
     source.add(race_rows("5000m", "W", WOMEN_5000))
     assert (await poller.poll_once(clock())).announcements == 0  # nor by the next poll that sees it
     await _announced(store, clock, source, poller)
     fixed = [MEN_1500[0], (2, "Josh Kerr", "GBR", "3:30.11")] + MEN_1500[2:]
-    await import_rows(store, race_rows("1500m", "M", fixed), "fix.csv", after=corrections_only(store, clock()))
+    await import_as_history(store, race_rows("1500m", "M", fixed), "fix.csv", clock())
     assert [r[3] for r in await outbox(store)] == ["result", "correction"]
 
 

@@ -4,51 +4,47 @@ and `racebot sync` share.
 - `MonitoredSource`: the source as the Poller sees it, keeping the fetch state's marks, the
   followed calendar's competitions (for /next) and the source's health in the store (for /status
   and the admin alert); the Poller stores the rows.
-- `store_batch`: store a batch's rows and record what was fetched, in the rows' own transaction
+- `store_batch`: store a batch's rows, its corrections and what was fetched, in one unit of work
   when the store is the source's fetch state (`racebot sync`).
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.ingest.fixtures import import_calendar
-from bot.ingest.importer import CpuBound, ImportReport, import_rows
+from bot.announce.diff import record_corrections
+from bot.ingest.fixtures import CalendarStore, import_calendar
+from bot.ingest.importer import CpuBound, ImportReport, plan_rows
 from bot.sources.alerts import Alert, alerted, decide_alert
 from bot.sources.health import HealthStore
-from bot.store import Store
+from bot.sources.state import SourceState
 
 from .source import PollBatch, WorldAthleticsSource
-from .state import DayMark, FetchState
 
-AfterWrite = Callable[[list[int]], Awaitable[None]]
 CALENDAR_PATH = "World Athletics calendar"
 
 
-class WAStore(Store, FetchState, HealthStore, Protocol):
-    def marks_writer(self, marks: Sequence[DayMark]) -> AfterWrite:
-        """An `after` hook for Store.apply that records `marks` inside its transaction."""
-        ...
+class WAStore(CalendarStore, SourceState, Protocol):
+    """Results and the calendar written, the source's fetch state and health kept."""
 
 
-async def store_batch(source: WorldAthleticsSource, store: WAStore, batch: PollBatch, path: str, *,
-                      after: AfterWrite | None = None, cpu_bound: CpuBound = nullcontext) -> ImportReport | None:
-    """Import the batch's rows, then record its fetch marks: in the same transaction when the
-    store is the source's fetch state, so state never says 'fetched' for rows not stored."""
+async def store_batch(source: WorldAthleticsSource, store: WAStore, batch: PollBatch, path: str, now: datetime, *,
+                      cpu_bound: CpuBound = nullcontext) -> ImportReport | None:
+    """Import the batch's rows as history, not news (a backfill: only corrections are announced),
+    then record its fetch marks: in the same unit of work when the store is the source's fetch
+    state, so state never says 'fetched' for rows not stored."""
     if not batch.rows:
         await source.commit(batch)
         return None
     same = source.state is store
-    hooks = [h for h in (store.marks_writer(batch.marks) if same else None, after) if h is not None]
-
-    async def both(race_ids: list[int]) -> None:
-        for hook in hooks:
-            await hook(race_ids)
-
-    report = await import_rows(store, batch.rows, path, strict=False, after=both if hooks else None,
-                               cpu_bound=cpu_bound)
+    planned = await plan_rows(store, batch.rows, path, strict=False, cpu_bound=cpu_bound)
+    async with store.write() as tx:
+        report = await planned.write(tx)
+        await record_corrections(tx, now)
+        if same:
+            await tx.mark_fetched(batch.marks)
     if not same:
         await source.commit(batch)
     return report

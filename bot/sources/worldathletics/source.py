@@ -26,7 +26,7 @@ from .errors import Unavailable, WAError
 from bot.sources.health import SourceHealth
 from .resilience import Clock, Sleep
 from .settings import WASettings
-from .state import DayMark, FetchKey, FetchState
+from bot.sources.state import DayMark, FetchKey, FetchState
 
 log = logging.getLogger(__name__)
 _MAX_CALENDAR_PAGES = 50

@@ -1,15 +1,18 @@
-"""What has been fetched: per (competition, day, event) a content hash, and which days are settled.
+"""What a result source has fetched: per (competition, day, event) a content hash, and which days
+are settled. Any source that fetches a competition day by day keeps it here (World Athletics today).
 
-The store implements `FetchState` (SQLite in production); `InMemoryFetchState` serves tests.
-The source only READS state while polling. It hands its updates back inside the PollBatch
-(`batch.marks`), and the caller records them after (or in the same transaction as) storing the
-rows: so an interrupted sync never marks as fetched what was not stored.
+The store implements `SourceState` (SQLite in production); `InMemoryFetchState` serves tests.
+A source only READS state while polling. It hands its updates back with its batch (`DayMark`s),
+and the caller records them after storing the rows, or with them (WriteTx.mark_fetched): so an
+interrupted sync never marks as fetched what was not stored.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from bot.sources.health import HealthStore
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class FetchState(Protocol):
     async def record(self, marks: Sequence[DayMark]) -> None:
         """Merge each mark's digests into the day's, and set settled when the mark says so."""
         ...
+
+
+class SourceState(FetchState, HealthStore, Protocol):
+    """The store's role for result sources: what they fetched, and how they are doing."""
 
 
 class InMemoryFetchState:

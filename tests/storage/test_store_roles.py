@@ -1,0 +1,59 @@
+"""Every role of the store (bot.backend.Store and the unit of work's WriteTx and BulkWrite) is
+implemented by the SQLite backend, with the same parameters: what a second backend must pass too.
+Likewise every chat adapter is an Adapter (bot.adapter)."""
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from adapters.console import ConsoleAdapter
+from adapters.discord.adapter import DiscordAdapter
+from adapters.slack.adapter import SlackAdapter
+from bot.adapter import Adapter
+from bot.backend import Store
+from bot.store import BulkWrite, WriteTx
+from storage.bulk import SqliteBulkWrite
+from storage.sqlite import SqliteStore
+from storage.write_tx import SqliteWriteTx
+
+
+def members(protocol: type) -> dict[str, object]:
+    """Each method and property a Protocol declares, its own or its roles'."""
+    found: dict[str, object] = {}
+    for role in reversed(protocol.__mro__):
+        if getattr(role, "_is_protocol", False) and role is not protocol.__mro__[-1]:
+            found.update({n: v for n, v in vars(role).items() if not n.startswith("_")
+                          and (callable(v) or isinstance(v, property))})
+    return found
+
+
+def parameters(function) -> list[tuple[str, object]]:
+    return [(p.name, p.kind) for p in inspect.signature(function).parameters.values()]
+
+
+@pytest.mark.parametrize("protocol, implementation", [(Store, SqliteStore), (WriteTx, SqliteWriteTx),
+                                                      (BulkWrite, SqliteBulkWrite)])
+def test_the_sqlite_backend_implements_every_role(protocol, implementation):
+    declared = members(protocol)
+    assert len(declared) > (40 if protocol is Store else 3)  # the roles were found at all
+    for name, declaration in declared.items():
+        if name == "outbox":  # WriteTx.outbox: an attribute of each SqliteWriteTx
+            assert "self.outbox = " in inspect.getsource(implementation.__init__)
+            continue
+        made = getattr(implementation, name, None)
+        assert made is not None, f"{implementation.__name__} lacks {protocol.__name__}.{name}"
+        if isinstance(declaration, property):
+            assert isinstance(made, property), name
+            continue
+        assert parameters(made) == parameters(declaration), f"{implementation.__name__}.{name}"
+        assert inspect.iscoroutinefunction(made) == inspect.iscoroutinefunction(declaration), name
+
+
+@pytest.mark.parametrize("adapter", [ConsoleAdapter, DiscordAdapter, SlackAdapter])
+def test_every_chat_adapter_is_an_adapter(adapter):
+    for name, declaration in members(Adapter).items():
+        made = getattr(adapter, name)
+        assert parameters(made) == parameters(declaration), f"{adapter.__name__}.{name}"
+    assert isinstance(adapter.platform, str) and adapter.platform
+    assert "name" in Adapter.__annotations__
