@@ -9,8 +9,9 @@ from typing import Callable
 
 from bot.change_feed import ChangeFeed, follow
 from bot.commands.catalog import build_registry
-from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize
+from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize, typed_args
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
+from bot.commands.services import Services
 from bot.errors import StoreBusy, UserError
 from bot.indexes import Indexes
 from bot.replies import Reply, error_reply, failure_reply
@@ -60,6 +61,12 @@ class Core:
     def today(self) -> date:
         return self.clock().date()
 
+    @property
+    def services(self) -> Services:
+        """What handlers get; made per command (a few attributes), so it always holds the core's
+        current store, indexes and clock, even after one of them is replaced."""
+        return Services(self.store, self.indexes, self.clock)
+
     # --- running commands -------------------------------------------------------------
     async def handle_text(self, text: str, ctx: Context) -> Reply:
         """Parse command text as typed in Slack or the console, then run it; never raises."""
@@ -89,7 +96,7 @@ class Core:
             if lacking:
                 raise UserError(f"/{cmd.name} needs {', '.join(p.name for p in lacking)}.",
                                 f"Usage: {cmd.usage()}")
-            reply = await cmd.handler(self, inv, ctx)
+            reply = await cmd.handler(self.services, typed_args(cmd, inv), ctx)
             if not isinstance(reply, Reply):
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
             return reply

@@ -1,19 +1,20 @@
-"""Turn command text (`/h2h "Jakob Ingebrigtsen" kerr event:1500m season:2024 finals`) into an Invocation.
+"""Turn command text (`/h2h "Jakob Ingebrigtsen" kerr event:1500m season:2024 finals`) into an Invocation,
+and an Invocation into the command's typed Args.
 
-Slack and the console both type commands as text; Discord hands us options already split.
+Slack and the console both type commands as text; Discord hands us options already split. Either
+way each value is checked here, by its parameter's kind, and converted here once: handlers get
+ints, discipline codes, genders and periods, never text to convert again.
 """
 from __future__ import annotations
 
 import re
-from datetime import date
+from typing import Any
 
-from bot.commands.registry import Command, Invocation, Kind, Param, Registry
+from bot.commands.registry import Args, Command, Invocation, Kind, Param, Registry
 from bot.domain.disciplines import parse_discipline
+from bot.domain.gender import parse_gender
+from bot.domain.periods import parse_period
 from bot.errors import UserError
-
-# The years a result, or a filter on results, may name: date arithmetic near the calendar's ends
-# (year 1 or 9999) overflows, and no athletics result lies outside these.
-FIRST_YEAR, LAST_YEAR = 1800, 2200
 
 # Longer than any real command (two full names, an event, a season and a date fit in 120), and
 # short enough that nothing typed can keep the event loop busy: parsing and name lookups are linear
@@ -21,9 +22,9 @@ FIRST_YEAR, LAST_YEAR = 1800, 2200
 MAX_COMMAND_CHARS = 500
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
 _KEYWORD = re.compile(r"^([a-z_]+):(.*)$", re.I)
-_GENDERS = {"m": "M", "men": "M", "man": "M", "male": "M", "mens": "M", "men's": "M",
-            "w": "W", "women": "W", "woman": "W", "female": "W", "womens": "W", "women's": "W",
-            "f": "W"}
+_TRUE = ("1", "true", "yes", "on")
+_EXAMPLES = {Kind.EVENT: "1500m, mile, high jump", Kind.SEASON: "2024", Kind.GENDER: "men or women",
+             Kind.DATE: "2023-08-22", Kind.NUMBER: "10"}
 
 
 def check_command(text: str) -> None:
@@ -64,10 +65,6 @@ def tokenize(text: str) -> list[tuple[str, bool]]:
     return [(t, q) for t, q in tokens if t]
 
 
-def parse_gender(text: str) -> str | None:
-    return _GENDERS.get(text.strip().lower())
-
-
 def parse_season(text: str) -> int | None:
     t = text.strip()
     if re.fullmatch(r"(19|20)[0-9][0-9]", t):  # [0-9], not \d: other scripts' digits are no season
@@ -75,33 +72,28 @@ def parse_season(text: str) -> int | None:
     return None
 
 
-def parse_day(text: str) -> str | None:
-    """'2019', '2019-06' or '2019-06-01' when it names a real year, month or day in FIRST_YEAR..LAST_YEAR."""
-    if not re.fullmatch(r"[0-9]{4}(-[0-9][0-9]){0,2}", text):
-        return None
-    parts = text.split("-")
-    try:
-        day = date(*map(int, parts + ["01"] * (3 - len(parts))))
-    except ValueError:  # month 13, 30 February
-        return None
-    return text if FIRST_YEAR <= day.year <= LAST_YEAR else None
-
-
-def recognise(kind: Kind, token: str) -> str | None:
-    """The canonical value of `token` for a non-wordy parameter kind, or None."""
+def value_of(kind: Kind, token: str) -> Any:
+    """`token` as its typed value for a non-wordy parameter kind (see Args), or None."""
     if kind == Kind.EVENT:
         d = parse_discipline(token)
         return d.code if d else None
     if kind == Kind.SEASON:
-        s = parse_season(token)
-        return str(s) if s else None
+        return parse_season(token)
     if kind == Kind.GENDER:
         return parse_gender(token)
     if kind == Kind.DATE:
-        return parse_day(token)
+        return parse_period(token)
     if kind == Kind.NUMBER:  # not str.isdigit(): '²' is a digit to it, and int() refuses it
-        return token if re.fullmatch(r"[0-9]{1,9}", token) else None
+        return int(token) if re.fullmatch(r"[0-9]{1,9}", token) else None
     return None
+
+
+def recognise(kind: Kind, token: str) -> str | None:
+    """The canonical text of `token` for a non-wordy parameter kind, or None."""
+    value = value_of(kind, token)
+    if value is None:
+        return None
+    return value.text if kind == Kind.DATE else str(value)
 
 
 def _keyword_param(command: Command, key: str) -> Param | None:
@@ -200,10 +192,34 @@ def checked_value(p: Param, value: str) -> str:
         return value
     got = recognise(p.kind, value)
     if got is None:
-        examples = {Kind.EVENT: "1500m, mile, high jump", Kind.SEASON: "2024",
-                    Kind.GENDER: "men or women", Kind.DATE: "2023-08-22", Kind.NUMBER: "10"}
-        raise UserError(f"'{value}' is not a valid {p.name}.", f"Try {examples.get(p.kind, '')}.")
+        raise _invalid(p, value)
     return got
+
+
+def _invalid(p: Param, value: str) -> UserError:
+    return UserError(f"'{value}' is not a valid {p.name}.", f"Try {_EXAMPLES.get(p.kind, '')}.")
+
+
+def typed_args(command: Command, inv: Invocation) -> Args:
+    """The invocation's values as the command's Args, each converted by its parameter's kind."""
+    values: dict[str, Any] = {}
+    for name, text in inv.args.items():
+        p = command.param(name)
+        if p is None:
+            raise UserError(f"/{command.name} has no option {name}.", f"Usage: {command.usage()}")
+        values[name] = _typed(p, text)
+    return command.args(words=tuple(inv.words), **values)
+
+
+def _typed(p: Param, text: str) -> Any:
+    if p.kind.wordy:
+        return text
+    if p.kind == Kind.FLAG:  # 'finals', or a keyword's value: spoiler:hide, finals_only:yes
+        return text.strip().lower() in (*_TRUE, p.name, *p.choices)
+    value = value_of(p.kind, text.strip())
+    if value is None:
+        raise _invalid(p, text.strip())
+    return value
 
 
 def _place_words(command: Command, inv: Invocation, words: list[str]) -> None:
