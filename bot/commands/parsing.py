@@ -72,8 +72,8 @@ def parse_season(text: str) -> int | None:
     return None
 
 
-def value_of(kind: Kind, token: str) -> Any:
-    """`token` as its typed value for a non-wordy parameter kind (see Args), or None."""
+def recognise(kind: Kind, token: str) -> Any:
+    """`token` as the value of a non-wordy parameter kind (the types Args holds), or None."""
     if kind == Kind.EVENT:
         d = parse_discipline(token)
         return d.code if d else None
@@ -86,14 +86,6 @@ def value_of(kind: Kind, token: str) -> Any:
     if kind == Kind.NUMBER:  # not str.isdigit(): '²' is a digit to it, and int() refuses it
         return int(token) if re.fullmatch(r"[0-9]{1,9}", token) else None
     return None
-
-
-def recognise(kind: Kind, token: str) -> str | None:
-    """The canonical text of `token` for a non-wordy parameter kind, or None."""
-    value = value_of(kind, token)
-    if value is None:
-        return None
-    return value.text if kind == Kind.DATE else str(value)
 
 
 def _keyword_param(command: Command, key: str) -> Param | None:
@@ -154,7 +146,7 @@ def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
                 inv.args[p.name] = checked_value(p, m.group(2))
                 continue
             if p := _flag_param(command, token):
-                inv.args[p.name] = "true"
+                inv.args[p.name] = True
                 continue
             if p := _typed_slot(command, inv, token):
                 continue
@@ -185,41 +177,26 @@ def _quoted_event(command: Command, inv: Invocation, token: str) -> Param | None
     return None
 
 
-def checked_value(p: Param, value: str) -> str:
-    """A parameter's value in canonical form, or a UserError saying what would be valid."""
+def checked_value(p: Param, value: str) -> Any:
+    """A parameter's value as its kind's type (see Args), or a UserError saying what would be valid."""
     value = value.strip()
-    if p.kind.wordy or p.kind == Kind.FLAG:
+    if p.kind.wordy:
         return value
+    if p.kind == Kind.FLAG:  # finals_only:yes, spoiler:hide
+        return value.lower() in (*_TRUE, p.name, *p.choices)
     got = recognise(p.kind, value)
     if got is None:
-        raise _invalid(p, value)
+        raise UserError(f"'{value}' is not a valid {p.name}.", f"Try {_EXAMPLES.get(p.kind, '')}.")
     return got
 
 
-def _invalid(p: Param, value: str) -> UserError:
-    return UserError(f"'{value}' is not a valid {p.name}.", f"Try {_EXAMPLES.get(p.kind, '')}.")
-
-
 def typed_args(command: Command, inv: Invocation) -> Args:
-    """The invocation's values as the command's Args, each converted by its parameter's kind."""
-    values: dict[str, Any] = {}
-    for name, text in inv.args.items():
-        p = command.param(name)
-        if p is None:
-            raise UserError(f"/{command.name} has no option {name}.", f"Usage: {command.usage()}")
-        values[name] = _typed(p, text)
-    return command.args(words=tuple(inv.words), **values)
-
-
-def _typed(p: Param, text: str) -> Any:
-    if p.kind.wordy:
-        return text
-    if p.kind == Kind.FLAG:  # 'finals', or a keyword's value: spoiler:hide, finals_only:yes
-        return text.strip().lower() in (*_TRUE, p.name, *p.choices)
-    value = value_of(p.kind, text.strip())
-    if value is None:
-        raise _invalid(p, text.strip())
-    return value
+    """The invocation as the command's Args: its values are typed already, by checked_value and
+    recognise, so nothing is converted twice."""
+    unknown = sorted(set(inv.args) - {p.name for p in command.params})
+    if unknown:
+        raise UserError(f"/{command.name} has no option {', '.join(unknown)}.", f"Usage: {command.usage()}")
+    return command.args(words=tuple(inv.words), **inv.args)
 
 
 def _place_words(command: Command, inv: Invocation, words: list[str]) -> None:

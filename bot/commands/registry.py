@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, make_dataclass
 from enum import Enum
-from typing import Awaitable, Callable, Generic, TypeVar
+from typing import Any, Awaitable, Callable, Generic, TypeVar
 
 from bot.announce.publishing import ChannelRef
 from bot.commands.services import Services
@@ -57,17 +57,17 @@ class Context:
 
 @dataclass
 class Invocation:
-    """A command as typed or picked: each value as text, in canonical form (bot.commands.parsing)."""
+    """A command as typed or picked, each value already of its kind's type (bot.commands.parsing)."""
 
     command: str
-    args: dict[str, str] = field(default_factory=dict)
+    args: dict[str, Any] = field(default_factory=dict)
     # Words not yet given to a parameter: a command with two name parameters splits them itself.
     words: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Args:
-    """A command's parameters, each converted once by its kind (bot.commands.parsing.typed_args).
+    """A command's parameters, each converted once by its kind when parsed (bot.commands.parsing).
 
     A command with parameters declares a subclass with one field per Param, of the same name:
     athlete, competition and text are str, event a discipline code, season and number int,

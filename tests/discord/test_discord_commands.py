@@ -78,7 +78,7 @@ def test_options_become_a_canonical_invocation():
     ])
     assert inv.command == "h2h"
     assert inv.args == {"athlete_a": "Josh Kerr", "athlete_b": "Ingebrigtsen", "event": recognise(Kind.EVENT, "event:1500m".split(":")[1]),
-                        "season": "2024"}
+                        "season": 2024}
     assert typed_args(h2h, commands.invocation(h2h, [{"name": "finals_only", "type": 5, "value": True}])).finals_only
 
 
