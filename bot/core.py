@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 from bot.change_feed import ChangeFeed, follow
@@ -57,9 +57,6 @@ class Core:
     def follow_changes(self, every: float = FOLLOW_SECONDS) -> asyncio.Task:
         """refresh() every few seconds, until the task is cancelled."""
         return asyncio.create_task(follow(self.refresh, every), name="racebot-change-feed")
-
-    def today(self) -> date:
-        return self.clock().date()
 
     @property
     def services(self) -> Services:
