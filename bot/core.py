@@ -4,19 +4,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Callable, Protocol
+from datetime import datetime, timezone
+from typing import Callable
 
 from bot.change_feed import ChangeFeed, follow
 from bot.commands.catalog import build_registry
-from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize
+from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize, typed_args
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
+from bot.commands.services import CoreStore, Services
 from bot.errors import StoreBusy, UserError
 from bot.indexes import Indexes
 from bot.replies import Reply, error_reply, failure_reply
-from bot.announce.store import OutboxStatus, SubscriptionStore
-from bot.sources.health import HealthStore
-from bot.store import Changes, Lifecycle, Queries, SeenRequests
 
 log = logging.getLogger(__name__)
 FOLLOW_SECONDS = 3.0  # how soon another process's import shows; a look costs microseconds
@@ -28,12 +26,6 @@ class Choice:
 
     name: str
     value: str
-
-
-class CoreStore(Queries, Changes, SubscriptionStore, OutboxStatus, HealthStore, SeenRequests, Lifecycle, Protocol):
-    """The roles the core and its commands use: reads, the change feed, channels' subscriptions,
-    /status's health; the Slack adapter's replay defence and the composition root's close reach
-    the store through the core too."""
 
 
 class Core:
@@ -72,8 +64,11 @@ class Core:
         """refresh() every few seconds, until the task is cancelled."""
         return asyncio.create_task(follow(self.refresh, every), name="racebot-change-feed")
 
-    def today(self) -> date:
-        return self.clock().date()
+    @property
+    def services(self) -> Services:
+        """What handlers get; made per command (a few attributes), so it always holds the core's
+        current store, indexes and clock, even after one of them is replaced."""
+        return Services(self.store, self.indexes, self.clock)
 
     # --- running commands -------------------------------------------------------------
     async def handle_text(self, text: str, ctx: Context) -> Reply:
@@ -104,7 +99,7 @@ class Core:
             if lacking:
                 raise UserError(f"/{cmd.name} needs {', '.join(p.name for p in lacking)}.",
                                 f"Usage: {cmd.usage()}")
-            reply = await cmd.handler(self, inv, ctx)
+            reply = await cmd.handler(self.services, typed_args(cmd, inv), ctx)
             if not isinstance(reply, Reply):
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
             return reply

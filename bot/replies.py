@@ -5,9 +5,11 @@ every string for their platform; the core never writes markup.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal
 
 Align = Literal["left", "right", "center"]
 # Widest table line any renderer draws: real tables are about 120 characters; beyond this a
@@ -63,21 +65,31 @@ class Moment:
     fallback: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reply:
+    """Made once and never changed: a reply is cached by id() and one reply goes to every channel
+    of a fan-out, so a change made for one would show in all. Derive another with dataclasses.replace."""
+
     title: str
-    paragraphs: list[Paragraph] = field(default_factory=list)
+    paragraphs: tuple[Paragraph, ...] = ()
     table: Table | None = None
-    fields: list[Field] = field(default_factory=list)
+    fields: tuple[Field, ...] = ()
     footer: str = ""
     image: bytes | None = None
     spoiler: bool = False
     error: bool = False
-    # Structured form of the answer for --json and integrations.
-    data: dict | None = None
-    moments: list[Moment] = field(default_factory=list)
+    # Structured form of the answer for --json and integrations: read-only all the way down.
+    data: Mapping[str, Any] | None = None
+    moments: tuple[Moment, ...] = ()
     # What the answer rests on (bot.coverage), one line that every renderer puts last.
     coverage: str = ""
+
+    def __post_init__(self) -> None:
+        # Commands may hand in lists as they build them up; what is kept is a tuple.
+        for name in ("paragraphs", "fields", "moments"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.data is not None:
+            object.__setattr__(self, "data", frozen(self.data))
 
     def plain_text(self) -> str:
         """Readable fallback: notifications, logs, and platforms without rich text."""
@@ -92,6 +104,24 @@ class Reply:
         if self.coverage:
             lines.append(self.coverage)
         return "\n".join(lines)
+
+
+def frozen(value: Any) -> Any:
+    """`value` with every dict made a read-only mapping and every list a tuple, all the way down."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: frozen(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value
+
+
+def thawed(value: Any) -> Any:
+    """A Reply's data as plain dicts and lists, for json.dumps (which refuses a mappingproxy)."""
+    if isinstance(value, Mapping):
+        return {k: thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thawed(v) for v in value]
+    return value
 
 
 def error_reply(message: str, *, hint: str = "") -> Reply:

@@ -44,6 +44,7 @@ def _command_text(name: str, words: list[str]) -> str:
 async def _one_shot(cfg, name: str, words: list[str], as_json: bool) -> int:
     from adapters.console import render
     from bot.commands.registry import Context
+    from bot.replies import thawed
     from racebot.app import open_core
 
     core = await open_core(cfg.db_path)
@@ -54,7 +55,7 @@ async def _one_shot(cfg, name: str, words: list[str], as_json: bool) -> int:
     if as_json:
         print(json.dumps({"title": reply.title, "error": reply.error,
                           "message": " ".join(p.text for p in reply.paragraphs) if reply.error else None,
-                          **(reply.data or {})}, ensure_ascii=False, indent=2))
+                          **thawed(reply.data or {})}, ensure_ascii=False, indent=2))
     else:
         print(render(reply, sys.stdout.isatty()), file=sys.stderr if reply.error else sys.stdout)
     return 1 if reply.error else 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from bot.commands.parsing import FIRST_YEAR, LAST_YEAR
+from bot.domain.periods import FIRST_YEAR, LAST_YEAR
 from bot.search.names import fold
 from bot.h2h.prose import counted
 from racebot.config import Config

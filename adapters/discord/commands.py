@@ -69,12 +69,12 @@ def option_type(kind: Kind) -> int:
 
 
 def invocation(cmd: Command, options: list[dict]) -> Invocation:
-    """Interaction options as the core's Invocation, canonicalised like typed keywords.
+    """Interaction options as the core's Invocation, checked and typed like typed keywords.
 
     Raises UserError for a value the core would not accept (e.g. event "1499m").
     """
     check_command(" ".join(str(o.get("value", "")) for o in options))  # as if typed, like on Slack
-    args: dict[str, str] = {}
+    args: dict[str, Any] = {}
     for opt in options:
         p = cmd.param(opt.get("name", ""))
         value = opt.get("value")
@@ -82,7 +82,7 @@ def invocation(cmd: Command, options: list[dict]) -> Invocation:
             continue
         if p.kind == Kind.FLAG:
             if value is True or str(value).lower() == "true":
-                args[p.name] = "true"
+                args[p.name] = True
             continue
         text = str(value).strip()
         if not text:

@@ -57,15 +57,17 @@ class Announcer:
             return None
         rr = found[0]
         reply = race_reply(rr, self.source_label)
+        paragraphs = list(reply.paragraphs)
         line = await rivalry_line(self.store, rr)
         if line:
-            reply.paragraphs.append(Paragraph.of(line))
+            paragraphs.append(Paragraph.of(line))
+        title = reply.title
         if item.kind == CORRECTION:
-            reply.title = f"Correction: {reply.title}"
-            reply.paragraphs.insert(0, Paragraph.of(Span("Correction: ", True), item.note))
-        reply.data = {**(reply.data or {}), "announcement": {"kind": item.kind, "revision": item.revision,
-                                                            "race_id": item.race_id, "note": item.note}}
-        return reply
+            title = f"Correction: {title}"
+            paragraphs.insert(0, Paragraph.of(Span("Correction: ", True), item.note))
+        data = {**(reply.data or {}), "announcement": {"kind": item.kind, "revision": item.revision,
+                                                       "race_id": item.race_id, "note": item.note}}
+        return replace(reply, title=title, paragraphs=paragraphs, data=data)
 
 
 def _trim(cache: OrderedDict) -> None:
@@ -84,5 +86,4 @@ def _for_subscription(base: Reply, item: OutboxItem) -> Reply:
         when = f"Result in at {clock}"
         moments.append(Moment(item.created_at, clock))
     footer = " · ".join(x for x in (base.footer, when) if x)
-    return replace(base, paragraphs=list(base.paragraphs), fields=list(base.fields), moments=moments,
-                   footer=footer, spoiler=sub.spoiler == "hide")
+    return replace(base, moments=moments, footer=footer, spoiler=sub.spoiler == "hide")

@@ -1,9 +1,10 @@
 """/athlete: personal bests, season bests, recent results and season-list rank."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.commands.registry import Args, Command, Context, Kind, Param
+from bot.commands.services import Services
 from bot.coverage import coverage_of
 from bot.domain.disciplines import discipline
 from bot.errors import UserError
@@ -12,23 +13,26 @@ from bot.domain.models import Performance
 from bot.h2h.pairing import not_found
 from bot.h2h.prose import counted
 from bot.replies import Column, Field, Paragraph, Reply, Table
+from bot.search.athletes import AthleteIndex
 from bot.store import StatedBest
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 RECENT = 8
 CLOSE = 1.25  # prominence within this factor: too close to guess between namesakes
 
 
-def resolve_one(core: "Core", text: str) -> tuple[int, list[int]]:
+@dataclass(frozen=True, kw_only=True)
+class AthleteArgs(Args):
+    name: str
+
+
+def resolve_one(athletes: AthleteIndex, text: str) -> tuple[int, list[int]]:
     """The athlete a fan means, and namesakes worth mentioning."""
-    cands = core.indexes.athletes.candidates(text)
+    cands = athletes.candidates(text)
     if not cands:
         raise not_found(text)
     top = sorted((c for c in cands if c.score >= cands[0].score - 3), key=lambda c: -c.prominence)
     if len(top) > 1 and top[1].prominence * CLOSE >= top[0].prominence:
-        names = "; ".join(core.indexes.athletes.label(c.athlete_id) for c in top[:5])
+        names = "; ".join(athletes.label(c.athlete_id) for c in top[:5])
         raise UserError(f"'{text}' could be {names}.", "Type the full name to pick one.")
     return top[0].athlete_id, [c.athlete_id for c in top[1:4]]
 
@@ -64,23 +68,24 @@ def personal_bests(own: dict[str, Performance], stated: list[StatedBest]) -> dic
     return out
 
 
-async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    aid, others = resolve_one(core, inv.args["name"])
-    stat = core.indexes.athletes.stats[aid]
+async def run(services: Services, args: AthleteArgs, ctx: Context) -> Reply:
+    athletes, store = services.indexes.athletes, services.store
+    aid, others = resolve_one(athletes, args.name)
+    stat = athletes.stats[aid]
     a = stat.athlete
-    perfs = await core.store.athlete_results(aid)
+    perfs = await store.athlete_results(aid)
     if not perfs:
         raise UserError(f"I have no results for {a.name}.")
     own = best_by_event(perfs)
     season = perfs[0].race.day.year
     sbs = best_by_event([p for p in perfs if p.race.day.year == season])
-    bests = personal_bests(own, await core.store.stated_bests(aid))
+    bests = personal_bests(own, await store.stated_bests(aid))
     raced = {e: sum(1 for x in perfs if x.race.event == e) for e in own}
     fields = [Field(label, text) for _, label, text, _ in sorted(bests.values(), key=lambda b: -raced.get(b[0], 0))][:8]
     fields += [Field(f"SB {season} {discipline(e).name}", p.result.mark) for e, p in sbs.items()][:4]
     main = stat.events[0] if stat.events else None
     if main and main in sbs:
-        ranked = await core.store.season_list(main, a.gender or perfs[0].race.gender, season, 500)
+        ranked = await store.season_list(main, a.gender or perfs[0].race.gender, season, 500)
         pos = next((i for i, p in enumerate(ranked, 1) if p.athlete.id == aid), None)
         if pos:
             fields.append(Field(f"{season} list", f"No. {pos} in the {discipline(main).name} in our data"))
@@ -89,20 +94,20 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     born = f", born {a.birth_year}" if a.birth_year else ""
     intro = Paragraph.of(f"{a.name} ({a.country or 'unknown country'}{born}): {counted(stat.results, 'result')} in our data, "
                          f"{perfs[-1].race.day.year}–{season}.")
-    reply = Reply(a.name, [intro], Table((Column("Date"), Column("Competition"), Column("Event"),
-                                          Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows), fields)
+    paragraphs = [intro]
     if others:
-        reply.paragraphs.append(Paragraph.of("Not the one? Also: " + "; ".join(
-            core.indexes.athletes.label(o) for o in others) + "."))
-    reply.footer = f"Data to {core.indexes.today.isoformat()}."
-    reply.coverage = await coverage_of(core.store, [a])
-    reply.data = {"athlete": {"id": a.id, "name": a.name, "country": a.country},
-                  "pbs": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items() if label.startswith("PB")},
-                  "bests_in_data": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()
-                                    if not label.startswith("PB")}, "coverage": reply.coverage}
-    return reply
+        paragraphs.append(Paragraph.of("Not the one? Also: " + "; ".join(athletes.label(o) for o in others) + "."))
+    coverage = await coverage_of(store, [a])
+    return Reply(a.name, paragraphs, Table((Column("Date"), Column("Competition"), Column("Event"),
+                                            Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows),
+                 fields, footer=f"Data to {services.indexes.today.isoformat()}.", coverage=coverage,
+                 data={"athlete": {"id": a.id, "name": a.name, "country": a.country},
+                       "pbs": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()
+                               if label.startswith("PB")},
+                       "bests_in_data": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()
+                                         if not label.startswith("PB")}, "coverage": coverage})
 
 
 COMMAND = Command("athlete", "An athlete's bests and recent results",
                   (Param("name", Kind.ATHLETE, "Athlete, e.g. Ingebrigtsen", autocomplete=True),),
-                  run, examples=("/athlete Jakob Ingebrigtsen", "/athlete nordas"))
+                  run, examples=("/athlete Jakob Ingebrigtsen", "/athlete nordas"), args=AthleteArgs)

@@ -8,6 +8,7 @@ from bot.commands.registry import Registry
 def build_registry() -> Registry:
     registry = Registry()
     for command in (h2h.COMMAND, results.COMMAND, athlete.COMMAND, top.COMMAND, upcoming.COMMAND,
-                    *subscriptions.COMMANDS, status.COMMAND, help.COMMAND):
+                    *subscriptions.COMMANDS, status.COMMAND):
         registry.add(command)
+    registry.add(help.command(registry))
     return registry

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.announce.outbox import OutboxHealth
-from bot.replies import Moment, Paragraph, Reply, Span
+from bot.replies import Moment, Paragraph, Span
 from bot.sources.health import duration_text, moment_text
 
 
-def describe(reply: Reply, h: OutboxHealth, now: datetime) -> None:
+def describe(h: OutboxHealth, now: datetime, moments: list[Moment]) -> list[Paragraph]:
+    """The announcements paragraph, when there is anything to say; the time it shows is added to `moments`."""
     if not (h.pending or h.expired):
-        return
+        return []
     parts = []
     if h.pending:
         text = f"{h.pending} waiting to be posted"
@@ -24,13 +25,13 @@ def describe(reply: Reply, h: OutboxHealth, now: datetime) -> None:
                 text += f" (last: {h.last_error})"
         if h.oldest_due is not None:
             when = moment_text(h.oldest_due)
-            if all(m.fallback != when for m in reply.moments):
-                reply.moments.append(Moment(h.oldest_due, when))
+            if all(m.fallback != when for m in moments):
+                moments.append(Moment(h.oldest_due, when))
             text += f"; the oldest due since {when} ({duration_text(now - h.oldest_due)})"
         parts.append(text + ".")
     if h.expired:
         parts.append(f"{h.expired} expired unsent: the platform did not accept them while they were still news.")
-    reply.paragraphs.append(Paragraph.of(Span("Announcements", strong=True), ": " + " ".join(parts)))
+    return [Paragraph.of(Span("Announcements", strong=True), ": " + " ".join(parts))]
 
 
 def data(h: OutboxHealth) -> dict:

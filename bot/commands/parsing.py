@@ -1,19 +1,20 @@
-"""Turn command text (`/h2h "Jakob Ingebrigtsen" kerr event:1500m season:2024 finals`) into an Invocation.
+"""Turn command text (`/h2h "Jakob Ingebrigtsen" kerr event:1500m season:2024 finals`) into an Invocation,
+and an Invocation into the command's typed Args.
 
-Slack and the console both type commands as text; Discord hands us options already split.
+Slack and the console both type commands as text; Discord hands us options already split. Either
+way each value is checked here, by its parameter's kind, and converted here once: handlers get
+ints, discipline codes, genders and periods, never text to convert again.
 """
 from __future__ import annotations
 
 import re
-from datetime import date
+from typing import Any
 
-from bot.commands.registry import Command, Invocation, Kind, Param, Registry
+from bot.commands.registry import Args, Command, Invocation, Kind, Param, Registry
 from bot.domain.disciplines import parse_discipline
+from bot.domain.gender import parse_gender
+from bot.domain.periods import parse_period
 from bot.errors import UserError
-
-# The years a result, or a filter on results, may name: date arithmetic near the calendar's ends
-# (year 1 or 9999) overflows, and no athletics result lies outside these.
-FIRST_YEAR, LAST_YEAR = 1800, 2200
 
 # Longer than any real command (two full names, an event, a season and a date fit in 120), and
 # short enough that nothing typed can keep the event loop busy: parsing and name lookups are linear
@@ -21,9 +22,9 @@ FIRST_YEAR, LAST_YEAR = 1800, 2200
 MAX_COMMAND_CHARS = 500
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
 _KEYWORD = re.compile(r"^([a-z_]+):(.*)$", re.I)
-_GENDERS = {"m": "M", "men": "M", "man": "M", "male": "M", "mens": "M", "men's": "M",
-            "w": "W", "women": "W", "woman": "W", "female": "W", "womens": "W", "women's": "W",
-            "f": "W"}
+_TRUE = ("1", "true", "yes", "on")
+_EXAMPLES = {Kind.EVENT: "1500m, mile, high jump", Kind.SEASON: "2024", Kind.GENDER: "men or women",
+             Kind.DATE: "2023-08-22", Kind.NUMBER: "10"}
 
 
 def check_command(text: str) -> None:
@@ -64,10 +65,6 @@ def tokenize(text: str) -> list[tuple[str, bool]]:
     return [(t, q) for t, q in tokens if t]
 
 
-def parse_gender(text: str) -> str | None:
-    return _GENDERS.get(text.strip().lower())
-
-
 def parse_season(text: str) -> int | None:
     t = text.strip()
     if re.fullmatch(r"(19|20)[0-9][0-9]", t):  # [0-9], not \d: other scripts' digits are no season
@@ -75,32 +72,19 @@ def parse_season(text: str) -> int | None:
     return None
 
 
-def parse_day(text: str) -> str | None:
-    """'2019', '2019-06' or '2019-06-01' when it names a real year, month or day in FIRST_YEAR..LAST_YEAR."""
-    if not re.fullmatch(r"[0-9]{4}(-[0-9][0-9]){0,2}", text):
-        return None
-    parts = text.split("-")
-    try:
-        day = date(*map(int, parts + ["01"] * (3 - len(parts))))
-    except ValueError:  # month 13, 30 February
-        return None
-    return text if FIRST_YEAR <= day.year <= LAST_YEAR else None
-
-
-def recognise(kind: Kind, token: str) -> str | None:
-    """The canonical value of `token` for a non-wordy parameter kind, or None."""
+def recognise(kind: Kind, token: str) -> Any:
+    """`token` as the value of a non-wordy parameter kind (the types Args holds), or None."""
     if kind == Kind.EVENT:
         d = parse_discipline(token)
         return d.code if d else None
     if kind == Kind.SEASON:
-        s = parse_season(token)
-        return str(s) if s else None
+        return parse_season(token)
     if kind == Kind.GENDER:
         return parse_gender(token)
     if kind == Kind.DATE:
-        return parse_day(token)
+        return parse_period(token)
     if kind == Kind.NUMBER:  # not str.isdigit(): '²' is a digit to it, and int() refuses it
-        return token if re.fullmatch(r"[0-9]{1,9}", token) else None
+        return int(token) if re.fullmatch(r"[0-9]{1,9}", token) else None
     return None
 
 
@@ -162,7 +146,7 @@ def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
                 inv.args[p.name] = checked_value(p, m.group(2))
                 continue
             if p := _flag_param(command, token):
-                inv.args[p.name] = "true"
+                inv.args[p.name] = True
                 continue
             if p := _typed_slot(command, inv, token):
                 continue
@@ -193,17 +177,26 @@ def _quoted_event(command: Command, inv: Invocation, token: str) -> Param | None
     return None
 
 
-def checked_value(p: Param, value: str) -> str:
-    """A parameter's value in canonical form, or a UserError saying what would be valid."""
+def checked_value(p: Param, value: str) -> Any:
+    """A parameter's value as its kind's type (see Args), or a UserError saying what would be valid."""
     value = value.strip()
-    if p.kind.wordy or p.kind == Kind.FLAG:
+    if p.kind.wordy:
         return value
+    if p.kind == Kind.FLAG:  # finals_only:yes, spoiler:hide
+        return value.lower() in (*_TRUE, p.name, *p.choices)
     got = recognise(p.kind, value)
     if got is None:
-        examples = {Kind.EVENT: "1500m, mile, high jump", Kind.SEASON: "2024",
-                    Kind.GENDER: "men or women", Kind.DATE: "2023-08-22", Kind.NUMBER: "10"}
-        raise UserError(f"'{value}' is not a valid {p.name}.", f"Try {examples.get(p.kind, '')}.")
+        raise UserError(f"'{value}' is not a valid {p.name}.", f"Try {_EXAMPLES.get(p.kind, '')}.")
     return got
+
+
+def typed_args(command: Command, inv: Invocation) -> Args:
+    """The invocation as the command's Args: its values are typed already, by checked_value and
+    recognise, so nothing is converted twice."""
+    unknown = sorted(set(inv.args) - {p.name for p in command.params})
+    if unknown:
+        raise UserError(f"/{command.name} has no option {', '.join(unknown)}.", f"Usage: {command.usage()}")
+    return command.args(words=tuple(inv.words), **inv.args)
 
 
 def _place_words(command: Command, inv: Invocation, words: list[str]) -> None:

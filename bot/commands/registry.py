@@ -1,15 +1,14 @@
 """Commands are declared once here; every adapter builds its interface from the declarations."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Generic, TypeVar
 
 from bot.announce.publishing import ChannelRef
+from bot.commands.services import Services
+from bot.domain.periods import Period
 from bot.replies import Reply
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 
 class Kind(Enum):
@@ -27,6 +26,12 @@ class Kind(Enum):
     def wordy(self) -> bool:
         """Free words (names) rather than one recognisable token."""
         return self in (Kind.ATHLETE, Kind.COMPETITION, Kind.TEXT)
+
+    @property
+    def value_type(self) -> type:
+        """What a value of this kind is in a handler's Args (an event is its discipline code, a
+        gender 'M' or 'W')."""
+        return {Kind.SEASON: int, Kind.NUMBER: int, Kind.FLAG: bool, Kind.DATE: Period}.get(self, str)
 
 
 @dataclass(frozen=True)
@@ -52,29 +57,56 @@ class Context:
 
 @dataclass
 class Invocation:
+    """A command as typed or picked, each value already of its kind's type (bot.commands.parsing)."""
+
     command: str
-    args: dict[str, str] = field(default_factory=dict)
+    args: dict[str, Any] = field(default_factory=dict)
     # Words not yet given to a parameter: a command with two name parameters splits them itself.
     words: list[str] = field(default_factory=list)
 
-    def get(self, name: str, default: str | None = None) -> str | None:
-        return self.args.get(name, default)
 
-    def flag(self, name: str) -> bool:
-        return self.args.get(name, "").lower() in ("1", "true", "yes", "on", name)
+@dataclass(frozen=True, kw_only=True)
+class Args:
+    """A command's parameters, each converted once by its kind when parsed (bot.commands.parsing).
+
+    A command with parameters declares a subclass with one field per Param, of the same name:
+    athlete, competition and text are str, event a discipline code, season and number int,
+    gender a bot.domain.gender.Gender, date a bot.domain.periods.Period, flag bool. A parameter
+    not given keeps its field's default (None, or False for a flag)."""
+
+    # Words no parameter took: a command with two name parameters splits them itself (/h2h).
+    words: tuple[str, ...] = ()
 
 
-Handler = Callable[["Core", Invocation, Context], Awaitable[Reply]]
+def args_class(name: str, params: tuple[Param, ...]) -> type[Args]:
+    """An Args class for a command that declares none: one field per parameter, typed by its kind."""
+    if not params:
+        return Args
+    return make_dataclass(
+        f"{name.title()}Args",
+        [(p.name, p.kind.value_type if p.kind == Kind.FLAG else p.kind.value_type | None,
+          field(default=False if p.kind == Kind.FLAG else None)) for p in params],
+        bases=(Args,), frozen=True, kw_only=True)
+
+
+A = TypeVar("A", bound=Args)
+Handler = Callable[[Services, A, Context], Awaitable[Reply]]
 
 
 @dataclass(frozen=True)
-class Command:
+class Command(Generic[A]):
     name: str
     description: str
     params: tuple[Param, ...]
-    handler: Handler
+    handler: Handler[A]
     admin_only: bool = False
     examples: tuple[str, ...] = ()
+    # The handler's typed parameters; made from `params` when not given (see args_class).
+    args: type[A] | None = None
+
+    def __post_init__(self) -> None:
+        if self.args is None:
+            object.__setattr__(self, "args", args_class(self.name, self.params))
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -99,6 +131,10 @@ class Registry:
         names = [p.name for p in command.params]
         if len(names) != len(set(names)):
             raise ValueError(f"/{command.name} declares a parameter twice")
+        typed = {f.name for f in fields(command.args)} - {"words"}
+        if typed != set(names):
+            raise ValueError(f"/{command.name}'s {command.args.__name__} has fields {sorted(typed)}, "
+                             f"its parameters are {sorted(names)}")
         self._commands[command.name] = command
 
     def get(self, name: str) -> Command | None:

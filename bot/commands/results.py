@@ -1,22 +1,28 @@
 """/results: a competition's finishing orders, one event or the winners of all."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
-from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.commands.registry import Args, Command, Context, Kind, Param
+from bot.commands.services import Services
 from bot.errors import UserError
+from bot.domain.gender import Gender
 from bot.domain.models import Competition
 from bot.race_choice import RaceWords, choose, picking_words, take_day, take_round
 from bot.domain.race_report import known_finishers, race_reply, race_title, winner
 from bot.replies import Column, Paragraph, Reply, Table
-
-if TYPE_CHECKING:
-    from bot.core import Core
+from bot.search.competitions import CompetitionIndex
 
 
-def find_competition(core: "Core", text: str) -> tuple[Competition, list[Competition], tuple[str, ...]]:
+@dataclass(frozen=True, kw_only=True)
+class ResultsArgs(Args):
+    competition: str
+    event: str | None = None
+    gender: Gender | None = None
+
+
+def find_competition(index: CompetitionIndex, text: str) -> tuple[Competition, list[Competition], tuple[str, ...]]:
     """The competition, others as likely, and the words left over for its races' labels."""
-    index = core.indexes.competitions
     exact = index.resolve_id(text)
     if exact:
         return exact, [], ()
@@ -29,39 +35,43 @@ def find_competition(core: "Core", text: str) -> tuple[Competition, list[Competi
     return best, others, left
 
 
-async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    words, day = take_day(inv.args["competition"].split())
+async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
+    store = services.store
+    words, day = take_day(args.competition.split())
     words, rnd, number = take_round(words)
     if not words:
         raise UserError("Which competition?", "Example: /results oslo 2024 1500m heat 2")
-    comp, others, labels = find_competition(core, " ".join(words))
-    want = RaceWords(inv.get("gender"), inv.get("event"), rnd, number, labels, day)
-    races = await core.store.race_results(comp.id, want.event)
+    comp, others, labels = find_competition(services.indexes.competitions, " ".join(words))
+    want = RaceWords(args.gender, args.event, rnd, number, labels, day)
+    races = await store.race_results(comp.id, want.event)
     chosen, passed = choose(races, want)
     for other in others if not chosen else ():  # as well named, and it holds the race asked for
-        its_races = await core.store.race_results(other.id, want.event)
+        its_races = await store.race_results(other.id, want.event)
         if choose(its_races, want)[0]:
             others = [comp] + [c for c in others if c is not other]
             comp, races = other, its_races
             chosen, passed = choose(races, want)
             break
     if not chosen:
-        what = f" in the {core.indexes.events.get(want.event, want.event)}" if want.event else ""
+        what = f" in the {services.indexes.events.get(want.event, want.event)}" if want.event else ""
         raise UserError(f"I have no results{what} at the {comp.label} that match.",
                         "Leave out the event (or men/women, round, race words) to see every race.")
     if len(chosen) == 1 and want.narrowing:
-        reply = race_reply(chosen[0], others=await core.store.other_versions(chosen[0].race.id))
+        reply = race_reply(chosen[0], others=await store.other_versions(chosen[0].race.id))
         if passed:
-            reply.paragraphs.append(Paragraph.of("Also: " + "; ".join(
-                f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + "."))
+            reply = _also(reply, "Also: " + "; ".join(
+                f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + ".")
     elif want.event:
         reply = _several(comp, chosen + passed, races)
     else:
         reply = _overview(comp, chosen)
     if others:
-        reply.paragraphs.append(Paragraph.of("Also matching: " + "; ".join(
-            f"{c.label} ({c.venue})" for c in others) + "."))
+        reply = _also(reply, "Also matching: " + "; ".join(f"{c.label} ({c.venue})" for c in others) + ".")
     return reply
+
+
+def _also(reply: Reply, text: str) -> Reply:
+    return replace(reply, paragraphs=(*reply.paragraphs, Paragraph.of(text)))
 
 
 def _several(comp: Competition, chosen, races) -> Reply:
@@ -70,11 +80,10 @@ def _several(comp: Competition, chosen, races) -> Reply:
     for rr in chosen:
         rows.append((race_title(rr).strip(), rr.race.day.isoformat(), _won_by(rr), picking_words(rr, races)))
     table = Table((Column("Race"), Column("Date"), Column("Winner"), Column("Add")), tuple(rows))
-    reply = Reply(f"{comp.label}: {len(rows)} races match",
-                  [Paragraph.of("Add the words beside a race to see its full result.")], table)
-    reply.data = {"competition": comp.name, "races": [dict(zip(("race", "date", "winner", "words"), r))
-                                                      for r in rows]}
-    return reply
+    return Reply(f"{comp.label}: {len(rows)} races match",
+                 [Paragraph.of("Add the words beside a race to see its full result.")], table,
+                 data={"competition": comp.name, "races": [dict(zip(("race", "date", "winner", "words"), r))
+                                                           for r in rows]})
 
 
 def _won_by(rr) -> str:
@@ -98,14 +107,12 @@ def _overview(comp: Competition, races) -> Reply:
         second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 and (not partial or done[1][0].place <= 2) else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
     table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows))
-    reply = Reply(f"{comp.label}", [Paragraph.of(
+    return Reply(f"{comp.label}", [Paragraph.of(
         f"{len(rows)} events at {comp.venue or comp.name}, {comp.start.isoformat()}"
         + (f" to {comp.end.isoformat()}" if comp.end != comp.start else "") + ". Add an event for the full order.")],
-        table)
-    reply.footer = comp.series
-    reply.data = {"competition": comp.name, "events": [dict(zip(("event", "winner", "mark", "flags", "second"), r))
-                                                       for r in rows]}
-    return reply
+        table, footer=comp.series,
+        data={"competition": comp.name, "events": [dict(zip(("event", "winner", "mark", "flags", "second"), r))
+                                                   for r in rows]})
 
 
 COMMAND = Command(
@@ -114,4 +121,5 @@ COMMAND = Command(
      Param("event", Kind.EVENT, "Only this event, e.g. 1500m", required=False, autocomplete=True),
      Param("gender", Kind.GENDER, "men or women", required=False, choices=("men", "women"))),
     run, examples=("/results oslo 2024 1500m", "/results pre classic 2024",
-                     "/results pre classic 2017 1500m women national", "/results zurich 2020 100y"))
+                     "/results pre classic 2017 1500m women national", "/results zurich 2020 100y"),
+    args=ResultsArgs)

@@ -7,61 +7,64 @@ CLI included), and a source that died silently shows as failing or overdue.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.commands import outbox_status
-from bot.commands.registry import Command, Context, Invocation
+from bot.commands.registry import Args, Command, Context
+from bot.commands.services import Services
 from bot.replies import Field, Moment, Paragraph, Reply, Span
 from bot.sources.health import SourceHealth, duration_text, moment_text, source_label
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 OVERDUE_AFTER = timedelta(minutes=5)  # a poll later than this is worth pointing out
 
 
-async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    now = core.clock()
-    sources = await core.store.source_health()
-    outbox = await core.store.outbox_health()
+async def run(services: Services, args: Args, ctx: Context) -> Reply:
+    now = services.now()
+    sources = await services.store.source_health()
+    outbox = await services.store.outbox_health()
+    paragraphs: list[Paragraph] = []
+    fields: list[Field] = []
+    moments: list[Moment] = []
+    footer = f"As of {moment_text(now)}." if sources else ""
     if not sources:
-        reply = Reply("Source status", [Paragraph.of(
+        paragraphs.append(Paragraph.of(
             "No live result source has polled yet: answers come from the bundled results and imported files. "
             "The World Athletics source reports here once it runs ([sources.worldathletics] in the config, "
-            "or `racebot sync`).")])
-    else:
-        reply = Reply("Source status", footer=f"As of {moment_text(now)}.")
+            "or `racebot sync`)."))
     for health in sources:
-        _describe(reply, health, now, prefix=len(sources) > 1)
-    outbox_status.describe(reply, outbox, now)
-    reply.data = {"sources": [_data(h) for h in sources], "announcements": outbox_status.data(outbox)}
-    return reply
+        paragraph, its_fields = _describe(health, now, moments, prefix=len(sources) > 1)
+        paragraphs.append(paragraph)
+        fields += its_fields
+    paragraphs += outbox_status.describe(outbox, now, moments)
+    return Reply("Source status", paragraphs, fields=fields, footer=footer, moments=moments,
+                 data={"sources": [_data(h) for h in sources], "announcements": outbox_status.data(outbox)})
 
 
-def _describe(reply: Reply, h: SourceHealth, now: datetime, *, prefix: bool) -> None:
+def _describe(h: SourceHealth, now: datetime, moments: list[Moment], *,
+              prefix: bool) -> tuple[Paragraph, list[Field]]:
+    """A source's paragraph and fields; the times they show are added to `moments`."""
     label = source_label(h.name)
     if h.ok:
         state = "working." if h.last_success else "not polled successfully yet."
     else:
-        state = f"failing since {_at(reply, h.failing_since)} ({duration_text(now - h.failing_since)})."
+        state = f"failing since {_at(moments, h.failing_since)} ({duration_text(now - h.failing_since)})."
         if h.circuit != "closed":
             state += " Paused after repeated failures; it retries on its own."
-    reply.paragraphs.append(Paragraph.of(Span(label, strong=True), " is " + state))
+    paragraph = Paragraph.of(Span(label, strong=True), " is " + state)
     name = (lambda text: f"{label}: {text}") if prefix else (lambda text: text)
     success = "never"
     if h.last_success:
-        success = f"{_at(reply, h.last_success)} ({duration_text(now - h.last_success)} ago)"
+        success = f"{_at(moments, h.last_success)} ({duration_text(now - h.last_success)} ago)"
     error = "none"
     if h.last_error:
-        error = h.last_error + (f" ({_at(reply, h.last_error_at)})" if h.last_error_at else "")
-    reply.fields += [Field(name("Last successful poll"), success), Field(name("Last error"), error, inline=False),
-                     Field(name("Next poll"), _next(reply, h.next_poll, now))]
+        error = h.last_error + (f" ({_at(moments, h.last_error_at)})" if h.last_error_at else "")
+    return paragraph, [Field(name("Last successful poll"), success), Field(name("Last error"), error, inline=False),
+                       Field(name("Next poll"), _next(moments, h.next_poll, now))]
 
 
-def _next(reply: Reply, when: datetime | None, now: datetime) -> str:
+def _next(moments: list[Moment], when: datetime | None, now: datetime) -> str:
     if when is None:
         return "not scheduled"
-    text = _at(reply, when)
+    text = _at(moments, when)
     if when > now:
         return f"{text} (in {duration_text(when - now)})"
     if now - when > OVERDUE_AFTER:
@@ -69,11 +72,11 @@ def _next(reply: Reply, when: datetime | None, now: datetime) -> str:
     return text
 
 
-def _at(reply: Reply, when: datetime) -> str:
+def _at(moments: list[Moment], when: datetime) -> str:
     """The time as text, registered as a Moment so each reader sees it in their own time zone."""
     text = moment_text(when)
-    if all(m.fallback != text for m in reply.moments):
-        reply.moments.append(Moment(when, text))
+    if all(m.fallback != text for m in moments):
+        moments.append(Moment(when, text))
     return text
 
 

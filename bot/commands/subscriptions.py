@@ -4,26 +4,44 @@ Every adapter gets them from the registry alike; subscribe and unsubscribe are f
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
-from bot.commands.registry import Command, Context, Invocation, Kind, Param
+from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.results import find_competition
+from bot.commands.services import Services
 from bot.errors import UserError
 from bot.announce.store import SubscriptionStore
 from bot.h2h.prose import counted
 from bot.announce.publishing import ChannelRef
 from bot.replies import Column, Paragraph, Reply, Table
 from bot.announce.subscriptions import SERIES, Filters, Subscription, canonical_series, valid_timezone
-
-if TYPE_CHECKING:
-    from bot.core import Core
+from bot.domain.gender import Gender
+from bot.indexes import Indexes
+from bot.search.athletes import AthleteIndex
 
 MAX_DELAY_MINUTES = 24 * 60
 _USAGE = '/subscribe dl 1500m women "Josh Kerr", "Jakob Ingebrigtsen" spoiler delay:30 timezone:Europe/Oslo'
 
 
-def _store(core: "Core") -> SubscriptionStore:
-    return core.store
+@dataclass(frozen=True, kw_only=True)
+class SubscribeArgs(Args):
+    competition: str | None = None
+    event: str | None = None
+    gender: Gender | None = None
+    athletes: str | None = None
+    spoiler: bool = False
+    delay: int | None = None
+    timezone: str | None = None
+    all_rounds: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnsubscribeArgs(Args):
+    number: int | None = None
+
+
+def _store(services: Services) -> SubscriptionStore:
+    return services.store
 
 
 def _channel(ctx: Context) -> ChannelRef:
@@ -32,54 +50,53 @@ def _channel(ctx: Context) -> ChannelRef:
     return ctx.channel
 
 
-def _best(core: "Core", text: str, gender: str) -> int | None:
+def _best(athletes: AthleteIndex, text: str, gender: str) -> int | None:
     """The best match, preferring athletes of the subscription's gender among the close ones."""
-    found = core.indexes.athletes.candidates(text, 8)
+    found = athletes.candidates(text, 8)
     if not found:
         return None
-    stats = core.indexes.athletes.stats
+    stats = athletes.stats
     close = [c for c in found if c.score >= found[0].score - 5]
     fitting = [c for c in close if not gender or stats[c.athlete_id].athlete.gender in (gender, "")]
     return (fitting or found)[0].athlete_id
 
 
-def _athletes(core: "Core", text: str, gender: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+def _athletes(athletes: AthleteIndex, text: str, gender: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
     ids: list[int] = []
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
         numbered = part.startswith("#") and part[1:].isascii() and part[1:].isdigit()  # int() refuses "²"
-        found = int(part[1:]) if numbered else _best(core, part, gender)
-        if found is None or found not in core.indexes.athletes.stats:
+        found = int(part[1:]) if numbered else _best(athletes, part, gender)
+        if found is None or found not in athletes.stats:
             raise UserError(f"I can't find an athlete called '{part}'.", "Separate several athletes with commas.")
         ids.append(found)
-    return tuple(dict.fromkeys(ids)), tuple(core.indexes.athletes.stats[i].athlete.name for i in dict.fromkeys(ids))
+    return tuple(dict.fromkeys(ids)), tuple(athletes.stats[i].athlete.name for i in dict.fromkeys(ids))
 
 
-def _where(core: "Core", text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def _where(indexes: Indexes, text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """(series, competitions) named by `text` ('dl', 'worlds', 'oslo'), or None."""
     series = canonical_series(text)
     if series:
         return (series,), ()
-    if core.indexes.competitions.resolve_id(text) or core.indexes.competitions.search(text, 1):
-        return (), (find_competition(core, text)[0].name,)
+    if indexes.competitions.resolve_id(text) or indexes.competitions.search(text, 1):
+        return (), (find_competition(indexes.competitions, text)[0].name,)
     return None
 
 
-def _meeting_not_name(core: "Core", text: str) -> bool:
+def _meeting_not_name(indexes: Indexes, text: str) -> bool:
     """'oslo', 'rome': a meeting's city, unless it is somebody's full name (a surname alone is weaker)."""
     if "," in text:
         return False
-    hits = core.indexes.competitions.search(text, 1)
-    full_name = any(c.score >= 100 for c in core.indexes.athletes.candidates(text, 1))
+    hits = indexes.competitions.search(text, 1)
+    full_name = any(c.score >= 100 for c in indexes.athletes.candidates(text, 1))
     return bool(hits) and hits[0][1] >= 0.99 and not full_name
 
 
-_NAME_SLOTS = ("competition", "athletes", "timezone")
 MEETING_WORDS = 8  # at most, in a series or meeting named at the front ('golden gala pietro mennea rome')
 
 
-def _regroup(core: "Core", inv: Invocation) -> None:
+def _regroup(indexes: Indexes, args: SubscribeArgs) -> SubscribeArgs:
     """Put typed words where they belong: a time zone ('Europe/Oslo'), then a series or meeting
     at the front ('diamond league', 'rome'), and the rest are athletes ('"Beatrice Chebet", kipyegon').
 
@@ -87,53 +104,55 @@ def _regroup(core: "Core", inv: Invocation) -> None:
     when all three are filled they are read again in order (keyword values never hold spaces, so
     nothing typed as a keyword changes meaning); a 'time zone' that cannot be one joins the names.
     """
-    words = list(inv.words)
-    inv.words = []
-    if not words and all(inv.get(s) for s in _NAME_SLOTS):
-        words = [inv.args.pop(s) for s in _NAME_SLOTS]
-    tz = inv.get("timezone")
+    words = list(args.words)
+    competition, athletes, tz = args.competition, args.athletes, args.timezone
+    if not words and competition and athletes and tz:
+        words, competition, athletes, tz = [competition, athletes, tz], None, None, None
     if tz and "/" not in tz and not valid_timezone(tz):
-        words.append(inv.args.pop("timezone"))
-    if "timezone" not in inv.args:
+        words.append(tz)
+        tz = None
+    if tz is None:
         zones = [w for w in words if ("/" in w or w.isupper()) and valid_timezone(w)]  # Europe/Oslo, UTC
         if zones:
-            inv.args["timezone"] = zones[-1]
+            tz = zones[-1]
             words.remove(zones[-1])
-    if "competition" not in inv.args:
+    if competition is None:
         for n in range(min(len(words), MEETING_WORDS), 0, -1):  # bounded: linear in what was typed
             head = " ".join(words[:n])
-            if canonical_series(head) or _meeting_not_name(core, head):
-                inv.args["competition"], words = head, words[n:]
+            if canonical_series(head) or _meeting_not_name(indexes, head):
+                competition, words = head, words[n:]
                 break
     if words:
-        inv.args["athletes"] = " ".join(([inv.args["athletes"]] if inv.get("athletes") else []) + words)
+        athletes = " ".join(([athletes] if athletes else []) + words)
+    return replace(args, words=(), competition=competition, athletes=athletes, timezone=tz)
 
 
-async def subscribe(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    channel, store = _channel(ctx), _store(core)
-    _regroup(core, inv)
+async def subscribe(services: Services, args: SubscribeArgs, ctx: Context) -> Reply:
+    channel, store = _channel(ctx), _store(services)
+    indexes = services.indexes
+    args = _regroup(indexes, args)
     series, competitions = (), ()
-    if inv.get("competition"):
-        where = _where(core, inv.args["competition"])
+    if args.competition:
+        where = _where(indexes, args.competition)
         if where is None:
-            raise UserError(f"I don't know a series or meeting called '{inv.args['competition']}'.",
+            raise UserError(f"I don't know a series or meeting called '{args.competition}'.",
                             "Series: " + ", ".join(f"{aliases[1]} ({name})" for name, aliases in SERIES.items())
                             + "; meetings by city or name, e.g. oslo.")
         series, competitions = where
     athletes, names = ((), ())
-    if inv.get("athletes"):
-        athletes, names = _athletes(core, inv.args["athletes"], inv.get("gender") or "")
-    delay = int(inv.get("delay") or 0)
+    if args.athletes:
+        athletes, names = _athletes(indexes.athletes, args.athletes, args.gender or "")
+    delay = args.delay or 0
     if delay > MAX_DELAY_MINUTES:
         raise UserError(f"A delay of {delay} minutes is too long.", f"Up to {MAX_DELAY_MINUTES} minutes (a day).")
-    tz = inv.get("timezone") or ctx.timezone or "UTC"
+    tz = args.timezone or ctx.timezone or "UTC"
     if not valid_timezone(tz):
         raise UserError(f"'{tz}' is not a time zone I know.", "Use a name like Europe/Oslo or America/New_York.")
-    filters = Filters(series, competitions, (inv.args["event"],) if inv.get("event") else (), inv.get("gender") or "",
-                      athletes, names, finals_only=not inv.flag("all_rounds"))
+    filters = Filters(series, competitions, (args.event,) if args.event else (), args.gender or "",
+                      athletes, names, finals_only=not args.all_rounds)
     sub = await store.add_subscription(Subscription(
-        channel, filters, "hide" if inv.flag("spoiler") or inv.get("spoiler") == "hide" else "off", delay, tz,
-        created_at=core.clock(), created_by=ctx.user_name or ctx.user_id))
+        channel, filters, "hide" if args.spoiler else "off", delay, tz,
+        created_at=services.now(), created_by=ctx.user_name or ctx.user_id))
     return Reply("Subscribed", [
         Paragraph.of(f"This channel will get {sub.describe()} as results come in."),
         Paragraph.of("Results already in are not posted: the next poll is the starting point.")],
@@ -142,20 +161,21 @@ async def subscribe(core: "Core", inv: Invocation, ctx: Context) -> Reply:
               "delay_minutes": delay, "timezone": tz})
 
 
-async def unsubscribe(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    channel, store = _channel(ctx), _store(core)
-    number = inv.get("number")
-    ended = await store.end_subscriptions(channel, [int(number)] if number else None, "unsubscribed", core.clock())
+async def unsubscribe(services: Services, args: UnsubscribeArgs, ctx: Context) -> Reply:
+    channel, store = _channel(ctx), _store(services)
+    number = args.number
+    ended = await store.end_subscriptions(channel, [number] if number is not None else None, "unsubscribed",
+                                          services.now())
     if not ended:
-        raise UserError(f"This channel has no subscription {number}." if number else
+        raise UserError(f"This channel has no subscription {number}." if number is not None else
                         "This channel has no subscriptions.", "See /subscriptions.")
     return Reply("Unsubscribed", [Paragraph.of(
         f"Ended {counted(ended, 'subscription')}; announcements not yet sent are dropped.")],
         data={"ended": ended})
 
 
-async def subscriptions(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    subs = await _store(core).subscriptions(_channel(ctx))
+async def subscriptions(services: Services, args: Args, ctx: Context) -> Reply:
+    subs = await _store(services).subscriptions(_channel(ctx))
     if not subs:
         return Reply("Subscriptions", [Paragraph.of("This channel has no subscriptions.")],
                      footer=f"Channel admins can start one: {_USAGE}")
@@ -180,11 +200,12 @@ SUBSCRIBE = Command(
      Param("all_rounds", Kind.FLAG, "Heats and semi-finals too, not only finals", required=False,
            choices=("heats",))),
     subscribe, admin_only=True, examples=("/subscribe", "/subscribe dl 1500m women", "/subscribe worlds heats",
-                                          '/subscribe "Josh Kerr", "Jakob Ingebrigtsen" spoiler delay:30'))
+                                          '/subscribe "Josh Kerr", "Jakob Ingebrigtsen" spoiler delay:30'),
+    args=SubscribeArgs)
 UNSUBSCRIBE = Command(
     "unsubscribe", "Stop posting results in this channel",
     (Param("number", Kind.NUMBER, "Which subscription (see /subscriptions); all when left out", required=False),),
-    unsubscribe, admin_only=True, examples=("/unsubscribe", "/unsubscribe 2"))
+    unsubscribe, admin_only=True, examples=("/unsubscribe", "/unsubscribe 2"), args=UnsubscribeArgs)
 SUBSCRIPTIONS = Command("subscriptions", "What this channel is subscribed to", (), subscriptions,
                         examples=("/subscriptions",))
 COMMANDS = (SUBSCRIBE, UNSUBSCRIBE, SUBSCRIPTIONS)

@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
-from typing import TYPE_CHECKING
 
-from bot.commands.registry import Command, Context, Invocation
+from bot.commands.registry import Args, Command, Context
+from bot.commands.services import Services
 from bot.replies import Column, Moment, Paragraph, Reply, Table
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 SHOWN = 10
 
 
-async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
-    today = core.today()
-    comps = await core.store.upcoming(today, SHOWN)
+async def run(services: Services, args: Args, ctx: Context) -> Reply:
+    today = services.today()
+    comps = await services.store.upcoming(today, SHOWN)
     if not comps:
-        latest = max(core.indexes.competitions.by_id.values(), key=lambda c: c.start, default=None)
+        latest = max(services.indexes.competitions.by_id.values(), key=lambda c: c.start, default=None)
         text = "No upcoming competitions are in our calendar yet."
         if latest:
             text += f" The most recent we have is the {latest.name} ({latest.venue}, {latest.start.isoformat()})."
@@ -25,12 +22,11 @@ async def run(core: "Core", inv: Invocation, ctx: Context) -> Reply:
     rows = tuple((c.start.isoformat() + ("" if c.end == c.start else f" – {c.end.isoformat()}"), c.name, c.venue,
                   c.series) for c in comps)
     moments = [Moment(datetime.combine(c.start, time(0), tzinfo=timezone.utc), c.start.isoformat()) for c in comps]
-    reply = Reply("Coming up", [Paragraph.of(f"The next {len(comps)} competitions in our calendar.")],
-                  Table((Column("Dates"), Column("Competition"), Column("Venue"), Column("Series")), rows),
-                  moments=moments)
-    reply.data = {"competitions": [{"name": c.name, "venue": c.venue, "start": c.start.isoformat(),
-                                    "end": c.end.isoformat(), "series": c.series} for c in comps]}
-    return reply
+    return Reply("Coming up", [Paragraph.of(f"The next {len(comps)} competitions in our calendar.")],
+                 Table((Column("Dates"), Column("Competition"), Column("Venue"), Column("Series")), rows),
+                 moments=moments,
+                 data={"competitions": [{"name": c.name, "venue": c.venue, "start": c.start.isoformat(),
+                                         "end": c.end.isoformat(), "series": c.series} for c in comps]})
 
 
 COMMAND = Command("next", "Upcoming competitions", (), run, examples=("/next",))

@@ -157,13 +157,13 @@ def partial_note(rr: RaceResults) -> Paragraph | None:
 def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, int, str, int]] = ()) -> Reply:
     c = rr.competition
     note = partial_note(rr)
-    reply = Reply(f"{race_title(rr)} · {c.label}", ([note] if note else []) + race_story(rr), race_table(rr))
     wind = f"wind {rr.race.wind:+.1f}" if rr.race.wind is not None and not rr.race.discipline.measured else ""
-    reply.footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", wind, source,
-                                          disagreement(rr, others)) if x)
-    reply.data = {"competition": c.name, "date": rr.race.day.isoformat(), "event": rr.race.discipline.name,
-                  "gender": rr.race.gender, "round": rr.race.round_label, "label": rr.race.label,
-                  "known_finishers": known_finishers(rr),  # None: the full result
-                  "results": [{"place": res.place, "athlete": ath.name, "country": ath.country, "mark": res.mark,
-                               "status": res.status, "flags": list(res.flags)} for res, ath in rr.results]}
-    return reply
+    footer = " · ".join(x for x in (f"{c.venue}, {rr.race.day.isoformat()}", wind, source,
+                                    disagreement(rr, others)) if x)
+    data = {"competition": c.name, "date": rr.race.day.isoformat(), "event": rr.race.discipline.name,
+            "gender": rr.race.gender, "round": rr.race.round_label, "label": rr.race.label,
+            "known_finishers": known_finishers(rr),  # None: the full result
+            "results": [{"place": res.place, "athlete": ath.name, "country": ath.country, "mark": res.mark,
+                         "status": res.status, "flags": list(res.flags)} for res, ath in rr.results]}
+    return Reply(f"{race_title(rr)} · {c.label}", ([note] if note else []) + race_story(rr), race_table(rr),
+                 footer=footer, data=data)

@@ -8,7 +8,8 @@ import math
 from datetime import date
 from typing import Iterable
 
-from bot.commands.parsing import FIRST_YEAR, LAST_YEAR, parse_gender
+from bot.domain.gender import parse_gender
+from bot.domain.periods import FIRST_YEAR, LAST_YEAR
 from bot.errors import ImportFailed
 from bot.ingest.rows import ResultRow
 

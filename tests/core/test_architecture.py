@@ -49,6 +49,19 @@ def test_import_contracts_hold():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+def test_commands_never_import_the_core_not_even_for_types():
+    """Handlers get Services, typed Args and a Context; the import-linter contract skips imports
+    under TYPE_CHECKING, so this walks every import there is."""
+    offenders = []
+    for p in (ROOT / "bot" / "commands").rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [f"{node.module}.{a.name}" if node.module == "bot" else node.module or "" for a in node.names] \
+                if isinstance(node, ast.ImportFrom) else []
+            offenders += [f"{p.name}: {n}" for n in names if n == "bot.core" or n.startswith("bot.core.")]
+    assert offenders == []
+
+
 def test_storage_and_adapters_never_import_the_composition_root():
     for folder in ("storage", "adapters"):
         for p in (ROOT / folder).rglob("*.py"):

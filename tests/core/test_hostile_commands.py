@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands.h2h import split_names
+from bot.commands.h2h import H2HArgs, split_names
 from bot.commands.parsing import MAX_COMMAND_CHARS, parse
-from bot.commands.registry import Command, Context, Invocation
+from bot.commands.registry import Command, Context
 from bot.domain.disciplines import parse_discipline
 from bot.errors import UserError
 from bot.announce.publishing import ChannelRef
@@ -105,7 +105,7 @@ async def test_splitting_many_words_into_two_names_is_linear(shared_core):
     work = {}
     for n in (100, 400):
         with counted_lookups(shared_core) as seen, pytest.raises(UserError) as refused:
-            await split_names(shared_core, Invocation("h2h", words=["kerr"] * n))
+            split_names(shared_core.indexes.athletes, H2HArgs(words=("kerr",) * n))
         assert "can't tell two names apart" in refused.value.message
         work[n] = sum(seen)
     assert work[400] <= 4 * work[100]  # linear at most; the quadratic split did 16 times the work
@@ -113,7 +113,7 @@ async def test_splitting_many_words_into_two_names_is_linear(shared_core):
     for n in (4, 2 * most):  # names that do split: a bounded number of lookups of bounded texts
         words = ["josh", "kerr"] + ["x"] * (n - 4) + ["jakob", "ingebrigtsen"]
         with counted_lookups(shared_core) as seen:
-            await split_names(shared_core, Invocation("h2h", words=words))
+            split_names(shared_core.indexes.athletes, H2HArgs(words=tuple(words)))
         assert len(seen) <= 2 * most and max(seen) <= len(" ".join(words))
     # through the core: 500 characters of names answer at once, and two unquoted names still split
     text = ("/h2h " + "jakob ingebrigtsen timothy cheruiyot " * 20)[:MAX_COMMAND_CHARS]

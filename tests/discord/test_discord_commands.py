@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.discord import commands, limits
-from bot.commands.parsing import recognise
+from bot.commands.parsing import recognise, typed_args
 from bot.commands.registry import Command, Kind, Param, Registry
 from bot.errors import UserError
 from fake_discord import command_problems
@@ -78,8 +78,8 @@ def test_options_become_a_canonical_invocation():
     ])
     assert inv.command == "h2h"
     assert inv.args == {"athlete_a": "Josh Kerr", "athlete_b": "Ingebrigtsen", "event": recognise(Kind.EVENT, "event:1500m".split(":")[1]),
-                        "season": "2024"}
-    assert commands.invocation(h2h, [{"name": "finals_only", "type": 5, "value": True}]).flag("finals_only")
+                        "season": 2024}
+    assert typed_args(h2h, commands.invocation(h2h, [{"name": "finals_only", "type": 5, "value": True}])).finals_only
 
 
 def test_a_bad_event_is_a_user_error():
