@@ -148,7 +148,8 @@ class Identities:
     competitions: list[Competition]
     races: list[Race]
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition, folded name, folded venue
-    race_keys: dict[str, int] = field(default_factory=dict)  # a source's own race key -> race id
+    # a source's own race key -> its races: two when the source's one key is two races (bot.ingest.linking.split)
+    race_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
     athlete_aliases: list[tuple[int, str, str, str]] = field(default_factory=list)  # athlete, name, given, family
 
 
@@ -177,9 +178,10 @@ class BulkWrite(Protocol):
         as Store.apply does. The write may go on in the background: the next call waits for it."""
         ...
 
-    async def link(self) -> dict[int, int]:
+    async def link(self) -> dict[int, tuple[int, ...]]:
         """Once every result is handed over: link the import's new races to races already stored
-        (bot.ingest.linking); returns new race id -> the stored race it turned out to be."""
+        (bot.ingest.linking); returns new race id -> the races its rows are in now: the stored race
+        it turned out to be, or the stored races it was split into (and itself, if rows are left)."""
         ...
 
     async def summary(self) -> WriteSummary: ...

@@ -7,12 +7,13 @@ linked into the stored competition, keeping its name and venue as an alias.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import aiosqlite
 
-from bot.ingest.linking import Entry, choose
+from bot.ingest.linking import Entry, choose, split
 from bot.search.names import fold
 from storage.writes import ADD_ALIAS, upsert_result
 
@@ -26,6 +27,11 @@ _MOVE = upsert_result(
     "race_id, athlete_id, place, mark, value, status, wind, flags, note, source, origin",
     "SELECT ?, athlete_id, place, mark, value, status, wind, flags, note, source, origin "
     "FROM results src WHERE src.race_id = ?")
+_ONLY = " AND src.athlete_id IN (SELECT value FROM json_each(?))"  # some athletes' rows (a split race)
+_MOVE_SOME = upsert_result(
+    "race_id, athlete_id, place, mark, value, status, wind, flags, note, source, origin",
+    "SELECT ?, athlete_id, place, mark, value, status, wind, flags, note, source, origin "
+    "FROM results src WHERE src.race_id = ?" + _ONLY)
 
 
 @dataclass(frozen=True)
@@ -39,12 +45,27 @@ class Tops:
 @dataclass
 class Linked:
     races: dict[int, int] = field(default_factory=dict)  # new race -> the stored race it is
+    # new race -> the stored races it was split into (bot.ingest.linking.split) and itself, if
+    # rows of athletes none of them holds are left in it
+    parts: dict[int, tuple[int, ...]] = field(default_factory=dict)
     competitions: int = 0  # new competitions folded into stored ones
     changed: int = 0  # stored results a linked race changed (or kept another version of)
     dropped: int = 0  # rows written into linked races that are gone now (the stored race had them)
 
     def race(self, race_id: int) -> int:
         return self.races.get(race_id, race_id)
+
+    def targets(self, race_id: int) -> tuple[int, ...]:
+        """The races a new race's rows are in now."""
+        return self.parts.get(race_id) or (self.race(race_id),)
+
+    @property
+    def gone(self) -> int:
+        """New races that were wholly races already stored."""
+        return len(self.races) + sum(new not in parts for new, parts in self.parts.items())
+
+    def mapping(self) -> dict[int, tuple[int, ...]]:
+        return {**{new: (old,) for new, old in self.races.items()}, **self.parts}
 
 
 async def tops(db: aiosqlite.Connection) -> Tops:
@@ -78,33 +99,68 @@ async def _link(db: aiosqlite.Connection, before: Tops) -> Linked:
     for new, old in pairs:
         candidates[new].append(old)
     entries = await _entries(db, {r for pair in pairs for r in pair})
+    shares: dict[int, dict[int, list[int]]] = {}
     for new, olds in candidates.items():
-        old = choose(entries[new], {o: entries[o] for o in olds})
+        stored = {o: entries[o] for o in olds}
+        parts = split(entries[new], stored) if len(olds) > 1 else None
+        if parts:
+            shares[new] = parts
+            continue
+        old = choose(entries[new], stored)
         if old is not None:
             linked.races[new] = old
-    if linked.races:
-        comps = await _competitions_of(db, set(linked.races) | set(linked.races.values()))
+    if linked.races or shares:
+        comps = await _competitions_of(db, set(linked.races) | set(linked.races.values()) | set(shares)
+                                       | {old for parts in shares.values() for old in parts})
         for new, old in linked.races.items():
-            written, size = await _size(db, new), await _size(db, old)
-            changes = db.total_changes
-            await db.execute(_MOVE, (old, new))
-            grew = await _size(db, old) - size
-            linked.changed += db.total_changes - changes - grew
-            linked.dropped += written - grew
-            await _carry_over(db, new, old, grew)
-            await db.execute("DELETE FROM result_alternates WHERE race_id = ?", (new,))
-            await db.execute("DELETE FROM results WHERE race_id = ?", (new,))
-            await db.execute("DELETE FROM races WHERE id = ?", (new,))
+            await _move(db, linked, new, old, None)
+            # its source's key goes with it, so the next import finds the race
+            await db.execute("UPDATE OR IGNORE race_keys SET race_id = ? WHERE race_id = ?", (old, new))
+            await _drop(db, new)
+        for new, parts in shares.items():
+            for old, athletes in parts.items():
+                await _move(db, linked, new, old, athletes)
+                await db.execute("INSERT OR IGNORE INTO race_keys SELECT key, ? FROM race_keys WHERE race_id = ?",
+                                 (old, new))
+            if await _size(db, new):
+                linked.parts[new] = (*parts, new)
+            else:
+                linked.parts[new] = tuple(parts)
+                await _drop(db, new)
         linked.competitions = await _fold_competitions(db, before, linked, comps)
     return linked
 
 
+async def _move(db: aiosqlite.Connection, linked: Linked, new: int, old: int, athletes: list[int] | None) -> None:
+    """The new race's rows (or only these athletes' rows) into the stored race, through the upsert."""
+    some = json.dumps(athletes)
+    only, args = ("", (new,)) if athletes is None else (_ONLY, (new, some))
+    (written,), = await db.execute_fetchall(f"SELECT count(*) FROM results src WHERE src.race_id = ?{only}", args)
+    size = await _size(db, old)
+    changes = db.total_changes
+    await db.execute(_MOVE if athletes is None else _MOVE_SOME, (old, *args))
+    grew = await _size(db, old) - size
+    linked.changed += db.total_changes - changes - grew
+    linked.dropped += written - grew
+    await _carry_over(db, new, old, grew)
+    if athletes is not None:
+        for table in ("result_alternates", "results"):
+            await db.execute(f"DELETE FROM {table} WHERE race_id = ? AND athlete_id IN (SELECT value FROM json_each(?))",
+                             (new, some))
+
+
+async def _drop(db: aiosqlite.Connection, new: int) -> None:
+    await db.execute("DELETE FROM race_keys WHERE race_id = ?", (new,))
+    await db.execute("DELETE FROM result_alternates WHERE race_id = ?", (new,))
+    await db.execute("DELETE FROM results WHERE race_id = ?", (new,))
+    await db.execute("DELETE FROM races WHERE id = ?", (new,))
+
+
 async def _carry_over(db: aiosqlite.Connection, new: int, old: int, grew: int) -> None:
-    """What the new race knew about itself: its source's key (so the next import finds it), and
-    whether its field is whole. A race is partial while every source of it knows part; and a
-    source knowing part that still adds finishers shows the stored field was not whole either
-    (the seed article's two Oslo finishers, then the histories' 3rd, 4th, 5th and 7th)."""
-    await db.execute("UPDATE race_keys SET race_id = ? WHERE race_id = ?", (old, new))
+    """Whether the stored race's field is whole, from what the new race knew of its own. A race is
+    partial while every source of it knows part; and a source knowing part that still adds
+    finishers shows the stored field was not whole either (the seed article's two Oslo
+    finishers, then the histories' 3rd, 4th, 5th and 7th)."""
     (partial,), = await db.execute_fetchall("SELECT partial FROM races WHERE id = ?", (new,))
     await db.execute("UPDATE races SET partial = ? WHERE id = ?" if partial and grew else
                      "UPDATE races SET partial = min(partial, ?) WHERE id = ?", (partial, old))
@@ -139,9 +195,9 @@ async def _competitions_of(db: aiosqlite.Connection, races: set[int]) -> dict[in
 async def _fold_competitions(db: aiosqlite.Connection, before: Tops, linked: Linked, comps: dict[int, int]) -> int:
     """A new competition joins the stored one its races linked into (the most, if several)."""
     targets: dict[int, Counter] = defaultdict(Counter)
-    for new, old in linked.races.items():
+    for new, olds in linked.mapping().items():
         if comps[new] > before.competitions:
-            targets[comps[new]][comps[old]] += 1
+            targets[comps[new]].update(comps[old] for old in olds if old != new)
     for comp, counts in targets.items():
         target = counts.most_common(1)[0][0]
         for race, day, event, gender, round_ in await db.execute_fetchall(

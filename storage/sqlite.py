@@ -133,14 +133,14 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
             updated = touched - added
             linked = await link_new(db, before_ids)
             added -= linked.dropped
-            races = sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results})
+            races = sorted({t for w in plan.results for t in linked.targets(ids.get(w.race, w.race))})
             if after is not None:
                 await after(races)
             if touched:  # a file imported again changes nothing, and tells nobody
                 await record_changes(db, races, [ids[a.key] for a in plan.athletes])
         return WriteSummary(len(plan.athletes), len(plan.competitions) - linked.competitions,
-                            len(plan.races) - len(linked.races), added, updated + linked.changed,
-                            len(linked.races), linked.competitions)
+                            len(plan.races) - linked.gone, added, updated + linked.changed,
+                            linked.gone, linked.competitions)
 
     @asynccontextmanager
     async def bulk_write(self):

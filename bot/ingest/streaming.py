@@ -156,13 +156,13 @@ class _Writer:
             await self.w.add_results(*columns)
         self._ready += ready
 
-    async def after_the_rest(self, linked: dict[int, int]) -> None:
+    async def after_the_rest(self, linked: dict[int, tuple[int, ...]]) -> None:
         """`after` sees each race once, as what it is once linked: a race of this file may turn
         out to be one already stored (bot.ingest.linking), so it waits for the end."""
         if self._after is not None:
             ready = self._ready + self._take_races(list(self._open))
             if ready:
-                await self._after(sorted({linked.get(r, r) for r in ready}))
+                await self._after(sorted({t for r in ready for t in linked.get(r, (r,))}))
 
     def _take_races(self, comps: list[int]) -> list[int]:
         races = sorted(r for c in comps for r in self._open.pop(c))

@@ -66,10 +66,8 @@ async def test_h2h_agrees_with_a_reference_over_whole_careers(shared_core):
     assert not wrong, "\n".join(map(str, wrong))
 
 
-# Disagreements the reference found over all 32,128 pairs of entrants who met (racebot wrong in each):
-# remove a mark when its fix lands (strict: the test then fails until it is removed).
-@pytest.mark.xfail(strict=True, reason="a history race holding two finals of one day (Zürich 2021: the Diamond League "
-                                       "400m hurdles and the promotional one) links to neither archive race")
+# Disagreements the reference found over all 32,128 pairs of entrants who met (racebot was wrong in
+# each), kept as tests once fixed.
 async def test_two_finals_of_one_day_in_one_history_race_are_two_races(shared_core):
     reply = await shared_core.handle_text('/h2h "Karsten Warholm" "Joshua Abuaku"', Context())
     assert "2021-09-09" not in [m["date"] for m in reply.data["meetings"]]  # Abuaku ran the promotional race
