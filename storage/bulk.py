@@ -120,8 +120,12 @@ class SqliteBulkWrite:
             self._comps = {c for (c,) in await self.db.execute_fetchall(
                 "SELECT DISTINCT competition_id FROM races WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted(self._races)),))}
-            # rows written into merged races were counted as added, and are gone or were changes
-            self._touched += self._linked.changed - self._linked.dropped
+        # rows written into merged races were counted as added, and are gone or were changes
+        self._touched += self._linked.changed - self._linked.dropped
+        if self._linked.merged:  # athletes found to be athletes already stored
+            self._athletes = {self._linked.athlete(a) for a in self._athletes}
+            self._new[0] -= len(self._linked.merged.keys() & set(self._new_athletes))
+            self._new_athletes = [self._linked.athlete(a) for a in self._new_athletes]
         return self._linked.mapping()
 
     async def record_changes(self) -> None:

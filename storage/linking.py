@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.ingest.linking import Entry, choose, split
 from bot.search.names import fold
+from storage.athlete_merge import merge_athletes
 from storage.writes import ADD_ALIAS, upsert_result
 
 _CANDIDATES = """
@@ -49,6 +50,10 @@ class Linked:
     # rows of athletes none of them holds are left in it
     parts: dict[int, tuple[int, ...]] = field(default_factory=dict)
     competitions: int = 0  # new competitions folded into stored ones
+    merged: dict[int, int] = field(default_factory=dict)  # athletes found to be one: merged away -> kept
+
+    def athlete(self, athlete_id: int) -> int:
+        return self.merged.get(athlete_id, athlete_id)
     changed: int = 0  # stored results a linked race changed (or kept another version of)
     dropped: int = 0  # rows written into linked races that are gone now (the stored race had them)
 
@@ -83,23 +88,33 @@ WHERE id IN (SELECT competition_id FROM races WHERE id > ?)
 
 
 async def link_new(db: aiosqlite.Connection, before: Tops) -> Linked:
-    linked = await _link(db, before)
+    linked = Linked()
+    await _link(db, before, linked)
+    # One person under two identities (a married name, a new country) has two rows, alike, in
+    # each race the sources share: one athlete from now on. A race of theirs only one source knew
+    # (its other runners not in the other source) shares an athlete with the other's now: linked.
+    written = await db.execute_fetchall("SELECT id FROM races WHERE id > ?", (before.races,))
+    touched = {t for new in linked.mapping() for t in linked.targets(new)} | {r for (r,) in written}
+    merged = await merge_athletes(db, touched)
+    linked.merged, linked.dropped = merged.athletes, linked.dropped + merged.collapsed
+    if linked.merged:
+        await _link(db, before, linked)
     # A competition spans its races' days: a file may bring the other days of a meeting a source
     # knew one day of (the seed article's Budapest 2023 final, then the championships' nine days).
     await db.execute(_COVER, (before.races,))
     return linked
 
 
-async def _link(db: aiosqlite.Connection, before: Tops) -> Linked:
-    linked = Linked()
+async def _link(db: aiosqlite.Connection, before: Tops, linked: Linked) -> None:
     pairs = await db.execute_fetchall(_CANDIDATES, (before.races, before.races))
     if not pairs:
-        return linked
+        return
     candidates: dict[int, list[int]] = defaultdict(list)
     for new, old in pairs:
         candidates[new].append(old)
     entries = await _entries(db, {r for pair in pairs for r in pair})
     shares: dict[int, dict[int, list[int]]] = {}
+    fresh: dict[int, int] = {}
     for new, olds in candidates.items():
         stored = {o: entries[o] for o in olds}
         parts = split(entries[new], stored) if len(olds) > 1 else None
@@ -108,27 +123,38 @@ async def _link(db: aiosqlite.Connection, before: Tops) -> Linked:
             continue
         old = choose(entries[new], stored)
         if old is not None:
-            linked.races[new] = old
-    if linked.races or shares:
-        comps = await _competitions_of(db, set(linked.races) | set(linked.races.values()) | set(shares)
+            fresh[new] = old
+    if fresh or shares:
+        comps = await _competitions_of(db, set(fresh) | set(fresh.values()) | set(shares)
                                        | {old for parts in shares.values() for old in parts})
-        for new, old in linked.races.items():
+        for new, old in fresh.items():
             await _move(db, linked, new, old, None)
             # its source's key goes with it, so the next import finds the race
             await db.execute("UPDATE OR IGNORE race_keys SET race_id = ? WHERE race_id = ?", (old, new))
             await _drop(db, new)
+            _landed(linked, new, (old,))
         for new, parts in shares.items():
             for old, athletes in parts.items():
                 await _move(db, linked, new, old, athletes)
                 await db.execute("INSERT OR IGNORE INTO race_keys SELECT key, ? FROM race_keys WHERE race_id = ?",
                                  (old, new))
-            if await _size(db, new):
-                linked.parts[new] = (*parts, new)
-            else:
-                linked.parts[new] = tuple(parts)
+            left = await _size(db, new)
+            if not left:
                 await _drop(db, new)
-        linked.competitions = await _fold_competitions(db, before, linked, comps)
-    return linked
+            _landed(linked, new, (*parts, new) if left else tuple(parts))
+        linked.competitions += await _fold_competitions(db, before, fresh, shares, comps)
+
+
+def _landed(linked: Linked, new: int, races: tuple[int, ...]) -> None:
+    """Where the new race's rows are now; in a second pass (after athletes merged) the new race
+    is what a split left of one (its rows of athletes no stored race held then)."""
+    if new in linked.parts:
+        races = (*(r for r in linked.parts[new] if r != new), *races)
+        linked.parts[new] = tuple(dict.fromkeys(races))
+    elif len(races) == 1 and races[0] != new:
+        linked.races[new] = races[0]
+    else:
+        linked.parts[new] = races
 
 
 async def _move(db: aiosqlite.Connection, linked: Linked, new: int, old: int, athletes: list[int] | None) -> None:
@@ -192,10 +218,11 @@ async def _competitions_of(db: aiosqlite.Connection, races: set[int]) -> dict[in
     return out
 
 
-async def _fold_competitions(db: aiosqlite.Connection, before: Tops, linked: Linked, comps: dict[int, int]) -> int:
+async def _fold_competitions(db: aiosqlite.Connection, before: Tops, fresh: dict[int, int],
+                             shares: dict[int, dict[int, list[int]]], comps: dict[int, int]) -> int:
     """A new competition joins the stored one its races linked into (the most, if several)."""
     targets: dict[int, Counter] = defaultdict(Counter)
-    for new, olds in linked.mapping().items():
+    for new, olds in [*((n, (o,)) for n, o in fresh.items()), *shares.items()]:
         if comps[new] > before.competitions:
             targets[comps[new]].update(comps[old] for old in olds if old != new)
     for comp, counts in targets.items():

@@ -137,8 +137,9 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
             if after is not None:
                 await after(races)
             if touched:  # a file imported again changes nothing, and tells nobody
-                await record_changes(db, races, [ids[a.key] for a in plan.athletes])
-        return WriteSummary(len(plan.athletes), len(plan.competitions) - linked.competitions,
+                await record_changes(db, races, {linked.athlete(ids[a.key]) for a in plan.athletes})
+        return WriteSummary(len(plan.athletes) - len(linked.merged.keys() & {ids[a.key] for a in plan.athletes}),
+                            len(plan.competitions) - linked.competitions,
                             len(plan.races) - linked.gone, added, updated + linked.changed,
                             linked.gone, linked.competitions)
 

@@ -95,3 +95,31 @@ async def test_a_history_name_adding_a_middle_or_married_name_counts_the_archive
 @pytest.mark.parametrize("histories,record", [(h, r) for h, _, r in LINKED])
 async def test_an_athlete_answers_to_the_name_the_histories_give(shared_core, histories, record):
     assert await record_of(shared_core, *histories) == record
+
+
+# One athlete under two identities, merged (a married name, a new country): (the histories' names,
+# the archive's, the reference's record: wins a, wins b, meetings).
+MERGED = [(("Sandra Elkasević", "Mélina Robert-Michon"), ("Sandra Perković", "Mélina Robert-Michon"), (86, 4, 90)),
+          (("Justyna Święty-Ersetic", "Natalia Bukowiecka"), ("Justyna Święty-Ersetic", "Natalia Kaczmarek"),
+           (14, 12, 26)),
+          (("Nikola Ogrodníková", "Christin Maurer"), ("Nikola Ogrodníková", "Christin Hussong"), (11, 24, 35)),
+          (("Ilias Fifa", "Adel Mechaal"), ("Ilias Fifa", "Adel Mechaal"), (13, 13, 26)),  # MAR, then ESP
+          (("Daniel Arce", "Thierry Ndikumwenayo"), ("Daniel Arce", "Thierry Ndikumwenayo"), (1, 15, 16)),
+          (("Dominic Lokinyomo Lobalu", "Tadesse Abraham"), ("Domnic Lokinyomo Lobalu", "Tadesse Abraham"), (13, 7, 20))]
+
+
+@pytest.mark.parametrize("histories,archive,record", MERGED)
+async def test_one_athlete_under_two_identities_answers_to_both_names_and_counts_once(
+        shared_core, histories, archive, record):
+    assert await record_of(shared_core, *histories) == record
+    assert await record_of(shared_core, *archive) == record
+    reply = await shared_core.handle_text(f'/h2h "{archive[0]}" "{archive[1]}"', Context())
+    shown = (reply.data["a"]["name"], reply.data["b"]["name"])
+    assert list(map(folded, shown)) == list(map(folded, histories))  # the newer name is shown
+    meetings = [(m["date"], m["event"]) for m in reply.data["meetings"]]
+    assert len(meetings) == len(set(meetings))  # no race counted twice
+
+
+async def test_a_new_country_is_shown(shared_core):
+    reply = await shared_core.handle_text('/athlete "Ilias Fifa"', Context())
+    assert reply.data["athlete"]["country"] == "ESP"
