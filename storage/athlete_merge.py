@@ -48,7 +48,8 @@ async def merge_athletes(db: aiosqlite.Connection, races: Iterable[int]) -> Merg
     facts = await _identities(db, {a for pair in pairs for a in pair}, schemes)
     for a, b in merges((facts[a], facts[b]) for a, b in pairs):
         keep, gone = (a, b) if a.athlete < b.athlete else (b, a)  # the older id: what others may hold
-        merged.collapsed += len(gone.rows) - await _merge(db, keep, gone, max((a, b), key=lambda x: (x.last_day, x.athlete)))
+        newer = max((a, b), key=lambda x: (x.last_day, x.athlete))
+        merged.collapsed += len(gone.rows) - await _merge(db, keep, gone, newer)
         merged.athletes[gone.athlete] = keep.athlete
     return merged
 
@@ -102,7 +103,7 @@ async def _merge(db: aiosqlite.Connection, keep: Identity, gone: Identity, newer
         "(SELECT n.name, n.given, n.family, n.country, coalesce(athletes.birth_year, o.birth_year, n.birth_year), "
         "coalesce(athletes.birth_date, o.birth_date, n.birth_date) FROM athletes n, athletes o "
         "WHERE n.id = ? AND o.id = ?) WHERE id = ?", (newer.athlete, older.athlete, k))
-    await db.execute("DELETE FROM athlete_aliases WHERE athlete_id = ? AND name = (SELECT name FROM athletes WHERE id = ?)",
-                     (k, k))
+    await db.execute("DELETE FROM athlete_aliases WHERE athlete_id = ? AND name = "
+                     "(SELECT name FROM athletes WHERE id = ?)", (k, k))
     await db.execute("DELETE FROM athletes WHERE id = ?", (g,))
     return grew

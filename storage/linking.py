@@ -171,8 +171,8 @@ async def _move(db: aiosqlite.Connection, linked: Linked, new: int, old: int, at
     await _carry_over(db, new, old, grew)
     if athletes is not None:
         for table in ("result_alternates", "results"):
-            await db.execute(f"DELETE FROM {table} WHERE race_id = ? AND athlete_id IN (SELECT value FROM json_each(?))",
-                             (new, some))
+            await db.execute(f"DELETE FROM {table} WHERE race_id = ? AND athlete_id IN "
+                             "(SELECT value FROM json_each(?))", (new, some))
 
 
 async def _drop(db: aiosqlite.Connection, new: int) -> None:

@@ -105,7 +105,8 @@ MERGED = [(("Sandra Elkasević", "Mélina Robert-Michon"), ("Sandra Perković", 
           (("Nikola Ogrodníková", "Christin Maurer"), ("Nikola Ogrodníková", "Christin Hussong"), (11, 24, 35)),
           (("Ilias Fifa", "Adel Mechaal"), ("Ilias Fifa", "Adel Mechaal"), (13, 13, 26)),  # MAR, then ESP
           (("Daniel Arce", "Thierry Ndikumwenayo"), ("Daniel Arce", "Thierry Ndikumwenayo"), (1, 15, 16)),
-          (("Dominic Lokinyomo Lobalu", "Tadesse Abraham"), ("Domnic Lokinyomo Lobalu", "Tadesse Abraham"), (13, 7, 20))]
+          (("Dominic Lokinyomo Lobalu", "Tadesse Abraham"), ("Domnic Lokinyomo Lobalu", "Tadesse Abraham"),
+           (13, 7, 20))]
 
 
 @pytest.mark.parametrize("histories,archive,record", MERGED)

@@ -301,8 +301,10 @@ def _zurich_2021(tp_id: str, given: str, family: str, country: str, born: str, p
                        "nationality": country, "birthYear": born, "results": [row]})
 
 
-ZURICH = (("1", "Karsten", "Warholm", "NOR", "1996", "1", "47.35"), ("2", "Rasmus", "Mägi", "EST", "1992", "4", "48.84"),
-          ("3", "Joshua", "Abuaku", "GER", "1996", "3", "50.42"), ("4", "Dany", "Brand", "SUI", "1996", "4", "50.48"),
+ZURICH = (("1", "Karsten", "Warholm", "NOR", "1996", "1", "47.35"),
+          ("2", "Rasmus", "Mägi", "EST", "1992", "4", "48.84"),
+          ("3", "Joshua", "Abuaku", "GER", "1996", "3", "50.42"),
+          ("4", "Dany", "Brand", "SUI", "1996", "4", "50.48"),
           ("5", "Test", "Hurdler", "SUI", "2001", "9", "52.10"))  # in neither of the archive's races
 
 
