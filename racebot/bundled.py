@@ -19,7 +19,7 @@ from racebot.tuning import no_gc_pauses
 log = logging.getLogger(__name__)
 
 # Bump when the bundled files change, so existing stores pick up the new data.
-BUNDLE_VERSION = "2026-12-03.2"
+BUNDLE_VERSION = "2026-12-03.4"
 ARCHIVE = "dl-archive-2010-2022.jsonl.gz"
 ARCHIVE_SOURCE = "Diamond League results archive (dl.all-athletics.com), via github.com/hpr/diamond-league-results"
 HISTORIES = "tilastopaja-histories-2024.jsonl.gz"

@@ -116,18 +116,22 @@ class SqliteBulkWrite:
         """The races rows were written to, as stored once linked (a superset of those changed)."""
         return self._races
 
-    async def link(self) -> dict[int, int]:
+    async def link(self) -> dict[int, tuple[int, ...]]:
         """Races of this import that are races already stored (storage.linking): new race -> stored."""
         await self.settle()
         self._linked = await link_new(self.db, self._before_ids)
-        if self._linked.races:  # what check_references looks for is what the rows point to now
-            self._races = {self._linked.race(r) for r in self._races}
+        if self._linked.races or self._linked.parts:  # what check_references looks for is what the rows point to now
+            self._races = {t for r in self._races for t in self._linked.targets(r)}
             self._comps = {c for (c,) in await self.db.execute_fetchall(
                 "SELECT DISTINCT competition_id FROM races WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(sorted(self._races)),))}
-            # rows written into merged races were counted as added, and are gone or were changes
-            self._touched += self._linked.changed - self._linked.dropped
-        return dict(self._linked.races)
+        # rows written into merged races were counted as added, and are gone or were changes
+        self._touched += self._linked.changed - self._linked.dropped
+        if self._linked.merged:  # athletes found to be athletes already stored
+            self._athletes = {self._linked.athlete(a) for a in self._athletes}
+            self._new[0] -= len(self._linked.merged.keys() & set(self._new_athletes))
+            self._new_athletes = [self._linked.athlete(a) for a in self._new_athletes]
+        return self._linked.mapping()
 
     async def record_changes(self) -> None:
         """The change feed's rows for this import, in its transaction: every race it wrote to
@@ -140,8 +144,8 @@ class SqliteBulkWrite:
         await self.settle()
         added = await count_rows(self.db, "results") - self._before
         linked = self._linked
-        return WriteSummary(self._new[0], self._new[1] - linked.competitions, self._new[2] - len(linked.races),
-                            added, self._touched - added, len(linked.races), linked.competitions)
+        return WriteSummary(self._new[0], self._new[1] - linked.competitions, self._new[2] - linked.gone,
+                            added, self._touched - added, linked.gone, linked.competitions)
 
     async def _with_ids(self, table: str, rows: list[tuple[int, tuple]], columns: str) -> dict[int, int]:
         """insert_with_ids; the largest id is asked once, as nothing else writes in this transaction."""

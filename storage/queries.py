@@ -186,7 +186,9 @@ class Reads:
         source_ids = {(s, i): a for s, i, a in await self._all("SELECT scheme, source_id, athlete_id FROM athlete_ids")}
         races = [cv.race(r) for r in await self._all(f"SELECT {cv.RACE_COLS} FROM races r")]
         aliases = await self._all("SELECT competition_id, name_key, venue_key FROM competition_aliases")
-        race_keys = dict(await self._all("SELECT key, race_id FROM race_keys"))
+        race_keys: dict[str, tuple[int, ...]] = {}
+        for key, race in await self._all("SELECT key, race_id FROM race_keys ORDER BY key, race_id"):
+            race_keys[key] = (*race_keys.get(key, ()), race)
         return Identities(athletes, source_ids, await self.competitions(), races, [tuple(a) for a in aliases],
                           race_keys, await self.athlete_aliases())
 

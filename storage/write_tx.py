@@ -47,13 +47,14 @@ class SqliteWriteTx:
         updated = touched - added
         linked = await link_new(db, before_ids)
         added -= linked.dropped
-        races = sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results})
+        races = sorted({t for w in plan.results for t in linked.targets(ids.get(w.race, w.race))})
         self._races.update(races)
         if touched:  # a file imported again changes nothing, and tells nobody
-            await record_changes(db, races, [ids[a.key] for a in plan.athletes])
-        return WriteSummary(len(plan.athletes), len(plan.competitions) - linked.competitions,
-                            len(plan.races) - len(linked.races), added, updated + linked.changed,
-                            len(linked.races), linked.competitions)
+            await record_changes(db, races, {linked.athlete(ids[a.key]) for a in plan.athletes})
+        return WriteSummary(len(plan.athletes) - len(linked.merged.keys() & {ids[a.key] for a in plan.athletes}),
+                            len(plan.competitions) - linked.competitions,
+                            len(plan.races) - linked.gone, added, updated + linked.changed,
+                            linked.gone, linked.competitions)
 
     async def bulk(self) -> SqliteBulkWrite:
         if not self._bulk_allowed:

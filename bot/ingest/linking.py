@@ -91,3 +91,39 @@ def choose(new: Sequence[Entry], candidates: Mapping[int, Sequence[Entry]]) -> i
     if len(scored) > 1 and scored[0][0] == scored[1][0]:
         return None
     return scored[0][1]
+
+
+def split(new: Sequence[Entry], candidates: Mapping[int, Sequence[Entry]]) -> dict[int, list[int]] | None:
+    """Stored race -> the athletes of `new` it takes, when `new` is two or more stored races in one
+    (the histories give one key to two finals of one event and day: Zürich 2021 ran the Diamond
+    League 400m hurdles and a promotional one), else None.
+
+    Each athlete a candidate race lists goes to that race; every race taking a share must link by
+    its share (its athletes' marks agree there), and no athlete may be in two of them (then the
+    stored races are one race told twice, not two finals). An athlete in none of them joins the
+    one race where another athlete holds their very place and mark (an identity not linked yet,
+    or a tie: that race either way); otherwise their row stays in a race of its own."""
+    owners: dict[int, list[int]] = {}
+    for race, old in candidates.items():
+        for e in old:
+            owners.setdefault(e.athlete, []).append(race)
+    shares: dict[int, list[Entry]] = {}
+    rest = []
+    for e in new:
+        held = owners.get(e.athlete, [])
+        if len(held) > 1:
+            return None
+        if held:
+            shares.setdefault(held[0], []).append(e)
+        else:
+            rest.append(e)
+    if len(shares) < 2 or not all(links(evidence(part, candidates[race]), unambiguous=True)
+                                  for race, part in shares.items()):
+        return None
+    out = {race: [e.athlete for e in part] for race, part in shares.items()}
+    for e in rest:
+        slots = [race for race in shares if any(o.place == e.place and agreement(o, e) == "exact"
+                                                 for o in candidates[race])] if e.place else []
+        if len(slots) == 1:
+            out[slots[0]].append(e.athlete)
+    return out

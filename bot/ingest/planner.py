@@ -75,6 +75,7 @@ class Planner:
         self._slots: dict[int, _RaceSlot] = {}
         self._entered: dict[tuple[int, int], int] = {}  # (race, athlete) -> its first line
         self._race_keys = dict(ids.race_keys)
+        self._newcomers: dict[str, int] = {}  # a key of several races -> the race of athletes none holds
 
     def _key(self) -> int:
         self._next -= 1
@@ -183,7 +184,7 @@ class Planner:
         key = (comp, row.date, event, row.gender, row.round)
         races = self._races[key]
         if row.race_key:
-            return self._keyed_race(row, key)
+            return self._keyed_race(row, key, athlete, known_results)
         if row.race is not None:
             found = races.get(row.race)
             return found if found is not None else self._new_race(row, key, row.race)
@@ -201,17 +202,29 @@ class Planner:
             return ran[0]
         raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
 
-    def _keyed_race(self, row: ResultRow, key: tuple) -> int:
+    def _keyed_race(self, row: ResultRow, key: tuple, athlete: int,
+                    known_results: dict[int, list[tuple[int, str]]]) -> int:
         """A race the source names itself: found by that name, never by its number (a national
         race numbered 1 is not the Diamond League race numbered 1). New, it takes its number if
-        free, and other sources' versions of it join it by record linking."""
-        found = self._race_keys.get(row.race_key)
-        if found is not None:
-            return found
+        free, and other sources' versions of it join it by record linking. A name that turned out
+        to be two races (bot.ingest.linking.split) finds the one holding this athlete; an athlete
+        none holds goes to a new race, which record linking places in turn."""
+        found = self._race_keys.get(row.race_key, ())
+        if len(found) == 1:
+            return found[0]
+        for rid in found:
+            if any(a == athlete for a, _ in known_results.get(rid, [])) or self._slot_ran(rid, athlete):
+                return rid
+        rid = self._newcomers.get(row.race_key) if found else None
+        if rid is not None:
+            return rid
         taken = self._races[key]
         number = row.race or 1
         rid = self._new_race(row, key, number if number not in taken else max(taken) + 1)
-        self._race_keys[row.race_key] = rid
+        if found:
+            self._newcomers[row.race_key] = rid
+        else:
+            self._race_keys[row.race_key] = (rid,)
         self.plan.race_keys.append((row.race_key, rid))
         return rid
 
@@ -273,7 +286,11 @@ class Planner:
         return race
 
     def existing_races(self, row: ResultRow, comp: int) -> list[int]:
-        """Stored races a numberless row might join, when there is more than one to choose from."""
+        """Stored races a numberless row might join, when there is more than one to choose from
+        (or a keyed row, when its source's key turned out to be several races)."""
+        if row.race_key:
+            keyed = self._race_keys.get(row.race_key, ())
+            return [rid for rid in keyed if rid > 0] if len(keyed) > 1 else []
         races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
         return [rid for rid in races.values() if rid > 0] if row.race is None and not row.race_key and len(races) > 1 else []
 

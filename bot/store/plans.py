@@ -114,5 +114,6 @@ class Identities:
     competitions: list[Competition]
     races: list[Race]
     aliases: list[tuple[int, str, str]] = field(default_factory=list)  # competition, folded name, folded venue
-    race_keys: dict[str, int] = field(default_factory=dict)  # a source's own race key -> race id
+    # a source's own race key -> its races: two when the source's one key is two races (bot.ingest.linking.split)
+    race_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
     athlete_aliases: list[tuple[int, str, str, str]] = field(default_factory=list)  # athlete, name, given, family

@@ -30,9 +30,10 @@ class BulkWrite(Protocol):
         as WriteTx.apply does. The write may go on in the background: the next call waits for it."""
         ...
 
-    async def link(self) -> dict[int, int]:
+    async def link(self) -> dict[int, tuple[int, ...]]:
         """Once every result is handed over: link the import's new races to races already stored
-        (bot.ingest.linking); returns new race id -> the stored race it turned out to be."""
+        (bot.ingest.linking); returns new race id -> the races its rows are in now: the stored race
+        it turned out to be, or the stored races it was split into (and itself, if rows are left)."""
         ...
 
     async def summary(self) -> WriteSummary: ...

@@ -12,6 +12,8 @@ Rules, as this module applies them:
   married name ("Līna Mūze-Sirmā" is "Līna Mūze"); or failing that, the one archive athlete of
   that country with the same family name and birth year and a first name spelled otherwise
   ("Yuliya Levchenko" is "Yuliia Levchenko"; "Maria Isabel Pérez" is not "Marta Pérez").
+  Before all of these, KNOWN_AS: entrants known (from outside both files) to be an archive athlete
+  under another name or country: a married name, a change of nationality, a transliteration.
 - One history race is every row sharing competition id, date, event code, round and round stage
   (rows without a competition id: its printed name and city instead), within one gender.
 - Not a placed individual race: relays and team scores (event codes with "x", TEAM, MIX); a row
@@ -75,6 +77,17 @@ _METRES = {**{str(m): float(m) for m in (800, 1000, 1500, 2000, 3000, 5000, 1000
            "2M": 3218.688, "5K": 5000.0, "10K": 10000.0, "15K": 15000.0, "20K": 20000.0, "25K": 25000.0,
            "30K": 30000.0, "10M": 16093.44, "HM": 21097.5, "Mar": 42195.0}
 SPLIT_PACE = 0.97
+# (histories' name, country) -> (archive's name, country): one person, as the public record says.
+KNOWN_AS = {("Sandra Elkasević", "CRO"): ("Sandra Perković", "CRO"),  # married 2022
+            ("Christin Maurer", "GER"): ("Christin Hussong", "GER"),  # married 2023
+            ("Natalia Bukowiecka", "POL"): ("Natalia Kaczmarek", "POL"),  # married 2023
+            ("Amy-Eloise Neale", "GBR"): ("Amy-Eloise Markovc", "GBR"),  # her maiden name again
+            ("Thierry Ndikumwenayo", "ESP"): ("Thierry Ndikumwenayo", "BDI"),  # Spanish since 2023
+            ("Ilias Fifa", "ESP"): ("Ilias Fifa", "MAR"),
+            ("Jordan Alejandro Díaz", "ESP"): ("Jordan Alejandro Díaz Fortun", "CUB"),
+            ("Dominic Lokinyomo Lobalu", "SUI"): ("Domnic Lokinyomo Lobalu", "SSD"),
+            ("Awet Nftalem Kibrab", "NOR"): ("Awet Nftalem Kibrab", "ERI"),
+            ("Elína Tzénggo", "GRE"): ("Elina Tzengko", "GRE")}  # transliterated otherwise
 SPELLED_OTHERWISE = 0.7  # first names this alike: Charlie and Charles 0.71, Maria Isabel and Marta 0.47
 
 
@@ -119,6 +132,10 @@ def link(name: str, country: str, born: int | None, by_name: dict, births: dict[
     def fits(rid: str) -> bool:
         return born is None or rid not in births or births[rid] == born
 
+    known = KNOWN_AS.get((name, country))
+    if known:
+        (rid,) = by_name[(folded(known[0]), known[1])]  # one archive athlete, or the list is wrong
+        return rid
     same = [rid for rid in by_name.get((folded(name), country), ()) if fits(rid)]
     if same:
         return same[0] if len(same) == 1 else None

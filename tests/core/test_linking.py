@@ -5,6 +5,7 @@ from raw_archive import archive_race, csv_rows, csv_text
 
 from results_only import core, db_copy  # noqa: F401 (fixtures: the store without the histories)
 from bot.commands.registry import Context
+from bot.ingest.linking import Entry, split
 from racebot.importing import import_file
 
 
@@ -136,3 +137,33 @@ async def test_results_footer_says_where_sources_differ(core, db_copy, tmp_path)
     assert reply.data["results"][0]["mark"] == "3:29.05"
     assert ("Sources differ on 1 result: Jakob Ingebrigtsen 3:29.05 shown (the Diamond League archive), "
             "3:29.50 in imported files.") in reply.footer
+
+
+def _field(*rows):
+    """Entries from (athlete, place, mark in seconds) rows."""
+    return [Entry(a, p, v, f"{v:.2f}") for a, p, v in rows]
+
+
+DL = _field((1, 1, 47.35), (2, 2, 47.81), (3, 3, 48.24), (4, 4, 48.84))
+PROMO = _field((11, 1, 49.34), (12, 2, 49.80), (13, 3, 50.42), (14, 4, 50.48))
+
+
+def test_one_history_race_holding_two_finals_splits_athlete_by_athlete():
+    fused = _field((1, 1, 47.35), (4, 4, 48.84), (13, 3, 50.42), (14, 4, 50.48))
+    assert split(fused, {100: DL, 200: PROMO}) == {100: [1, 4], 200: [13, 14]}
+    # one shared athlete each is enough: each athlete is in one race only, with their own mark
+    assert split(_field((2, 2, 47.81), (12, 2, 49.80)), {100: DL, 200: PROMO}) == {100: [2], 200: [12]}
+
+
+def test_an_athlete_neither_race_lists_joins_only_where_their_place_and_mark_are():
+    fused = _field((1, 1, 47.35), (13, 3, 50.42), (99, 3, 48.24), (98, 9, 52.00))
+    # 99: 3rd in 48.24 is the final's 3rd (athlete 3: a name not linked yet, or a tie); 98 fits neither
+    assert split(fused, {100: DL, 200: PROMO}) == {100: [1, 99], 200: [13]}
+
+
+def test_no_split_when_the_races_are_one_race_told_twice_or_marks_disagree():
+    told_twice = {100: DL, 200: DL}
+    assert split(_field((1, 1, 47.35), (2, 2, 47.81)), told_twice) is None
+    # the promotional share's athlete has another mark there: not that race, so no split
+    assert split(_field((1, 1, 47.35), (13, 3, 51.99)), {100: DL, 200: PROMO}) is None
+    assert split(_field((1, 1, 47.35), (2, 2, 47.81)), {100: DL, 200: PROMO}) is None  # all in one race

@@ -1,4 +1,6 @@
 """Tilastopaja's athletes' histories into the bundled store: real lines of the shared file (issue 12)."""
+import gzip
+import json
 import shutil
 import sqlite3
 from datetime import date
@@ -287,3 +289,43 @@ async def test_a_sibling_of_the_same_family_name_stays_apart(core, db_copy, tmp_
                         "WHERE i.scheme = 'tilastopaja'").fetchall()
         brothers = c.execute("SELECT count(*) FROM athletes WHERE name LIKE '% Ingebrigtsen'").fetchone()[0]
     assert ids == [("Jakob Ingebrigtsen",)] and brothers == 3
+
+
+def _zurich_2021(tp_id: str, given: str, family: str, country: str, born: str, place: str, mark: str) -> str:
+    """One athlete's line holding only their Zürich 2021 400m hurdles: the histories give the
+    Diamond League final and the promotional race one key (same competition, day, event, round)."""
+    row = {"IndoorOutdoor": "Outdoor", "event": "400H", "result": mark, "wind": "", "rank": place, "round": "",
+           "roundstage": "Final", "agegroup": "", "competition_ID": "12994754", "date": "2021-09-09",
+           "compName": "33rd Weltklasse, Wanda Diamond League Final", "city": "Zürich", "venuecountry": "SUI"}
+    return json.dumps({"tpAthleteId": tp_id, "givenName": given, "familyName": family, "gender": "M",
+                       "nationality": country, "birthYear": born, "results": [row]})
+
+
+ZURICH = (("1", "Karsten", "Warholm", "NOR", "1996", "1", "47.35"),
+          ("2", "Rasmus", "Mägi", "EST", "1992", "4", "48.84"),
+          ("3", "Joshua", "Abuaku", "GER", "1996", "3", "50.42"),
+          ("4", "Dany", "Brand", "SUI", "1996", "4", "50.48"),
+          ("5", "Test", "Hurdler", "SUI", "2001", "9", "52.10"))  # in neither of the archive's races
+
+
+async def test_two_finals_under_one_history_key_are_two_races_athlete_by_athlete(core, db_copy, tmp_path):
+    path = tmp_path / "zurich.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("\n".join(_zurich_2021(*a) for a in ZURICH) + "\n")
+    report = await import_file(core.store, path)
+    assert report.summary.races == 1 and report.summary.races_linked == 0  # the one left, Hurdler's own
+    with sqlite3.connect(db_copy) as c:
+        placed = dict(c.execute(
+            "SELECT a.name, r.label || '/' || r.partial FROM results s JOIN athletes a ON a.id = s.athlete_id "
+            "JOIN races r ON r.id = s.race_id WHERE r.day = '2021-09-09' AND r.event = '400H' AND r.gender = 'M' "
+            "AND a.name IN ('Karsten Warholm', 'Rasmus Mägi', 'Joshua Abuaku', 'Dany Brand', 'Test Hurdler')"))
+        keys = c.execute("SELECT count(*) FROM race_keys").fetchone()[0]
+    assert placed == {"Karsten Warholm": "/0", "Rasmus Mägi": "/0", "Joshua Abuaku": "Promotional Events/0",
+                      "Dany Brand": "Promotional Events/0", "Test Hurdler": "/1"}
+    assert keys == 3  # the key names each of the three races its rows are in now
+    meetings = (await ask(core, '/h2h "Karsten Warholm" "Joshua Abuaku"')).data["meetings"]
+    assert "2021-09-09" not in [m["date"] for m in meetings]
+    before = tables(db_copy)
+    again = await import_file(core.store, path)  # each row finds the race holding its athlete
+    assert (again.summary.races, again.summary.results_added, again.summary.results_changed) == (0, 0, 0)
+    assert tables(db_copy) == before

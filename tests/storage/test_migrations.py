@@ -51,6 +51,10 @@ ROWS = [
                           "source": "career history"}),
     (9, "athlete_aliases", {"athlete_id": 1, "name": "Jakob Ingebrigtsen Senior", "given": "Jakob",
                             "family": "Ingebrigtsen Senior"}),
+    # one source key, a second race (two finals under one key, split athlete by athlete)
+    (10, "races", {"id": 2, "competition_id": 1, "event": "800", "gender": "M", "round": "final", "race_no": 1,
+                   "day": "2024-05-30"}),
+    (10, "race_keys", {"key": "tp:1:2024-05-30:1500:final", "race_id": 2}),
 ]
 # Columns a later version added, as rows written before it read them: (row's version, table, where, column, value).
 DEFAULTS = [(1, "results", "athlete_id = 1", "origin", 1), (1, "races", "id = 1", "venues", ""),
