@@ -15,6 +15,8 @@ the data, so a run opens as few cores as it can:
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -33,21 +35,38 @@ def _no_real_secrets(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """The store file `build(path)` makes, made once per run: the run's workers (pytest-xdist,
+    addopts) share it, the first to ask building it while the others wait. Tests only copy or
+    read it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / f"{name}-store"
+    folder.mkdir(exist_ok=True)
+    path = folder / "racebot.db"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            for half_made in folder.glob("racebot.db*"):  # a worker that failed building it
+                half_made.unlink()
+            asyncio.run(build(path))
+            (folder / "built").touch()
+    return path
+
+
 @pytest.fixture(scope="session")
 def whole_db(tmp_path_factory) -> Path:
     """A store built from the bundled data once; tests get their own copy of the file. (Named
     apart from `bundled_db`, which a module may point at a smaller store: tests/results_only.py.)"""
     from racebot.app import open_core
 
-    path = tmp_path_factory.mktemp("bundled") / "racebot.db"
-
-    async def build():
+    async def build(path: Path) -> None:
         core = await open_core(path)
         await core.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await core.store.close()
 
-    asyncio.run(build())
-    return path
+    return built_once(tmp_path_factory, "bundled", build)
 
 
 @pytest.fixture(scope="session")
@@ -65,17 +84,14 @@ def results_only_db(tmp_path_factory) -> Path:
     from racebot.app import open_core
     from racebot.bundled import BUNDLE_VERSION, load_results
 
-    path = tmp_path_factory.mktemp("results-only") / "racebot.db"
-
-    async def build():
+    async def build(path: Path) -> None:
         core = await open_core(path, bundled=False)
         await load_results(core.store)
         await core.store.set_meta("bundle_version", BUNDLE_VERSION)
         await core.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await core.store.close()
 
-    asyncio.run(build())
-    return path
+    return built_once(tmp_path_factory, "results-only", build)
 
 
 @pytest.fixture
