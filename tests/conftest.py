@@ -71,6 +71,7 @@ def whole_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def bundled_db(whole_db) -> Path:
+    """The store a module's tests copy: the whole bundled one, unless the module points it elsewhere."""
     return whole_db
 
 
