@@ -8,10 +8,15 @@ the data, so a run opens as few cores as it can:
 - `core`: a core of the test's own over a fresh copy of the store (`db_copy`), for tests that
   write. It starts from the shared core's indexes, which were built from an identical file,
   instead of building them again; an import followed by `core.start()` builds its own.
+- `results_only_*`: the same over a store an eighth the size (no career histories), for tests
+  where the histories are not the point (tests/results_only.py): copying, opening, planning an
+  import against and hashing it each cost a tenth of the whole store's.
 """
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -30,39 +35,64 @@ def _no_real_secrets(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """The store file `build(path)` makes, made once per run: the run's workers (pytest-xdist,
+    addopts) share it, the first to ask building it while the others wait. Tests only copy or
+    read it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / f"{name}-store"
+    folder.mkdir(exist_ok=True)
+    path = folder / "racebot.db"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            for half_made in folder.glob("racebot.db*"):  # a worker that failed building it
+                half_made.unlink()
+            asyncio.run(build(path))
+            (folder / "built").touch()
+    return path
+
+
 @pytest.fixture(scope="session")
-def bundled_db(tmp_path_factory) -> Path:
-    """A store built from the bundled data once; tests get their own copy of the file."""
+def whole_db(tmp_path_factory) -> Path:
+    """A store built from the bundled data once; tests get their own copy of the file. (Named
+    apart from `bundled_db`, which a module may point at a smaller store: tests/results_only.py.)"""
     from racebot.app import open_core
 
-    path = tmp_path_factory.mktemp("bundled") / "racebot.db"
-
-    async def build():
+    async def build(path: Path) -> None:
         core = await open_core(path)
         await core.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await core.store.close()
 
-    asyncio.run(build())
-    return path
+    return built_once(tmp_path_factory, "bundled", build)
+
+
+@pytest.fixture(scope="session")
+def bundled_db(whole_db) -> Path:
+    """The store a module's tests copy: the whole bundled one, unless the module points it elsewhere."""
+    return whole_db
 
 
 @pytest.fixture(scope="session")
 def results_only_db(tmp_path_factory) -> Path:
     """The bundled Diamond League archive and seed without the career histories: for tests of
-    importing histories or linking a file's races to the archive's, as a store before them was."""
+    importing histories or linking a file's races to the archive's, as a store before them was,
+    and for tests where what the store holds is not the point. Marked as holding this version of
+    the bundle, so a `racebot` command opened on a copy leaves it as it is (else its first start
+    would import every history, as for a store of an older version)."""
     from racebot.app import open_core
-    from racebot.bundled import load_results
+    from racebot.bundled import BUNDLE_VERSION, load_results
 
-    path = tmp_path_factory.mktemp("results-only") / "racebot.db"
-
-    async def build():
+    async def build(path: Path) -> None:
         core = await open_core(path, bundled=False)
         await load_results(core.store)
+        await core.store.set_meta("bundle_version", BUNDLE_VERSION)
         await core.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await core.store.close()
 
-    asyncio.run(build())
-    return path
+    return built_once(tmp_path_factory, "results-only", build)
 
 
 @pytest.fixture
@@ -72,11 +102,22 @@ def results_only_copy(results_only_db, tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-async def results_only_core(results_only_copy):
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def _results_only_read_core(results_only_db, tmp_path_factory):
+    """A core opened on the results-only store once, whose indexes `results_only_core` starts from."""
     from racebot.app import open_core
 
-    c = await open_core(results_only_copy, bundled=False)
+    path = tmp_path_factory.mktemp("results-only-shared") / "racebot.db"
+    shutil.copyfile(results_only_db, path)
+    c = await open_core(path, bundled=False)
+    yield c
+    await c.store.close()
+
+
+@pytest.fixture
+async def results_only_core(_results_only_read_core, results_only_copy):
+    """As `core`, over a copy of the results-only store."""
+    c = await writable_core(_results_only_read_core, results_only_copy)
     yield c
     await c.store.close()
 
@@ -89,12 +130,12 @@ def db_copy(bundled_db, tmp_path) -> Path:
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def _read_only_core(bundled_db, tmp_path_factory):
+async def _read_only_core(whole_db, tmp_path_factory):
     """The run's one fully opened core (open_core, indexes built), over its own copy of the store."""
     from racebot.app import open_core
 
     path = tmp_path_factory.mktemp("shared") / "racebot.db"
-    shutil.copyfile(bundled_db, path)
+    shutil.copyfile(whole_db, path)
     c = await open_core(path)
     await c.store.conn.execute("PRAGMA query_only = ON")  # the reader connection already is
     yield c

@@ -36,6 +36,8 @@ def test_fanout_through_a_loopback_platform_counts_duplicates_and_losses():
     assert "duplicates 0, losses 0" in out
 
 
+@pytest.mark.slow  # four processes on the whole bundled store, 7 s of CPU; the first run itself is in the
+# quick suite (tests/core/test_console.py: one-shot on a fresh store)
 def test_first_run_bench_prints_the_first_and_second_runs_beside_their_floors():
     out = run("bench/first_run.py", "--runs", "1")
     for row in ("first run", "second run", "floor: imports", "floor: decompress"):

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+from results_only import db_copy, whole_copy  # noqa: F401 (the whole store where its data is asked for)
+
 
 def racebot(args, db, stdin=None, timeout=60):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "RACEBOT_"))}
@@ -12,9 +14,9 @@ def racebot(args, db, stdin=None, timeout=60):
                           text=True, timeout=timeout, env=env)
 
 
-def test_console_session_end_to_end(db_copy):
+def test_console_session_end_to_end(whole_copy):
     typed = "/h2h Kerr Ingebrigtsen\n/results oslo 2024 1500m men\n/frobnicate\n/h2h \"Kerr\n/quit\n"
-    out = racebot(["console"], db_copy, typed)
+    out = racebot(["console"], whole_copy, typed)
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "Josh Kerr v Jakob Ingebrigtsen" in text

@@ -2,6 +2,8 @@
 import random
 from datetime import date
 
+from results_only import core, db_copy  # noqa: F401 (invented athletes: the store without the histories)
+
 from bot.commands.registry import Context
 from bot.h2h.meetings import MeetingIndex
 from racebot.importing import import_file

@@ -3,6 +3,7 @@ import sqlite3
 
 import pytest
 from import_files import write_rows
+from results_only import core, db_copy  # noqa: F401 (importer rules: the store without the histories)
 
 from bot.errors import ImportFailed
 from racebot.importing import import_file

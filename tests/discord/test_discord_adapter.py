@@ -10,6 +10,7 @@ from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Paragraph, Reply
 from fake_discord import (CHANNEL_ID, GUILD_ID, MANAGE_CHANNELS, MEMBER_PERMISSIONS, TOKEN, FakeDiscord,
                           Recorded, command_problems, message_problems)
+from results_only import core, db_copy  # noqa: F401 (the tests that write: what is stored is not the point)
 
 
 def opt(name: str, value, type_: int = 3, focused: bool = False) -> dict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from bad_import_corpus import CORPUS, Bad
+from results_only import db_copy  # noqa: F401 (a refusal is the point, not what the store holds)
 from store_state import checksum
 
 from racebot.cli import main
 
 
-# A few of every kind run with the quick suite; the whole corpus (about a second a file on a
-# busy 2-core machine: a store opened and hashed twice) with the slow runs.
+# A few of every kind run with the quick suite; the whole corpus (a store opened and hashed twice
+# a file) with the slow runs.
 QUICK = {"bad-date.csv", "unterminated-quote.csv", "invalid-utf8.csv", "unknown-column.csv",
          "json-deeply-nested.json", "2024_corrupt-archive.json"}
 

@@ -10,6 +10,7 @@ import time
 
 import pytest
 from racebot_cli import racebot_async
+from results_only import core, db_copy  # noqa: F401 (another process's import is the point, not the histories)
 from store_state import HEADER, count
 
 from bot.commands.registry import Context

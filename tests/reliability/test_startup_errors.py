@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from racebot_cli import Finished, environment, racebot, racebot_async
+from results_only import bundled_db  # noqa: F401 (a store to load before the token is refused: a small one)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))
 from fake_slack import FakeSlack  # noqa: E402  (the Slack tests' fake, on loopback)

@@ -13,6 +13,7 @@ import time
 import pytest
 
 from racebot_cli import racebot_async
+from results_only import core, db_copy  # noqa: F401 (the write lock is the point, not the histories)
 from store_state import checksum, count, results_csv
 
 from bot.commands.registry import Context

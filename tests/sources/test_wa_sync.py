@@ -3,6 +3,11 @@ RACEBOT_WA_ENDPOINT) into a real SQLite store, then the synced results through `
 
 The CLI runs `asyncio.run` itself, so it runs in a worker thread while the fake server answers
 on the test's loop.
+
+Each competition a sync stores is planned against every race in the store, so one test syncs
+into the whole bundled store (World Athletics' races joined to the archive's and the histories',
+nothing twice); the others, about what is asked, stored and resumed, into the store without the
+histories (tests/results_only.py), which plans in a tenth of the time.
 """
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from argparse import Namespace
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
+from results_only import bundled_db, db_copy, whole_copy  # noqa: F401 (fixtures: the store without the histories)
 
 from racebot.cli import main
 from racebot.config import load
@@ -25,13 +32,17 @@ API_KEY = "test-key-0123456789"
 FOLLOWED_2022 = [7138985, 7153961, 7174658, 7153964, 7153965, 7153966, 7153968, 7153970]  # by start date
 
 
-@pytest.fixture
-def env(wa_server, monkeypatch, tmp_path, db_copy):
+def options(wa_server, monkeypatch, tmp_path, db) -> list[str]:
     monkeypatch.setenv("RACEBOT_WA_ENDPOINT", wa_server.url)
     monkeypatch.setenv("RACEBOT_WA_API_KEY", API_KEY)
     config = tmp_path / "config.toml"  # one try per request: an outage stops the sync at once
     config.write_text("[sources.worldathletics]\nretry_attempts = 1\ntimeout_seconds = 5\n", "utf-8")
-    return ["--config", str(config), "--db", str(db_copy)]
+    return ["--config", str(config), "--db", str(db)]
+
+
+@pytest.fixture
+def env(wa_server, monkeypatch, tmp_path, db_copy):
+    return options(wa_server, monkeypatch, tmp_path, db_copy)
 
 
 async def racebot(*argv: str) -> int:
@@ -54,7 +65,20 @@ async def snapshot(db) -> tuple:
         await store.close()
 
 
-async def test_sync_fills_the_store_and_h2h_shows_it_then_a_rerun_asks_nothing(wa_server, env, db_copy, capsys):
+@pytest.fixture
+def store_file(request):
+    """The copy named by the test's parameter: `db_copy` or `whole_copy`."""
+    return request.getfixturevalue(request.param)
+
+
+# The whole store's run is slow (each of 8 competitions planned against 139k races: 9 s of CPU);
+# the quick suite syncs the same into the store without the histories.
+@pytest.mark.parametrize("store_file", ["db_copy", pytest.param("whole_copy", marks=pytest.mark.slow)],
+                         indirect=True)
+async def test_sync_fills_the_store_and_h2h_shows_it_then_a_rerun_asks_nothing(wa_server, monkeypatch, tmp_path,
+                                                                                store_file, capsys):
+    db_copy = store_file
+    env = options(wa_server, monkeypatch, tmp_path, db_copy)
     before, _ = await snapshot(db_copy)
     assert await racebot(*env, "sync", "--season", "2022") == 0
     out, err = capsys.readouterr()
