@@ -17,6 +17,7 @@ from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
 from storage.seen_requests import SeenRequestRows
+from storage.index_reads import IndexReads
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
@@ -24,7 +25,7 @@ from storage.writes import UPSERT_RESULT, count_rows, insert_parents
 
 log = logging.getLogger(__name__)
 
-class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
+class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
                   SeenRequestRows):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
@@ -136,8 +137,9 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
             races = sorted({linked.race(ids.get(w.race, w.race)) for w in plan.results})
             if after is not None:
                 await after(races)
-            if touched:  # a file imported again changes nothing, and tells nobody
-                await record_changes(db, races, [ids[a.key] for a in plan.athletes])
+            if touched or plan.renames:  # a file imported again changes nothing, and tells nobody
+                # a renamed athlete is news too: search finds them by the new name
+                await record_changes(db, races, [ids[a.key] for a in plan.athletes] + [r[0] for r in plan.renames])
         return WriteSummary(len(plan.athletes), len(plan.competitions) - linked.competitions,
                             len(plan.races) - len(linked.races), added, updated + linked.changed,
                             len(linked.races), linked.competitions)
