@@ -57,7 +57,7 @@ async def read(indexes: Indexes, store: IndexReads, changes: list[Change]) -> De
     labels: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     for cid, label, partial in await store.race_labels_of([c.id for c in competitions]):
         labels[cid].append((label, partial))
-    newest = await _newest(indexes, store, stats)
+    newest = _newest(indexes, stats)
     prominences = None
     if newest != indexes.newest:  # every athlete's recency moved: computed beside, off the loop
         today = newest or date.today()
@@ -66,16 +66,17 @@ async def read(indexes: Indexes, store: IndexReads, changes: list[Change]) -> De
     return Delta(races, stats, dict(aliases), competitions, dict(labels), newest, prominences)
 
 
-async def _newest(indexes: Indexes, store: IndexReads, stats: dict[int, AthleteStat | None]) -> date | None:
-    """The newest result's day: later when a changed athlete raced later; asked of the store only
-    when an athlete of the newest day lost that result (a correction or a deletion)."""
+def _newest(indexes: Indexes, stats: dict[int, AthleteStat | None]) -> date | None:
+    """The newest result's day: later when a changed athlete raced later; looked for among every
+    athlete only when one of the newest day lost that result (a correction or a deletion)."""
     newest = indexes.newest
+    days = [st.last_day for st in stats.values() if st is not None and st.last_day]
     for aid, st in stats.items():
         old = indexes.athletes.stats.get(aid)
         if newest is not None and old is not None and old.last_day == newest and (
                 st is None or st.last_day is None or st.last_day < newest):
-            return await store.newest_result_day()
-    days = [st.last_day for st in stats.values() if st is not None and st.last_day]
+            days += [s.last_day for a, s in indexes.athletes.stats.items() if a not in stats and s.last_day]
+            return max(days, default=None)
     return max([*days, *([newest] if newest else [])], default=None)
 
 

@@ -7,8 +7,6 @@ limit on parameters, and each read is bounded by an index: results by (race_id, 
 from __future__ import annotations
 
 import json
-from datetime import date
-
 import aiosqlite
 
 from bot.domain.models import Competition
@@ -17,8 +15,9 @@ from storage import convert as cv
 from storage.queries import ATHLETE_STATS, ENTRY_COLS, athlete_stats
 
 _IDS = "(SELECT value FROM json_each(?))"
-_STATS = ATHLETE_STATS.format(results=f"WHERE res.athlete_id IN {_IDS}",
-                              athletes=f"WHERE a.id IN {_IDS} OR a.id > ?")
+# Two index searches (the ids, then the ids above), not an OR that SQLite may answer with a scan.
+_WANTED = f"(SELECT value FROM json_each(?1) UNION ALL SELECT id FROM athletes WHERE id > ?2)"
+_STATS = ATHLETE_STATS.format(results=f"WHERE res.athlete_id IN {_WANTED}", athletes=f"WHERE a.id IN {_WANTED}")
 
 
 class IndexReads:
@@ -30,8 +29,7 @@ class IndexReads:
             f"WHERE res.race_id IN {_IDS} ORDER BY res.race_id, res.athlete_id", (json.dumps(race_ids),)))
 
     async def athlete_stats_of(self, athlete_ids: list[int], above: int) -> list[AthleteStat]:
-        ids = json.dumps(athlete_ids)
-        rows = await self.conn.execute_fetchall(f"{_STATS} ORDER BY a.id", (ids, ids, above))
+        rows = await self.conn.execute_fetchall(f"{_STATS} ORDER BY a.id", (json.dumps(athlete_ids), above))
         return athlete_stats(list(rows), {})
 
     async def athlete_aliases_of(self, athlete_ids: list[int]) -> list[tuple[int, str, str, str]]:
@@ -41,17 +39,12 @@ class IndexReads:
 
     async def competitions_of(self, race_ids: list[int], above: int) -> list[Competition]:
         rows = await self.conn.execute_fetchall(
-            f"SELECT {cv.COMPETITION_COLS} FROM competitions c WHERE c.id IN "
-            f"(SELECT competition_id FROM races WHERE id IN {_IDS}) OR c.id > ? ORDER BY c.id",
-            (json.dumps(race_ids), above))
+            f"SELECT {cv.COMPETITION_COLS} FROM competitions c WHERE c.id IN (SELECT competition_id FROM races "
+            "WHERE id IN (SELECT value FROM json_each(?1)) UNION ALL SELECT id FROM competitions WHERE id > ?2) "
+            "ORDER BY c.id", (json.dumps(race_ids), above))
         return [cv.competition(r) for r in rows]
 
     async def race_labels_of(self, competition_ids: list[int]) -> list[tuple[int, str, bool]]:
         return [(cid, label, bool(partial)) for cid, label, partial in await self.conn.execute_fetchall(
             f"SELECT competition_id, label, partial FROM races WHERE competition_id IN {_IDS}",
             (json.dumps(competition_ids),))]
-
-    async def newest_result_day(self) -> date | None:
-        (day,), = await self.conn.execute_fetchall(
-            "SELECT max(r.day) FROM races r WHERE EXISTS (SELECT 1 FROM results WHERE race_id = r.id)")
-        return date.fromisoformat(day) if day else None

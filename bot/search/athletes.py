@@ -118,20 +118,24 @@ class AthleteIndex:
             self._prominence = prominences
         for aid in sorted(stats):
             old, st = self.stats.get(aid), stats[aid]
-            if old is not None:
-                for name in [(old.athlete.name, old.athlete.given, old.athlete.family), *self._aliases.pop(aid, ())]:
+            before = [(old.athlete.name, old.athlete.given, old.athlete.family), *self._aliases.get(aid, ())] \
+                if old is not None else []
+            after = [(st.athlete.name, st.athlete.given, st.athlete.family), *aliases.get(aid, [])] \
+                if st is not None else []
+            if before != after:  # a new result leaves the names alone: most of a poll's athletes
+                for name in before:
                     self._change_name(aid, *name, add=False)
+                for name in after:
+                    self._change_name(aid, *name, add=True)
+                self._aliases.pop(aid, None)
+                if after[1:]:
+                    self._aliases[aid] = after[1:]
             if st is None:
                 self.stats.pop(aid, None)
                 self._prominence.pop(aid, None)
                 continue
             self.stats[aid] = st  # in place when known: ties in prominence keep a build's order
             self._prominence[aid] = prominence(st, today)
-            names = aliases.get(aid, [])
-            if names:
-                self._aliases[aid] = list(names)
-            for name in [(st.athlete.name, st.athlete.given, st.athlete.family), *names]:
-                self._change_name(aid, *name, add=True)
             self.top = max(self.top, aid)
         self.most_words = max([1] + [n for n, count in self._words.items() if count > 0])
 
