@@ -12,15 +12,21 @@ from __future__ import annotations
 import asyncio
 import copy
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from bot.announce.poller import Poller
 from bot.change_feed import ChangeFeed
 from bot.core import Core
 from bot.indexes import Indexes
+from bot.ingest.dl_archive import read_meeting
+from bot.ingest.importer import import_rows
+from bot.sources.replay import ReplaySource
 from bot.store import NewAthlete, NewCompetition, NewRace, ResultWrite, WritePlan
+from racebot.bundled import ARCHIVE_SOURCE, archive_meeting, archive_rows, meetings_info
+from racebot.sections import DEFAULT_MEETING
 from storage.changes import record_changes
 from storage.sqlite import SqliteStore
 
@@ -34,10 +40,11 @@ LABELS = ["", "", "National Events", "U20 Events"]
 OPS = ["race", "race", "race", "correct", "correct", "annul", "delete", "link", "rename", "athlete", "competition"]
 
 
-def canonical(ix: Indexes) -> dict:
-    ids = sorted(ix.athletes.stats)
-    names = sorted({s.athlete.name for s in ix.athletes.stats.values()}
-                   | {f"{s.athlete.given[:1]} {s.athlete.family}" for s in ix.athletes.stats.values()})
+def canonical(ix: Indexes, ids: list[int] | None = None) -> dict:
+    """Everything the indexes hold and answer; pairs and opponents among `ids` (default: everyone)."""
+    ids = sorted(ix.athletes.stats) if ids is None else ids
+    names = sorted({ix.athletes.stats[i].athlete.name for i in ids}
+                   | {f"{ix.athletes.stats[i].athlete.given[:1]} {ix.athletes.stats[i].athlete.family}" for i in ids})
     comps = sorted({c.name for c in ix.competitions.by_id.values()} | {"oslo 2025", "national", "pre"})
     return {
         "athletes": ix.athletes.dump(), "competitions": ix.competitions.dump(), "meetings": ix.meetings.dump(),
@@ -195,3 +202,70 @@ def test_changes_applied_race_by_race_equal_a_fresh_build(tmp_path_factory, data
 @given(data=st.data())
 def test_long_runs_of_changes_equal_a_fresh_build(tmp_path_factory, data):
     asyncio.run(check(tmp_path_factory.mktemp("inc"), data.draw, batches=20))
+
+
+
+async def refresh_in_place_then_afresh(tmp_path, draw) -> None:
+    store = await SqliteStore.open(tmp_path / "refresh.db")
+    try:
+        writer = Writer(store, draw)
+        for _ in range(12):
+            await writer.race()
+        core = Core(store)
+        await core.start()
+        built = core.indexes.meetings
+        await writer.race()
+        assert await core.refresh() > 0
+        assert core.indexes.meetings is built and core.indexes.meetings.overlay_races == 1  # 1 race of 13
+        fresh = Indexes()
+        await fresh.load(store)
+        assert canonical(core.indexes) == canonical(fresh)
+        for _ in range(3):
+            await writer.race()
+        await core.refresh()
+        assert core.indexes.meetings is not built  # 3 races and 1 changed before, of at most 16
+        assert core.indexes.meetings.overlay_races == 0
+        fresh = Indexes()
+        await fresh.load(store)
+        assert canonical(core.indexes) == canonical(fresh)
+    finally:
+        await store.close()
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_refresh_changes_in_place_and_builds_afresh_past_a_share_of_the_races(tmp_path_factory, data):
+    asyncio.run(refresh_in_place_then_afresh(tmp_path_factory.mktemp("refresh"), data.draw))
+
+
+async def test_a_replayed_meeting_followed_poll_by_poll_equals_a_fresh_build(tmp_path):
+    """The whole process as `racebot run` replays a meeting: the season's meetings before it in the
+    store, then the replay poller writes race by race and the core follows each poll, as the
+    runner's on_data does; at the end the indexes are those a fresh build makes."""
+    rows = read_meeting(DEFAULT_MEETING, archive_meeting(DEFAULT_MEETING), meetings_info(), ARCHIVE_SOURCE)
+    day = min(r.date for r in rows)
+    store = await SqliteStore.open(tmp_path / "replay.db")
+    try:
+        history = [r for r in archive_rows() if day - timedelta(days=365) <= r.date < day]
+        await import_rows(store, history, "history", strict=False)
+        core = Core(store)
+        await core.start()
+        built = core.indexes.meetings
+        source = ReplaySource(rows, first_after_seconds=1, interval_seconds=1)
+        poller = Poller(source, store)
+        now = datetime(2022, 8, 26, 19, tzinfo=timezone.utc)
+        polls = 0
+        while not source.finished:
+            report = await poller.poll_once(now)
+            if report.data_changed:
+                polls += await core.refresh() > 0
+            now += timedelta(seconds=1)
+        assert polls == len(source.races) == 24 and core.indexes.meetings is built  # each race, in place
+        fresh = Indexes()
+        await fresh.load(store)
+        runners = sorted({a for race in core.indexes.meetings.races()[-24:]
+                          for a in core.indexes.meetings.athletes_in(race)})
+        assert canonical(core.indexes, runners) == canonical(fresh, runners)
+        assert core.indexes.today == day
+    finally:
+        await store.close()
