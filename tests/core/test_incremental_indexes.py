@@ -269,3 +269,30 @@ async def test_a_replayed_meeting_followed_poll_by_poll_equals_a_fresh_build(tmp
         assert core.indexes.today == day
     finally:
         await store.close()
+
+
+async def copies_stay_apart(tmp_path, draw) -> None:
+    store = await SqliteStore.open(tmp_path / "copies.db")
+    try:
+        writer = Writer(store, draw)
+        for _ in range(3):
+            await writer.race()
+        original, feed = Indexes(), ChangeFeed(store)
+        await feed.skip_to_head()
+        await original.load(store)
+        before = canonical(original)
+        twin = copy.copy(original)  # as the tests' writable cores copy the shared core's
+        await writer.race()
+        await twin.apply(store, await feed.news())
+        fresh = Indexes()
+        await fresh.load(store)
+        assert canonical(twin) == canonical(fresh) != before
+        assert canonical(original) == before  # the change never showed through the original
+    finally:
+        await store.close()
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_copy_changed_in_place_leaves_the_original_as_it_was(tmp_path_factory, data):
+    asyncio.run(copies_stay_apart(tmp_path_factory.mktemp("copies"), data.draw))
