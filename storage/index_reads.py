@@ -16,7 +16,7 @@ from storage.queries import ATHLETE_STATS, ENTRY_COLS, athlete_stats
 
 _IDS = "(SELECT value FROM json_each(?))"
 # Two index searches (the ids, then the ids above), not an OR that SQLite may answer with a scan.
-_WANTED = f"(SELECT value FROM json_each(?1) UNION ALL SELECT id FROM athletes WHERE id > ?2)"
+_WANTED = "(SELECT value FROM json_each(?1) UNION ALL SELECT id FROM athletes WHERE id > ?2)"
 _STATS = ATHLETE_STATS.format(results=f"WHERE res.athlete_id IN {_WANTED}", athletes=f"WHERE a.id IN {_WANTED}")
 
 
