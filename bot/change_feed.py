@@ -5,8 +5,8 @@ results write adds to the store's feed in its own transaction; here it is read f
 last reading stopped. Cheap when nothing happened: the store's `data_version` (microseconds)
 says whether anyone committed at all, and only then is the feed read.
 
-This is the one place the feed is read: today a reader reloads the indexes whole (build beside
-and swap, bot.indexes); incremental indexes can take the same `Change`s race by race.
+This is the one place the feed is read: the core changes its indexes race by race from the
+`Change`s (bot.index_delta), or builds them beside and swaps when a change is a large share.
 """
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import pickle
+from collections import Counter
 from datetime import date
 
 from bot.search.athletes import AthleteIndex
@@ -11,7 +13,8 @@ from bot.h2h.meetings import MeetingIndex
 from bot.domain.models import Competition
 from bot.search.names import fold
 from bot.h2h.prose import counted
-from bot.store import AthleteStat, Queries
+from bot import index_delta
+from bot.store import AthleteStat, Change, IndexReads, Queries
 
 
 def _build(stats: list[AthleteStat], aliases: list[tuple[int, str, str, str]], competitions: list[Competition],
@@ -29,7 +32,18 @@ class Indexes:
         self.competitions = CompetitionIndex()
         self.meetings = MeetingIndex()
         self.events: dict[str, str] = {}  # code -> display name, for events in the data
+        self._event_athletes: Counter[str] = Counter()  # code -> athletes with results in it
+        self.newest: date | None = None  # the newest result's day
         self.today = date.today()  # the newest result's date: "as of" for replies
+        self._shared = False  # with a copy (copy.copy): changed in place only once copied whole
+
+    def __copy__(self) -> Indexes:
+        """A copy holding the same indexes until either side changes them: the first to change
+        takes its own whole copy first, so a change never shows through the other."""
+        twin = Indexes.__new__(Indexes)
+        twin.__dict__.update(self.__dict__)
+        self._shared = twin._shared = True
+        return twin
 
     async def load(self, store: Queries, today: date | None = None) -> None:
         """Build new indexes beside the old ones, then swap them in at once: a reload after a
@@ -39,13 +53,37 @@ class Indexes:
         aliases = await store.athlete_aliases()
         competitions = await store.competitions()
         labels = await store.race_labels()
-        today = today or max((s.last_day for s in stats if s.last_day), default=date.today())
+        newest = max((s.last_day for s in stats if s.last_day), default=None)
+        today = today or newest or date.today()
         # Over a second of pure Python at a million results: in a thread, so the event loop
         # still gets its turns (every GIL switch interval) instead of stalling every command.
         athletes, comps = await asyncio.to_thread(_build, stats, aliases, competitions, labels, today)
-        codes = {code for s in stats for code in s.events}
+        counts = Counter(code for s in stats for code in s.events)
         self.athletes, self.competitions, self.meetings, self.today = athletes, comps, meetings, today
-        self.events = {c: discipline(c).name for c in sorted(codes)}
+        self.newest, self._event_athletes, self._shared = newest, counts, False
+        self.events = {c: discipline(c).name for c in sorted(counts)}
+
+    async def apply(self, store: IndexReads, changes: list[Change]) -> None:
+        """Only what these changes touch, read from the store and changed in place (bot.index_delta)."""
+        if self._shared:
+            held = (self.athletes, self.competitions, self.meetings, self._event_athletes)
+            # a pickle round trip: the indexes are built to pickle (racebot.index_snapshot), and it
+            # takes about 60% of a deepcopy's time and of a build's
+            owned = await asyncio.to_thread(lambda: pickle.loads(pickle.dumps(held, pickle.HIGHEST_PROTOCOL)))
+            self.athletes, self.competitions, self.meetings, self._event_athletes = owned
+            self._shared = False
+        index_delta.apply(self, await index_delta.read(self, store, changes))
+
+    def count_events(self, stats: dict[int, AthleteStat | None]) -> None:
+        """These athletes' events as they are now, before the athlete index takes them."""
+        before = set(self._event_athletes)
+        for aid, st in stats.items():
+            old = self.athletes.stats.get(aid)
+            self._event_athletes.subtract(old.events if old else ())
+            self._event_athletes.update(st.events if st else ())
+        self._event_athletes = +self._event_athletes  # drops the events nobody holds now
+        if set(self._event_athletes) != before:
+            self.events = {c: discipline(c).name for c in sorted(self._event_athletes)}
 
     def complete_athlete(self, partial: str, rivals: dict[int, int], limit: int) -> list[tuple[str, str]]:
         out = []

@@ -103,7 +103,7 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     result = Announcements(jobs)
     sources = _live_sources(cfg, core.store, publishers)
     on_poll = _pipeline(result, "main", core.store, Announcer(core.store).render, publishers, limits, settings, every,
-                        clock, on_data=core.start)  # new athletes and meetings become searchable
+                        clock, on_data=core.refresh)  # new athletes and meetings become searchable
     for source, idle in sources:
         poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
         jobs.add_poll(f"poll:main:{source.name}", poller.step, section.poll_seconds or idle)

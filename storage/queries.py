@@ -41,17 +41,32 @@ ORDER BY r.day, r.id
 # One row per athlete with its result count, last day and "count event" per event, packed so the
 # (athlete, event) groups never exist as Python objects all at once.
 _SEP = "\x1e"
-_ATHLETE_STATS = f"""
+ATHLETE_STATS = f"""
 SELECT {cv.ATHLETE_COLS}, coalesce(s.n, 0), s.last, s.events FROM athletes a LEFT JOIN (
     SELECT athlete_id, sum(n) AS n, max(last) AS last, group_concat(n || ' ' || event, char(30)) AS events
     FROM (SELECT res.athlete_id, r.event, count(*) AS n, max(r.day) AS last
-          FROM results res JOIN races r ON r.id = res.race_id GROUP BY res.athlete_id, r.event)
-    GROUP BY athlete_id) s ON s.athlete_id = a.id
+          FROM results res JOIN races r ON r.id = res.race_id {{results}} GROUP BY res.athlete_id, r.event)
+    GROUP BY athlete_id) s ON s.athlete_id = a.id {{athletes}}
 """
-# Entries that can make a meeting (bot.h2h.meetings), in the results table's own order.
-_ENTRIES = ("SELECT res.race_id, res.athlete_id, res.status = '', r.day FROM results res "
-            "JOIN races r ON r.id = res.race_id WHERE res.status != 'DNS' AND res.note != 'DOP' AND r.venues = '' "
-            "ORDER BY res.race_id")
+_ATHLETE_STATS = ATHLETE_STATS.format(results="", athletes="")
+# Every result as the meeting index holds it (bot.h2h.meetings): whether it finished, and whether it
+# can make a meeting at all (DNS, annulled and races run in several places never do).
+ENTRY_COLS = ("res.race_id, res.athlete_id, res.status = '', "
+              "res.status != 'DNS' AND res.note != 'DOP' AND r.venues = '', r.day")
+_ENTRIES = f"SELECT {ENTRY_COLS} FROM results res JOIN races r ON r.id = res.race_id ORDER BY res.race_id"
+
+
+def athlete_stats(rows: list, days: dict[str, date]) -> list[AthleteStat]:
+    """Rows of ATHLETE_STATS as the core's AthleteStat; `days` shares the date objects."""
+    out = []
+    for row in rows:
+        n, last, packed = row[8:]
+        events = sorted(((int(k), sys.intern(code)) for k, _, code in
+                         (p.partition(" ") for p in packed.split(_SEP))), reverse=True) if packed else []
+        if last and last not in days:
+            days[last] = date.fromisoformat(last)
+        out.append(AthleteStat(cv.athlete(row), n, days.get(last), tuple(code for _, code in events)))
+    return out
 
 
 class Reads:
@@ -62,16 +77,10 @@ class Reads:
         return list(await self.conn.execute_fetchall(sql, args))
 
     async def athlete_stats(self) -> list[AthleteStat]:
-        out = []
+        out: list[AthleteStat] = []
         days: dict[str, date] = {}  # tens of thousands of athletes share a few thousand race days
         async for chunk in self._stream(_ATHLETE_STATS):
-            for row in chunk:
-                n, last, packed = row[8:]
-                events = sorted(((int(k), sys.intern(code)) for k, _, code in
-                                 (p.partition(" ") for p in packed.split(_SEP))), reverse=True) if packed else []
-                if last and last not in days:
-                    days[last] = date.fromisoformat(last)
-                out.append(AthleteStat(cv.athlete(row), n, days.get(last), tuple(code for _, code in events)))
+            out += athlete_stats(chunk, days)
         return out
 
     async def competitions(self):
@@ -83,7 +92,7 @@ class Reads:
                                [*ids_a, *ids_b])
         return [PairStat(a, b, n, date.fromisoformat(d)) for a, b, n, d in rows]
 
-    def race_entries(self) -> AsyncIterator[list[tuple[int, int, bool, str]]]:
+    def race_entries(self) -> AsyncIterator[list[tuple[int, int, bool, bool, str]]]:
         return self._stream(_ENTRIES)
 
     async def _stream(self, sql: str, args: tuple = (), chunk: int = 5_000) -> AsyncIterator[list]:

@@ -14,6 +14,7 @@ from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
 from storage.schema import MIGRATIONS, VERSION
 from storage.seen_requests import SeenRequestRows
+from storage.index_reads import IndexReads
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
@@ -21,7 +22,7 @@ from storage.write_tx import SqliteWriteTx
 
 log = logging.getLogger(__name__)
 
-class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
+class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
                   SeenRequestRows):
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn

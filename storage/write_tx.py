@@ -49,8 +49,10 @@ class SqliteWriteTx:
         added -= linked.dropped
         races = sorted({t for w in plan.results for t in linked.targets(ids.get(w.race, w.race))})
         self._races.update(races)
-        if touched:  # a file imported again changes nothing, and tells nobody
-            await record_changes(db, races, {linked.athlete(ids[a.key]) for a in plan.athletes})
+        if touched or plan.renames:  # a file imported again changes nothing, and tells nobody
+            # a renamed athlete is news too: search finds them by the new name
+            await record_changes(db, races, {linked.athlete(ids[a.key]) for a in plan.athletes}
+                                 | {linked.athlete(r[0]) for r in plan.renames})
         return WriteSummary(len(plan.athletes) - len(linked.merged.keys() & {ids[a.key] for a in plan.athletes}),
                             len(plan.competitions) - linked.competitions,
                             len(plan.races) - linked.gone, added, updated + linked.changed,

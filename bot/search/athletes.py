@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +25,34 @@ class Candidate:
     typo: bool = False  # found only by tolerating a misspelling
 
 
+def prominence(st: AthleteStat, today: date) -> float:
+    """How much and how recently the athlete raced: ties in a name's match go to the busier."""
+    years = (today - st.last_day).days / 365.25 if st.last_day else 20
+    return st.results * (1.0 + max(0.0, 1.0 - years / 8))
+
+
+def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None, str, set[str]]:
+    """What a name is found by: its full form, surnames, first given name, initials, word starts."""
+    full, family, given = fold_once(name), fold_once(family), fold_once(given)
+    families = {family, family.split()[-1] if family else ""} - {""}
+    return (full, families, given.split()[0] if given else None, initials(given, family, folded=True),
+            {full, family, given} - {""})
+
+
+def _change(table: dict[str, tuple[int, ...]], key: str, aid: int, add: bool) -> bool:
+    """Add `aid` under `key` (or take one of it away), ids kept in order; True when the key came or went."""
+    ids = list(table.get(key, ()))
+    if add:
+        bisect.insort(ids, aid)
+    else:
+        ids.remove(aid)
+    if ids:
+        table[key] = tuple(ids)
+    else:
+        table.pop(key, None)
+    return len(ids) == add
+
+
 class AthleteIndex:
     def __init__(self) -> None:
         self.stats: dict[int, AthleteStat] = {}
@@ -38,6 +66,9 @@ class AthleteIndex:
         self._families: dict[str, list[str]] = {}  # first letter -> folded family names
         self._prominence: dict[int, float] = {}
         self.most_words = 1  # in any athlete's name: where two typed names may split is bounded by it
+        self._words: Counter[int] = Counter()  # words in a name -> how many names have that many
+        self._aliases: dict[int, list[tuple[str, str, str]]] = {}  # athlete -> earlier names
+        self.top = 0  # the largest athlete id held: a later one is new
 
     def load(self, stats: list[AthleteStat], today: date,
              aliases: Iterable[tuple[int, str, str, str]] = ()) -> None:
@@ -46,11 +77,11 @@ class AthleteIndex:
             a = st.athlete
             self.stats[a.id] = st
             self._add_name(a.id, a.name, a.given, a.family)
-            years = (today - st.last_day).days / 365.25 if st.last_day else 20
-            self._prominence[a.id] = st.results * (1.0 + max(0.0, 1.0 - years / 8))
+            self._prominence[a.id] = prominence(st, today)
         for aid, name, given, family in aliases:  # a name known before a source named them otherwise
             if aid in self.stats:
                 self._add_name(aid, name, given, family)
+                self._aliases.setdefault(aid, []).append((name, given, family))
         self._prefixes.sort()
         self._prefix_keys = [k for k, _ in self._prefixes]
         self._prefix_ids = array("i", (i for _, i in self._prefixes))
@@ -58,22 +89,92 @@ class AthleteIndex:
         self._families = defaultdict(list)
         for family in sorted(self._by_family):
             self._families[family[0]].append(family)
-        # Most names belong to one athlete: a one-item tuple is half the size of a list.
+        # Most names belong to one athlete: a one-item tuple is half the size of a list. By id, so
+        # an athlete added later sits where a build would put it.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
             for key, ids in table.items():
-                table[key] = tuple(ids)  # in place: a second copy of each table would be the peak
+                table[key] = tuple(sorted(ids))  # in place: a second copy of each table would be the peak
+        self.top = max(self.stats, default=0)
 
     def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
-        full, family, given = fold_once(name), fold_once(family), fold_once(given)
+        full, families, given_key, initials_key, prefixes = _keys(name, given, family)
         self._by_full[full].append(aid)
+        self._words[full.count(" ") + 1] += 1
         self.most_words = max(self.most_words, full.count(" ") + 1)
-        for key in {family, family.split()[-1] if family else ""} - {""}:
+        for key in families:
             self._by_family[key].append(aid)
-        if given:
-            self._by_given[given.split()[0]].append(aid)
-        self._by_initials[initials(given, family, folded=True)].append(aid)
-        for word_start in {full, family, given} - {""}:
+        if given_key is not None:
+            self._by_given[given_key].append(aid)
+        self._by_initials[initials_key].append(aid)
+        for word_start in prefixes:
             self._prefixes.append((word_start, aid))
+
+    # --- live changes (bot.index_delta): one turn of the event loop, no await inside ------
+    def update(self, stats: dict[int, AthleteStat | None], aliases: dict[int, list[tuple[str, str, str]]],
+               today: date, prominences: dict[int, float] | None = None) -> None:
+        """These athletes as they are now (None: gone), with their earlier names. `prominences`,
+        when the newest result's day moved, are every athlete's computed for `today` beforehand."""
+        if prominences is not None:
+            self._prominence = prominences
+        for aid in sorted(stats):
+            old, st = self.stats.get(aid), stats[aid]
+            before = [(old.athlete.name, old.athlete.given, old.athlete.family), *self._aliases.get(aid, ())] \
+                if old is not None else []
+            after = [(st.athlete.name, st.athlete.given, st.athlete.family), *aliases.get(aid, [])] \
+                if st is not None else []
+            if before != after:  # a new result leaves the names alone: most of a poll's athletes
+                for name in before:
+                    self._change_name(aid, *name, add=False)
+                for name in after:
+                    self._change_name(aid, *name, add=True)
+                self._aliases.pop(aid, None)
+                if after[1:]:
+                    self._aliases[aid] = after[1:]
+            if st is None:
+                self.stats.pop(aid, None)
+                self._prominence.pop(aid, None)
+                continue
+            self.stats[aid] = st  # in place when known: ties in prominence keep a build's order
+            self._prominence[aid] = prominence(st, today)
+            self.top = max(self.top, aid)
+        self.most_words = max([1] + [n for n, count in self._words.items() if count > 0])
+
+    def _change_name(self, aid: int, name: str, given: str, family: str, *, add: bool) -> None:
+        full, families, given_key, initials_key, prefixes = _keys(name, given, family)
+        self._words[full.count(" ") + 1] += 1 if add else -1
+        _change(self._by_full, full, aid, add)
+        for key in families:
+            if _change(self._by_family, key, aid, add):  # a surname new to the index, or gone from it
+                letter = self._families.setdefault(key[0], [])
+                if add:
+                    bisect.insort(letter, key)
+                else:
+                    letter.remove(key)
+                    if not letter:
+                        del self._families[key[0]]
+        if given_key is not None:
+            _change(self._by_given, given_key, aid, add)
+        _change(self._by_initials, initials_key, aid, add)
+        keys, ids = self._prefix_keys, self._prefix_ids
+        for key in prefixes:
+            lo = bisect.bisect_left(keys, key)
+            hi = bisect.bisect_right(keys, key, lo)
+            if add:
+                at = lo + bisect.bisect_left(ids[lo:hi], aid)
+                keys.insert(at, key)
+                ids.insert(at, aid)
+            else:
+                at = lo + list(ids[lo:hi]).index(aid)
+                del keys[at], ids[at]
+
+    def dump(self) -> dict:
+        """Everything held, in a canonical form: two indexes of the same store dump equal."""
+        tables = (self._by_full, self._by_family, self._by_given, self._by_initials)
+        return {"stats": dict(sorted(self.stats.items())), "prominence": dict(sorted(self._prominence.items())),
+                "tables": [{k: tuple(v) for k, v in sorted(t.items()) if v} for t in tables],
+                "prefixes": list(zip(self._prefix_keys, self._prefix_ids)),
+                "families": {k: v for k, v in sorted(self._families.items()) if v},
+                "most_words": self.most_words, "aliases": dict(sorted(self._aliases.items()))}
 
     def __len__(self) -> int:
         return len(self.stats)

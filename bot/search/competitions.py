@@ -30,9 +30,11 @@ class CompetitionIndex:
         self._label_words: dict[int, list[str]] = {}  # competition -> its races' label words, sorted
         self._full: dict[int, int] = {}  # competition -> how many of its races racebot knows whole
         self._races: dict[int, int] = {}  # competition -> how many races it holds
+        self.top = 0  # the largest competition id held: a later one is new
 
     def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
         self.by_id = {c.id: c for c in competitions}
+        self.top = max(self.by_id, default=0)
         self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
         self._with_token = defaultdict(list)
         for cid, tokens in self._tokens.items():
@@ -49,6 +51,45 @@ class CompetitionIndex:
                 words[cid].update(fold(label).split())
         self._full, self._races = dict(full), dict(races)
         self._label_words = {cid: sorted(w) for cid, w in words.items()}
+
+    # --- live changes (bot.index_delta): one turn of the event loop, no await inside ------
+    def update(self, competitions: list[Competition], race_labels: dict[int, list[tuple[str, bool]]]) -> None:
+        """These competitions as they are now, with every race label each holds. A competition
+        is never taken away: linking folds only competitions new in the same write."""
+        for comp in competitions:
+            self._set_tokens(comp.id, fold(f"{comp.name} {comp.venue} {comp.series} {comp.country}").split())
+            self.by_id[comp.id] = comp
+            self.top = max(self.top, comp.id)
+        for cid in {c.id for c in competitions}:
+            labels = race_labels.get(cid, [])
+            for table in (self._full, self._races, self._label_words):
+                table.pop(cid, None)
+            if labels:  # as load() counts them: a competition with no races has no entries
+                self._full[cid] = sum(not partial for _, partial in labels)
+                self._races[cid] = len(labels)
+            if any(label for label, _ in labels):
+                self._label_words[cid] = sorted({w for label, _ in labels if label for w in fold(label).split()})
+
+    def _set_tokens(self, cid: int, tokens: list[str]) -> None:
+        for t in set(self._tokens.get(cid, [])) - set(tokens):
+            holders = self._with_token[t]
+            holders.remove(cid)
+            if not holders:
+                del self._with_token[t]
+                del self._vocabulary[bisect.bisect_left(self._vocabulary, t)]
+        for t in sorted(set(tokens) - set(self._tokens.get(cid, []))):
+            if t not in self._with_token:
+                self._with_token[t] = []
+                bisect.insort(self._vocabulary, t)
+            self._with_token[t].append(cid)
+        self._tokens[cid] = tokens
+
+    def dump(self) -> dict:
+        """Everything held, in a canonical form: two indexes of the same store dump equal."""
+        return {"by_id": dict(sorted(self.by_id.items())), "tokens": dict(sorted(self._tokens.items())),
+                "vocabulary": self._vocabulary, "full": dict(sorted(self._full.items())),
+                "with_token": {t: sorted(ids) for t, ids in sorted(self._with_token.items())},
+                "races": dict(sorted(self._races.items())), "labels": dict(sorted(self._label_words.items()))}
 
     def find(self, text: str, limit: int = 5) -> list[tuple[Competition, float, tuple[str, ...]]]:
         """Competitions the text names, best first, each with the words left for its races: label

@@ -10,9 +10,9 @@ from bot.store.changes import Change, Changes
 from bot.store.meta import Lifecycle, Meta, SeenRequests
 from bot.store.plans import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, StatedBest, WritePlan,
                              WriteSummary)
-from bot.store.queries import AthleteStat, PairStat, Queries, SourceSpan
+from bot.store.queries import AthleteStat, IndexReads, PairStat, Queries, SourceSpan
 from bot.store.writes import BulkWrite, Writes, WriteTx
 
-__all__ = ["AthleteStat", "BulkWrite", "Change", "Changes", "Identities", "Lifecycle", "Meta", "NewAthlete",
+__all__ = ["AthleteStat", "BulkWrite", "Change", "Changes", "Identities", "IndexReads", "Lifecycle", "Meta", "NewAthlete",
            "NewCompetition", "NewRace", "PairStat", "Queries", "ResultWrite", "SeenRequests", "SourceSpan",
            "StatedBest", "WritePlan", "WriteSummary", "WriteTx", "Writes"]

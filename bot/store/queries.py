@@ -42,9 +42,10 @@ class Queries(Protocol):
     async def athlete_stats(self) -> list[AthleteStat]: ...
     async def competitions(self) -> list[Competition]: ...
     async def pair_stats(self, ids_a: list[int], ids_b: list[int]) -> list[PairStat]: ...
-    def race_entries(self) -> AsyncIterator[list[tuple[int, int, bool, str]]]:
-        """(race id, athlete id, finished, race day) of every result that can make a meeting
-        (not DNS, not annulled), ordered by race id, in chunks."""
+    def race_entries(self) -> AsyncIterator[list[tuple[int, int, bool, bool, str]]]:
+        """(race id, athlete id, finished, can make a meeting, race day) of every result, ordered
+        by race id, in chunks. A result makes no meeting when DNS, annulled, or of a race run in
+        several places."""
         ...
     async def meetings(self, a: int, b: int) -> list[Meeting]: ...
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
@@ -71,4 +72,26 @@ class Queries(Protocol):
     async def other_versions(self, race_id: int) -> list[tuple[int, int, str, int]]:
         """Results of the race that another source gave otherwise: (athlete id, that source's
         origin, its mark, the shown version's origin); bot.domain.precedence ranks them."""
+        ...
+
+
+class IndexReads(Protocol):
+    """The narrow reads behind incremental indexes (bot.index_delta): what a few changed races touch."""
+
+    async def race_entries_of(self, race_ids: list[int]) -> list[tuple[int, int, bool, bool, str]]:
+        """As race_entries, for these races only (a race gone has none), ordered by race, athlete."""
+        ...
+
+    async def athlete_stats_of(self, athlete_ids: list[int], above: int) -> list[AthleteStat]:
+        """As athlete_stats, for these athletes and every athlete with an id above `above`."""
+        ...
+
+    async def athlete_aliases_of(self, athlete_ids: list[int]) -> list[tuple[int, str, str, str]]: ...
+
+    async def competitions_of(self, race_ids: list[int], above: int) -> list[Competition]:
+        """The competitions holding these races, and every competition with an id above `above`."""
+        ...
+
+    async def race_labels_of(self, competition_ids: list[int]) -> list[tuple[int, str, bool]]:
+        """As race_labels, for these competitions' races."""
         ...

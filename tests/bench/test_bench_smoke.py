@@ -42,3 +42,14 @@ def test_first_run_bench_prints_the_first_and_second_runs_beside_their_floors():
     out = run("bench/first_run.py", "--runs", "1")
     for row in ("first run", "second run", "floor: imports", "floor: decompress"):
         assert row in out
+
+
+@pytest.mark.slow  # a small store generated and imported, then three polls and three full builds
+def test_incremental_bench_prints_the_update_beside_the_full_rebuild(tmp_path):
+    csv, db = tmp_path / "s.csv", tmp_path / "s.db"
+    run("bench/generate.py", "--results", "3000", "--athletes", "400", "--seasons", "2", "--per-season", "10",
+        "--out", str(csv))
+    run("-m", "racebot.cli", "--db", str(db), "import", str(csv))
+    out = run("bench/incremental.py", "--db", str(db), "--runs", "1")
+    for row in ("index update, one race of 10 (same day)", "(new day)", "full rebuild (Core.start)"):
+        assert row in out
