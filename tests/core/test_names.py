@@ -85,3 +85,21 @@ async def test_special_letters_find_the_athlete_both_ways(shared_core, typed, st
 ])
 async def test_hyphenated_and_two_word_surnames_survive_one_typo(shared_core, typed, stored):
     assert _found(shared_core.indexes.athletes, typed)[0] == stored
+
+
+def test_an_empty_athlete_field_offers_the_most_prominent_and_follows_a_change():
+    from datetime import date
+
+    from bot.domain.models import Athlete
+    from bot.search.athletes import AthleteIndex
+    from bot.store import AthleteStat
+
+    def stat(i: int, results: int) -> AthleteStat:
+        return AthleteStat(Athlete(i, f"Runner {i}", "Runner", f"N{i}", "NOR", "M"), results, date(2024, 6, 1), ("1500",))
+
+    index = AthleteIndex()
+    index.load([stat(i, i * 3 % 97) for i in range(1, 300)], date(2024, 6, 1))
+    by_hand = sorted(index.stats, key=index.prominence, reverse=True)
+    assert [index.prominence(i) for i in index.complete("", {}, 25)] == [index.prominence(i) for i in by_hand[:25]]
+    index.update({500: stat(500, 1000)}, {}, date(2024, 6, 1))  # a newcomer who raced more than anyone
+    assert index.complete("", {}, 5)[0] == 500
