@@ -11,12 +11,12 @@ from bot.domain.disciplines import discipline
 from bot.domain.models import Meeting, Performance, Race, RaceResults
 from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
-from storage.reader import RACE_JOIN as _RACE_JOIN
-from storage.reader import Reader
+from storage.reader import RACE_JOIN as _RACE_JOIN, Reader
 from storage.turns import is_busy
 from storage.writer import Writer
 
 T = TypeVar("T")
+
 # A pair "met" when both ran and at least one finished with a valid mark (DNS and annulled never count).
 _MET = ("x.status != 'DNS' AND y.status != 'DNS' AND x.note != 'DOP' AND y.note != 'DOP' "
         "AND (x.status = '' OR y.status = '') AND r.venues = ''")
