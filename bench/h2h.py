@@ -23,7 +23,7 @@ from racebot.app import open_core  # noqa: E402
 
 # The fastest raw shape we know for "every race both ran": intersect the two athletes' race ids on
 # the covering index, then read only the common races. The store uses the same SQL, so the ratio
-# is aiosqlite plus row conversion.
+# is the query-only reader plus row conversion.
 FLOOR_SQL = """
 WITH common(race_id) AS (
     SELECT race_id FROM results WHERE athlete_id = ?1 INTERSECT SELECT race_id FROM results WHERE athlete_id = ?2)

@@ -13,10 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import aiosqlite
-
 from bot.ingest.same_athlete import Identity, merges
 from storage.writes import upsert_result
+from storage.writer import Writer
 
 _SAME_PLACE_AND_MARK = """
 SELECT DISTINCT x.athlete_id, y.athlete_id FROM results x JOIN results y
@@ -35,7 +34,7 @@ class Merged:
     collapsed: int = 0  # results gone: both athletes had a row in the race, one row is left
 
 
-async def merge_athletes(db: aiosqlite.Connection, races: Iterable[int]) -> Merged:
+async def merge_athletes(db: Writer, races: Iterable[int]) -> Merged:
     """Merge the athletes these races show to be one."""
     merged = Merged()
     pairs = await db.execute_fetchall(_SAME_PLACE_AND_MARK, (json.dumps(sorted(set(races))),))
@@ -54,7 +53,7 @@ async def merge_athletes(db: aiosqlite.Connection, races: Iterable[int]) -> Merg
     return merged
 
 
-async def _schemes(db: aiosqlite.Connection, athletes: set[int]) -> dict[int, frozenset[str]]:
+async def _schemes(db: Writer, athletes: set[int]) -> dict[int, frozenset[str]]:
     out: dict[int, set[str]] = defaultdict(set)
     for scheme, athlete in await db.execute_fetchall(
             "SELECT scheme, athlete_id FROM athlete_ids WHERE athlete_id IN (SELECT value FROM json_each(?))",
@@ -63,7 +62,7 @@ async def _schemes(db: aiosqlite.Connection, athletes: set[int]) -> dict[int, fr
     return {a: frozenset(out.get(a, ())) for a in athletes}
 
 
-async def _identities(db: aiosqlite.Connection, athletes: set[int],
+async def _identities(db: Writer, athletes: set[int],
                       schemes: dict[int, frozenset[str]]) -> dict[int, Identity]:
     ids = json.dumps(sorted(athletes))
     rows: dict[int, dict[int, tuple]] = defaultdict(dict)
@@ -79,7 +78,7 @@ async def _identities(db: aiosqlite.Connection, athletes: set[int],
                 "WHERE id IN (SELECT value FROM json_each(?))", (ids,))}
 
 
-async def _merge(db: aiosqlite.Connection, keep: Identity, gone: Identity, newer: Identity) -> int:
+async def _merge(db: Writer, keep: Identity, gone: Identity, newer: Identity) -> int:
     """Merge `gone` into `keep`; the results `keep` gained."""
     k, g = keep.athlete, gone.athlete
     await db.execute(_MOVE, (k, g))

@@ -8,8 +8,8 @@ Mark and tail tuples are shared by many rows, so each is stored once, in a tempo
 row names them by number: [race, athlete, mark, tail]. Taking a value out of a row's JSON costs
 SQLite about as much as a b-tree lookup, and this takes four per row rather than ten.
 New athletes and races get their ids here (nothing else writes in the transaction) and are queued,
-also as JSON, to go to the store's thread with the next results in one call (aiosqlite's private
-`_execute`): every call there waits for the GIL, which the importer holds while it reads on.
+also as JSON, to go to the store's thread with the next results in one call (storage.writer's
+`run`): every call there waits for the GIL, which the importer holds while it reads on.
 
 While it runs the page cache is enlarged: results go into two b-trees (the key and the athlete
 index) whose pages a million scattered index inserts would otherwise read again and again. It is
@@ -23,14 +23,13 @@ import sqlite3
 from contextlib import asynccontextmanager
 from typing import Sequence
 
-import aiosqlite
-
 from bot.domain.precedence import USER  # the bulk path reads users' CSV files
 from bot.store import WritePlan, WriteSummary
 from storage.changes import record_changes
 from storage.linking import Linked, Tops, link_new, tops
 from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, alias_rows, athlete_rows,
                             competition_rows, count_rows, race_key_rows, race_rows, upsert_result)
+from storage.writer import Writer
 
 BULK_CACHE_KIB = 64 * 1024
 _COLUMNS = "race_id, athlete_id, mark, value, status, place, wind, flags, note, source, origin"
@@ -44,7 +43,7 @@ _UPSERT_JSON = upsert_result(_COLUMNS, (
 
 
 class SqliteBulkWrite:
-    def __init__(self, db: aiosqlite.Connection, results_before: int, before: Tops) -> None:
+    def __init__(self, db: Writer, results_before: int, before: Tops) -> None:
         self.db = db
         self._before_ids = before
         self._linked = Linked()
@@ -97,7 +96,7 @@ class SqliteBulkWrite:
         a wait for the GIL, which the importer holds while it reads on."""
         statements, self._statements = self._statements, []
         if statements:
-            touched = await self.db._execute(_run, self.db._conn, statements)  # noqa: SLF001 (one call)
+            touched = await self.db.run(_run, statements)
             self._touched += touched  # not `+= await`: that reads the count before a concurrent settle adds to it
 
     async def check_references(self) -> None:
@@ -213,7 +212,7 @@ def _json_value(value) -> str:
 
 
 @asynccontextmanager
-async def bulk_writer(db: aiosqlite.Connection):
+async def bulk_writer(db: Writer):
     """Inside a write transaction the caller holds."""
     (cache,) = await (await db.execute("PRAGMA cache_size")).fetchone()
     await db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")

@@ -4,15 +4,14 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-import aiosqlite
-
 from bot.store import Change
+from storage.writer import Writer
 
 _RECORD = ("INSERT INTO changes (kind, race_id, athlete_id, at) "
            "SELECT ?, {race}, {athlete}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM json_each(?)")
 
 
-async def record_changes(db: aiosqlite.Connection, races: Iterable[int], athletes: Iterable[int]) -> None:
+async def record_changes(db: Writer, races: Iterable[int], athletes: Iterable[int]) -> None:
     """Inside the caller's write transaction: one row per race and per new athlete, in id order."""
     for kind, ids, race, athlete in (("athlete", athletes, "NULL", "value"), ("race", races, "value", "NULL")):
         ids = sorted(set(ids))
@@ -33,4 +32,4 @@ class ChangeRows:
     def data_version(self) -> int:
         """Changes whenever any connection commits, this process's writer included (it is not
         this connection): a statement of microseconds, on the caller's thread."""
-        return self.reader.execute("PRAGMA data_version").fetchone()[0]
+        return self.reader.data_version()

@@ -11,12 +11,11 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-import aiosqlite
-
 from bot.ingest.linking import Entry, choose, split
 from bot.search.names import fold
 from storage.athlete_merge import merge_athletes
 from storage.writes import ADD_ALIAS, upsert_result
+from storage.writer import Writer
 
 _CANDIDATES = """
 SELECT n.id, o.id FROM races n JOIN races o
@@ -73,7 +72,7 @@ class Linked:
         return {**{new: (old,) for new, old in self.races.items()}, **self.parts}
 
 
-async def tops(db: aiosqlite.Connection) -> Tops:
+async def tops(db: Writer) -> Tops:
     rows = await db.execute_fetchall(
         "SELECT (SELECT coalesce(max(id), 0) FROM races), (SELECT coalesce(max(id), 0) FROM competitions)")
     return Tops(*rows[0])
@@ -87,7 +86,7 @@ WHERE id IN (SELECT competition_id FROM races WHERE id > ?)
 """
 
 
-async def link_new(db: aiosqlite.Connection, before: Tops) -> Linked:
+async def link_new(db: Writer, before: Tops) -> Linked:
     linked = Linked()
     await _link(db, before, linked)
     # One person under two identities (a married name, a new country) has two rows, alike, in
@@ -105,7 +104,7 @@ async def link_new(db: aiosqlite.Connection, before: Tops) -> Linked:
     return linked
 
 
-async def _link(db: aiosqlite.Connection, before: Tops, linked: Linked) -> None:
+async def _link(db: Writer, before: Tops, linked: Linked) -> None:
     pairs = await db.execute_fetchall(_CANDIDATES, (before.races, before.races))
     if not pairs:
         return
@@ -157,7 +156,7 @@ def _landed(linked: Linked, new: int, races: tuple[int, ...]) -> None:
         linked.parts[new] = races
 
 
-async def _move(db: aiosqlite.Connection, linked: Linked, new: int, old: int, athletes: list[int] | None) -> None:
+async def _move(db: Writer, linked: Linked, new: int, old: int, athletes: list[int] | None) -> None:
     """The new race's rows (or only these athletes' rows) into the stored race, through the upsert."""
     some = json.dumps(athletes)
     only, args = ("", (new,)) if athletes is None else (_ONLY, (new, some))
@@ -175,14 +174,14 @@ async def _move(db: aiosqlite.Connection, linked: Linked, new: int, old: int, at
                              "(SELECT value FROM json_each(?))", (new, some))
 
 
-async def _drop(db: aiosqlite.Connection, new: int) -> None:
+async def _drop(db: Writer, new: int) -> None:
     await db.execute("DELETE FROM race_keys WHERE race_id = ?", (new,))
     await db.execute("DELETE FROM result_alternates WHERE race_id = ?", (new,))
     await db.execute("DELETE FROM results WHERE race_id = ?", (new,))
     await db.execute("DELETE FROM races WHERE id = ?", (new,))
 
 
-async def _carry_over(db: aiosqlite.Connection, new: int, old: int, grew: int) -> None:
+async def _carry_over(db: Writer, new: int, old: int, grew: int) -> None:
     """Whether the stored race's field is whole, from what the new race knew of its own. A race is
     partial while every source of it knows part; and a source knowing part that still adds
     finishers shows the stored field was not whole either (the seed article's two Oslo
@@ -192,11 +191,11 @@ async def _carry_over(db: aiosqlite.Connection, new: int, old: int, grew: int) -
                      "UPDATE races SET partial = min(partial, ?) WHERE id = ?", (partial, old))
 
 
-async def _size(db: aiosqlite.Connection, race: int) -> int:
+async def _size(db: Writer, race: int) -> int:
     return (await db.execute_fetchall("SELECT count(*) FROM results WHERE race_id = ?", (race,)))[0][0]
 
 
-async def _entries(db: aiosqlite.Connection, races: set[int]) -> dict[int, list[Entry]]:
+async def _entries(db: Writer, races: set[int]) -> dict[int, list[Entry]]:
     out: dict[int, list[Entry]] = defaultdict(list)
     ids = sorted(races)
     for at in range(0, len(ids), 500):
@@ -208,7 +207,7 @@ async def _entries(db: aiosqlite.Connection, races: set[int]) -> dict[int, list[
     return out
 
 
-async def _competitions_of(db: aiosqlite.Connection, races: set[int]) -> dict[int, int]:
+async def _competitions_of(db: Writer, races: set[int]) -> dict[int, int]:
     ids = sorted(races)
     out = {}
     for at in range(0, len(ids), 500):
@@ -218,7 +217,7 @@ async def _competitions_of(db: aiosqlite.Connection, races: set[int]) -> dict[in
     return out
 
 
-async def _fold_competitions(db: aiosqlite.Connection, before: Tops, fresh: dict[int, int],
+async def _fold_competitions(db: Writer, before: Tops, fresh: dict[int, int],
                              shares: dict[int, dict[int, list[int]]], comps: dict[int, int]) -> int:
     """A new competition joins the stored one its races linked into (the most, if several)."""
     targets: dict[int, Counter] = defaultdict(Counter)
@@ -246,5 +245,5 @@ async def _fold_competitions(db: aiosqlite.Connection, before: Tops, fresh: dict
     return len(targets)
 
 
-async def add_alias(db: aiosqlite.Connection, competition: int, name: str, venue: str) -> None:
+async def add_alias(db: Writer, competition: int, name: str, venue: str) -> None:
     await db.execute(ADD_ALIAS, (competition, fold(name), fold(venue), name, venue))

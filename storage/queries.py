@@ -5,16 +5,18 @@ import sqlite3
 import sys
 from collections import defaultdict
 from datetime import date
-from typing import AsyncIterator
-
-import aiosqlite
+from typing import AsyncIterator, Callable, TypeVar
 
 from bot.domain.disciplines import discipline
 from bot.domain.models import Meeting, Performance, Race, RaceResults
 from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
+from storage.reader import RACE_JOIN as _RACE_JOIN, Reader
+from storage.turns import is_busy
+from storage.writer import Writer
 
-_RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
+T = TypeVar("T")
+
 # A pair "met" when both ran and at least one finished with a valid mark (DNS and annulled never count).
 _MET = ("x.status != 'DNS' AND y.status != 'DNS' AND x.note != 'DOP' AND y.note != 'DOP' "
         "AND (x.status = '' OR y.status = '') AND r.venues = ''")
@@ -26,18 +28,6 @@ WHERE {{where}} AND {_MET}
 GROUP BY x.athlete_id, y.athlete_id
 """
 
-# Both athletes' race ids come from the covering (athlete_id, race_id) index and are intersected
-# before any row is read: a self-join driven by one side reads every race of the busier athlete.
-_MEETINGS = f"""
-WITH common(race_id) AS (
-    SELECT race_id FROM results WHERE athlete_id = ?1 INTERSECT SELECT race_id FROM results WHERE athlete_id = ?2)
-SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('x')}, {cv.result_cols('y')} FROM common
-JOIN results x ON x.race_id = common.race_id AND x.athlete_id = ?1
-JOIN results y ON y.race_id = common.race_id AND y.athlete_id = ?2
-JOIN races r ON r.id = common.race_id JOIN competitions c ON c.id = r.competition_id
-WHERE r.venues = ''
-ORDER BY r.day, r.id
-"""
 # One row per athlete with its result count, last day and "count event" per event, packed so the
 # (athlete, event) groups never exist as Python objects all at once.
 _SEP = "\x1e"
@@ -70,8 +60,17 @@ def athlete_stats(rows: list, days: dict[str, date]) -> list[AthleteStat]:
 
 
 class Reads:
-    conn: aiosqlite.Connection
-    reader: sqlite3.Connection
+    conn: Writer
+    reader: Reader  # synchronous, on the caller's thread: storage.reader
+
+    async def _bounded(self, read: Callable[[Reader], T]) -> T:
+        """`read(reader)` inline; on the writer's thread when SQLite refused the reader (storage.reader)."""
+        try:
+            return read(self.reader)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        return await self.conn.run(lambda conn: read(Reader(conn)))
 
     async def _all(self, sql: str, args: tuple | list = ()) -> list:
         return list(await self.conn.execute_fetchall(sql, args))
@@ -97,42 +96,21 @@ class Reads:
 
     async def _stream(self, sql: str, args: tuple = (), chunk: int = 5_000) -> AsyncIterator[list]:
         """Rows in chunks: at a million results a full fetch would be the process's peak memory."""
-        async with self.conn.execute(sql, args) as cursor:
+        cursor = await self.conn.execute(sql, args)
+        try:
             while rows := await cursor.fetchmany(chunk):
                 yield rows
+        finally:
+            await cursor.close()
 
     async def meetings(self, a: int, b: int) -> list[Meeting]:
-        rows = self.reader.execute(_MEETINGS, (a, b)).fetchall()  # inline: see storage.sqlite._reader
-        return [Meeting(cv.race(row), cv.competition(row, 9), cv.result(row, 17), cv.result(row, 26)) for row in rows]
+        return await self._bounded(lambda r: r.meetings(a, b))
 
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
-        where, args = "r.competition_id = ?", [competition_id]
-        if event:
-            if "/" in event:
-                where, args = where + " AND r.event = ?", args + [event]
-            else:  # a code without a qualifier brings its variants ('2M' finds '2M/indoor')
-                where, args = where + " AND (r.event = ? OR r.event GLOB ?)", args + [event, f"{event}/*"]
-        # One competition's races, found by index: inline on the reader, as meetings() is.
-        rows = self.reader.execute(
-            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
-            f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
-            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
-        grouped: dict[int, list] = defaultdict(list)
-        heads = {}
-        for row in rows:
-            race = cv.race(row)
-            heads.setdefault(race.id, (race, cv.competition(row, 9), bool(row[34])))
-            grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
-        return [RaceResults(heads[i][0], heads[i][1], tuple(v), heads[i][2]) for i, v in grouped.items()]
+        return await self._bounded(lambda r: r.race_results(competition_id, event))
 
     async def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
-        marks = ",".join("?" * len(athlete_ids))
-        # Bounded by the (athlete_id, race_id) index: inline on the reader, as meetings() is.
-        rows = self.reader.execute(
-            f"SELECT res.athlete_id, res.origin, c.series, min(r.day), max(r.day) FROM results res {_RACE_JOIN} "
-            f"WHERE res.athlete_id IN ({marks}) GROUP BY 1, 2, 3", athlete_ids).fetchall()
-        return [SourceSpan(a, o, series, date.fromisoformat(first), date.fromisoformat(last))
-                for a, o, series, first, last in rows]
+        return await self._bounded(lambda r: r.coverage(athlete_ids))
 
     async def race_labels(self) -> list[tuple[int, str, bool]]:
         return [(cid, label, bool(partial)) for cid, label, partial in await self._all(

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
-import aiosqlite
 
 from bot.sources.health import SourceHealth
 from bot.sources.state import DayMark
+from storage.writer import Writer
 
 _HEALTH_COLS = ("source, last_success, last_error, last_error_at, failing_since, next_poll, circuit, "
                 "alerted_since")
@@ -37,7 +37,7 @@ def _when(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-async def write_marks(db: aiosqlite.Connection, marks: Sequence[DayMark]) -> None:
+async def write_marks(db: Writer, marks: Sequence[DayMark]) -> None:
     """Merge digests and settle days; the caller holds the write transaction (WriteTx.mark_fetched)."""
     await db.executemany(
         "INSERT INTO wa_fetch (competition_id, day, event_id, digest) VALUES (?, ?, ?, ?) "
@@ -50,7 +50,7 @@ async def write_marks(db: aiosqlite.Connection, marks: Sequence[DayMark]) -> Non
 
 
 class SourceStateRows:
-    conn: aiosqlite.Connection
+    conn: Writer
 
     # --- FetchState (bot/sources/state.py) ---------------------------------------------------
     async def digests(self, competition_id: int, day: int) -> dict[int, str]:

@@ -1,4 +1,5 @@
-"""The aiosqlite store: one connection, WAL, writers serialised, each import one transaction."""
+"""The SQLite store: one writing connection on its own thread, WAL, writers serialised, each import
+one transaction; plus a query-only connection for synchronous bounded reads (storage.reader)."""
 from __future__ import annotations
 
 import logging
@@ -6,12 +7,11 @@ import sqlite3
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import aiosqlite
-
 from bot.errors import NotStarted
 from storage.changes import ChangeRows
 from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
+from storage.reader import Reader, query_only
 from storage.schema import MIGRATIONS, VERSION
 from storage.seen_requests import SeenRequestRows
 from storage.index_reads import IndexReads
@@ -19,12 +19,13 @@ from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
 from storage.write_tx import SqliteWriteTx
+from storage.writer import Writer
 
 log = logging.getLogger(__name__)
 
 class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
                   SeenRequestRows):
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, conn: Writer, path: str) -> None:
         self.conn = conn
         self.path = path
         self.turns = WriterTurns()
@@ -36,13 +37,8 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise NotStarted(f"cannot create the folder of the store {path}: {exc.strerror or exc}") from None
-        conn = aiosqlite.connect(str(path), isolation_level=None)
-        # aiosqlite's worker is not a daemon: one left open by a failed start-up would keep the
-        # process alive for ever after its last line. Every path closes the store, this is the
-        # backstop (SQLite's journal keeps a cut-off write atomic anyway).
-        conn._thread.daemon = True  # noqa: SLF001
         try:
-            await conn
+            conn = await Writer.open(str(path))
         except sqlite3.Error as exc:
             raise NotStarted(f"cannot open the store {path}: {exc}") from None
         store = cls(conn, str(path))
@@ -52,7 +48,7 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute(f"PRAGMA busy_timeout = {CONNECTION_BUSY_MS}")  # waits: storage.turns
             await store._migrate()
-            store.reader = _reader(path)
+            store.reader = Reader(query_only(path))
         except sqlite3.DatabaseError as exc:  # "file is not a database", a read-only folder, ...
             await conn.close()
             raise NotStarted(f"cannot use the store {path}: {exc}") from None
@@ -62,7 +58,7 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
         return store
 
     async def close(self) -> None:
-        self.reader.close()
+        self.reader.conn.close()
         await self.conn.close()
 
     async def _migrate(self) -> None:
@@ -125,19 +121,6 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
                 await tx.finish()
             finally:
                 await tx.close()
-
-
-def _reader(path: str | Path) -> sqlite3.Connection:
-    """A second connection for reads bounded by an index, run on the caller's thread.
-
-    A head-to-head's meetings take 30-300 us in SQLite; handing them to aiosqlite's thread and
-    back costs 100-200 us more on an idle machine (thread wake-ups), most of /h2h's time at a
-    million results. WAL lets this connection read while the other writes; it never writes.
-    """
-    reader = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    reader.execute("PRAGMA query_only = ON")
-    reader.execute("PRAGMA busy_timeout = 200")  # on the event loop: never wait long
-    return reader
 
 
 def _statements(script: str) -> list[str]:

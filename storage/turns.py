@@ -2,7 +2,7 @@
 
 SQLite lets one connection write at a time, across processes. A second `racebot import`, or the
 bot while an import in another process holds the lock, used to sit in `busy_timeout` on the
-store's one aiosqlite thread (every read queued behind it) and then fail with a raw
+store's one writer thread (every read queued behind it) and then fail with a raw
 `database is locked`. Here the connection's own timeout is short, and the waiting happens on
 the event loop in short tries: reads go on meanwhile, and a writer gives up at its own deadline
 with StoreBusy, whose message a person can act on:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from typing import Sequence
 
-import aiosqlite
-
 from bot.sources.state import DayMark
 from bot.store import WritePlan, WriteSummary
 from storage.bulk import SqliteBulkWrite, bulk_writer
@@ -19,10 +17,11 @@ from storage.linking import link_new, tops
 from storage.outbox.tx import OutboxTxView
 from storage.source_state import write_marks
 from storage.writes import UPSERT_RESULT, count_rows, insert_parents
+from storage.writer import Writer
 
 
 class SqliteWriteTx:
-    def __init__(self, db: aiosqlite.Connection, *, bulk: bool) -> None:
+    def __init__(self, db: Writer, *, bulk: bool) -> None:
         self.db = db
         self.outbox = OutboxTxView(db)
         self._bulk_allowed = bulk  # foreign keys are off: the bulk writer checks references itself

@@ -1,10 +1,9 @@
 """The statements an import's write plan becomes, shared by WriteTx.apply and the bulk writer."""
 from __future__ import annotations
 
-import aiosqlite
-
 from bot.search.names import fold
 from bot.store import WritePlan
+from storage.writer import Writer
 
 
 def upsert_result(columns: str, source: str = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") -> str:
@@ -51,7 +50,7 @@ def race_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[int, tuple]]:
                      r.day.isoformat(), r.wind, r.label, r.venues, int(r.partial))) for r in plan.races]
 
 
-async def insert_parents(db: aiosqlite.Connection, plan: WritePlan, ids: dict[int, int]) -> None:
+async def insert_parents(db: Writer, plan: WritePlan, ids: dict[int, int]) -> None:
     """The plan's athletes, source ids, competitions and races; `ids` gains placeholder -> id."""
     ids.update(await insert_with_ids(db, "athletes", athlete_rows(plan), ATHLETE_COLUMNS))
     if plan.renames:
@@ -99,7 +98,7 @@ def alias_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple]:
     return [(ids.get(cid, cid), fold(name), fold(venue), name, venue) for cid, name, venue in plan.aliases]
 
 
-async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple[int, tuple]],
+async def insert_with_ids(db: Writer, table: str, rows: list[tuple[int, tuple]],
                           columns: str) -> dict[int, int]:
     """Insert rows under fresh ids taken inside the write transaction; map placeholder -> id."""
     if not rows:
@@ -112,5 +111,5 @@ async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple
     return mapping
 
 
-async def count_rows(db: aiosqlite.Connection, table: str) -> int:
+async def count_rows(db: Writer, table: str) -> int:
     return (await (await db.execute(f"SELECT count(*) FROM {table}")).fetchone())[0]

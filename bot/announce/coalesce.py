@@ -3,7 +3,7 @@
 A caller whose item is still waiting when the way is clear writes everything that piled up
 meanwhile, and every caller in that batch gets the same answer. A lone caller writes at once,
 so this never adds a wait: it only folds together writes that would have queued one behind
-another for the store's write lock (each a thread hop of about 100 us in aiosqlite).
+another for the store's write lock (each a thread hop of about 100 us to the store's writer thread).
 """
 from __future__ import annotations
 

@@ -10,12 +10,11 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Sequence
 
-import aiosqlite
-
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
 from bot.announce.subscriptions import Subscription
 from storage import convert as cv
 from storage.outbox import convert as oc
+from storage.writer import Writer
 
 _CHUNK = 500
 
@@ -61,7 +60,7 @@ def _runs(ids: list[int]):
 
 
 class OutboxTxView:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Writer) -> None:
         self.conn = conn
 
     async def begin_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
