@@ -7,12 +7,12 @@ limit on parameters, and each read is bounded by an index: results by (race_id, 
 from __future__ import annotations
 
 import json
-import aiosqlite
 
 from bot.domain.models import Competition
 from bot.store import AthleteStat
 from storage import convert as cv
 from storage.queries import ATHLETE_STATS, ENTRY_COLS, athlete_stats
+from storage.writer import Writer
 
 _IDS = "(SELECT value FROM json_each(?))"
 # Two index searches (the ids, then the ids above), not an OR that SQLite may answer with a scan.
@@ -21,7 +21,7 @@ _STATS = ATHLETE_STATS.format(results=f"WHERE res.athlete_id IN {_WANTED}", athl
 
 
 class IndexReads:
-    conn: aiosqlite.Connection
+    conn: Writer
 
     async def race_entries_of(self, race_ids: list[int]) -> list[tuple[int, int, bool, bool, str]]:
         return list(await self.conn.execute_fetchall(
