@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 import aiosqlite
 
@@ -66,7 +66,7 @@ async def _schemes(db: aiosqlite.Connection, athletes: set[int]) -> dict[int, fr
 async def _identities(db: aiosqlite.Connection, athletes: set[int],
                       schemes: dict[int, frozenset[str]]) -> dict[int, Identity]:
     ids = json.dumps(sorted(athletes))
-    rows: dict[int, dict[int, tuple]] = defaultdict(dict)
+    rows: dict[int, dict[int, tuple[Any, ...]]] = defaultdict(dict)
     last: dict[int, str] = {}
     for athlete, race, place, value, status, day in await db.execute_fetchall(
             "SELECT s.athlete_id, s.race_id, s.place, s.value, s.status, r.day FROM results s "

@@ -21,7 +21,7 @@ import json
 import math
 import sqlite3
 from contextlib import asynccontextmanager
-from typing import Sequence
+from typing import Any, Sequence
 
 import aiosqlite
 
@@ -56,9 +56,9 @@ class SqliteBulkWrite:
         self._races: set[int] = set()
         self._comps: set[int] = set()
         self._numbers: dict[int, int] = {}  # id() of a shared mark or tail tuple -> its row in _MARKS/_TAILS
-        self._alive: list[tuple] = []  # ...and the tuple, so its id() is not reused
+        self._alive: list[tuple[Any, ...]] = []  # ...and the tuple, so its id() is not reused
         self._tops: dict[str, int] = {}  # table -> the largest id given so far
-        self._statements: list[tuple[str, tuple]] = []  # queued by add, run with the next results
+        self._statements: list[tuple[str, tuple[Any, ...]]] = []  # queued by add, run with the next results
         self._new_athletes: list[int] = []  # for the change feed
 
     async def add(self, plan: WritePlan) -> dict[int, int]:
@@ -83,8 +83,8 @@ class SqliteBulkWrite:
                      self._new[2] + len(plan.races)]
         return self.ids
 
-    async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple],
-                          tails: Sequence[tuple]) -> None:
+    async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple[Any, ...]],
+                          tails: Sequence[tuple[Any, ...]]) -> None:
         self._races.update(races)
         self._athletes.update(athletes)
         text = "[" + ",".join(map("[{},{},{},{}]".format, races, athletes, self._numbered(_MARKS, marks),
@@ -147,7 +147,7 @@ class SqliteBulkWrite:
         return WriteSummary(self._new[0], self._new[1] - linked.competitions, self._new[2] - linked.gone,
                             added, self._touched - added, linked.gone, linked.competitions)
 
-    async def _with_ids(self, table: str, rows: list[tuple[int, tuple]], columns: str) -> dict[int, int]:
+    async def _with_ids(self, table: str, rows: list[tuple[int, tuple[Any, ...]]], columns: str) -> dict[int, int]:
         """insert_with_ids; the largest id is asked once, as nothing else writes in this transaction."""
         if not rows:
             return {}
@@ -159,14 +159,14 @@ class SqliteBulkWrite:
         self._json_insert(f"INSERT INTO {table} (id, {columns})", [(mapping[key], *values) for key, values in rows])
         return mapping
 
-    def _json_insert(self, insert: str, rows: list[tuple]) -> None:
+    def _json_insert(self, insert: str, rows: list[tuple[Any, ...]]) -> None:
         """Queue `insert` SELECT ... FROM json_each: the rows bound as sqlite3 would bind them."""
         width = len(rows[0])
         text = _json_rows(rows)
         picks = ", ".join(f"json_extract(value, '$[{c}]')" for c in range(width))
         self._statements.append((f"{insert} SELECT {picks} FROM json_each(?)", (text,)))
 
-    def _numbered(self, table: str, values: Sequence[tuple]) -> list[int]:
+    def _numbered(self, table: str, values: Sequence[tuple[Any, ...]]) -> list[int]:
         """The rows of `table` holding `values`, storing those not seen before. As JSON too: an
         executemany here would wait for the GIL on every row while the importer reads on."""
         ids = list(map(id, values))
@@ -182,7 +182,7 @@ class SqliteBulkWrite:
         return list(map(self._numbers.__getitem__, ids))
 
 
-def _run(conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> int:
+def _run(conn: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]]]) -> int:
     """In the store's thread: run `statements`; the result rows they inserted or changed."""
     touched = 0
     for sql, params in statements:
@@ -193,7 +193,7 @@ def _run(conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> int:
     return touched
 
 
-def _json_rows(rows: list[tuple]) -> str:
+def _json_rows(rows: list[tuple[Any, ...]]) -> str:
     """`rows` as a JSON array of arrays, in one call to the C encoder when no float is NaN or infinite."""
     try:
         return json.dumps(rows, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -201,7 +201,7 @@ def _json_rows(rows: list[tuple]) -> str:
         return "[" + ",".join(f"[{_fragment(r)}]" for r in rows) + "]"
 
 
-def _fragment(values: tuple) -> str:
+def _fragment(values: tuple[Any, ...]) -> str:
     return ",".join(map(_json_value, values))
 
 

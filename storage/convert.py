@@ -6,6 +6,7 @@ from datetime import date
 from functools import lru_cache
 
 from bot.domain.models import Athlete, Competition, Race, Result
+from typing import Any
 
 ATHLETE_COLS = "a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date"
 COMPETITION_COLS = "c.id, c.name, c.venue, c.country, c.start_date, c.end_date, c.series, c.category"
@@ -33,7 +34,7 @@ def competition(row, at: int = 0) -> Competition:
 
 
 @lru_cache(maxsize=4096)  # keyed by every column, so an edited competition is a new entry
-def _competition(values: tuple) -> Competition:
+def _competition(values: tuple[Any, ...]) -> Competition:
     i, name, venue, country, start, end, series, category = values
     return Competition(i, name, venue, country, _day(start), _day(end), series, category)
 

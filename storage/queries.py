@@ -5,7 +5,7 @@ import sqlite3
 import sys
 from collections import defaultdict
 from datetime import date
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 import aiosqlite
 
@@ -58,7 +58,7 @@ class Reads:
     conn: aiosqlite.Connection
     reader: sqlite3.Connection
 
-    async def _all(self, sql: str, args: tuple | list = ()) -> list:
+    async def _all(self, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
         return list(await self.conn.execute_fetchall(sql, args))
 
     async def athlete_stats(self) -> list[AthleteStat]:
@@ -86,7 +86,7 @@ class Reads:
     def race_entries(self) -> AsyncIterator[list[tuple[int, int, bool, str]]]:
         return self._stream(_ENTRIES)
 
-    async def _stream(self, sql: str, args: tuple = (), chunk: int = 5_000) -> AsyncIterator[list]:
+    async def _stream(self, sql: str, args: tuple[Any, ...] = (), chunk: int = 5_000) -> AsyncIterator[list[Any]]:
         """Rows in chunks: at a million results a full fetch would be the process's peak memory."""
         async with self.conn.execute(sql, args) as cursor:
             while rows := await cursor.fetchmany(chunk):
@@ -108,7 +108,7 @@ class Reads:
             f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
             "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
-        grouped: dict[int, list] = defaultdict(list)
+        grouped: dict[int, list[Any]] = defaultdict(list)
         heads = {}
         for row in rows:
             race = cv.race(row)
@@ -142,7 +142,7 @@ class Reads:
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]:
         where = ("r.event = ? AND r.gender = ? AND res.status = '' AND res.value IS NOT NULL "
                  "AND res.note NOT IN ('DOP', 'SC', 'NV', 'MIX')")
-        args: list = [event, gender]
+        args: list[Any] = [event, gender]
         if season:
             where += " AND r.day >= ? AND r.day <= ?"
             args += [f"{season}-01-01", f"{season}-12-31"]
@@ -154,7 +154,7 @@ class Reads:
                 break
         return list(best.values())
 
-    async def _performances(self, where: str, args: list, order: str) -> list[Performance]:
+    async def _performances(self, where: str, args: list[Any], order: str) -> list[Performance]:
         rows = await self._all(
             f"SELECT {cv.ATHLETE_COLS}, {cv.result_cols('res')}, {cv.RACE_COLS}, {cv.COMPETITION_COLS} "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id "

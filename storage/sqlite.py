@@ -18,6 +18,7 @@ from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
 from storage.write_tx import SqliteWriteTx
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
                 if not foreign_keys:
                     await self.conn.execute("PRAGMA foreign_keys = ON")
 
-    async def write_statement(self, sql: str, args, *, wait: float | None = None) -> list:
+    async def write_statement(self, sql: str, args, *, wait: float | None = None) -> list[Any]:
         """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
         The turn still matters: on our one shared connection, a statement run while another
         task's transaction is open would join it, and vanish with that transaction's rollback."""

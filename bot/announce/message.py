@@ -17,6 +17,7 @@ from bot.replies import Moment, Paragraph, Reply, Span
 from bot.h2h.line import rivalry_line
 from bot.store import Queries
 from bot.announce.subscriptions import valid_timezone
+from typing import Any
 
 _CACHED = 256  # one race fans out to many channels: render it once, and once per display settings
 
@@ -25,8 +26,8 @@ class Announcer:
     def __init__(self, store: Queries, *, source_label: str = "") -> None:
         self.store = store
         self.source_label = source_label  # e.g. "Replay of Athletissima 2022, not live"
-        self._cache: OrderedDict[tuple, Reply | None] = OrderedDict()
-        self._shown: OrderedDict[tuple, Reply] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], Reply | None] = OrderedDict()
+        self._shown: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
 
     async def render(self, item: OutboxItem) -> Reply | None:
         """The message for `item`, or None when its race is no longer in the store.

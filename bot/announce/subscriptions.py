@@ -16,6 +16,7 @@ from bot.domain.disciplines import discipline
 from bot.domain.models import Competition, Race
 from bot.search.names import fold
 from bot.announce.publishing import ChannelRef
+from typing import Any
 
 SPOILER_MODES = ("off", "hide")  # hide: Discord spoiler markup; Slack, which has none, a thread
 _COMPETITION_SIMILARITY = 85
@@ -75,13 +76,13 @@ class Filters:
             return False
         return True
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"series": list(self.series), "competitions": list(self.competitions), "events": list(self.events),
                 "gender": self.gender, "athletes": list(self.athletes), "athlete_names": list(self.athlete_names),
                 "finals_only": self.finals_only}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Filters":
+    def from_json(cls, data: dict[str, Any]) -> "Filters":
         return cls(tuple(data.get("series", ())), tuple(data.get("competitions", ())), tuple(data.get("events", ())),
                    data.get("gender", ""), tuple(data.get("athletes", ())), tuple(data.get("athlete_names", ())),
                    data.get("finals_only", True))

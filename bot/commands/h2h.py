@@ -14,6 +14,7 @@ from bot.h2h.prose import counted, rivalry_paragraphs, short_names
 from bot.replies import Column, Field, Paragraph, Reply, Table
 from bot.h2h.record import RULE, Bout, record
 from bot.search.athletes import AthleteIndex
+from typing import Any
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +83,7 @@ def _row(bout: Bout) -> tuple[str, ...]:
             _cell(m.a), _cell(m.b), bout.margin + (" 📸" if bout.photo_finish else ""))
 
 
-def _meeting_data(bout: Bout) -> dict:
+def _meeting_data(bout: Bout) -> dict[str, Any]:
     m = bout.meeting
     return {"date": m.race.day.isoformat(), "competition": m.competition.name, "venue": m.competition.venue,
             "event": m.race.discipline.name, "round": m.race.round_label, "winner": bout.winner,
@@ -144,7 +145,7 @@ def _fields(rec, sa: str, sb: str) -> list[Field]:
     return fields
 
 
-def _athlete_data(a: Athlete) -> dict:
+def _athlete_data(a: Athlete) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "country": a.country}
 
 

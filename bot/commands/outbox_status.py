@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.announce.outbox import OutboxHealth
 from bot.replies import Moment, Paragraph, Span
 from bot.sources.health import duration_text, moment_text
+from typing import Any
 
 
 def describe(h: OutboxHealth, now: datetime, moments: list[Moment]) -> list[Paragraph]:
@@ -34,6 +35,6 @@ def describe(h: OutboxHealth, now: datetime, moments: list[Moment]) -> list[Para
     return [Paragraph.of(Span("Announcements", strong=True), ": " + " ".join(parts))]
 
 
-def data(h: OutboxHealth) -> dict:
+def data(h: OutboxHealth) -> dict[str, Any]:
     return {"pending": h.pending, "retrying": h.retrying, "last_error": h.last_error, "expired": h.expired,
             "oldest_due": h.oldest_due.isoformat() if h.oldest_due else None}

@@ -13,6 +13,7 @@ from bot.commands.registry import Args, Command, Context
 from bot.commands.services import Services
 from bot.replies import Field, Moment, Paragraph, Reply, Span
 from bot.sources.health import SourceHealth, duration_text, moment_text, source_label
+from typing import Any
 
 OVERDUE_AFTER = timedelta(minutes=5)  # a poll later than this is worth pointing out
 
@@ -80,7 +81,7 @@ def _at(moments: list[Moment], when: datetime) -> str:
     return text
 
 
-def _data(h: SourceHealth) -> dict:
+def _data(h: SourceHealth) -> dict[str, Any]:
     iso = lambda t: t.isoformat() if t else None  # noqa: E731
     return {"name": h.name, "ok": h.ok, "last_success": iso(h.last_success), "last_error": h.last_error,
             "last_error_at": iso(h.last_error_at), "failing_since": iso(h.failing_since),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
 from operator import itemgetter, ne, not_, sub
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from bot.domain.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
@@ -50,8 +50,8 @@ class Columns:
     lines: Sequence[int]
     specs: list[int]  # positions in the SpecTable
     athletes: list[int]  # planner athlete ids
-    marks: list[tuple]  # (mark, value, status) as Planner.add parses them
-    tails: list[tuple]  # (place, wind, flags, note, source)
+    marks: list[tuple[Any, ...]]  # (mark, value, status) as Planner.add parses them
+    tails: list[tuple[Any, ...]]  # (place, wind, flags, note, source)
 
 
 class ChunkResolver:
@@ -66,8 +66,8 @@ class ChunkResolver:
         self._mark_fields = self._picker("event", "mark")
         self._tail_fields = self._picker(*_TAIL_KEY)
         self._athletes = AthleteKeys(planner)
-        self._marks: dict[str | tuple, tuple | Refused] = {}
-        self._tails: dict[tuple, tuple | Refused] = {}
+        self._marks: dict[str | tuple[Any, ...], tuple[Any, ...] | Refused] = {}
+        self._tails: dict[tuple[Any, ...], tuple[Any, ...] | Refused] = {}
         self._strings: dict[str, str] = {}
 
     def resolve(self, chunk: Chunk) -> Columns | None:
@@ -98,7 +98,7 @@ class ChunkResolver:
         return Columns(lines, specs, athletes, marks, tails)
 
     # --- field checks on values not seen before: each returns the first bad row, or len(rows) -----
-    def _spec_ids(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple]) -> tuple[list[int], int]:
+    def _spec_ids(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple[Any, ...]]) -> tuple[list[int], int]:
         """Spec ids, looked up once per run of equal keys (a race's rows usually come together)."""
         index = self.specs.index
         starts = list(compress(count(), map(ne, keys, chain((None,), keys))))
@@ -138,7 +138,7 @@ class ChunkResolver:
                     pass  # a short row: the field count check names it
         return True
 
-    def _check_marks(self, rows: list[list[str]], keys: list[str], marks: list) -> int:
+    def _check_marks(self, rows: list[list[str]], keys: list[str], marks: list[Any]) -> int:
         for i in nones(marks):
             mark = self._marks.get(keys[i])
             if mark is None:
@@ -156,7 +156,7 @@ class ChunkResolver:
             marks[i] = mark
         return len(rows)
 
-    def _check_tails(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple], tails: list) -> int:
+    def _check_tails(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple[Any, ...]], tails: list[Any]) -> int:
         for i in nones(tails):
             tail = self._tails.get(keys[i])
             if tail is None:
@@ -176,7 +176,7 @@ class ChunkResolver:
         return len(rows)
 
     # --- the planner's checks, in the order Planner.add makes them ---------------------------------
-    def _first_refused(self, names: Sequence[str], lines: Sequence[int], marks: list, tails: list) -> int:
+    def _first_refused(self, names: Sequence[str], lines: Sequence[int], marks: list[Any], tails: list[Any]) -> int:
         """The first row with a refused mark or place (in a row, the mark is checked first)."""
         at = min(_first(Refused, marks), _first(Refused, tails))
         if at < len(marks):
@@ -230,7 +230,7 @@ class ChunkResolver:
         return dict(zip(self._header, values))
 
 
-def nones(values: list) -> Iterator[int]:
+def nones(values: list[Any]) -> Iterator[int]:
     """Positions of None in `values`, found in C; the list may be filled in while iterating."""
     i = -1
     try:
@@ -241,7 +241,7 @@ def nones(values: list) -> Iterator[int]:
         return
 
 
-def _first(kind: type, values: list) -> int:
+def _first(kind: type, values: list[Any]) -> int:
     try:
         return list(map(type, values)).index(kind)
     except ValueError:

@@ -18,6 +18,7 @@ from bot.domain.marks import MarkError, parse_mark
 from bot.domain.models import Competition
 from bot.search.names import fold, split_name
 from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, StatedBest, WritePlan)
+from typing import Any
 
 SAME_MEETING_DAYS = 4
 NAME_SIMILARITY = 80
@@ -69,7 +70,7 @@ class Planner:
         self._by_day: dict[date, list[Competition | NewCompetition]] = defaultdict(list)
         for c in ids.competitions:
             self._index_competition(c)
-        self._races: dict[tuple, dict[int, int]] = defaultdict(dict)  # key -> {race_no: id}
+        self._races: dict[tuple[Any, ...], dict[int, int]] = defaultdict(dict)  # key -> {race_no: id}
         for r in ids.races:
             self._races[(r.competition_id, r.day, r.event, r.gender, r.round)][r.race_no] = r.id
         self._slots: dict[int, _RaceSlot] = {}
@@ -202,7 +203,7 @@ class Planner:
             return ran[0]
         raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
 
-    def _keyed_race(self, row: ResultRow, key: tuple, athlete: int,
+    def _keyed_race(self, row: ResultRow, key: tuple[Any, ...], athlete: int,
                     known_results: dict[int, list[tuple[int, str]]]) -> int:
         """A race the source names itself: found by that name, never by its number (a national
         race numbered 1 is not the Diamond League race numbered 1). New, it takes its number if
@@ -236,7 +237,7 @@ class Planner:
         slot = self._slots.get(rid)
         return bool(slot and athlete in slot.results)
 
-    def _new_race(self, row: ResultRow, key: tuple, race_no: int) -> int:
+    def _new_race(self, row: ResultRow, key: tuple[Any, ...], race_no: int) -> int:
         rid = self._key()
         label = row.race_label
         if row.venues:  # shown wherever the race is: it was not one field racing side by side

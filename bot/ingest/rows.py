@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -36,7 +37,7 @@ class ResultRow:
     venues: str = ""  # a race run in several places at once: "Oslo; Nairobi" (not a meeting)
     race_key: str = ""  # the source's own identity for the race, when it has one (bot.ingest.tilastopaja)
     partial_field: bool = False  # the source knows only some of the race's results (athletes' histories)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

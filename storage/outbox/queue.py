@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
 from storage.outbox import convert as oc
@@ -110,7 +110,7 @@ class OutboxRows:
     async def mark_failed(self, row_id: int, token: int, now: datetime, detail: str) -> bool:
         return await self._mark("state = ?, detail = ?, attempts = attempts + 1", [FAILED, detail], row_id, token)
 
-    async def _mark(self, assignments: str, args: list, row_id: int, token: int) -> bool:
+    async def _mark(self, assignments: str, args: list[Any], row_id: int, token: int) -> bool:
         rows = await self._write(f"UPDATE outbox SET {assignments}, lease_until = NULL "
                                  "WHERE id = ? AND token = ? AND state = ? RETURNING id",
                                  [*args, row_id, token, PENDING])
@@ -135,7 +135,7 @@ class OutboxRows:
             [PENDING])
         return OutboxHealth(pending, retrying, oc.when(oldest), last[0][0] if last else "", expired)
 
-    async def _write(self, sql: str, args: list) -> list:
+    async def _write(self, sql: str, args: list[Any]) -> list[Any]:
         return await self.write_statement(sql, args)
 
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]:

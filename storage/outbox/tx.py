@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 import aiosqlite
 
@@ -87,7 +87,7 @@ class OutboxTxView:
                 "res.status, res.note FROM races r JOIN competitions c ON c.id = r.competition_id "
                 "JOIN results res ON res.race_id = r.id JOIN athletes a ON a.id = res.athlete_id "
                 f"WHERE r.id IN ({marks}) ORDER BY r.id, res.athlete_id", part)
-            grouped: dict[int, list] = defaultdict(list)
+            grouped: dict[int, list[Any]] = defaultdict(list)
             heads = {}
             for row in rows:
                 race = cv.race(row)

@@ -11,6 +11,7 @@ from bot.ingest.rows import ResultRow
 from .calendar import RESULTS_URL, split_venue
 from .events import STATUS_MARKS, gender_of, place_of, round_of, wa_event, wind_of
 from .people import full_name, name_parts, parse_date
+from typing import Any
 
 _RACE_CODE = re.compile(r"(SF|QF|F|H|Q|R)(\d*)")  # profile pages: F, F1, H2, SF1, Q
 _CODE_ROUNDS = {"SF": "semi-final", "QF": "heat", "F": "final", "H": "heat", "Q": "heat", "R": "heat"}
@@ -27,14 +28,14 @@ class Competitor:
     url_slug: str = ""
 
 
-def competitor(item: dict) -> Competitor:
+def competitor(item: dict[str, Any]) -> Competitor:
     return Competitor(wa_id=str(item["aaAthleteId"]), name=full_name(item.get("givenName"), item.get("familyName")),
                       country=item.get("country") or "", gender=gender_of(item.get("gender")),
                       birth_date=parse_date(item.get("birthDate")), disciplines=item.get("disciplines") or "",
                       url_slug=item.get("urlSlug") or "")
 
 
-def season_rows(basic: dict, results: list[dict], wa_id: int) -> list[ResultRow]:
+def season_rows(basic: dict[str, Any], results: list[dict[str, Any]], wa_id: int) -> list[ResultRow]:
     """An athlete's results of one season -> rows (one athlete, many competitions)."""
     printed = " ".join(p for p in (basic.get("givenName"), basic.get("familyName")) if p)
     name, given, family = name_parts(printed)

@@ -22,14 +22,14 @@ class _Checker:
     def fail(self, path: str, expected: str) -> PayloadInvalid:
         return PayloadInvalid(self.operation, f"{path} should be {expected}", sample(self.payload))
 
-    def obj(self, value: Any, path: str, *, nullable: bool = False) -> dict | None:
+    def obj(self, value: Any, path: str, *, nullable: bool = False) -> dict[str, Any] | None:
         if value is None and nullable:
             return None
         if not isinstance(value, dict):
             raise self.fail(path, "an object")
         return value
 
-    def items(self, value: Any, path: str) -> list:
+    def items(self, value: Any, path: str) -> list[Any]:
         """A list (null counts as empty, as the API sends for 'nothing yet')."""
         if value is None:
             return []
@@ -37,7 +37,7 @@ class _Checker:
             raise self.fail(path, "a list")
         return value
 
-    def field(self, parent: dict, key: str, path: str, types: tuple, *, nullable: bool = True) -> Any:
+    def field(self, parent: dict[str, Any], key: str, path: str, types: tuple[Any, ...], *, nullable: bool = True) -> Any:
         value = parent.get(key)
         if value is None and nullable:
             return None
@@ -62,7 +62,7 @@ def root(operation: str, data: Any, key: str) -> Any:
     return data[key]
 
 
-def calendar_events(data: Any) -> dict:
+def calendar_events(data: Any) -> dict[str, Any]:
     c = _Checker(q.CALENDAR_EVENTS, data)
     page = c.obj(root(q.CALENDAR_EVENTS, data, "getCalendarEvents"), "getCalendarEvents")
     c.field(page, "hits", "getCalendarEvents", (int,))
@@ -77,7 +77,7 @@ def calendar_events(data: Any) -> dict:
     return page
 
 
-def competition_results(data: Any) -> dict | None:
+def competition_results(data: Any) -> dict[str, Any] | None:
     """None when the competition has no results (the API answers null)."""
     c = _Checker(q.COMPETITION_RESULTS, data)
     page = c.obj(root(q.COMPETITION_RESULTS, data, "getCalendarCompetitionResults"),
@@ -109,7 +109,7 @@ def competition_results(data: Any) -> dict | None:
     return page
 
 
-def search_competitors(data: Any) -> list[dict]:
+def search_competitors(data: Any) -> list[dict[str, Any]]:
     c = _Checker(q.SEARCH_COMPETITORS, data)
     found = c.items(root(q.SEARCH_COMPETITORS, data, "searchCompetitors"), "searchCompetitors")
     for i, item in enumerate(found):
@@ -118,13 +118,13 @@ def search_competitors(data: Any) -> list[dict]:
     return found
 
 
-def competitor(data: Any) -> dict | None:
+def competitor(data: Any) -> dict[str, Any] | None:
     c = _Checker(q.COMPETITOR, data)
     single = c.obj(root(q.COMPETITOR, data, "getSingleCompetitor"), "getSingleCompetitor", nullable=True)
     return None if single is None else c.obj(single.get("basicData"), "basicData", nullable=True)
 
 
-def competitor_results(data: Any) -> list[dict]:
+def competitor_results(data: Any) -> list[dict[str, Any]]:
     c = _Checker(q.COMPETITOR_RESULTS, data)
     page = c.obj(root(q.COMPETITOR_RESULTS, data, "getSingleCompetitorResultsDate"),
                  "getSingleCompetitorResultsDate", nullable=True)
