@@ -7,6 +7,7 @@ from typing import Iterable
 import aiosqlite
 
 from bot.store import Change
+from storage.connected import Connected
 
 _RECORD = ("INSERT INTO changes (kind, race_id, athlete_id, at) "
            "SELECT ?, {race}, {athlete}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM json_each(?)")
@@ -20,7 +21,7 @@ async def record_changes(db: aiosqlite.Connection, races: Iterable[int], athlete
             await db.execute(_RECORD.format(race=race, athlete=athlete), (kind, json.dumps(ids)))
 
 
-class ChangeRows:
+class ChangeRows(Connected):
     async def change_head(self) -> int:
         (head,) = (await self.conn.execute_fetchall("SELECT coalesce(max(seq), 0) FROM changes"))[0]
         return head

@@ -13,6 +13,7 @@ from bot.domain.disciplines import discipline
 from bot.domain.models import Meeting, Performance, Race, RaceResults
 from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
+from storage.connected import Connected
 
 _RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
 # A pair "met" when both ran and at least one finished with a valid mark (DNS and annulled never count).
@@ -54,7 +55,7 @@ _ENTRIES = ("SELECT res.race_id, res.athlete_id, res.status = '', r.day FROM res
             "ORDER BY res.race_id")
 
 
-class Reads:
+class Reads(Connected):
     conn: aiosqlite.Connection
     reader: sqlite3.Connection
 

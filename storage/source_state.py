@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.sources.health import SourceHealth
 from bot.sources.state import DayMark
+from storage.connected import Connected
 
 _HEALTH_COLS = ("source, last_success, last_error, last_error_at, failing_since, next_poll, circuit, "
                 "alerted_since")
@@ -49,7 +50,7 @@ async def write_marks(db: aiosqlite.Connection, marks: Sequence[DayMark]) -> Non
         [(m.competition_id, m.day, int(m.settled)) for m in marks])
 
 
-class SourceStateRows:
+class SourceStateRows(Connected):
     conn: aiosqlite.Connection
 
     # --- FetchState (bot/sources/state.py) ---------------------------------------------------

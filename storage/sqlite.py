@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -18,7 +20,6 @@ from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
 from storage.write_tx import SqliteWriteTx
-from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
             log.info("store %s migrated to schema %d", self.path, step + 1)
 
     @asynccontextmanager
-    async def transaction(self, *, foreign_keys: bool = True, wait: float | None = None):
+    async def transaction(self, *, foreign_keys: bool = True, wait: float | None = None) -> AsyncIterator[aiosqlite.Connection]:
         """One writer at a time; everything inside commits together or not at all. StoreBusy when
         the write lock is not ours within `wait` seconds (storage.turns says which wait is whose).
 
@@ -99,7 +100,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
                 if not foreign_keys:
                     await self.conn.execute("PRAGMA foreign_keys = ON")
 
-    async def write_statement(self, sql: str, args, *, wait: float | None = None) -> list[Any]:
+    async def write_statement(self, sql: str, args: Sequence[Any], *, wait: float | None = None) -> list[Any]:
         """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
         The turn still matters: on our one shared connection, a statement run while another
         task's transaction is open would join it, and vanish with that transaction's rollback."""
@@ -116,7 +117,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     @asynccontextmanager
-    async def write(self, *, bulk: bool = False):
+    async def write(self, *, bulk: bool = False) -> AsyncIterator[SqliteWriteTx]:
         """One unit of work (bot.store.WriteTx), committed when the block ends."""
         async with self.transaction(foreign_keys=not bulk) as db:
             tx = SqliteWriteTx(db, bulk=bulk)

@@ -10,9 +10,10 @@ from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
 from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
+from storage.connected import Connected
 
 
-class SubscriptionRows:
+class SubscriptionRows(Connected):
     async def add_subscription(self, sub: Subscription) -> Subscription:
         created = sub.created_at or datetime.now(timezone.utc)
         async with self.transaction(wait=USER_WAIT) as db:  # someone in a chat waits

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
 from storage.outbox import convert as oc
 from storage.outbox.tx import OutboxTxView
+from storage.connected import Connected
 
 _ITEM = (f"SELECT {oc.SUBSCRIPTION_COLS}, {oc.OUTBOX_COLS} FROM outbox o "
          "JOIN subscriptions s ON s.id = o.subscription_id")
@@ -28,7 +29,7 @@ def _chunks(rows: Sequence) -> list[Sequence]:
     return [rows[i:i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
 
 
-class OutboxRows:
+class OutboxRows(Connected):
     async def record_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         async with self.transaction() as db:
             return await OutboxTxView(db).begin_poll(source, now, complete)
