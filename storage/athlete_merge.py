@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import aiosqlite
 
 from bot.ingest.same_athlete import Identity, merges
+from storage.scalar import scalar
 from storage.writes import upsert_result
 
 _SAME_PLACE_AND_MARK = """
@@ -42,11 +43,11 @@ async def merge_athletes(db: aiosqlite.Connection, races: Iterable[int]) -> Merg
     if not pairs:
         return merged
     schemes = await _schemes(db, {a for pair in pairs for a in pair})
-    pairs = [(a, b) for a, b in pairs if schemes[a] and schemes[b] and not schemes[a] & schemes[b]]
-    if not pairs:
+    disjoint = [(a, b) for a, b in pairs if schemes[a] and schemes[b] and not schemes[a] & schemes[b]]
+    if not disjoint:
         return merged
-    facts = await _identities(db, {a for pair in pairs for a in pair}, schemes)
-    for a, b in merges((facts[a], facts[b]) for a, b in pairs):
+    facts = await _identities(db, {a for pair in disjoint for a in pair}, schemes)
+    for a, b in merges((facts[a], facts[b]) for a, b in disjoint):
         keep, gone = (a, b) if a.athlete < b.athlete else (b, a)  # the older id: what others may hold
         newer = max((a, b), key=lambda x: (x.last_day, x.athlete))
         merged.collapsed += len(gone.rows) - await _merge(db, keep, gone, newer)
@@ -83,7 +84,7 @@ async def _merge(db: aiosqlite.Connection, keep: Identity, gone: Identity, newer
     """Merge `gone` into `keep`; the results `keep` gained."""
     k, g = keep.athlete, gone.athlete
     await db.execute(_MOVE, (k, g))
-    (grew,), = await db.execute_fetchall("SELECT count(*) FROM results WHERE athlete_id = ?", (k,))
+    grew = await scalar(db, "SELECT count(*) FROM results WHERE athlete_id = ?", (k,))
     grew -= len(keep.rows)
     # the versions kept aside for the merged-away athlete: kept for the athlete now, unless one
     # of that source is kept already

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Sequence
 
@@ -29,6 +30,7 @@ from bot.domain.precedence import USER  # the bulk path reads users' CSV files
 from bot.store import WritePlan, WriteSummary
 from storage.changes import record_changes
 from storage.linking import Linked, Tops, link_new, tops
+from storage.scalar import scalar
 from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, alias_rows, athlete_rows,
                             competition_rows, count_rows, race_key_rows, race_rows, upsert_result)
 
@@ -105,9 +107,9 @@ class SqliteBulkWrite:
         checked once per distinct id at the end rather than on every row (they are off meanwhile)."""
         await self.settle()
         for table, ids in (("athletes", self._athletes), ("races", self._races), ("competitions", self._comps)):
-            (missing,) = await (await self.db.execute(
-                f"SELECT count(*) FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = j.value)",
-                (json.dumps(sorted(ids)),))).fetchone()
+            missing = await scalar(
+                self.db, f"SELECT count(*) FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = j.value)",
+                (json.dumps(sorted(ids)),))
             if missing:
                 raise RuntimeError(f"bulk import: {missing} {table} referenced but not stored")
 
@@ -153,7 +155,7 @@ class SqliteBulkWrite:
             return {}
         top = self._tops.get(table)
         if top is None:  # the rows queued so far are of other tables: they do not change it
-            top = (await self.db.execute_fetchall(f"SELECT coalesce(max(id), 0) FROM {table}"))[0][0]
+            top = await scalar(self.db, f"SELECT coalesce(max(id), 0) FROM {table}")
         mapping = {key: top + n for n, (key, _) in enumerate(rows, start=1)}
         self._tops[table] = top + len(rows)
         self._json_insert(f"INSERT INTO {table} (id, {columns})", [(mapping[key], *values) for key, values in rows])
@@ -205,7 +207,7 @@ def _fragment(values: tuple[Any, ...]) -> str:
     return ",".join(map(_json_value, values))
 
 
-def _json_value(value) -> str:
+def _json_value(value: object) -> str:
     """As sqlite3 would bind it: NaN is NULL, infinities overflow a JSON number to infinity."""
     if isinstance(value, float) and not math.isfinite(value):
         return "null" if math.isnan(value) else ("9e999" if value > 0 else "-9e999")
@@ -213,9 +215,9 @@ def _json_value(value) -> str:
 
 
 @asynccontextmanager
-async def bulk_writer(db: aiosqlite.Connection):
+async def bulk_writer(db: aiosqlite.Connection) -> AsyncIterator[SqliteBulkWrite]:
     """Inside a write transaction the caller holds."""
-    (cache,) = await (await db.execute("PRAGMA cache_size")).fetchone()
+    cache = await scalar(db, "PRAGMA cache_size")
     await db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     # untyped columns: values kept as bound, the results table's affinity applies on the way in
     await db.execute(f"DROP TABLE IF EXISTS {_MARKS}")  # numbered from 0 by each writer: start empty

@@ -8,6 +8,7 @@ import aiosqlite
 
 from bot.store import Change
 from storage.connected import Connected
+from storage.scalar import scalar
 
 _RECORD = ("INSERT INTO changes (kind, race_id, athlete_id, at) "
            "SELECT ?, {race}, {athlete}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM json_each(?)")
@@ -23,8 +24,7 @@ async def record_changes(db: aiosqlite.Connection, races: Iterable[int], athlete
 
 class ChangeRows(Connected):
     async def change_head(self) -> int:
-        (head,) = (await self.conn.execute_fetchall("SELECT coalesce(max(seq), 0) FROM changes"))[0]
-        return head
+        return await scalar(self.conn, "SELECT coalesce(max(seq), 0) FROM changes")
 
     async def changes_since(self, seq: int, limit: int) -> list[Change]:
         rows = await self.conn.execute_fetchall(
@@ -34,4 +34,5 @@ class ChangeRows(Connected):
     def data_version(self) -> int:
         """Changes whenever any connection commits, this process's writer included (it is not
         this connection): a statement of microseconds, on the caller's thread."""
-        return self.reader.execute("PRAGMA data_version").fetchone()[0]
+        version: int = self.reader.execute("PRAGMA data_version").fetchone()[0]
+        return version

@@ -10,7 +10,7 @@ from typing import Any, AsyncIterator
 import aiosqlite
 
 from bot.domain.disciplines import discipline
-from bot.domain.models import Meeting, Performance, Race, RaceResults
+from bot.domain.models import Competition, Meeting, Performance, Race, RaceResults
 from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
 from storage.connected import Connected
@@ -75,7 +75,7 @@ class Reads(Connected):
                 out.append(AthleteStat(cv.athlete(row), n, days.get(last), tuple(code for _, code in events)))
         return out
 
-    async def competitions(self):
+    async def competitions(self) -> list[Competition]:
         return [cv.competition(r) for r in await self._all(f"SELECT {cv.COMPETITION_COLS} FROM competitions c")]
 
     async def pair_stats(self, ids_a: list[int], ids_b: list[int]) -> list[PairStat]:
@@ -90,7 +90,7 @@ class Reads(Connected):
     async def _stream(self, sql: str, args: tuple[Any, ...] = (), chunk: int = 5_000) -> AsyncIterator[list[Any]]:
         """Rows in chunks: at a million results a full fetch would be the process's peak memory."""
         async with self.conn.execute(sql, args) as cursor:
-            while rows := await cursor.fetchmany(chunk):
+            while rows := list(await cursor.fetchmany(chunk)):
                 yield rows
 
     async def meetings(self, a: int, b: int) -> list[Meeting]:
@@ -98,7 +98,8 @@ class Reads(Connected):
         return [Meeting(cv.race(row), cv.competition(row, 9), cv.result(row, 17), cv.result(row, 26)) for row in rows]
 
     async def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
-        where, args = "r.competition_id = ?", [competition_id]
+        where = "r.competition_id = ?"
+        args: list[int | str] = [competition_id]
         if event:
             if "/" in event:
                 where, args = where + " AND r.event = ?", args + [event]
@@ -110,7 +111,7 @@ class Reads(Connected):
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
             "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
         grouped: dict[int, list[Any]] = defaultdict(list)
-        heads = {}
+        heads: dict[int, tuple[Race, Competition, bool]] = {}
         for row in rows:
             race = cv.race(row)
             heads.setdefault(race.id, (race, cv.competition(row, 9), bool(row[34])))
@@ -167,7 +168,7 @@ class Reads(Connected):
                                "ORDER BY 1", (event, gender))
         return [int(y) for (y,) in rows]
 
-    async def upcoming(self, today: date, limit: int):
+    async def upcoming(self, today: date, limit: int) -> list[Competition]:
         rows = await self._all(f"SELECT {cv.COMPETITION_COLS} FROM competitions c WHERE c.end_date >= ? "
                                "ORDER BY c.start_date LIMIT ?", (today.isoformat(), limit))
         return [cv.competition(r) for r in rows]

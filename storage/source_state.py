@@ -62,7 +62,7 @@ class SourceStateRows(Connected):
     async def is_settled(self, competition_id: int, day: int) -> bool:
         rows = await self.conn.execute_fetchall(
             "SELECT settled FROM wa_days WHERE competition_id = ? AND day = ?", (competition_id, day))
-        return bool(rows and rows[0][0])
+        return any(settled for (settled,) in rows)
 
     async def record(self, marks: Sequence[DayMark]) -> None:
         if marks:

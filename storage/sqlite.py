@@ -20,6 +20,7 @@ from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
 from storage.write_tx import SqliteWriteTx
+from storage.scalar import scalar
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
         await self.conn.close()
 
     async def _migrate(self) -> None:
-        (version,) = await (await self.conn.execute("PRAGMA user_version")).fetchone()
+        version = await scalar(self.conn, "PRAGMA user_version")
         if version > VERSION:
             raise NotStarted(f"the store {self.path} was written by a newer racebot (schema {version}, "
                              f"this one knows {VERSION}): upgrade racebot or use another --db")
@@ -105,7 +106,7 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
         The turn still matters: on our one shared connection, a statement run while another
         task's transaction is open would join it, and vanish with that transaction's rollback."""
         async with self.turns.turn(wait) as deadline:
-            return await self.turns.retry(lambda: self.conn.execute_fetchall(sql, args), deadline)
+            return list(await self.turns.retry(lambda: self.conn.execute_fetchall(sql, args), deadline))
 
     async def get_meta(self, key: str) -> str | None:
         row = await (await self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()

@@ -6,6 +6,7 @@ import aiosqlite
 from bot.search.names import fold
 from bot.store import WritePlan
 from typing import Any
+from storage.scalar import scalar
 
 
 def upsert_result(columns: str, source: str = "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") -> str:
@@ -105,7 +106,7 @@ async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple
     """Insert rows under fresh ids taken inside the write transaction; map placeholder -> id."""
     if not rows:
         return {}
-    (top,) = await (await db.execute(f"SELECT coalesce(max(id), 0) FROM {table}")).fetchone()
+    top = await scalar(db, f"SELECT coalesce(max(id), 0) FROM {table}")
     mapping = {key: top + n for n, (key, _) in enumerate(rows, start=1)}
     marks = ", ".join("?" * (len(rows[0][1]) + 1))
     await db.executemany(f"INSERT INTO {table} (id, {columns}) VALUES ({marks})",
@@ -114,4 +115,4 @@ async def insert_with_ids(db: aiosqlite.Connection, table: str, rows: list[tuple
 
 
 async def count_rows(db: aiosqlite.Connection, table: str) -> int:
-    return (await (await db.execute(f"SELECT count(*) FROM {table}")).fetchone())[0]
+    return await scalar(db, f"SELECT count(*) FROM {table}")

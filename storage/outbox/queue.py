@@ -24,7 +24,7 @@ WITH ranked AS (
 _CHUNK = 500  # rows a statement at most: well inside SQLite's 32,766 bound parameters
 
 
-def _chunks(rows: Sequence) -> list[Sequence]:
+def _chunks(rows: Sequence[Any]) -> list[Sequence[Any]]:
     rows = list(rows)
     return [rows[i:i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
 
@@ -131,10 +131,10 @@ class OutboxRows(Connected):
             "SELECT count(*) FILTER (WHERE state = ?), count(*) FILTER (WHERE state = ? AND attempts > 0), "
             "min(due_at) FILTER (WHERE state = ?), count(*) FILTER (WHERE state = ?) FROM outbox",
             [PENDING, PENDING, PENDING, EXPIRED])
-        last = await self.conn.execute_fetchall(
+        last = [detail for (detail,) in await self.conn.execute_fetchall(
             "SELECT detail FROM outbox WHERE state = ? AND attempts > 0 ORDER BY next_attempt_at DESC LIMIT 1",
-            [PENDING])
-        return OutboxHealth(pending, retrying, oc.when(oldest), last[0][0] if last else "", expired)
+            [PENDING])]
+        return OutboxHealth(pending, retrying, oc.when(oldest), last[0] if last else "", expired)
 
     async def _write(self, sql: str, args: list[Any]) -> list[Any]:
         return await self.write_statement(sql, args)
