@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import httpx
 
@@ -22,6 +22,7 @@ from .resilience import CircuitBreaker, Clock, Sleep, make_retrying, retry_after
 from .settings import WASettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class WAClient:
@@ -62,7 +63,7 @@ class WAClient:
         return await self._run(q.COMPETITOR_RESULTS, variables, shapes.competitor_results)
 
     # --- plumbing -------------------------------------------------------------------------
-    async def _run(self, operation: str, variables: dict[str, Any], check: Callable[[Any], Any]) -> Any:
+    async def _run(self, operation: str, variables: dict[str, Any], check: Callable[[Any], T]) -> T:
         try:
             return check(await self.execute(operation, variables))
         except PayloadInvalid as exc:

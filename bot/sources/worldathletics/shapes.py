@@ -22,12 +22,13 @@ class _Checker:
     def fail(self, path: str, expected: str) -> PayloadInvalid:
         return PayloadInvalid(self.operation, f"{path} should be {expected}", sample(self.payload))
 
-    def obj(self, value: Any, path: str, *, nullable: bool = False) -> dict[str, Any] | None:
-        if value is None and nullable:
-            return None
+    def obj(self, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(path, "an object")
         return value
+
+    def optional_obj(self, value: Any, path: str) -> dict[str, Any] | None:
+        return None if value is None else self.obj(value, path)
 
     def items(self, value: Any, path: str) -> list[Any]:
         """A list (null counts as empty, as the API sends for 'nothing yet')."""
@@ -80,11 +81,11 @@ def calendar_events(data: Any) -> dict[str, Any]:
 def competition_results(data: Any) -> dict[str, Any] | None:
     """None when the competition has no results (the API answers null)."""
     c = _Checker(q.COMPETITION_RESULTS, data)
-    page = c.obj(root(q.COMPETITION_RESULTS, data, "getCalendarCompetitionResults"),
-                 "getCalendarCompetitionResults", nullable=True)
+    page = c.optional_obj(root(q.COMPETITION_RESULTS, data, "getCalendarCompetitionResults"),
+                          "getCalendarCompetitionResults")
     if page is None:
         return None
-    c.obj(page.get("competition"), "competition", nullable=True)
+    c.optional_obj(page.get("competition"), "competition")
     for t, title in enumerate(c.items(page.get("eventTitles"), "eventTitles")):
         title = c.obj(title, f"eventTitles[{t}]")
         for e, event in enumerate(c.items(title.get("events"), f"eventTitles[{t}].events")):
@@ -103,7 +104,7 @@ def competition_results(data: Any) -> dict[str, Any] | None:
                     c.obj(result.get("competitor"), f"{npath}.competitor")
                     for key in ("mark", "place", "records", "nationality", "remark"):
                         c.field(result, key, npath, (str,))
-    options = c.obj(page.get("options"), "options", nullable=True) or {}
+    options = c.optional_obj(page.get("options"), "options") or {}
     for d, day in enumerate(c.items(options.get("days"), "options.days")):
         c.field(c.obj(day, f"options.days[{d}]"), "day", f"options.days[{d}]", (int,), nullable=False)
     return page
@@ -120,14 +121,14 @@ def search_competitors(data: Any) -> list[dict[str, Any]]:
 
 def competitor(data: Any) -> dict[str, Any] | None:
     c = _Checker(q.COMPETITOR, data)
-    single = c.obj(root(q.COMPETITOR, data, "getSingleCompetitor"), "getSingleCompetitor", nullable=True)
-    return None if single is None else c.obj(single.get("basicData"), "basicData", nullable=True)
+    single = c.optional_obj(root(q.COMPETITOR, data, "getSingleCompetitor"), "getSingleCompetitor")
+    return None if single is None else c.optional_obj(single.get("basicData"), "basicData")
 
 
 def competitor_results(data: Any) -> list[dict[str, Any]]:
     c = _Checker(q.COMPETITOR_RESULTS, data)
-    page = c.obj(root(q.COMPETITOR_RESULTS, data, "getSingleCompetitorResultsDate"),
-                 "getSingleCompetitorResultsDate", nullable=True)
+    page = c.optional_obj(root(q.COMPETITOR_RESULTS, data, "getSingleCompetitorResultsDate"),
+                          "getSingleCompetitorResultsDate")
     rows = c.items((page or {}).get("resultsByDate"), "resultsByDate")
     for i, item in enumerate(rows):
         path = f"resultsByDate[{i}]"
