@@ -75,7 +75,7 @@ class MeetingIndex:
                 fill[aid] += 1
         self._races = races
 
-    def _races_of(self, athlete_id: int) -> array:
+    def _races_of(self, athlete_id: int) -> array[int]:
         if athlete_id + 1 >= len(self._athlete_start):
             return array("i")
         return self._races[self._athlete_start[athlete_id]:self._athlete_start[athlete_id + 1]]
