@@ -12,7 +12,7 @@ from bot.domain.periods import Period
 from bot.h2h.pairing import choose_pair
 from bot.h2h.prose import counted, rivalry_paragraphs, short_names
 from bot.replies import Column, Field, Paragraph, Reply, Table
-from bot.h2h.record import RULE, Bout, record
+from bot.h2h.record import RULE, Bout, Record, record
 from bot.search.athletes import AthleteIndex
 from typing import Any
 
@@ -73,6 +73,7 @@ def split_names(athletes: AthleteIndex, args: H2HArgs) -> tuple[str, str]:
         score = (ca[0].score if ca else 0) + (cb[0].score if cb else 0)
         if score > best_score:
             best, best_score = (a, b), score
+    assert best is not None  # the range above is never empty: 2 <= len(words) <= 2 * most
     return best
 
 
@@ -129,7 +130,7 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
                        "coverage": coverage})
 
 
-def _fields(rec, sa: str, sb: str) -> list[Field]:
+def _fields(rec: Record, sa: str, sb: str) -> list[Field]:
     ties = f" ({counted(rec.ties, 'tie')})" if rec.ties else ""
     fields = [Field("Record", f"{sa} {rec.wins['a']}–{rec.wins['b']} {sb}{ties}")]
     if len(rec.by_event) > 1:

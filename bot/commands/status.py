@@ -44,7 +44,7 @@ def _describe(h: SourceHealth, now: datetime, moments: list[Moment], *,
               prefix: bool) -> tuple[Paragraph, list[Field]]:
     """A source's paragraph and fields; the times they show are added to `moments`."""
     label = source_label(h.name)
-    if h.ok:
+    if h.failing_since is None:  # h.ok
         state = "working." if h.last_success else "not polled successfully yet."
     else:
         state = f"failing since {_at(moments, h.failing_since)} ({duration_text(now - h.failing_since)})."
@@ -82,7 +82,9 @@ def _at(moments: list[Moment], when: datetime) -> str:
 
 
 def _data(h: SourceHealth) -> dict[str, Any]:
-    iso = lambda t: t.isoformat() if t else None  # noqa: E731
+    def iso(t: datetime | None) -> str | None:
+        return t.isoformat() if t else None
+
     return {"name": h.name, "ok": h.ok, "last_success": iso(h.last_success), "last_error": h.last_error,
             "last_error_at": iso(h.last_error_at), "failing_since": iso(h.failing_since),
             "next_poll": iso(h.next_poll), "circuit": h.circuit}

@@ -10,7 +10,7 @@ from typing import Sequence
 from bot.domain import precedence
 from bot.domain.disciplines import Discipline
 from bot.domain.marks import PHOTO_FINISH_SECONDS, margin_text
-from bot.domain.models import RaceResults, Result
+from bot.domain.models import Athlete, RaceResults, Result
 from bot.replies import Column, Paragraph, Reply, Span, Table
 
 RECORD_FLAGS = ("WR", "AR", "NR", "CR", "MR", "DLR", "WL", "WU20R", "ER", "OR")
@@ -48,7 +48,7 @@ def known_finishers(rr: RaceResults) -> int | None:
     return sum(1 for res, _ in rr.results if res.finished)
 
 
-def winner(rr: RaceResults) -> tuple[Result, object] | None:
+def winner(rr: RaceResults) -> tuple[Result, Athlete] | None:
     """The winner's result and athlete; None when a race known in part does not include them."""
     finished = [(res, ath) for res, ath in rr.results if res.finished]  # placed first, by place
     if not finished or (known_finishers(rr) is not None and finished[0][0].place != 1):
