@@ -71,7 +71,7 @@ class Announcer:
         return replace(reply, title=title, paragraphs=paragraphs, data=data)
 
 
-def _trim(cache: OrderedDict) -> None:
+def _trim(cache: OrderedDict[Any, Any]) -> None:
     while len(cache) > _CACHED:
         cache.popitem(last=False)
 

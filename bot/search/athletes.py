@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import defaultdict
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,6 +27,9 @@ class Candidate:
 
 class AthleteIndex:
     def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
         self.stats: dict[int, AthleteStat] = {}
         self._by_full: dict[str, list[int]] = defaultdict(list)
         self._by_family: dict[str, list[int]] = defaultdict(list)
@@ -41,7 +44,7 @@ class AthleteIndex:
 
     def load(self, stats: list[AthleteStat], today: date,
              aliases: Iterable[tuple[int, str, str, str]] = ()) -> None:
-        self.__init__()
+        self._clear()
         for st in stats:
             a = st.athlete
             self.stats[a.id] = st
@@ -61,7 +64,8 @@ class AthleteIndex:
         # Most names belong to one athlete: a one-item tuple is half the size of a list.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
             for key, ids in table.items():
-                table[key] = tuple(ids)  # in place: a second copy of each table would be the peak
+                # in place: a second copy of each table would be the peak
+                table[key] = tuple(ids)  # type: ignore[assignment]  # lists while loading, tuples after: read only
 
     def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
         full, family, given = fold_once(name), fold_once(family), fold_once(given)
@@ -85,7 +89,7 @@ class AthleteIndex:
         """Every athlete the text could mean, best first (match quality, then prominence)."""
         scores: dict[int, float] = {}
 
-        def hit(ids: list[int], score: float) -> None:
+        def hit(ids: Sequence[int], score: float) -> None:
             for i in ids:
                 if scores.get(i, 0) < score:
                     scores[i] = score
@@ -119,7 +123,7 @@ class AthleteIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -self.prominence(kv[0])))
         return [Candidate(i, s, self.prominence(i), typo) for i, s in ranked[:limit]]
 
-    def _fuzzy(self, q: str, hit) -> None:
+    def _fuzzy(self, q: str, hit: Callable[[Sequence[int], float], None]) -> None:
         """Typos: match the surname against surnames sharing its first letter (a typo in the
         first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
         surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,
@@ -149,7 +153,7 @@ class AthleteIndex:
         """Athlete ids for autocomplete: prefix matches first, rivals of the other athlete favoured."""
         q = fold(partial)
         if not q:
-            pool = set(rivals) or set(sorted(self._prominence, key=self._prominence.get)[-limit:])
+            pool = set(rivals) or set(sorted(self._prominence, key=lambda i: self._prominence[i])[-limit:])
         else:
             pool = set()
             start = bisect.bisect_left(self._prefix_keys, q)
