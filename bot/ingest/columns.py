@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
 from operator import itemgetter, ne, not_, sub
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, cast
 
 from bot.domain.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
@@ -95,7 +95,8 @@ class ChunkResolver:
         if len(athletes) < n:
             limit = len(athletes)
             lines, specs, marks, tails = lines[:limit], specs[:limit], marks[:limit], tails[:limit]
-        return Columns(lines, specs, athletes, marks, tails)
+        # every mark and tail before `limit` passed its check: none is None or Refused
+        return Columns(lines, specs, athletes, cast(list[tuple[Any, ...]], marks), cast(list[tuple[Any, ...]], tails))
 
     # --- field checks on values not seen before: each returns the first bad row, or len(rows) -----
     def _spec_ids(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple[Any, ...]]) -> tuple[list[int], int]:
@@ -115,7 +116,7 @@ class ChunkResolver:
                     return [], starts[r]
             ids[r] = found
         lengths = map(sub, chain(starts[1:], (len(keys),)), starts)
-        return list(chain.from_iterable(map(repeat, ids, lengths))), len(keys)
+        return list(chain.from_iterable(map(repeat, cast(list[int], ids), lengths))), len(keys)  # all found
 
     def _statuses_in_place(self, rows: list[list[str]], lines: Sequence[int], col: Column) -> bool:
         """'DNF' in place, '=3' for a tie: rewritten as the row path reads them (place_and_mark).
@@ -189,10 +190,11 @@ class ChunkResolver:
         """Athletes of the rows before `limit`, new ones resolved in file order; shorter when the
         planner refuses a row's athlete."""
         names, countries, ids = col("athlete"), col("country"), col("athlete_id")
+        keys: Sequence[Any]
         if "athlete_id" in self._at and all(map(str.strip, ids)):
-            keys, index = ids, self._athletes.by_id
+            keys, index = ids, cast(dict[Any, int], self._athletes.by_id)  # either table, keyed as `keys`
         else:
-            keys, index = list(zip(names, countries, ids)), self._athletes.by_name
+            keys, index = list(zip(names, countries, ids)), cast(dict[Any, int], self._athletes.by_name)
         athletes = list(map(index.get, keys[:limit] if limit < len(keys) else keys))
         for i in nones(athletes):
             aid = index.get(keys[i])
@@ -206,11 +208,11 @@ class ChunkResolver:
                     aid, forgot = self._athletes.resolve(keys[i], row)
                 except ImportFailed as exc:
                     self.refusal = exc
-                    return athletes[:i]
+                    return cast(list[int], athletes[:i])  # resolved before i
                 if forgot:  # later rows may hold a forgotten name-only answer: ask again
                     athletes[i + 1:] = map(index.get, keys[i + 1:len(athletes)])
             athletes[i] = aid
-        return athletes
+        return cast(list[int], athletes)  # every None resolved
 
     # --- helpers -----------------------------------------------------------------------------------
     def _columns(self, rows: list[list[str]]) -> Column:

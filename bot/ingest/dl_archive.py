@@ -67,7 +67,8 @@ def _venues(meetings: dict[str, Any], stem: str, gender: str, event: str) -> str
     """Where a race run in several places at once was run (the 2020 virtual meetings), or ''."""
     for v in meetings.get("virtual", []):
         if v["file"] == stem and v.get("gender", gender) == gender and v.get("event", event) == event:
-            return v["venues"]
+            venues: str = v["venues"]
+            return venues
     return ""
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain, compress, count, islice
 from operator import itemgetter, methodcaller, ne
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from bot.ingest.interchange import FieldError, day_of, need, race_of
 from bot.ingest.rows import ResultRow
@@ -96,8 +96,9 @@ class GroupScan:
             self.numberless.update(map(self._numberless_of, rows))
 
     def _group(self, competition: str, venue: str, day_text: str, series: str, *, last: int) -> None:
-        day = self._days.get(day_text, 0)
-        if day == 0:
+        if day_text in self._days:
+            day = self._days[day_text]
+        else:
             try:
                 day = self._days[day_text] = day_of(day_text)
             except FieldError:
@@ -122,14 +123,14 @@ class GroupScan:
             found.end = day
 
 
-def _picker(at: dict[str, int], columns: tuple[str, ...]):
+def _picker(at: dict[str, int], columns: tuple[str, ...]) -> Callable[[list[str]], Any]:
     idx = [at.get(c) for c in columns]
     if None not in idx:
         return itemgetter(*idx)
     return lambda values: tuple(values[i] if i is not None else "" for i in idx)
 
 
-def _not_numbered(numbered: dict[str, bool]):
+def _not_numbered(numbered: dict[str, bool]) -> Callable[[str], bool]:
     return lambda race: not numbered[race]
 
 

@@ -216,9 +216,9 @@ class Planner:
         for rid in found:
             if any(a == athlete for a, _ in known_results.get(rid, [])) or self._slot_ran(rid, athlete):
                 return rid
-        rid = self._newcomers.get(row.race_key) if found else None
-        if rid is not None:
-            return rid
+        newcomer = self._newcomers.get(row.race_key) if found else None
+        if newcomer is not None:
+            return newcomer
         taken = self._races[key]
         number = row.race or 1
         rid = self._new_race(row, key, number if number not in taken else max(taken) + 1)
@@ -274,7 +274,7 @@ class Planner:
             mark = parse_mark(d, best.mark, strict=False)
         except MarkError:
             return
-        if athlete is not None and mark.ok:
+        if athlete is not None and mark.ok and mark.value is not None:  # ok: it has a value
             self.plan.bests.append(StatedBest(athlete, d.code, "indoor" in d.code.partition("/")[2], mark.text,
                                               mark.value, best.day, best.competition, best.source,
                                               d.higher_is_better))
@@ -292,7 +292,7 @@ class Planner:
         if row.race_key:
             keyed = self._race_keys.get(row.race_key, ())
             return [rid for rid in keyed if rid > 0] if len(keyed) > 1 else []
-        races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
+        races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), {})
         return [rid for rid in races.values() if rid > 0] if row.race is None and not row.race_key and len(races) > 1 else []
 
 

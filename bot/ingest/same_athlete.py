@@ -78,5 +78,5 @@ def merges(pairs: Iterable[tuple[Identity, Identity]]) -> list[tuple[Identity, I
     return [(a, b) for a, b in fits if seen[a.athlete] == seen[b.athlete] == 1]
 
 
-def _contradict(x, y) -> bool:
+def _contradict(x: object, y: object) -> bool:
     return x is not None and y is not None and x != y

@@ -6,7 +6,7 @@ names its race number, resolved to that race once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar, cast
 
 from bot.domain.disciplines import discipline_or_custom
 from bot.ingest.groups import GroupScan, group_key
@@ -33,7 +33,7 @@ class SpecTable:
         self.races: list[int | None] = []  # per spec: its race, once resolved (numbered specs only)
         self._scan = scan
         self._numberless: set[tuple[Any, ...]] = set()  # race keys some numberless row has
-        self._parsed: dict[tuple[Callable, str], object] = {}  # (parser, raw value) -> parsed
+        self._parsed: dict[tuple[Callable[[str], object], str], object] = {}  # (parser, raw value) -> parsed
 
     def place(self, planner: Planner) -> list[int]:
         """Match every competition of the file to a known or new one, in the order the file first
@@ -83,14 +83,15 @@ class SpecTable:
     def _race_key(self, comp: int, row: ResultRow) -> tuple[Any, ...]:
         return (comp, row.date, self._parse(_code, row.event), row.gender, row.round)
 
-    def _parse(self, parser: Callable, raw: str):
+    def _parse(self, parser: Callable[[str], T], raw: str) -> T:
         found = self._parsed.get((parser, raw), _MISSING)
         if found is _MISSING:
             found = self._parsed[(parser, raw)] = parser(raw)
-        return found
+        return cast(T, found)  # cached under its parser: what that parser returned
 
 
 _MISSING = object()
+T = TypeVar("T")
 
 
 def _code(event: str) -> str:

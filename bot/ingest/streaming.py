@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from array import array
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Iterable, TextIO, cast
 
 from bot.errors import ImportFailed
 from bot.ingest.columns import ChunkResolver, Columns, nones
@@ -103,7 +103,7 @@ class _Writer:
         self._batch: list[tuple[Columns, list[int]]] = []
         self._size = 0
         self._ids: dict[int, int] = {}
-        self._pending: list[asyncio.Task] = []  # writes handed over, oldest first
+        self._pending: list[asyncio.Task[None]] = []  # writes handed over, oldest first
         self.entered = Entered()
 
     async def start(self) -> None:
@@ -173,7 +173,7 @@ class Entered:
         self._keys = array("q")
         self._lines = array("q")
 
-    def add(self, races: list[int], athletes: list[int], lines) -> None:
+    def add(self, races: list[int], athletes: list[int], lines: Iterable[int]) -> None:
         self._keys.extend(map(_pair, races, athletes))
         self._lines.extend(lines)
 
@@ -223,4 +223,4 @@ class RaceChooser:
                     race = table.races[sid] = planner.race(spec.row, spec.comp, spec.code, part.athletes[i],
                                                            part.marks[i][0], self.known)
                 chosen[i] = race
-        return chosen
+        return cast(list[int], chosen)  # every None chosen

@@ -52,9 +52,9 @@ def plain_name(printed: str) -> str:
 class _Competition:
     """What every row of one competition id shares, so all its races land in one competition."""
 
-    names: Counter = field(default_factory=Counter)
-    cities: Counter = field(default_factory=Counter)
-    countries: Counter = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
+    cities: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
     first: str = "9999"
     last: str = ""
 
@@ -166,7 +166,7 @@ def athlete_rows(athlete: dict[str, Any], source: str, line: int) -> list[tuple[
     return list(out.values())
 
 
-def combined_parts(results) -> set[int]:
+def combined_parts(results: Iterable[dict[str, Any]]) -> set[int]:
     """id() of each row of a combined event's discipline: the lettered one (H, D, P, M) and the
     unplaced second row a jumper's discipline may have beside it (the best legal mark: Tim Nowak's
     7.33 beside his scoring 7.48 in the Rome 2024 decathlon), which alone would look like a race."""
@@ -177,7 +177,7 @@ def combined_parts(results) -> set[int]:
     return {id(r) for r in results if key(r) in parts}
 
 
-def en_route(results) -> set[int]:
+def en_route(results: Iterable[dict[str, Any]]) -> set[int]:
     """id() of each result that is a time taken on the way in a longer race of the same athlete,
     competition, day and round (1500m in the Mile, 5 km in the half marathon): Tilastopaja ranks
     those too, but they are not races. Measured over the whole file, an intermediate time's pace is
@@ -256,14 +256,14 @@ def _age_label(suffix: str) -> str:
     return suffix.strip()
 
 
-def _wind(text) -> float | None:
+def _wind(text: object) -> float | None:
     try:
         return float(str(text).replace(",", ".")) if str(text or "").strip() else None
     except ValueError:
         return None
 
 
-def _day(text) -> date | None:
+def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
