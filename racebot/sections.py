@@ -23,7 +23,7 @@ from bot.announce.publishing import ChannelRef
 from bot.sources.alerts import AlertSettings
 from bot.sources.worldathletics.settings import ENV_API_KEY, ENV_ENDPOINT, WASettings
 from racebot.chat_sections import DiscordSection, SlackSection
-from racebot.section_base import Count, Ints, NonNegative, Positive, Section, Text, Texts, checked_url, list_of
+from racebot.section_base import Count, Ints, NonNegative, Positive, Section, Text, Texts, checked_url
 
 log = logging.getLogger(__name__)
 
