@@ -65,7 +65,8 @@ def _live_sources(cfg: Config, store: Store, publishers: dict[str, Publisher]) -
         channel = alerts.channel
         publisher = publishers.get(channel.platform) if channel else None
         if channel is None or publisher is None:
-            log.warning("source alert not sent: no %s adapter running", channel.platform if channel else "admin channel")
+            log.warning("source alert not sent: no %s adapter running",
+                        channel.platform if channel else "admin channel")
             return
         delivery = await publisher.send(channel, alert.reply, alert.key)
         log.info("source alert %s: %s", alert.key, delivery.outcome.value)

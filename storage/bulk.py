@@ -107,9 +107,8 @@ class SqliteBulkWrite:
         checked once per distinct id at the end rather than on every row (they are off meanwhile)."""
         await self.settle()
         for table, ids in (("athletes", self._athletes), ("races", self._races), ("competitions", self._comps)):
-            missing = await scalar(
-                self.db, f"SELECT count(*) FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = j.value)",
-                (json.dumps(sorted(ids)),))
+            missing = await scalar(self.db, f"SELECT count(*) FROM json_each(?) j WHERE NOT EXISTS "
+                                   f"(SELECT 1 FROM {table} t WHERE t.id = j.value)", (json.dumps(sorted(ids)),))
             if missing:
                 raise RuntimeError(f"bulk import: {missing} {table} referenced but not stored")
 

@@ -16,8 +16,8 @@ import aiosqlite
 from bot.ingest.linking import Entry, choose, split
 from bot.search.names import fold
 from storage.athlete_merge import merge_athletes
-from storage.writes import ADD_ALIAS, upsert_result
 from storage.scalar import scalar
+from storage.writes import ADD_ALIAS, upsert_result
 
 _CANDIDATES = """
 SELECT n.id, o.id FROM races n JOIN races o

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
-from storage.connected import Connected
 
 
 class SeenRequestRows(Connected):

@@ -14,13 +14,13 @@ from bot.errors import NotStarted
 from storage.changes import ChangeRows
 from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
+from storage.scalar import scalar
 from storage.schema import MIGRATIONS, VERSION
 from storage.seen_requests import SeenRequestRows
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
 from storage.write_tx import SqliteWriteTx
-from storage.scalar import scalar
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ class SqliteStore(Reads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRo
             log.info("store %s migrated to schema %d", self.path, step + 1)
 
     @asynccontextmanager
-    async def transaction(self, *, foreign_keys: bool = True, wait: float | None = None) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, foreign_keys: bool = True,
+                          wait: float | None = None) -> AsyncIterator[aiosqlite.Connection]:
         """One writer at a time; everything inside commits together or not at all. StoreBusy when
         the write lock is not ours within `wait` seconds (storage.turns says which wait is whose).
 

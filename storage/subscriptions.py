@@ -8,9 +8,9 @@ from typing import Any, Sequence
 from bot.announce.outbox import DROPPED, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
+from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
-from storage.connected import Connected
 
 
 class SubscriptionRows(Connected):

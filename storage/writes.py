@@ -1,11 +1,12 @@
 """The statements an import's write plan becomes, shared by WriteTx.apply and the bulk writer."""
 from __future__ import annotations
 
+from typing import Any
+
 import aiosqlite
 
 from bot.search.names import fold
 from bot.store import WritePlan
-from typing import Any
 from storage.scalar import scalar
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.announce.outbox import CORRECTION, OutboxItem
@@ -17,7 +18,6 @@ from bot.replies import Moment, Paragraph, Reply, Span
 from bot.h2h.line import rivalry_line
 from bot.store import Queries
 from bot.announce.subscriptions import valid_timezone
-from typing import Any
 
 _CACHED = 256  # one race fans out to many channels: render it once, and once per display settings
 

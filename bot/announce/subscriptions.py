@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz
@@ -16,7 +17,6 @@ from bot.domain.disciplines import discipline
 from bot.domain.models import Competition, Race
 from bot.search.names import fold
 from bot.announce.publishing import ChannelRef
-from typing import Any
 
 SPOILER_MODES = ("off", "hide")  # hide: Discord spoiler markup; Slack, which has none, a thread
 _COMPETITION_SIMILARITY = 85

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
@@ -14,7 +15,6 @@ from bot.h2h.prose import counted, rivalry_paragraphs, short_names
 from bot.replies import Column, Field, Paragraph, Reply, Table
 from bot.h2h.record import RULE, Bout, Record, record
 from bot.search.athletes import AthleteIndex
-from typing import Any
 
 
 @dataclass(frozen=True, kw_only=True)

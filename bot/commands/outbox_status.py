@@ -6,11 +6,11 @@ channels are behind (and why), and what was given up as too old to post.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.announce.outbox import OutboxHealth
 from bot.replies import Moment, Paragraph, Span
 from bot.sources.health import duration_text, moment_text
-from typing import Any
 
 
 def describe(h: OutboxHealth, now: datetime, moments: list[Moment]) -> list[Paragraph]:

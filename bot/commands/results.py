@@ -104,7 +104,8 @@ def _overview(comp: Competition, races: list[RaceResults]) -> Reply:
             continue
         w, wa = done[0]
         partial = known_finishers(rr) is not None
-        second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 and (not partial or (done[1][0].place or 0) <= 2) else ""
+        shown = len(done) > 1 and (not partial or (done[1][0].place or 0) <= 2)
+        second = f"{done[1][1].name} {done[1][0].mark}" if shown else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
     table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows))
     return Reply(f"{comp.label}", [Paragraph.of(

@@ -7,13 +7,13 @@ CLI included), and a source that died silently shows as failing or overdue.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.commands import outbox_status
 from bot.commands.registry import Args, Command, Context
 from bot.commands.services import Services
 from bot.replies import Field, Moment, Paragraph, Reply, Span
 from bot.sources.health import SourceHealth, duration_text, moment_text, source_label
-from typing import Any
 
 OVERDUE_AFTER = timedelta(minutes=5)  # a poll later than this is worth pointing out
 

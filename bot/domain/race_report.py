@@ -98,7 +98,8 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
     (w, wa) = done[0]
     flags = f" ({' '.join(w.flags)})" if w.flags else ""
     first: list[str | Span] = [Span(wa.name, True), f" won the {d.name} in {w.mark}{flags}"]
-    if len(done) > 1 and (known_finishers(rr) is None or (done[1][0].place or 0) <= 2):  # else the next known may be 9th
+    # of a race known in part, only a second place is told: the next known may be 9th
+    if len(done) > 1 and (known_finishers(rr) is None or (done[1][0].place or 0) <= 2):
         (s, sa) = done[1]
         if s.value == w.value:
             tie = "on countback" if d.measured else "on the photo, with the same time"
@@ -109,7 +110,8 @@ def race_story(rr: RaceResults) -> list[Paragraph]:
                          else f", {gap} ahead of {sa.name} ({s.mark})")
     paras = [Paragraph.of(*first, ".")]
     for r1, r2, n1, n2 in photo_finishes(rr):
-        paras.append(Paragraph.of(f"Photo finish: {n1} and {n2} were {margin_text(d, r1.known_value, r2.known_value)} apart "
+        gap = margin_text(d, r1.known_value, r2.known_value)
+        paras.append(Paragraph.of(f"Photo finish: {n1} and {n2} were {gap} apart "
                                   f"({r1.mark} v {r2.mark})."))
     records = [(res, ath) for res, ath in rr.results
                if res.finished and any(f in RECORD_FLAGS for f in res.flags)]

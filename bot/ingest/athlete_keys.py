@@ -10,11 +10,11 @@ row). Rows before that keep the answer they had.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
 from bot.search.names import fold, split_name
-from typing import Any
 
 
 class AthleteKeys:

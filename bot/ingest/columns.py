@@ -99,7 +99,8 @@ class ChunkResolver:
         return Columns(lines, specs, athletes, cast(list[tuple[Any, ...]], marks), cast(list[tuple[Any, ...]], tails))
 
     # --- field checks on values not seen before: each returns the first bad row, or len(rows) -----
-    def _spec_ids(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple[Any, ...]]) -> tuple[list[int], int]:
+    def _spec_ids(self, rows: list[list[str]], lines: Sequence[int],
+                  keys: list[tuple[Any, ...]]) -> tuple[list[int], int]:
         """Spec ids, looked up once per run of equal keys (a race's rows usually come together)."""
         index = self.specs.index
         starts = list(compress(count(), map(ne, keys, chain((None,), keys))))
@@ -157,7 +158,8 @@ class ChunkResolver:
             marks[i] = mark
         return len(rows)
 
-    def _check_tails(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple[Any, ...]], tails: list[Any]) -> int:
+    def _check_tails(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple[Any, ...]],
+                     tails: list[Any]) -> int:
         for i in nones(tails):
             tail = self._tails.get(keys[i])
             if tail is None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from bot.domain.precedence import ARCHIVE
 from bot.ingest.rows import ResultRow
-from typing import Any
 
 SKIP_CATEGORIES = {"Split times"}  # intermediate times inside a longer race, not races
 _TITLE = re.compile(r"^(?P<who>Men|Women|Boy|Girl|Mixed)'?s?\s+(?P<event>.+?)\s+-\s+(?P<day>\d\d\.\d\d\.\d{4})$")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -18,7 +19,6 @@ from bot.domain.marks import MarkError, parse_mark
 from bot.domain.models import Competition
 from bot.search.names import fold, split_name
 from bot.store import (Identities, NewAthlete, NewCompetition, NewRace, ResultWrite, StatedBest, WritePlan)
-from typing import Any
 
 SAME_MEETING_DAYS = 4
 NAME_SIMILARITY = 80

@@ -41,7 +41,8 @@ def decide_alert(now: datetime, health: SourceHealth, failing_after: timedelta) 
     if health.failing_since is not None:
         if health.alerted_since == health.failing_since or now - health.failing_since < failing_after:
             return None
-        return Alert(FAILING, health.name, _key(health.name, FAILING, health.failing_since), _failing(now, health, health.failing_since))
+        return Alert(FAILING, health.name, _key(health.name, FAILING, health.failing_since),
+                     _failing(now, health, health.failing_since))
     if health.alerted_since is not None:
         return Alert(RECOVERED, health.name, _key(health.name, RECOVERED, health.alerted_since),
                      _recovered(now, health, health.alerted_since))
@@ -81,6 +82,7 @@ def _recovered(now: datetime, h: SourceHealth, alerted_since: datetime) -> Reply
     label = source_label(h.name)
     back = h.last_success or now
     since, at = moment_text(alerted_since), moment_text(back)
-    text = f" works again: polls succeed since {at}, after failing since {since} ({duration_text(back - alerted_since)})."
+    text = (f" works again: polls succeed since {at}, after failing since {since} "
+            f"({duration_text(back - alerted_since)}).")
     return Reply(f"{label} has recovered", [Paragraph.of(Span(label, strong=True), text)],
                  moments=[Moment(alerted_since, since), Moment(back, at)], footer="racebot source alert")

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.domain.disciplines import discipline_or_custom
 from bot.ingest.rows import ResultRow
-from typing import Any
 
 
 @dataclass

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
+from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.outbox.tx import OutboxTxView
-from storage.connected import Connected
 
 _ITEM = (f"SELECT {oc.SUBSCRIPTION_COLS}, {oc.OUTBOX_COLS} FROM outbox o "
          "JOIN subscriptions s ON s.id = o.subscription_id")

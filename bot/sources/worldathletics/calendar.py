@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from .people import parse_date
-from typing import Any
 
 RESULTS_URL = "https://worldathletics.org/competition/calendar-results/results/{id}"
 _VENUE = re.compile(r"^(?P<place>.*?)\s*\((?P<country>[A-Z]{3})\)\s*$")

@@ -14,6 +14,7 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bot.domain.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
@@ -21,7 +22,6 @@ from bot.ingest.rows import ResultRow
 from .calendar import RESULTS_URL, CalendarEntry, split_venue
 from .events import STATUS_MARKS, place_of, record_flags, round_of, wa_event, wind_of
 from .people import id_from_slug, name_parts, parse_date
-from typing import Any
 
 log = logging.getLogger(__name__)
 _PLAIN_RACE = re.compile(r"(round \d+ - )?(final|heats?|semi-?finals?)( - heat)?")
@@ -42,7 +42,8 @@ def digest(value: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def entry_from_results(competition_id: int, page: dict[str, Any], known: CalendarEntry | None = None) -> CalendarEntry | None:
+def entry_from_results(competition_id: int, page: dict[str, Any],
+                       known: CalendarEntry | None = None) -> CalendarEntry | None:
     """The calendar entry for a results page: the known one, else built from page.competition."""
     if known is not None:
         return known

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bot.domain.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
@@ -11,7 +12,6 @@ from bot.ingest.rows import ResultRow
 from .calendar import RESULTS_URL, split_venue
 from .events import STATUS_MARKS, gender_of, place_of, round_of, wa_event, wind_of
 from .people import full_name, name_parts, parse_date
-from typing import Any
 
 _RACE_CODE = re.compile(r"(SF|QF|F|H|Q|R)(\d*)")  # profile pages: F, F1, H2, SF1, Q
 _CODE_ROUNDS = {"SF": "semi-final", "QF": "heat", "F": "final", "H": "heat", "Q": "heat", "R": "heat"}

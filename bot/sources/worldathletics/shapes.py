@@ -38,7 +38,8 @@ class _Checker:
             raise self.fail(path, "a list")
         return value
 
-    def field(self, parent: dict[str, Any], key: str, path: str, types: tuple[Any, ...], *, nullable: bool = True) -> Any:
+    def field(self, parent: dict[str, Any], key: str, path: str, types: tuple[type, ...], *,
+              nullable: bool = True) -> Any:
         value = parent.get(key)
         if value is None and nullable:
             return None
