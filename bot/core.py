@@ -5,7 +5,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from bot.change_feed import ChangeFeed, follow
 from bot.commands.catalog import build_registry
@@ -77,7 +77,7 @@ class Core:
                 await self.indexes.apply(self.store, news)
             return len(news)
 
-    def follow_changes(self, every: float = FOLLOW_SECONDS) -> asyncio.Task:
+    def follow_changes(self, every: float = FOLLOW_SECONDS) -> asyncio.Task[None]:
         """refresh() every few seconds, until the task is cancelled."""
         return asyncio.create_task(follow(self.refresh, every), name="racebot-change-feed")
 
@@ -129,7 +129,7 @@ class Core:
             log.exception("command /%s failed", inv.command)
             return failure_reply()
 
-    def _command(self, name: str) -> Command:
+    def _command(self, name: str) -> Command[Any]:
         cmd = self.registry.get(name)
         if cmd is None:
             raise UserError(f"I don't know the command /{name}.", "Try /help for the list.")

@@ -107,7 +107,8 @@ def picking_words(rr: RaceResults, among: list[RaceResults]) -> str:
     rnd = f"{_ROUND_WORD.get(race.round, race.round)} {race.race_no}"
     label = fold(race.label).split()
     first_part = fold(race.label.split("·")[0].split("(")[0]).split()
-    tries = [([gender, race.discipline.name], ()), ([gender, race.discipline.name, rnd], ())]
+    tries: list[tuple[list[str], tuple[str, ...]]] = [([gender, race.discipline.name], ()),
+                                                      ([gender, race.discipline.name, rnd], ())]
     tries += [(words, tuple(lab)) for lab in (first_part, label) if lab
               for words in ([gender, race.discipline.name], [gender, race.discipline.name, rnd])]
     for words, labels in tries:

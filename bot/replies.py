@@ -5,7 +5,7 @@ every string for their platform; the core never writes markup.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -71,21 +71,22 @@ class Reply:
     of a fan-out, so a change made for one would show in all. Derive another with dataclasses.replace."""
 
     title: str
-    paragraphs: tuple[Paragraph, ...] = ()
+    # Typed as any sequence because commands may hand in lists as they build them up; __post_init__
+    # keeps a tuple.
+    paragraphs: Sequence[Paragraph] = ()
     table: Table | None = None
-    fields: tuple[Field, ...] = ()
+    fields: Sequence[Field] = ()
     footer: str = ""
     image: bytes | None = None
     spoiler: bool = False
     error: bool = False
     # Structured form of the answer for --json and integrations: read-only all the way down.
     data: Mapping[str, Any] | None = None
-    moments: tuple[Moment, ...] = ()
+    moments: Sequence[Moment] = ()
     # What the answer rests on (bot.coverage), one line that every renderer puts last.
     coverage: str = ""
 
     def __post_init__(self) -> None:
-        # Commands may hand in lists as they build them up; what is kept is a tuple.
         for name in ("paragraphs", "fields", "moments"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.data is not None:

@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from importlib import resources
-from typing import Iterator
+from typing import Any, Iterator
 
 from bot.ingest.dl_archive import read_meeting
 from bot.ingest.importer import import_rows
@@ -35,7 +35,7 @@ def meetings_info() -> dict:
     return json.loads(_data("dl-meetings.json").read_text("utf-8"))
 
 
-def archive_meetings() -> Iterator[tuple[str, object]]:
+def archive_meetings() -> Iterator[tuple[str, dict[str, Any]]]:
     """(stem, meeting file) in date order. One meeting per line, so nothing holds the whole
     archive as objects: parsed at once it took 50 MB, more than the bot's own indexes at scale."""
     with gzip.open(_data(ARCHIVE), "rt", encoding="utf-8") as lines:
@@ -49,7 +49,7 @@ def archive_stems() -> list[str]:
         return [line[2:line.index('"', 2)] for line in lines]
 
 
-def archive_meeting(stem: str) -> object:
+def archive_meeting(stem: str) -> dict[str, Any]:
     prefix = f'{{"{stem}":'  # the lines are compact JSON: {"2022_36":{...}}
     with gzip.open(_data(ARCHIVE), "rt", encoding="utf-8") as lines:
         for line in lines:

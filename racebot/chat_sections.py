@@ -67,5 +67,5 @@ class SlackSection(Section):
 
     def settings(self, env: Mapping[str, str]) -> SlackSettings:
         admins = frozenset(a.strip() for a in self.admin_user_ids if a.strip())
-        tokens = {field: (env.get(name) or "").strip() for name, field in SECRET_ENV.items()}
+        tokens: dict[str, Any] = {field: (env.get(name) or "").strip() for name, field in SECRET_ENV.items()}
         return SlackSettings(**self.model_dump(exclude={"admin_user_ids"}), admin_user_ids=admins, **tokens)

@@ -111,5 +111,5 @@ def _problem(error: Mapping[str, Any]) -> str:
 def _model_at(loc: list[str]) -> type[BaseModel]:
     model: type[BaseModel] = ConfigFile
     for name in loc:
-        model = model.model_fields[name].annotation  # type: ignore[assignment]
+        model = model.model_fields[name].annotation  # type: ignore[assignment]  # every field on a path is a section
     return model

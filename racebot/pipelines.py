@@ -62,11 +62,13 @@ def _live_sources(cfg: Config, store: Store, publishers: dict[str, Publisher]) -
     alerts = cfg.file.alerts.settings()
 
     async def on_alert(alert) -> None:  # straight to the admin channel: rare, keyed, stored as sent first
-        publisher = publishers.get(alerts.channel.platform) if alerts.channel else None
-        if publisher is None:
-            log.warning("source alert not sent: no %s adapter running", alerts.channel.platform)
+        channel = alerts.channel
+        publisher = publishers.get(channel.platform) if channel else None
+        if channel is None or publisher is None:
+            log.warning("source alert not sent: no %s adapter running",
+                        channel.platform if channel else "admin channel")
             return
-        delivery = await publisher.send(alerts.channel, alert.reply, alert.key)
+        delivery = await publisher.send(channel, alert.reply, alert.key)
         log.info("source alert %s: %s", alert.key, delivery.outcome.value)
 
     watched = MonitoredSource(WorldAthleticsSource(settings, store), store,

@@ -10,6 +10,7 @@ import sys
 import threading
 
 from bot.adapter import Adapter
+from bot.announce.publishing import Publisher
 from racebot.config import Config
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ async def run(cfg: Config) -> int:
             console = ConsoleAdapter(core) if not chat or cfg.file.console.enabled else None
             everything = chat + ([console] if console else [])
             # Each adapter is the Publisher for its platform: announcements go out through it.
-            publishers = {a.platform: a for a in everything}
+            publishers: dict[str, Publisher] = {a.platform: a for a in everything}
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)

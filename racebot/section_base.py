@@ -20,6 +20,7 @@ def list_of(item: Any) -> Any:
 
 
 Texts = list_of(str)
+Ints = list_of(int)
 
 
 def checked_url(default: str, *schemes: str) -> AfterValidator:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, PlainValidator, model_validator
+from pydantic import AfterValidator, Field, PlainValidator, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
 from bot.announce.delivery import DeliverySettings
@@ -23,7 +23,7 @@ from bot.announce.publishing import ChannelRef
 from bot.sources.alerts import AlertSettings
 from bot.sources.worldathletics.settings import ENV_API_KEY, ENV_ENDPOINT, WASettings
 from racebot.chat_sections import DiscordSection, SlackSection
-from racebot.section_base import Count, NonNegative, Positive, Section, Text, Texts, checked_url, list_of
+from racebot.section_base import Count, Ints, NonNegative, Positive, Section, Text, Texts, checked_url
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ def _channel(text: str) -> str:
 
 
 Channel = Annotated[str, AfterValidator(_channel)]
+# list_of(Channel), spelled out so that the type checker sees a tuple of str
+Channels = Annotated[tuple[Annotated[Channel, Strict()], ...], Strict(False)]
 DEFAULT_MEETING = "2022_36"  # Athletissima, Lausanne, 26 August 2022
 WA = WASettings  # defaults below are read from the source's own settings
 
@@ -55,7 +57,7 @@ class WorldAthleticsSection(Section):
     enabled: bool = False  # a live source is polled only when switched on
     endpoint: Annotated[str, checked_url(WA.endpoint, "http://", "https://")] = WA.endpoint
     series: Texts = WA.series
-    competitions: list_of(int) = WA.competitions
+    competitions: Ints = WA.competitions
     timeout_seconds: Positive = WA.timeout_seconds
     retry_attempts: Count = WA.retry_attempts
     backoff_initial_seconds: NonNegative = WA.backoff_initial_seconds
@@ -167,7 +169,7 @@ class ReplaySection(Section):
     first_after_seconds: NonNegative = 3.0
     interval_seconds: Positive = 8.0
     poll_seconds: Positive = 1.0
-    channels: list_of(Channel) = ()  # more channels to replay into, e.g. "discord:<guild>:<channel>"
+    channels: Channels = ()  # more channels to replay into, e.g. "discord:<guild>:<channel>"
     db_path: str = ""  # default: <store>-replay.db beside the store
 
 

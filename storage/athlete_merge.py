@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from bot.ingest.same_athlete import Identity, merges
+from storage.scalar import scalar
 from storage.writes import upsert_result
 from storage.writer import Writer
 
@@ -41,11 +42,11 @@ async def merge_athletes(db: Writer, races: Iterable[int]) -> Merged:
     if not pairs:
         return merged
     schemes = await _schemes(db, {a for pair in pairs for a in pair})
-    pairs = [(a, b) for a, b in pairs if schemes[a] and schemes[b] and not schemes[a] & schemes[b]]
-    if not pairs:
+    disjoint = [(a, b) for a, b in pairs if schemes[a] and schemes[b] and not schemes[a] & schemes[b]]
+    if not disjoint:
         return merged
-    facts = await _identities(db, {a for pair in pairs for a in pair}, schemes)
-    for a, b in merges((facts[a], facts[b]) for a, b in pairs):
+    facts = await _identities(db, {a for pair in disjoint for a in pair}, schemes)
+    for a, b in merges((facts[a], facts[b]) for a, b in disjoint):
         keep, gone = (a, b) if a.athlete < b.athlete else (b, a)  # the older id: what others may hold
         newer = max((a, b), key=lambda x: (x.last_day, x.athlete))
         merged.collapsed += len(gone.rows) - await _merge(db, keep, gone, newer)
@@ -65,7 +66,7 @@ async def _schemes(db: Writer, athletes: set[int]) -> dict[int, frozenset[str]]:
 async def _identities(db: Writer, athletes: set[int],
                       schemes: dict[int, frozenset[str]]) -> dict[int, Identity]:
     ids = json.dumps(sorted(athletes))
-    rows: dict[int, dict[int, tuple]] = defaultdict(dict)
+    rows: dict[int, dict[int, tuple[Any, ...]]] = defaultdict(dict)
     last: dict[int, str] = {}
     for athlete, race, place, value, status, day in await db.execute_fetchall(
             "SELECT s.athlete_id, s.race_id, s.place, s.value, s.status, r.day FROM results s "
@@ -82,7 +83,7 @@ async def _merge(db: Writer, keep: Identity, gone: Identity, newer: Identity) ->
     """Merge `gone` into `keep`; the results `keep` gained."""
     k, g = keep.athlete, gone.athlete
     await db.execute(_MOVE, (k, g))
-    (grew,), = await db.execute_fetchall("SELECT count(*) FROM results WHERE athlete_id = ?", (k,))
+    grew = await scalar(db, "SELECT count(*) FROM results WHERE athlete_id = ?", (k,))
     grew -= len(keep.rows)
     # the versions kept aside for the merged-away athlete: kept for the athlete now, unless one
     # of that source is kept already

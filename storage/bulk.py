@@ -20,13 +20,15 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Sequence
+from typing import Any, Sequence
 
 from bot.domain.precedence import USER  # the bulk path reads users' CSV files
 from bot.store import WritePlan, WriteSummary
 from storage.changes import record_changes
 from storage.linking import Linked, Tops, link_new, tops
+from storage.scalar import scalar
 from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, alias_rows, athlete_rows,
                             competition_rows, count_rows, race_key_rows, race_rows, upsert_result)
 from storage.writer import Writer
@@ -55,9 +57,9 @@ class SqliteBulkWrite:
         self._races: set[int] = set()
         self._comps: set[int] = set()
         self._numbers: dict[int, int] = {}  # id() of a shared mark or tail tuple -> its row in _MARKS/_TAILS
-        self._alive: list[tuple] = []  # ...and the tuple, so its id() is not reused
+        self._alive: list[tuple[Any, ...]] = []  # ...and the tuple, so its id() is not reused
         self._tops: dict[str, int] = {}  # table -> the largest id given so far
-        self._statements: list[tuple[str, tuple]] = []  # queued by add, run with the next results
+        self._statements: list[tuple[str, tuple[Any, ...]]] = []  # queued by add, run with the next results
         self._new_athletes: list[int] = []  # for the change feed
 
     async def add(self, plan: WritePlan) -> dict[int, int]:
@@ -82,8 +84,8 @@ class SqliteBulkWrite:
                      self._new[2] + len(plan.races)]
         return self.ids
 
-    async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple],
-                          tails: Sequence[tuple]) -> None:
+    async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple[Any, ...]],
+                          tails: Sequence[tuple[Any, ...]]) -> None:
         self._races.update(races)
         self._athletes.update(athletes)
         text = "[" + ",".join(map("[{},{},{},{}]".format, races, athletes, self._numbered(_MARKS, marks),
@@ -104,9 +106,8 @@ class SqliteBulkWrite:
         checked once per distinct id at the end rather than on every row (they are off meanwhile)."""
         await self.settle()
         for table, ids in (("athletes", self._athletes), ("races", self._races), ("competitions", self._comps)):
-            (missing,) = await (await self.db.execute(
-                f"SELECT count(*) FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = j.value)",
-                (json.dumps(sorted(ids)),))).fetchone()
+            missing = await scalar(self.db, f"SELECT count(*) FROM json_each(?) j WHERE NOT EXISTS "
+                                   f"(SELECT 1 FROM {table} t WHERE t.id = j.value)", (json.dumps(sorted(ids)),))
             if missing:
                 raise RuntimeError(f"bulk import: {missing} {table} referenced but not stored")
 
@@ -146,26 +147,26 @@ class SqliteBulkWrite:
         return WriteSummary(self._new[0], self._new[1] - linked.competitions, self._new[2] - linked.gone,
                             added, self._touched - added, linked.gone, linked.competitions)
 
-    async def _with_ids(self, table: str, rows: list[tuple[int, tuple]], columns: str) -> dict[int, int]:
+    async def _with_ids(self, table: str, rows: list[tuple[int, tuple[Any, ...]]], columns: str) -> dict[int, int]:
         """insert_with_ids; the largest id is asked once, as nothing else writes in this transaction."""
         if not rows:
             return {}
         top = self._tops.get(table)
         if top is None:  # the rows queued so far are of other tables: they do not change it
-            top = (await self.db.execute_fetchall(f"SELECT coalesce(max(id), 0) FROM {table}"))[0][0]
+            top = await scalar(self.db, f"SELECT coalesce(max(id), 0) FROM {table}")
         mapping = {key: top + n for n, (key, _) in enumerate(rows, start=1)}
         self._tops[table] = top + len(rows)
         self._json_insert(f"INSERT INTO {table} (id, {columns})", [(mapping[key], *values) for key, values in rows])
         return mapping
 
-    def _json_insert(self, insert: str, rows: list[tuple]) -> None:
+    def _json_insert(self, insert: str, rows: list[tuple[Any, ...]]) -> None:
         """Queue `insert` SELECT ... FROM json_each: the rows bound as sqlite3 would bind them."""
         width = len(rows[0])
         text = _json_rows(rows)
         picks = ", ".join(f"json_extract(value, '$[{c}]')" for c in range(width))
         self._statements.append((f"{insert} SELECT {picks} FROM json_each(?)", (text,)))
 
-    def _numbered(self, table: str, values: Sequence[tuple]) -> list[int]:
+    def _numbered(self, table: str, values: Sequence[tuple[Any, ...]]) -> list[int]:
         """The rows of `table` holding `values`, storing those not seen before. As JSON too: an
         executemany here would wait for the GIL on every row while the importer reads on."""
         ids = list(map(id, values))
@@ -181,7 +182,7 @@ class SqliteBulkWrite:
         return list(map(self._numbers.__getitem__, ids))
 
 
-def _run(conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> int:
+def _run(conn: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]]]) -> int:
     """In the store's thread: run `statements`; the result rows they inserted or changed."""
     touched = 0
     for sql, params in statements:
@@ -192,7 +193,7 @@ def _run(conn: sqlite3.Connection, statements: list[tuple[str, tuple]]) -> int:
     return touched
 
 
-def _json_rows(rows: list[tuple]) -> str:
+def _json_rows(rows: list[tuple[Any, ...]]) -> str:
     """`rows` as a JSON array of arrays, in one call to the C encoder when no float is NaN or infinite."""
     try:
         return json.dumps(rows, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -200,11 +201,11 @@ def _json_rows(rows: list[tuple]) -> str:
         return "[" + ",".join(f"[{_fragment(r)}]" for r in rows) + "]"
 
 
-def _fragment(values: tuple) -> str:
+def _fragment(values: tuple[Any, ...]) -> str:
     return ",".join(map(_json_value, values))
 
 
-def _json_value(value) -> str:
+def _json_value(value: object) -> str:
     """As sqlite3 would bind it: NaN is NULL, infinities overflow a JSON number to infinity."""
     if isinstance(value, float) and not math.isfinite(value):
         return "null" if math.isnan(value) else ("9e999" if value > 0 else "-9e999")
@@ -212,9 +213,9 @@ def _json_value(value) -> str:
 
 
 @asynccontextmanager
-async def bulk_writer(db: Writer):
+async def bulk_writer(db: Writer) -> AsyncIterator[SqliteBulkWrite]:
     """Inside a write transaction the caller holds."""
-    (cache,) = await (await db.execute("PRAGMA cache_size")).fetchone()
+    cache = await scalar(db, "PRAGMA cache_size")
     await db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     # untyped columns: values kept as bound, the results table's affinity applies on the way in
     await db.execute(f"DROP TABLE IF EXISTS {_MARKS}")  # numbered from 0 by each writer: start empty

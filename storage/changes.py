@@ -5,6 +5,8 @@ import json
 from typing import Iterable
 
 from bot.store import Change
+from storage.connected import Connected
+from storage.scalar import scalar
 from storage.writer import Writer
 
 _RECORD = ("INSERT INTO changes (kind, race_id, athlete_id, at) "
@@ -19,10 +21,9 @@ async def record_changes(db: Writer, races: Iterable[int], athletes: Iterable[in
             await db.execute(_RECORD.format(race=race, athlete=athlete), (kind, json.dumps(ids)))
 
 
-class ChangeRows:
+class ChangeRows(Connected):
     async def change_head(self) -> int:
-        (head,) = (await self.conn.execute_fetchall("SELECT coalesce(max(seq), 0) FROM changes"))[0]
-        return head
+        return await scalar(self.conn, "SELECT coalesce(max(seq), 0) FROM changes")
 
     async def changes_since(self, seq: int, limit: int) -> list[Change]:
         rows = await self.conn.execute_fetchall(

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from bot.domain.models import Athlete, Competition, Race, Result
 
@@ -17,33 +19,41 @@ def result_cols(alias: str) -> str:
     return RESULT_COLS.format(t=alias)
 
 
+# An SQLite row: its columns in the SELECT's order.
+Row = Sequence[Any]
+
+
 @lru_cache(maxsize=16_384)  # a store has a few thousand distinct days; a reply converts dozens
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    return _date(text) if text else None
 
 
-def athlete(row, at: int = 0) -> Athlete:
+def athlete(row: Row, at: int = 0) -> Athlete:
     i, name, given, family, country, gender, by, bd = row[at:at + 8]
     # Interned: the athlete index holds every athlete, and a few hundred codes repeat across them.
     return Athlete(i, name, given, family, sys.intern(country), sys.intern(gender), by, _day(bd))
 
 
-def competition(row, at: int = 0) -> Competition:
+def competition(row: Row, at: int = 0) -> Competition:
     return _competition(row[at:at + 8])
 
 
 @lru_cache(maxsize=4096)  # keyed by every column, so an edited competition is a new entry
-def _competition(values: tuple) -> Competition:
+def _competition(values: tuple[Any, ...]) -> Competition:
     i, name, venue, country, start, end, series, category = values
-    return Competition(i, name, venue, country, _day(start), _day(end), series, category)
+    return Competition(i, name, venue, country, _date(start), _date(end), series, category)
 
 
-def race(row, at: int = 0) -> Race:
+def race(row: Row, at: int = 0) -> Race:
     i, comp, event, gender, rnd, no, day, wind, label = row[at:at + 9]
-    return Race(i, comp, event, gender, rnd, no, _day(day), wind, label)
+    return Race(i, comp, event, gender, rnd, no, _date(day), wind, label)
 
 
-def result(row, at: int = 0) -> Result:
+def result(row: Row, at: int = 0) -> Result:
     race_id, athlete_id, place, mark, value, status, wind, flags, note = row[at:at + 9]
     return Result(race_id, athlete_id, place, mark, value, status, wind, tuple(flags.split()), note)
 

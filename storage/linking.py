@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.ingest.linking import Entry, choose, split
 from bot.search.names import fold
 from storage.athlete_merge import merge_athletes
+from storage.scalar import scalar
 from storage.writes import ADD_ALIAS, upsert_result
 from storage.writer import Writer
 
@@ -75,7 +76,7 @@ class Linked:
 async def tops(db: Writer) -> Tops:
     rows = await db.execute_fetchall(
         "SELECT (SELECT coalesce(max(id), 0) FROM races), (SELECT coalesce(max(id), 0) FROM competitions)")
-    return Tops(*rows[0])
+    return Tops(*next(iter(rows)))
 
 
 _COVER = """
@@ -192,7 +193,7 @@ async def _carry_over(db: Writer, new: int, old: int, grew: int) -> None:
 
 
 async def _size(db: Writer, race: int) -> int:
-    return (await db.execute_fetchall("SELECT count(*) FROM results WHERE race_id = ?", (race,)))[0][0]
+    return await scalar(db, "SELECT count(*) FROM results WHERE race_id = ?", (race,))
 
 
 async def _entries(db: Writer, races: set[int]) -> dict[int, list[Entry]]:
@@ -209,10 +210,10 @@ async def _entries(db: Writer, races: set[int]) -> dict[int, list[Entry]]:
 
 async def _competitions_of(db: Writer, races: set[int]) -> dict[int, int]:
     ids = sorted(races)
-    out = {}
+    out: dict[int, int] = {}
     for at in range(0, len(ids), 500):
         part = ids[at:at + 500]
-        out.update(await db.execute_fetchall(
+        out.update((i, comp) for i, comp in await db.execute_fetchall(
             f"SELECT id, competition_id FROM races WHERE id IN ({','.join('?' * len(part))})", part))
     return out
 
@@ -220,7 +221,7 @@ async def _competitions_of(db: Writer, races: set[int]) -> dict[int, int]:
 async def _fold_competitions(db: Writer, before: Tops, fresh: dict[int, int],
                              shares: dict[int, dict[int, list[int]]], comps: dict[int, int]) -> int:
     """A new competition joins the stored one its races linked into (the most, if several)."""
-    targets: dict[int, Counter] = defaultdict(Counter)
+    targets: dict[int, Counter[int]] = defaultdict(Counter)
     for new, olds in [*((n, (o,)) for n, o in fresh.items()), *shares.items()]:
         if comps[new] > before.competitions:
             targets[comps[new]].update(comps[old] for old in olds if old != new)
@@ -229,13 +230,13 @@ async def _fold_competitions(db: Writer, before: Tops, fresh: dict[int, int],
         for race, day, event, gender, round_ in await db.execute_fetchall(
                 "SELECT id, day, event, gender, round FROM races WHERE competition_id = ?", (comp,)):
             # its race number may be taken there by another race of that day (a national 1500m)
-            (taken, free) = (await db.execute_fetchall(
+            [(taken, free)] = await db.execute_fetchall(
                 "SELECT coalesce(max(race_no = (SELECT race_no FROM races WHERE id = ?)), 0), "
                 "coalesce(max(race_no), 0) + 1 FROM races WHERE competition_id = ? AND day = ? AND event = ? "
-                "AND gender = ? AND round = ?", (race, target, day, event, gender, round_)))[0]
+                "AND gender = ? AND round = ?", (race, target, day, event, gender, round_))
             await db.execute("UPDATE races SET competition_id = ?, race_no = CASE WHEN ? THEN ? ELSE race_no END "
                              "WHERE id = ?", (target, taken, free, race))
-        name, venue = (await db.execute_fetchall("SELECT name, venue FROM competitions WHERE id = ?", (comp,)))[0]
+        [(name, venue)] = await db.execute_fetchall("SELECT name, venue FROM competitions WHERE id = ?", (comp,))
         await add_alias(db, target, name, venue)
         # the names this import gave the folded competition are the target's now
         await db.execute("UPDATE OR IGNORE competition_aliases SET competition_id = ? WHERE competition_id = ?",

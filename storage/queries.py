@@ -5,12 +5,13 @@ import sqlite3
 import sys
 from collections import defaultdict
 from datetime import date
-from typing import AsyncIterator, Callable, TypeVar
+from typing import Any, AsyncIterator, Callable, TypeVar
 
 from bot.domain.disciplines import discipline
-from bot.domain.models import Meeting, Performance, Race, RaceResults
+from bot.domain.models import Competition, Meeting, Performance, Race, RaceResults
 from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
+from storage.connected import Connected
 from storage.reader import RACE_JOIN as _RACE_JOIN, Reader
 from storage.turns import is_busy
 from storage.writer import Writer
@@ -46,7 +47,7 @@ ENTRY_COLS = ("res.race_id, res.athlete_id, res.status = '', "
 _ENTRIES = f"SELECT {ENTRY_COLS} FROM results res JOIN races r ON r.id = res.race_id ORDER BY res.race_id"
 
 
-def athlete_stats(rows: list, days: dict[str, date]) -> list[AthleteStat]:
+def athlete_stats(rows: list[Any], days: dict[str, date]) -> list[AthleteStat]:
     """Rows of ATHLETE_STATS as the core's AthleteStat; `days` shares the date objects."""
     out = []
     for row in rows:
@@ -59,7 +60,7 @@ def athlete_stats(rows: list, days: dict[str, date]) -> list[AthleteStat]:
     return out
 
 
-class Reads:
+class Reads(Connected):
     conn: Writer
     reader: Reader  # synchronous, on the caller's thread: storage.reader
 
@@ -72,7 +73,7 @@ class Reads:
                 raise
         return await self.conn.run(lambda conn: read(Reader(conn)))
 
-    async def _all(self, sql: str, args: tuple | list = ()) -> list:
+    async def _all(self, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
         return list(await self.conn.execute_fetchall(sql, args))
 
     async def athlete_stats(self) -> list[AthleteStat]:
@@ -82,7 +83,7 @@ class Reads:
             out += athlete_stats(chunk, days)
         return out
 
-    async def competitions(self):
+    async def competitions(self) -> list[Competition]:
         return [cv.competition(r) for r in await self._all(f"SELECT {cv.COMPETITION_COLS} FROM competitions c")]
 
     async def pair_stats(self, ids_a: list[int], ids_b: list[int]) -> list[PairStat]:
@@ -94,7 +95,7 @@ class Reads:
     def race_entries(self) -> AsyncIterator[list[tuple[int, int, bool, bool, str]]]:
         return self._stream(_ENTRIES)
 
-    async def _stream(self, sql: str, args: tuple = (), chunk: int = 5_000) -> AsyncIterator[list]:
+    async def _stream(self, sql: str, args: tuple[Any, ...] = (), chunk: int = 5_000) -> AsyncIterator[list[Any]]:
         """Rows in chunks: at a million results a full fetch would be the process's peak memory."""
         cursor = await self.conn.execute(sql, args)
         try:
@@ -129,7 +130,7 @@ class Reads:
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]:
         where = ("r.event = ? AND r.gender = ? AND res.status = '' AND res.value IS NOT NULL "
                  "AND res.note NOT IN ('DOP', 'SC', 'NV', 'MIX')")
-        args: list = [event, gender]
+        args: list[Any] = [event, gender]
         if season:
             where += " AND r.day >= ? AND r.day <= ?"
             args += [f"{season}-01-01", f"{season}-12-31"]
@@ -141,7 +142,7 @@ class Reads:
                 break
         return list(best.values())
 
-    async def _performances(self, where: str, args: list, order: str) -> list[Performance]:
+    async def _performances(self, where: str, args: list[Any], order: str) -> list[Performance]:
         rows = await self._all(
             f"SELECT {cv.ATHLETE_COLS}, {cv.result_cols('res')}, {cv.RACE_COLS}, {cv.COMPETITION_COLS} "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id "
@@ -153,7 +154,7 @@ class Reads:
                                "ORDER BY 1", (event, gender))
         return [int(y) for (y,) in rows]
 
-    async def upcoming(self, today: date, limit: int):
+    async def upcoming(self, today: date, limit: int) -> list[Competition]:
         rows = await self._all(f"SELECT {cv.COMPETITION_COLS} FROM competitions c WHERE c.end_date >= ? "
                                "ORDER BY c.start_date LIMIT ?", (today.isoformat(), limit))
         return [cv.competition(r) for r in rows]

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from bot.domain.models import Meeting, RaceResults
+from bot.domain.models import Athlete, Competition, Meeting, Race, RaceResults, Result
 from bot.store import SourceSpan
 from storage import convert as cv
 
@@ -58,7 +58,8 @@ class Reader:
 
     def race_results(self, competition_id: int, event: str | None) -> list[RaceResults]:
         """One competition's races, found by index."""
-        where, args = "r.competition_id = ?", [competition_id]
+        where = "r.competition_id = ?"
+        args: list[int | str] = [competition_id]
         if event:
             if "/" in event:
                 where, args = where + " AND r.event = ?", args + [event]
@@ -68,8 +69,8 @@ class Reader:
             f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
             f"FROM results res {RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
             "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
-        grouped: dict[int, list] = defaultdict(list)
-        heads = {}
+        grouped: dict[int, list[tuple[Result, Athlete]]] = defaultdict(list)
+        heads: dict[int, tuple[Race, Competition, bool]] = {}
         for row in rows:
             race = cv.race(row)
             heads.setdefault(race.id, (race, cv.competition(row, 9), bool(row[34])))
@@ -87,4 +88,5 @@ class Reader:
 
     def data_version(self) -> int:
         """Changes by other connections since this one opened (PRAGMA data_version)."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
 
 
-class SeenRequestRows:
+class SeenRequestRows(Connected):
     async def first_sighting(self, key: str, now: datetime, until: datetime) -> bool:
         """True the first time `key` is offered before `until`; False for a repeat. Keys past
         their time are forgotten on the way (their signatures would be refused as stale anyway)."""

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from bot.sources.health import SourceHealth
 from bot.sources.state import DayMark
+from storage.connected import Connected
 from storage.writer import Writer
 
 _HEALTH_COLS = ("source, last_success, last_error, last_error_at, failing_since, next_poll, circuit, "
@@ -49,7 +50,7 @@ async def write_marks(db: Writer, marks: Sequence[DayMark]) -> None:
         [(m.competition_id, m.day, int(m.settled)) for m in marks])
 
 
-class SourceStateRows:
+class SourceStateRows(Connected):
     conn: Writer
 
     # --- FetchState (bot/sources/state.py) ---------------------------------------------------
@@ -61,7 +62,7 @@ class SourceStateRows:
     async def is_settled(self, competition_id: int, day: int) -> bool:
         rows = await self.conn.execute_fetchall(
             "SELECT settled FROM wa_days WHERE competition_id = ? AND day = ?", (competition_id, day))
-        return bool(rows and rows[0][0])
+        return any(settled for (settled,) in rows)
 
     async def record(self, marks: Sequence[DayMark]) -> None:
         if marks:

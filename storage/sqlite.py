@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.errors import NotStarted
 from storage.changes import ChangeRows
 from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
 from storage.reader import Reader, query_only
+from storage.scalar import scalar
 from storage.schema import MIGRATIONS, VERSION
 from storage.seen_requests import SeenRequestRows
 from storage.index_reads import IndexReads
@@ -62,7 +65,7 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
         await self.conn.close()
 
     async def _migrate(self) -> None:
-        (version,) = await (await self.conn.execute("PRAGMA user_version")).fetchone()
+        version = await scalar(self.conn, "PRAGMA user_version")
         if version > VERSION:
             raise NotStarted(f"the store {self.path} was written by a newer racebot (schema {version}, "
                              f"this one knows {VERSION}): upgrade racebot or use another --db")
@@ -74,7 +77,8 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
             log.info("store %s migrated to schema %d", self.path, step + 1)
 
     @asynccontextmanager
-    async def transaction(self, *, foreign_keys: bool = True, wait: float | None = None):
+    async def transaction(self, *, foreign_keys: bool = True,
+                          wait: float | None = None) -> AsyncIterator[Writer]:
         """One writer at a time; everything inside commits together or not at all. StoreBusy when
         the write lock is not ours within `wait` seconds (storage.turns says which wait is whose).
 
@@ -95,12 +99,12 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
                 if not foreign_keys:
                     await self.conn.execute("PRAGMA foreign_keys = ON")
 
-    async def write_statement(self, sql: str, args, *, wait: float | None = None) -> list:
+    async def write_statement(self, sql: str, args: Sequence[Any], *, wait: float | None = None) -> list[Any]:
         """One statement, atomic on its own (autocommit): one thread hop instead of BEGIN, it, COMMIT.
         The turn still matters: on our one shared connection, a statement run while another
         task's transaction is open would join it, and vanish with that transaction's rollback."""
         async with self.turns.turn(wait) as deadline:
-            return await self.turns.retry(lambda: self.conn.execute_fetchall(sql, args), deadline)
+            return list(await self.turns.retry(lambda: self.conn.execute_fetchall(sql, args), deadline))
 
     async def get_meta(self, key: str) -> str | None:
         row = await (await self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
@@ -112,7 +116,7 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     @asynccontextmanager
-    async def write(self, *, bulk: bool = False):
+    async def write(self, *, bulk: bool = False) -> AsyncIterator[SqliteWriteTx]:
         """One unit of work (bot.store.WriteTx), committed when the block ends."""
         async with self.transaction(foreign_keys=not bulk) as db:
             tx = SqliteWriteTx(db, bulk=bulk)

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import Any, Sequence
 
 from bot.announce.outbox import DROPPED, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
+from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
 
 
-class SubscriptionRows:
+class SubscriptionRows(Connected):
     async def add_subscription(self, sub: Subscription) -> Subscription:
         created = sub.created_at or datetime.now(timezone.utc)
         async with self.transaction(wait=USER_WAIT) as db:  # someone in a chat waits
@@ -33,7 +34,7 @@ class SubscriptionRows:
                                          [channel.platform, channel.workspace, channel.channel],
                                          include_inactive=include_inactive)
 
-    async def _subscriptions(self, where: str, args: list, *, include_inactive: bool) -> list[Subscription]:
+    async def _subscriptions(self, where: str, args: list[Any], *, include_inactive: bool) -> list[Subscription]:
         if not include_inactive:
             where += " AND s.active = 1"
         rows = await self.conn.execute_fetchall(
@@ -43,7 +44,7 @@ class SubscriptionRows:
     async def end_subscriptions(self, channel: ChannelRef, ids: Sequence[int] | None, reason: str,
                                 now: datetime) -> int:
         where = "platform = ? AND workspace = ? AND channel = ? AND active = 1"
-        args: list = [channel.platform, channel.workspace, channel.channel]
+        args: list[Any] = [channel.platform, channel.workspace, channel.channel]
         if ids is not None:
             where += f" AND id IN ({','.join('?' * len(ids))})"
             args += list(ids)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, TypeVar
 
 from bot.errors import StoreBusy
 
@@ -27,6 +28,8 @@ BACKGROUND_WAIT = 600.0  # an import in another process may take minutes at mill
 FIRST_NOTICE = 1.0  # a waiting writer says so after this long (`racebot import` prints it)...
 NOTICE_SECONDS = 5.0  # ...and again this often
 _PAUSE = 0.05
+
+T = TypeVar("T")
 
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -45,7 +48,7 @@ class WriterTurns:
         self.background_wait = BACKGROUND_WAIT
 
     @asynccontextmanager
-    async def turn(self, wait: float | None):
+    async def turn(self, wait: float | None) -> AsyncIterator[float]:
         """This process's write lock, within `wait` seconds (None: background_wait); yields the
         deadline left for SQLite's."""
         loop = asyncio.get_running_loop()
@@ -60,7 +63,7 @@ class WriterTurns:
         finally:
             self.lock.release()
 
-    async def retry(self, attempt: Callable[[], Awaitable], deadline: float):
+    async def retry(self, attempt: Callable[[], Awaitable[T]], deadline: float) -> T:
         """`attempt()` (a BEGIN IMMEDIATE, or one autocommit statement) until SQLite's write lock
         is ours or the deadline passes; a busy attempt changed nothing, so trying again is safe."""
         loop = asyncio.get_running_loop()

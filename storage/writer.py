@@ -34,10 +34,10 @@ class Cursor:
     async def fetchone(self) -> Any:
         return await self._writer.run(lambda _: self._cursor.fetchone())
 
-    async def fetchmany(self, size: int) -> list:
+    async def fetchmany(self, size: int) -> list[Any]:
         return await self._writer.run(lambda _: self._cursor.fetchmany(size))
 
-    async def fetchall(self) -> list:
+    async def fetchall(self) -> list[Any]:
         return await self._writer.run(lambda _: self._cursor.fetchall())
 
     async def close(self) -> None:
@@ -47,7 +47,8 @@ class Cursor:
 class Writer:
     def __init__(self, path: str) -> None:
         self.path = path
-        self._calls: queue.SimpleQueue = queue.SimpleQueue()
+        self._calls: queue.SimpleQueue[tuple[asyncio.Future[Any], Callable[..., Any], tuple[Any, ...]]] = \
+            queue.SimpleQueue()
         self._conn: sqlite3.Connection | None = None
         self._closing = False
         self._thread = threading.Thread(target=self._serve, name=f"racebot-store:{path}", daemon=True)
@@ -85,17 +86,17 @@ class Writer:
         """`fn(conn, *args)` on the writer's thread; its result, or its exception raised here."""
         if self._closing:
             raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-        future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._calls.put((future, fn, args))
         return await future
 
-    async def execute(self, sql: str, args: Sequence | dict = ()) -> Cursor:
+    async def execute(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         return Cursor(self, await self.run(lambda c: c.execute(sql, args)))
 
-    async def execute_fetchall(self, sql: str, args: Sequence | dict = ()) -> list:
+    async def execute_fetchall(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         return await self.run(lambda c: c.execute(sql, args).fetchall())
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self.run(lambda c: c.executemany(sql, rows))
 
     @property
@@ -119,14 +120,14 @@ def _close(conn: sqlite3.Connection | None) -> None:
         conn.close()
 
 
-def _settle(future: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
     try:
         future.get_loop().call_soon_threadsafe(partial(_set, future, result, exc))
     except RuntimeError:  # the loop is closed: nobody is waiting any more
         pass
 
 
-def _set(future: asyncio.Future, result: Any, exc: BaseException | None) -> None:
+def _set(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
     if future.done():  # cancelled while the call ran
         return
     if exc is None:

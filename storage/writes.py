@@ -1,8 +1,11 @@
 """The statements an import's write plan becomes, shared by WriteTx.apply and the bulk writer."""
 from __future__ import annotations
 
+from typing import Any
+
 from bot.search.names import fold
 from bot.store import WritePlan
+from storage.scalar import scalar
 from storage.writer import Writer
 
 
@@ -35,17 +38,17 @@ COMPETITION_COLUMNS = "name, venue, country, start_date, end_date, series, categ
 RACE_COLUMNS = "competition_id, event, gender, round, race_no, day, wind, label, venues, partial"
 
 
-def athlete_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
+def athlete_rows(plan: WritePlan) -> list[tuple[int, tuple[Any, ...]]]:
     return [(a.key, (a.name, a.given, a.family, a.country, a.gender, a.birth_year,
                      a.birth_date.isoformat() if a.birth_date else None)) for a in plan.athletes]
 
 
-def competition_rows(plan: WritePlan) -> list[tuple[int, tuple]]:
+def competition_rows(plan: WritePlan) -> list[tuple[int, tuple[Any, ...]]]:
     return [(c.key, (c.name, c.venue, c.country, c.start.isoformat(), c.end.isoformat(), c.series, c.category))
             for c in plan.competitions]
 
 
-def race_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[int, tuple]]:
+def race_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[int, tuple[Any, ...]]]:
     return [(r.key, (ids.get(r.competition, r.competition), r.event, r.gender, r.round, r.race_no,
                      r.day.isoformat(), r.wind, r.label, r.venues, int(r.partial))) for r in plan.races]
 
@@ -94,16 +97,16 @@ def race_key_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[str, int]]
     return [(key, ids.get(race, race)) for key, race in plan.race_keys]
 
 
-def alias_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple]:
+def alias_rows(plan: WritePlan, ids: dict[int, int]) -> list[tuple[Any, ...]]:
     return [(ids.get(cid, cid), fold(name), fold(venue), name, venue) for cid, name, venue in plan.aliases]
 
 
-async def insert_with_ids(db: Writer, table: str, rows: list[tuple[int, tuple]],
+async def insert_with_ids(db: Writer, table: str, rows: list[tuple[int, tuple[Any, ...]]],
                           columns: str) -> dict[int, int]:
     """Insert rows under fresh ids taken inside the write transaction; map placeholder -> id."""
     if not rows:
         return {}
-    (top,) = await (await db.execute(f"SELECT coalesce(max(id), 0) FROM {table}")).fetchone()
+    top = await scalar(db, f"SELECT coalesce(max(id), 0) FROM {table}")
     mapping = {key: top + n for n, (key, _) in enumerate(rows, start=1)}
     marks = ", ".join("?" * (len(rows[0][1]) + 1))
     await db.executemany(f"INSERT INTO {table} (id, {columns}) VALUES ({marks})",
@@ -112,4 +115,4 @@ async def insert_with_ids(db: Writer, table: str, rows: list[tuple[int, tuple]],
 
 
 async def count_rows(db: Writer, table: str) -> int:
-    return (await (await db.execute(f"SELECT count(*) FROM {table}")).fetchone())[0]
+    return await scalar(db, f"SELECT count(*) FROM {table}")

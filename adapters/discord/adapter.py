@@ -58,7 +58,7 @@ class DiscordAdapter:
             if self.settings.shard_count == "auto":
                 # Ask for the recommended count ourselves: left to discord.py, it would also
                 # take Discord's gateway URL and bypass a configured gateway proxy.
-                client.shard_count, _, _ = await client.http.get_bot_gateway()  # type: ignore[attr-defined]
+                client.shard_count, _, _ = await client.http.get_bot_gateway()
             if self.settings.sync_commands:
                 await self._sync(client, payload)
         except discord.LoginFailure:
@@ -92,17 +92,14 @@ class DiscordAdapter:
         return await self._publisher.send(channel, reply, key, in_doubt_since=in_doubt_since)
 
     def _make_client(self) -> discord.Client:
-        options = dict(
-            # Interactions need no intents; `guilds` (not privileged) keeps channel caches right.
-            intents=discord.Intents(guilds=True),
-            allowed_mentions=NO_MENTIONS,
-            max_ratelimit_timeout=self.settings.max_ratelimit_wait,
-        )
+        # Interactions need no intents; `guilds` (not privileged) keeps channel caches right.
+        intents, wait = discord.Intents(guilds=True), self.settings.max_ratelimit_wait
         shards = self.settings.shard_count
         if shards is None:
-            client = discord.Client(**options)
+            client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=wait)
         else:
-            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, **options)
+            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, intents=intents,
+                                               allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=wait)
 
         async def on_interaction(interaction: discord.Interaction) -> None:
             await self.interactions.handle(interaction)
@@ -112,6 +109,7 @@ class DiscordAdapter:
 
     async def _sync(self, client: discord.Client, payload: list[dict]) -> None:
         app_id = client.application_id
+        assert app_id is not None  # set at login, which comes first
         guild = self.settings.dev_guild
         if guild:
             await client.http.bulk_upsert_guild_commands(app_id, guild, payload)

@@ -57,7 +57,7 @@ class Interactions:
                       (time.perf_counter() - started) * 1000)
 
     async def _autocomplete(self, interaction: discord.Interaction) -> None:
-        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]  # a TypedDict union, read as JSON
         param, partial, kind, others = commands.focused(data.get("options", []))
         found = await self.core.complete(data.get("name", ""), param, partial, others, limits.CHOICES)
         choices: list[app_commands.Choice] = []
@@ -75,7 +75,7 @@ class Interactions:
         await interaction.response.autocomplete(choices[: limits.CHOICES])
 
     async def _command(self, interaction: discord.Interaction) -> None:
-        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]  # a TypedDict union, read as JSON
         task = asyncio.ensure_future(self._run(data, context_of(interaction)))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -6,6 +6,7 @@ shape) so the limits can be checked exactly; the adapter turns them into discord
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.replies import Moment, Paragraph, Reply
@@ -176,7 +177,7 @@ def _size(fd: dict) -> int:
 class _Stamps:
     """Discord timestamps for the reply's moments, shown where their fallback text appears."""
 
-    def __init__(self, moments: list[Moment]) -> None:
+    def __init__(self, moments: Sequence[Moment]) -> None:
         self._moments = [(escape.text(m.fallback), escape.timestamp(m.at)) for m in moments]
         self._used: set[int] = set()
 

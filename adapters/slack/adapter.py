@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -27,6 +28,9 @@ from bot.errors import NotStarted
 from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
+if TYPE_CHECKING:  # loaded in start(), in Socket Mode only
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30)
@@ -46,7 +50,7 @@ class SlackAdapter:
         self._session: aiohttp.ClientSession | None = None
         self._publisher: SlackPublisher | None = None
         self._server: EventsServer | None = None
-        self._socket = None
+        self._socket: AsyncSocketModeHandler | None = None
 
     async def start(self) -> None:
         s = self.settings

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, replace
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -89,7 +90,7 @@ class Outbound:
         return resp.data if isinstance(resp.data, dict) else {}
 
     async def _post_message(self, dest: Dest, message: dict) -> Delivery:
-        extra = {"thread_ts": dest.thread_ts} if dest.thread_ts else {}
+        extra: dict[str, Any] = {"thread_ts": dest.thread_ts} if dest.thread_ts else {}
         if message.get("metadata"):  # the outbox key, found again by conversations.history
             extra["metadata"] = message["metadata"]
         try:
@@ -135,7 +136,7 @@ def _api_error(exc: SlackApiError) -> tuple[int, str, object]:
     status = getattr(resp, "status_code", None) or getattr(resp, "status", 0)
     data = getattr(resp, "data", None)
     error = str(data.get("error", "")) if isinstance(data, dict) else ""
-    return int(status), error, getattr(resp, "headers", None)
+    return int(status or 0), error, getattr(resp, "headers", None)
 
 
 def _retry_after(headers) -> float:

@@ -7,7 +7,7 @@ block needs a public URL, and uploading files needs a scope we do not ask for.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from adapters.slack import escape as esc
 from adapters.slack.limits import (
@@ -80,7 +80,7 @@ def _header(title: str) -> list[dict]:
 class _Moments:
     """Swaps each moment's fallback text, wherever it appears, for Slack's local-time token."""
 
-    def __init__(self, moments: list[Moment]) -> None:
+    def __init__(self, moments: Sequence[Moment]) -> None:
         self._tokens: dict[str, str] = {}
         for m in moments:
             fallback = m.fallback or m.at.isoformat(timespec="minutes")
@@ -102,7 +102,7 @@ class _Moments:
         return [token for key, token in self._tokens.items() if key not in self._used]
 
 
-def _paragraph_pieces(paragraphs: list[Paragraph], moments: _Moments) -> list[tuple[str, str]]:
+def _paragraph_pieces(paragraphs: Sequence[Paragraph], moments: _Moments) -> list[tuple[str, str]]:
     """(joiner, rendered piece) pairs: spans join with nothing, paragraphs with a blank line."""
     pieces: list[tuple[str, str]] = []
     for p in paragraphs:
@@ -160,7 +160,7 @@ def _table_sections(table: Table) -> list[dict]:
     return [{"type": "section", "text": _mrkdwn("\n".join([_FENCE, head, *rows, _FENCE]))} for rows in chunks]
 
 
-def _field_sections(fields: list[Field], moments: _Moments) -> list[dict]:
+def _field_sections(fields: Sequence[Field], moments: _Moments) -> list[dict]:
     blocks: list[dict] = []
     inline: list[str] = []
     for f in fields:

@@ -6,6 +6,7 @@ Importing this module costs nothing: slack_bolt loads only when an adapter is bu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 # Secrets never come from the TOML file: each is read from its environment variable into a field.
 SECRET_ENV = {"SLACK_BOT_TOKEN": "bot_token", "SLACK_APP_TOKEN": "app_token", "SLACK_SIGNING_SECRET": "signing_secret"}
@@ -18,7 +19,7 @@ REQUIRED_ENV = {
 
 @dataclass(frozen=True)
 class SlackSettings:
-    mode: str = "socket"
+    mode: Literal["socket", "http"] = "socket"
     http_host: str = "127.0.0.1"
     http_port: int = 3000
     http_path: str = "/slack/events"

@@ -17,11 +17,11 @@ R = TypeVar("R")
 class Coalescer(Generic[T, R]):
     def __init__(self, write: Callable[[list[T]], Awaitable[R]]) -> None:
         self._write = write
-        self._waiting: list[tuple[T, asyncio.Future]] = []
+        self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._turn = asyncio.Lock()  # FIFO: the oldest waiter writes next
 
     async def __call__(self, item: T) -> R:
-        mine = asyncio.get_running_loop().create_future()
+        mine: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, mine))
         async with self._turn:
             if not mine.done():  # nobody took it along: write the whole pile

@@ -53,7 +53,7 @@ class DeliverySettings:
         """The wait before attempt `attempts` + 1 when the platform named none: exponential, and
         jittered over its upper half (`spread` in [0, 1)) so channels failed together do not
         come back together."""
-        ceiling = min(self.backoff_initial_seconds * 2 ** max(attempts - 1, 0), self.backoff_max_seconds)
+        ceiling = min(self.backoff_initial_seconds * 2.0 ** max(attempts - 1, 0), self.backoff_max_seconds)
         return ceiling * (0.5 + spread / 2)
 
 

@@ -24,7 +24,7 @@ class Leases:
     def __init__(self, store: OutboxStore, until: Callable[[], datetime], every: float) -> None:
         self._store, self._until, self._every = store, until, every
         self._held: dict[int, int] = {}  # row id -> token
-        self._renewer: asyncio.Task | None = None
+        self._renewer: asyncio.Task[None] | None = None
         self._sleeping = False
 
     def hold(self, row_id: int, token: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.announce.outbox import CORRECTION, OutboxItem
@@ -25,8 +26,8 @@ class Announcer:
     def __init__(self, store: Queries, *, source_label: str = "") -> None:
         self.store = store
         self.source_label = source_label  # e.g. "Replay of Athletissima 2022, not live"
-        self._cache: OrderedDict[tuple, Reply | None] = OrderedDict()
-        self._shown: OrderedDict[tuple, Reply] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], Reply | None] = OrderedDict()
+        self._shown: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
 
     async def render(self, item: OutboxItem) -> Reply | None:
         """The message for `item`, or None when its race is no longer in the store.
@@ -70,7 +71,7 @@ class Announcer:
         return replace(reply, title=title, paragraphs=paragraphs, data=data)
 
 
-def _trim(cache: OrderedDict) -> None:
+def _trim(cache: OrderedDict[Any, Any]) -> None:
     while len(cache) > _CACHED:
         cache.popitem(last=False)
 

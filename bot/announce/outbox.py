@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bot.domain.models import Competition, Race
 from bot.announce.subscriptions import Subscription
@@ -32,7 +32,7 @@ class Entry:
     status: str = ""  # "", DNF, DNS, DQ, NM
     note: str = ""  # "DOP" when annulled; other notes (SC, NV, OC) are not announced, so not compared
 
-    def as_list(self) -> list:
+    def as_list(self) -> list[Any]:
         return [self.athlete_id, self.name, self.place, self.mark, self.status, self.note]
 
 

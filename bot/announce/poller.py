@@ -12,7 +12,7 @@ import socket
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable, Protocol, Sequence
+from typing import Awaitable, Callable, Generic, Protocol, Sequence, TypeVar
 
 from bot.errors import ImportFailed
 from bot.ingest.importer import CpuBound, plan_rows
@@ -25,8 +25,14 @@ log = logging.getLogger(__name__)
 
 
 class Batch(Protocol):
-    rows: Sequence[ResultRow]
-    next_poll: datetime | None  # when the source would like to be asked again, if it knows
+    # Read-only (properties), so a batch may hold its rows in a list.
+    @property
+    def rows(self) -> Sequence[ResultRow]: ...
+
+    @property
+    def next_poll(self) -> datetime | None:
+        """When the source would like to be asked again, if it knows."""
+        ...
 
     @property
     def complete(self) -> bool:
@@ -34,16 +40,21 @@ class Batch(Protocol):
         ...
 
 
-class Source(Protocol):
+B = TypeVar("B", bound=Batch)
+
+
+class Source(Protocol[B]):
+    """Polled for batches of its own kind, which it is handed back."""
+
     name: str
 
-    async def poll(self, now: datetime) -> Batch: ...
+    async def poll(self, now: datetime) -> B: ...
 
-    async def commit(self, batch: Batch) -> None:
+    async def commit(self, batch: B) -> None:
         """The batch's rows are stored (or it had none): what it fetched may be marked fetched."""
         ...
 
-    async def failed(self, batch: Batch, error: str) -> None:
+    async def failed(self, batch: B, error: str) -> None:
         """The store refused the batch's rows: nothing is stored, the same rows come back next poll."""
         ...
 
@@ -69,8 +80,8 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class Poller:
-    def __init__(self, source: Source, store: PollStore, *, holder: str | None = None,
+class Poller(Generic[B]):
+    def __init__(self, source: Source[B], store: PollStore, *, holder: str | None = None,
                  lease_seconds: float = 300.0,
                  on_poll: Callable[[PollReport], Awaitable[None]] | None = None,
                  cpu_bound: CpuBound = nullcontext) -> None:

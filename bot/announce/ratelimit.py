@@ -40,32 +40,32 @@ class TokenBucket:
     tokens: float | None = None  # None: full, never used
     stamp: float | None = None
 
-    def _refill(self, t: float) -> None:
-        if self.tokens is None:
-            self.tokens = self.burst
+    def _refill(self, t: float) -> float:
+        """The tokens at `t`, kept."""
+        tokens = self.burst if self.tokens is None else self.tokens
         if self.stamp is not None and t > self.stamp:
-            self.tokens = min(self.burst, self.tokens + (t - self.stamp) * self.rate)
+            tokens = min(self.burst, tokens + (t - self.stamp) * self.rate)
+        self.tokens = tokens
         self.stamp = t if self.stamp is None else max(self.stamp, t)
+        return tokens
 
     def wait(self, t: float) -> float:
         """Seconds until a token is free (0: one is free now)."""
         if self.rate <= 0:
             return 0.0
-        self._refill(t)
-        if self.tokens >= 1 - 1e-6:  # epoch seconds as floats are only good to ~0.2 µs
+        tokens = self._refill(t)
+        if tokens >= 1 - 1e-6:  # epoch seconds as floats are only good to ~0.2 µs
             return 0.0
-        return max((1 - self.tokens) / self.rate, 0.001)  # a wait the clock can express
+        return max((1 - tokens) / self.rate, 0.001)  # a wait the clock can express
 
     def take(self, t: float) -> None:
         if self.rate > 0:
-            self._refill(t)
-            self.tokens -= 1
+            self.tokens = self._refill(t) - 1
 
     def full(self, t: float) -> bool:
         if self.rate <= 0 or self.tokens is None:
             return True
-        self._refill(t)
-        return self.tokens >= self.burst - 1e-6
+        return self._refill(t) >= self.burst - 1e-6
 
 
 class SendWindow:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import fuzz
@@ -75,13 +76,13 @@ class Filters:
             return False
         return True
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"series": list(self.series), "competitions": list(self.competitions), "events": list(self.events),
                 "gender": self.gender, "athletes": list(self.athletes), "athlete_names": list(self.athlete_names),
                 "finals_only": self.finals_only}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Filters":
+    def from_json(cls, data: dict[str, Any]) -> "Filters":
         return cls(tuple(data.get("series", ())), tuple(data.get("competitions", ())), tuple(data.get("events", ())),
                    data.get("gender", ""), tuple(data.get("athletes", ())), tuple(data.get("athlete_names", ())),
                    data.get("finals_only", True))

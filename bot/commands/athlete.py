@@ -44,7 +44,7 @@ def best_by_event(perfs: list[Performance]) -> dict[str, Performance]:
             continue
         d = p.race.discipline
         cur = best.get(p.race.event)
-        if cur is None or beats(d, p.result.value, cur.result.value):
+        if cur is None or beats(d, p.result.known_value, cur.result.known_value):
             best[p.race.event] = p
     return best
 
@@ -60,10 +60,10 @@ def personal_bests(own: dict[str, Performance], stated: list[StatedBest]) -> dic
                         + (f", {s.competition})" if s.competition else ")"), s.mark)
     for e, p in own.items():
         where = f"{p.result.mark} ({p.competition.name} {p.race.day.isoformat()})"
-        s = next((x for x in stated if x.event == e), None)
-        if s is None:
+        claimed = next((x for x in stated if x.event == e), None)
+        if claimed is None:
             out[e] = (e, f"Best in racebot's data, {discipline(e).name}", where, p.result.mark)
-        elif beats(discipline(e), p.result.value, s.value):
+        elif beats(discipline(e), p.result.known_value, claimed.value):
             out[e] = (e, f"PB {discipline(e).name}", where, p.result.mark)
     return out
 

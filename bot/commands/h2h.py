@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
@@ -12,7 +13,7 @@ from bot.domain.periods import Period
 from bot.h2h.pairing import choose_pair
 from bot.h2h.prose import counted, rivalry_paragraphs, short_names
 from bot.replies import Column, Field, Paragraph, Reply, Table
-from bot.h2h.record import RULE, Bout, record
+from bot.h2h.record import RULE, Bout, Record, record
 from bot.search.athletes import AthleteIndex
 
 
@@ -72,6 +73,7 @@ def split_names(athletes: AthleteIndex, args: H2HArgs) -> tuple[str, str]:
         score = (ca[0].score if ca else 0) + (cb[0].score if cb else 0)
         if score > best_score:
             best, best_score = (a, b), score
+    assert best is not None  # the range above is never empty: 2 <= len(words) <= 2 * most
     return best
 
 
@@ -82,7 +84,7 @@ def _row(bout: Bout) -> tuple[str, ...]:
             _cell(m.a), _cell(m.b), bout.margin + (" 📸" if bout.photo_finish else ""))
 
 
-def _meeting_data(bout: Bout) -> dict:
+def _meeting_data(bout: Bout) -> dict[str, Any]:
     m = bout.meeting
     return {"date": m.race.day.isoformat(), "competition": m.competition.name, "venue": m.competition.venue,
             "event": m.race.discipline.name, "round": m.race.round_label, "winner": bout.winner,
@@ -128,7 +130,7 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
                        "coverage": coverage})
 
 
-def _fields(rec, sa: str, sb: str) -> list[Field]:
+def _fields(rec: Record, sa: str, sb: str) -> list[Field]:
     ties = f" ({counted(rec.ties, 'tie')})" if rec.ties else ""
     fields = [Field("Record", f"{sa} {rec.wins['a']}–{rec.wins['b']} {sb}{ties}")]
     if len(rec.by_event) > 1:
@@ -144,7 +146,7 @@ def _fields(rec, sa: str, sb: str) -> list[Field]:
     return fields
 
 
-def _athlete_data(a: Athlete) -> dict:
+def _athlete_data(a: Athlete) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "country": a.country}
 
 

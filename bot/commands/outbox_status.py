@@ -6,6 +6,7 @@ channels are behind (and why), and what was given up as too old to post.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.announce.outbox import OutboxHealth
 from bot.replies import Moment, Paragraph, Span
@@ -34,6 +35,6 @@ def describe(h: OutboxHealth, now: datetime, moments: list[Moment]) -> list[Para
     return [Paragraph.of(Span("Announcements", strong=True), ": " + " ".join(parts))]
 
 
-def data(h: OutboxHealth) -> dict:
+def data(h: OutboxHealth) -> dict[str, Any]:
     return {"pending": h.pending, "retrying": h.retrying, "last_error": h.last_error, "expired": h.expired,
             "oldest_due": h.oldest_due.isoformat() if h.oldest_due else None}

@@ -88,7 +88,7 @@ def recognise(kind: Kind, token: str) -> Any:
     return None
 
 
-def _keyword_param(command: Command, key: str) -> Param | None:
+def _keyword_param(command: Command[Any], key: str) -> Param | None:
     key = key.lower()
     for p in command.params:
         if p.name == key or key in p.choices or (p.kind.value == key and p.kind != Kind.FLAG):
@@ -96,7 +96,7 @@ def _keyword_param(command: Command, key: str) -> Param | None:
     return None
 
 
-def _flag_param(command: Command, word: str) -> Param | None:
+def _flag_param(command: Command[Any], word: str) -> Param | None:
     w = word.lower()
     for p in command.params:
         if p.kind == Kind.FLAG and (w == p.name or w in p.choices):
@@ -117,7 +117,7 @@ def parse(registry: Registry, text: str) -> Invocation:
     return parse_args(command, tokens[1:])
 
 
-def _join_events(command: Command, tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def _join_events(command: Command[Any], tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Multi-word events typed without quotes ('high jump', '3000m sc') become one token."""
     if not any(p.kind == Kind.EVENT for p in command.params):
         return tokens
@@ -136,7 +136,7 @@ def _join_events(command: Command, tokens: list[tuple[str, bool]]) -> list[tuple
     return out
 
 
-def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
+def parse_args(command: Command[Any], tokens: list[tuple[str, bool]]) -> Invocation:
     inv = Invocation(command.name)
     words: list[str] = []
     for token, quoted in _join_events(command, tokens):
@@ -157,7 +157,7 @@ def parse_args(command: Command, tokens: list[tuple[str, bool]]) -> Invocation:
     return inv
 
 
-def _typed_slot(command: Command, inv: Invocation, token: str) -> Param | None:
+def _typed_slot(command: Command[Any], inv: Invocation, token: str) -> Param | None:
     for p in command.params:
         # Dates are keyword-only (since:2019-06-01): a bare year is a season.
         if p.kind.wordy or p.kind in (Kind.FLAG, Kind.DATE) or p.name in inv.args:
@@ -169,7 +169,7 @@ def _typed_slot(command: Command, inv: Invocation, token: str) -> Param | None:
     return None
 
 
-def _quoted_event(command: Command, inv: Invocation, token: str) -> Param | None:
+def _quoted_event(command: Command[Any], inv: Invocation, token: str) -> Param | None:
     for p in command.params:
         if p.kind == Kind.EVENT and p.name not in inv.args and (value := recognise(p.kind, token)):
             inv.args[p.name] = value
@@ -190,16 +190,16 @@ def checked_value(p: Param, value: str) -> Any:
     return got
 
 
-def typed_args(command: Command, inv: Invocation) -> Args:
+def typed_args(command: Command[Any], inv: Invocation) -> Args:
     """The invocation as the command's Args: its values are typed already, by checked_value and
     recognise, so nothing is converted twice."""
     unknown = sorted(set(inv.args) - {p.name for p in command.params})
     if unknown:
         raise UserError(f"/{command.name} has no option {', '.join(unknown)}.", f"Usage: {command.usage()}")
-    return command.args(words=tuple(inv.words), **inv.args)
+    return command.args_type(words=tuple(inv.words), **inv.args)
 
 
-def _place_words(command: Command, inv: Invocation, words: list[str]) -> None:
+def _place_words(command: Command[Any], inv: Invocation, words: list[str]) -> None:
     slots = [p for p in command.params if p.kind.wordy and p.name not in inv.args]
     if not words:
         return
@@ -214,5 +214,5 @@ def _place_words(command: Command, inv: Invocation, words: list[str]) -> None:
         inv.words = words
 
 
-def missing(command: Command, inv: Invocation) -> list[Param]:
+def missing(command: Command[Any], inv: Invocation) -> list[Param]:
     return [p for p in command.params if p.required and p.name not in inv.args and not inv.words]

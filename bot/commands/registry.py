@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, make_dataclass
 from enum import Enum
-from typing import Any, Awaitable, Callable, Generic, TypeVar
+from typing import Any, Awaitable, Callable, Generic, Iterator, TypeVar
 
 from bot.announce.publishing import ChannelRef
 from bot.commands.services import Services
@@ -108,6 +108,13 @@ class Command(Generic[A]):
         if self.args is None:
             object.__setattr__(self, "args", args_class(self.name, self.params))
 
+    @property
+    def args_type(self) -> type[Args]:
+        """`args`, or the class __post_init__ made when it was not given."""
+        if self.args is None:
+            raise RuntimeError("Command.__post_init__ sets args")
+        return self.args
+
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
@@ -123,24 +130,24 @@ class Command(Generic[A]):
 
 class Registry:
     def __init__(self) -> None:
-        self._commands: dict[str, Command] = {}
+        self._commands: dict[str, Command[Any]] = {}
 
-    def add(self, command: Command) -> None:
+    def add(self, command: Command[Any]) -> None:
         if command.name in self._commands:
             raise ValueError(f"command /{command.name} declared twice")
         names = [p.name for p in command.params]
         if len(names) != len(set(names)):
             raise ValueError(f"/{command.name} declares a parameter twice")
-        typed = {f.name for f in fields(command.args)} - {"words"}
+        typed = {f.name for f in fields(command.args_type)} - {"words"}
         if typed != set(names):
-            raise ValueError(f"/{command.name}'s {command.args.__name__} has fields {sorted(typed)}, "
+            raise ValueError(f"/{command.name}'s {command.args_type.__name__} has fields {sorted(typed)}, "
                              f"its parameters are {sorted(names)}")
         self._commands[command.name] = command
 
-    def get(self, name: str) -> Command | None:
+    def get(self, name: str) -> Command[Any] | None:
         return self._commands.get(name.lower().lstrip("/"))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Command[Any]]:
         return iter(self._commands.values())
 
     def names(self) -> list[str]:

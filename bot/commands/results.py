@@ -7,7 +7,7 @@ from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
 from bot.errors import UserError
 from bot.domain.gender import Gender
-from bot.domain.models import Competition
+from bot.domain.models import Competition, RaceResults
 from bot.race_choice import RaceWords, choose, picking_words, take_day, take_round
 from bot.domain.race_report import known_finishers, race_reply, race_title, winner
 from bot.replies import Column, Paragraph, Reply, Table
@@ -74,7 +74,7 @@ def _also(reply: Reply, text: str) -> Reply:
     return replace(reply, paragraphs=(*reply.paragraphs, Paragraph.of(text)))
 
 
-def _several(comp: Competition, chosen, races) -> Reply:
+def _several(comp: Competition, chosen: list[RaceResults], races: list[RaceResults]) -> Reply:
     """Several races still match: each with the words that pick it, instead of picking one."""
     rows = []
     for rr in chosen:
@@ -86,17 +86,17 @@ def _several(comp: Competition, chosen, races) -> Reply:
                                                            for r in rows]})
 
 
-def _won_by(rr) -> str:
+def _won_by(rr: RaceResults) -> str:
     first = winner(rr)
     known = known_finishers(rr)
     told = f"won by {first[1].name} in {first[0].mark}" if first else "the winner is not in racebot's data"
     return told + (f" (racebot knows {known} of the finishers)" if known is not None else "")
 
 
-def _overview(comp: Competition, races) -> Reply:
+def _overview(comp: Competition, races: list[RaceResults]) -> Reply:
     rows = []
     for rr in races:
-        done = [(r, a) for r, a in rr.results if r.finished and r.place]
+        done = [(r, a) for r, a in rr.results if r.finished and r.place]  # so `place or 0` is place
         if not done:
             continue
         if winner(rr) is None:  # known in part, without its winner: say so rather than crown 4th place
@@ -104,7 +104,8 @@ def _overview(comp: Competition, races) -> Reply:
             continue
         w, wa = done[0]
         partial = known_finishers(rr) is not None
-        second = f"{done[1][1].name} {done[1][0].mark}" if len(done) > 1 and (not partial or done[1][0].place <= 2) else ""
+        shown = len(done) > 1 and (not partial or (done[1][0].place or 0) <= 2)
+        second = f"{done[1][1].name} {done[1][0].mark}" if shown else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
     table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows))
     return Reply(f"{comp.label}", [Paragraph.of(

@@ -7,6 +7,7 @@ CLI included), and a source that died silently shows as failing or overdue.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.commands import outbox_status
 from bot.commands.registry import Args, Command, Context
@@ -43,7 +44,7 @@ def _describe(h: SourceHealth, now: datetime, moments: list[Moment], *,
               prefix: bool) -> tuple[Paragraph, list[Field]]:
     """A source's paragraph and fields; the times they show are added to `moments`."""
     label = source_label(h.name)
-    if h.ok:
+    if h.failing_since is None:  # h.ok
         state = "working." if h.last_success else "not polled successfully yet."
     else:
         state = f"failing since {_at(moments, h.failing_since)} ({duration_text(now - h.failing_since)})."
@@ -80,8 +81,10 @@ def _at(moments: list[Moment], when: datetime) -> str:
     return text
 
 
-def _data(h: SourceHealth) -> dict:
-    iso = lambda t: t.isoformat() if t else None  # noqa: E731
+def _data(h: SourceHealth) -> dict[str, Any]:
+    def iso(t: datetime | None) -> str | None:
+        return t.isoformat() if t else None
+
     return {"name": h.name, "ok": h.ok, "last_success": iso(h.last_success), "last_error": h.last_error,
             "last_error_at": iso(h.last_error_at), "failing_since": iso(h.failing_since),
             "next_poll": iso(h.next_poll), "circuit": h.circuit}

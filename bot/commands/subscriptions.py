@@ -131,7 +131,8 @@ async def subscribe(services: Services, args: SubscribeArgs, ctx: Context) -> Re
     channel, store = _channel(ctx), _store(services)
     indexes = services.indexes
     args = _regroup(indexes, args)
-    series, competitions = (), ()
+    series: tuple[str, ...] = ()
+    competitions: tuple[str, ...] = ()
     if args.competition:
         where = _where(indexes, args.competition)
         if where is None:
@@ -139,7 +140,8 @@ async def subscribe(services: Services, args: SubscribeArgs, ctx: Context) -> Re
                             "Series: " + ", ".join(f"{aliases[1]} ({name})" for name, aliases in SERIES.items())
                             + "; meetings by city or name, e.g. oslo.")
         series, competitions = where
-    athletes, names = ((), ())
+    athletes: tuple[int, ...] = ()
+    names: tuple[str, ...] = ()
     if args.athletes:
         athletes, names = _athletes(indexes.athletes, args.athletes, args.gender or "")
     delay = args.delay or 0

@@ -157,7 +157,7 @@ def parse_discipline(text: str) -> Discipline | None:
     """Recognise a discipline as fans and sources write it; None when it is not one."""
     qualifiers = []
 
-    def grab(m: re.Match) -> str:
+    def grab(m: re.Match[str]) -> str:
         # "()" matches with an empty paren group and no word: an empty qualifier, dropped below
         qualifiers.append((m.group("paren") or m.group("word") or "").strip().lower())
         return " "

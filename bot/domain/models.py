@@ -78,6 +78,13 @@ class Result:
         return self.status == "" and self.value is not None and self.note != "DOP"
 
     @property
+    def known_value(self) -> float:
+        """The value of a result its caller knows is finished, so has one."""
+        if self.value is None:
+            raise ValueError(f"result {self.mark!r} has no value")
+        return self.value
+
+    @property
     def counts_for_lists(self) -> bool:
         return self.finished and self.note not in ("SC", "NV", "MIX")
 

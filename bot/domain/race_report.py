@@ -8,8 +8,9 @@ from bisect import bisect_left
 from typing import Sequence
 
 from bot.domain import precedence
+from bot.domain.disciplines import Discipline
 from bot.domain.marks import PHOTO_FINISH_SECONDS, margin_text
-from bot.domain.models import RaceResults, Result
+from bot.domain.models import Athlete, RaceResults, Result
 from bot.replies import Column, Paragraph, Reply, Span, Table
 
 RECORD_FLAGS = ("WR", "AR", "NR", "CR", "MR", "DLR", "WL", "WU20R", "ER", "OR")
@@ -28,12 +29,12 @@ def race_title(rr: RaceResults) -> str:
     return f"{gender} {r.discipline.name}{rnd}{label}"
 
 
-def _behind(winner: Result | None, res: Result, measured: bool, d) -> str:
+def _behind(winner: Result | None, res: Result, measured: bool, d: Discipline) -> str:
     if not (winner and winner.finished and res.finished) or res is winner:
         return ""
     if res.value == winner.value:
         return "="  # same mark, split by countback or the photo
-    return ("-" if measured else "+") + margin_text(d, winner.value, res.value)
+    return ("-" if measured else "+") + margin_text(d, winner.known_value, res.known_value)
 
 
 def known_finishers(rr: RaceResults) -> int | None:
@@ -47,7 +48,7 @@ def known_finishers(rr: RaceResults) -> int | None:
     return sum(1 for res, _ in rr.results if res.finished)
 
 
-def winner(rr: RaceResults) -> tuple[Result, object] | None:
+def winner(rr: RaceResults) -> tuple[Result, Athlete] | None:
     """The winner's result and athlete; None when a race known in part does not include them."""
     finished = [(res, ath) for res, ath in rr.results if res.finished]  # placed first, by place
     if not finished or (known_finishers(rr) is not None and finished[0][0].place != 1):
@@ -75,40 +76,42 @@ def photo_finishes(rr: RaceResults) -> list[tuple[Result, Result, str, str]]:
     """Neighbours a photo split, where it decided a medal: further back nobody reads about it."""
     if rr.race.discipline.measured:
         return []
-    done = [(res, ath) for res, ath in rr.results if res.finished and res.place]
-    out = []
-    for (r1, a1), (r2, a2) in zip(done, done[1:]):
-        if r2.place - r1.place > 1 or r1.place > 3:  # someone racebot does not know finished between them
+    done = [(res, res.place, ath) for res, ath in rr.results if res.finished and res.place]
+    out: list[tuple[Result, Result, str, str]] = []
+    for (r1, p1, a1), (r2, p2, a2) in zip(done, done[1:]):
+        if p2 - p1 > 1 or p1 > 3:  # someone racebot does not know finished between them
             continue
-        if abs(r2.value - r1.value) <= PHOTO_FINISH_SECONDS + 1e-9:
+        if abs(r2.known_value - r1.known_value) <= PHOTO_FINISH_SECONDS + 1e-9:
             out.append((r1, r2, a1.name, a2.name))
     return out
 
 
 def race_story(rr: RaceResults) -> list[Paragraph]:
     d = rr.race.discipline
-    done = [(res, ath) for res, ath in rr.results if res.finished and res.place]
+    done = [(res, ath) for res, ath in rr.results if res.finished and res.place]  # so `place or 0` is place
     if not done:
         return [Paragraph.of("No valid marks were recorded in this race.")]
     if winner(rr) is None:
         (b, ba) = done[0]
         return [Paragraph.of("The winner is not in racebot's data; the best placed it knows is ",
-                             Span(ba.name, True), f", {_ordinal(b.place)} in {b.mark}.")]
+                             Span(ba.name, True), f", {_ordinal(b.place or 0)} in {b.mark}.")]
     (w, wa) = done[0]
     flags = f" ({' '.join(w.flags)})" if w.flags else ""
-    first = [Span(wa.name, True), f" won the {d.name} in {w.mark}{flags}"]
-    if len(done) > 1 and (known_finishers(rr) is None or done[1][0].place <= 2):  # else the next known may be 9th
+    first: list[str | Span] = [Span(wa.name, True), f" won the {d.name} in {w.mark}{flags}"]
+    # of a race known in part, only a second place is told: the next known may be 9th
+    if len(done) > 1 and (known_finishers(rr) is None or (done[1][0].place or 0) <= 2):
         (s, sa) = done[1]
         if s.value == w.value:
             tie = "on countback" if d.measured else "on the photo, with the same time"
             first.append(f", ahead of {sa.name} {tie}")
         else:
-            gap = margin_text(d, w.value, s.value)
+            gap = margin_text(d, w.known_value, s.known_value)
             first.append(f", beating {sa.name} ({s.mark}) by {gap}" if d.measured
                          else f", {gap} ahead of {sa.name} ({s.mark})")
     paras = [Paragraph.of(*first, ".")]
     for r1, r2, n1, n2 in photo_finishes(rr):
-        paras.append(Paragraph.of(f"Photo finish: {n1} and {n2} were {margin_text(d, r1.value, r2.value)} apart "
+        gap = margin_text(d, r1.known_value, r2.known_value)
+        paras.append(Paragraph.of(f"Photo finish: {n1} and {n2} were {gap} apart "
                                   f"({r1.mark} v {r2.mark})."))
     records = [(res, ath) for res, ath in rr.results
                if res.finished and any(f in RECORD_FLAGS for f in res.flags)]

@@ -16,10 +16,10 @@ _TRIED = 3  # candidate pairs checked in full (pair counts are a cheap first cut
 
 
 async def rivalry_line(store: Queries, rr: RaceResults) -> str | None:
-    placed = [(res, ath) for res, ath in rr.results if res.finished and res.place][:_CONSIDERED]
+    placed = [(res.place, ath) for res, ath in rr.results if res.finished and res.place][:_CONSIDERED]
     if len(placed) < 2:
         return None
-    place = {ath.id: res.place for res, ath in placed}
+    place = {ath.id: p for p, ath in placed}
     people = {ath.id: ath for _, ath in placed}
     counts: dict[tuple[int, int], int] = {}
     for p in await store.pair_stats(list(place), list(place)):

@@ -18,7 +18,7 @@ import bisect
 from array import array
 from collections import defaultdict
 from datetime import date
-from typing import AsyncIterator, Iterable
+from typing import Any, AsyncIterator, Iterable
 
 from bot.store import PairStat
 
@@ -40,9 +40,9 @@ class MeetingIndex:
         self._races = array("i")  # race code, grouped by athlete id, by slot within
         # the overlay: what changed since the build
         self._new_slots: dict[int, int] = {}  # race id -> slot, for races the build did not have
-        self._entries_over: dict[int, array] = {}  # slot -> athlete codes
+        self._entries_over: dict[int, array[int]] = {}  # slot -> athlete codes
         self._day_over: dict[int, int] = {}  # slot -> date ordinal
-        self._races_over: dict[int, array] = {}  # athlete id -> race codes
+        self._races_over: dict[int, array[int]] = {}  # athlete id -> race codes
 
     @classmethod
     async def build(cls, chunks: AsyncIterator[Iterable[Entry]]) -> "MeetingIndex":
@@ -93,7 +93,7 @@ class MeetingIndex:
         self._races = races
 
     # --- reading ----------------------------------------------------------------------
-    def _races_of(self, athlete_id: int) -> array:
+    def _races_of(self, athlete_id: int) -> array[int]:
         over = self._races_over.get(athlete_id)
         if over is not None:
             return over
@@ -101,7 +101,7 @@ class MeetingIndex:
             return array("i")
         return self._races[self._athlete_start[athlete_id]:self._athlete_start[athlete_id + 1]]
 
-    def _entries_of(self, slot: int) -> array:
+    def _entries_of(self, slot: int) -> array[int]:
         over = self._entries_over.get(slot)
         if over is not None:
             return over
@@ -166,7 +166,7 @@ class MeetingIndex:
         slot = self._slot(race_id)
         return None if slot is None or not len(self._entries_of(slot)) else date.fromordinal(self._day(slot))
 
-    def dump(self) -> dict:
+    def dump(self) -> dict[str, Any]:
         """Everything held, by race id, in a canonical form: two indexes of the same store dump equal."""
         ids = {s: r for s, r in enumerate(self._race_ids)} | {s: r for r, s in self._new_slots.items()}
         races = {ids[s]: (self._day(s), tuple(self._entries_of(s))) for s in ids if len(self._entries_of(s))}

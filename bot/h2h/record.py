@@ -41,8 +41,8 @@ class Bout:
 @dataclass
 class Record:
     bouts: list[Bout]
-    wins: Counter = field(default_factory=Counter)
-    by_event: dict[str, Counter] = field(default_factory=dict)
+    wins: Counter[str] = field(default_factory=Counter)  # by winner: "a", "b", "" for a tie
+    by_event: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -82,7 +82,7 @@ class Record:
     def biggest(self) -> Bout | None:
         timed = [b for b in self.decided if b.gap is not None and not b.meeting.race.discipline.measured]
         timed = timed or [b for b in self.decided if b.gap is not None]
-        return max(timed, key=lambda b: b.gap) if timed else None
+        return max(timed, key=lambda b: b.gap or 0.0) if timed else None
 
 
 def _counts(r: Result) -> bool:
@@ -99,12 +99,13 @@ def decide(m: Meeting) -> Bout | None:
     if fa != fb:
         return Bout(m, "a" if fa else "b", None)
     d = m.race.discipline
-    gap = abs(m.a.value - m.b.value)
+    a, b = m.a.known_value, m.b.known_value  # both finished
+    gap = abs(a - b)
     if m.a.place and m.b.place:  # places decide before marks; equal places are a tie
         return Bout(m, "" if m.a.place == m.b.place else "a" if m.a.place < m.b.place else "b", gap)
-    if m.a.value == m.b.value:
+    if a == b:
         return Bout(m, "", 0.0)
-    return Bout(m, "a" if beats(d, m.a.value, m.b.value) else "b", gap)
+    return Bout(m, "a" if beats(d, a, b) else "b", gap)
 
 
 def record(meetings: list[Meeting]) -> Record:

@@ -10,6 +10,7 @@ row). Rows before that keep the answer they had.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from bot.ingest.planner import Planner
 from bot.ingest.rows import ResultRow
@@ -20,10 +21,10 @@ class AthleteKeys:
     def __init__(self, planner: Planner) -> None:
         self.planner = planner
         self.by_id: dict[str, int] = {}  # raw athlete_id -> planner athlete id
-        self.by_name: dict[tuple, int] = {}  # raw (name, country, athlete_id) -> planner athlete id
-        self._name_only: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        self.by_name: dict[tuple[Any, ...], int] = {}  # raw (name, country, athlete_id) -> planner athlete id
+        self._name_only: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
 
-    def resolve(self, key: str | tuple, row: ResultRow) -> tuple[int, bool]:
+    def resolve(self, key: str | tuple[Any, ...], row: ResultRow) -> tuple[int, bool]:
         """The athlete of `row`, remembered under its raw key, and whether name-only keys were forgotten."""
         made = len(self.planner.plan.athletes)
         aid = self.planner.athlete(row)

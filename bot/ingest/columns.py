@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
 from operator import itemgetter, ne, not_, sub
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, cast
 
 from bot.domain.disciplines import discipline_or_custom
 from bot.errors import ImportFailed
@@ -50,8 +50,8 @@ class Columns:
     lines: Sequence[int]
     specs: list[int]  # positions in the SpecTable
     athletes: list[int]  # planner athlete ids
-    marks: list[tuple]  # (mark, value, status) as Planner.add parses them
-    tails: list[tuple]  # (place, wind, flags, note, source)
+    marks: list[tuple[Any, ...]]  # (mark, value, status) as Planner.add parses them
+    tails: list[tuple[Any, ...]]  # (place, wind, flags, note, source)
 
 
 class ChunkResolver:
@@ -66,8 +66,8 @@ class ChunkResolver:
         self._mark_fields = self._picker("event", "mark")
         self._tail_fields = self._picker(*_TAIL_KEY)
         self._athletes = AthleteKeys(planner)
-        self._marks: dict[str | tuple, tuple | Refused] = {}
-        self._tails: dict[tuple, tuple | Refused] = {}
+        self._marks: dict[str | tuple[Any, ...], tuple[Any, ...] | Refused] = {}
+        self._tails: dict[tuple[Any, ...], tuple[Any, ...] | Refused] = {}
         self._strings: dict[str, str] = {}
 
     def resolve(self, chunk: Chunk) -> Columns | None:
@@ -95,10 +95,12 @@ class ChunkResolver:
         if len(athletes) < n:
             limit = len(athletes)
             lines, specs, marks, tails = lines[:limit], specs[:limit], marks[:limit], tails[:limit]
-        return Columns(lines, specs, athletes, marks, tails)
+        # every mark and tail before `limit` passed its check: none is None or Refused
+        return Columns(lines, specs, athletes, cast(list[tuple[Any, ...]], marks), cast(list[tuple[Any, ...]], tails))
 
     # --- field checks on values not seen before: each returns the first bad row, or len(rows) -----
-    def _spec_ids(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple]) -> tuple[list[int], int]:
+    def _spec_ids(self, rows: list[list[str]], lines: Sequence[int],
+                  keys: list[tuple[Any, ...]]) -> tuple[list[int], int]:
         """Spec ids, looked up once per run of equal keys (a race's rows usually come together)."""
         index = self.specs.index
         starts = list(compress(count(), map(ne, keys, chain((None,), keys))))
@@ -115,7 +117,7 @@ class ChunkResolver:
                     return [], starts[r]
             ids[r] = found
         lengths = map(sub, chain(starts[1:], (len(keys),)), starts)
-        return list(chain.from_iterable(map(repeat, ids, lengths))), len(keys)
+        return list(chain.from_iterable(map(repeat, cast(list[int], ids), lengths))), len(keys)  # all found
 
     def _statuses_in_place(self, rows: list[list[str]], lines: Sequence[int], col: Column) -> bool:
         """'DNF' in place, '=3' for a tie: rewritten as the row path reads them (place_and_mark).
@@ -138,7 +140,7 @@ class ChunkResolver:
                     pass  # a short row: the field count check names it
         return True
 
-    def _check_marks(self, rows: list[list[str]], keys: list[str], marks: list) -> int:
+    def _check_marks(self, rows: list[list[str]], keys: list[str], marks: list[Any]) -> int:
         for i in nones(marks):
             mark = self._marks.get(keys[i])
             if mark is None:
@@ -156,7 +158,8 @@ class ChunkResolver:
             marks[i] = mark
         return len(rows)
 
-    def _check_tails(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple], tails: list) -> int:
+    def _check_tails(self, rows: list[list[str]], lines: Sequence[int], keys: list[tuple[Any, ...]],
+                     tails: list[Any]) -> int:
         for i in nones(tails):
             tail = self._tails.get(keys[i])
             if tail is None:
@@ -176,7 +179,7 @@ class ChunkResolver:
         return len(rows)
 
     # --- the planner's checks, in the order Planner.add makes them ---------------------------------
-    def _first_refused(self, names: Sequence[str], lines: Sequence[int], marks: list, tails: list) -> int:
+    def _first_refused(self, names: Sequence[str], lines: Sequence[int], marks: list[Any], tails: list[Any]) -> int:
         """The first row with a refused mark or place (in a row, the mark is checked first)."""
         at = min(_first(Refused, marks), _first(Refused, tails))
         if at < len(marks):
@@ -189,10 +192,11 @@ class ChunkResolver:
         """Athletes of the rows before `limit`, new ones resolved in file order; shorter when the
         planner refuses a row's athlete."""
         names, countries, ids = col("athlete"), col("country"), col("athlete_id")
+        keys: Sequence[Any]
         if "athlete_id" in self._at and all(map(str.strip, ids)):
-            keys, index = ids, self._athletes.by_id
+            keys, index = ids, cast(dict[Any, int], self._athletes.by_id)  # either table, keyed as `keys`
         else:
-            keys, index = list(zip(names, countries, ids)), self._athletes.by_name
+            keys, index = list(zip(names, countries, ids)), cast(dict[Any, int], self._athletes.by_name)
         athletes = list(map(index.get, keys[:limit] if limit < len(keys) else keys))
         for i in nones(athletes):
             aid = index.get(keys[i])
@@ -206,11 +210,11 @@ class ChunkResolver:
                     aid, forgot = self._athletes.resolve(keys[i], row)
                 except ImportFailed as exc:
                     self.refusal = exc
-                    return athletes[:i]
+                    return cast(list[int], athletes[:i])  # resolved before i
                 if forgot:  # later rows may hold a forgotten name-only answer: ask again
                     athletes[i + 1:] = map(index.get, keys[i + 1:len(athletes)])
             athletes[i] = aid
-        return athletes
+        return cast(list[int], athletes)  # every None resolved
 
     # --- helpers -----------------------------------------------------------------------------------
     def _columns(self, rows: list[list[str]]) -> Column:
@@ -230,7 +234,7 @@ class ChunkResolver:
         return dict(zip(self._header, values))
 
 
-def nones(values: list) -> Iterator[int]:
+def nones(values: list[Any]) -> Iterator[int]:
     """Positions of None in `values`, found in C; the list may be filled in while iterating."""
     i = -1
     try:
@@ -241,7 +245,7 @@ def nones(values: list) -> Iterator[int]:
         return
 
 
-def _first(kind: type, values: list) -> int:
+def _first(kind: type, values: list[Any]) -> int:
     try:
         return list(map(type, values)).index(kind)
     except ValueError:

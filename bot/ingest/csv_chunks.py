@@ -17,10 +17,13 @@ import io
 from dataclasses import dataclass
 from itertools import chain, islice
 from operator import methodcaller
-from typing import Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Iterator, Sequence, TextIO
 
 from bot.errors import ImportFailed
 from bot.ingest.interchange import check_header, malformed
+
+if TYPE_CHECKING:  # csv.reader's type, named only in the stubs
+    from _csv import Reader
 
 # Small enough that a chunk's rows are still in the CPU cache when resolved: a block of text is
 # about 2,000 rows of a typical file, and is one chunk.
@@ -72,7 +75,7 @@ class CsvChunks:
                 else:
                     yield self._irregular(part, [start + at + n for n in range(1, len(part) + 1)], width, [""])
 
-    def _csv(self, reader, width: int) -> Iterator[Chunk]:
+    def _csv(self, reader: Reader, width: int) -> Iterator[Chunk]:
         """The rest of the file, where quoted fields may hold commas and line breaks."""
         offset = last = self._line
         while True:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from bot.domain.precedence import ARCHIVE
 from bot.ingest.rows import ResultRow
@@ -19,7 +20,7 @@ _ROUND = {"final": "final", "heat": "heat", "semifinal": "semi-final", "combined
 _NOTES = {"SC", "NV", "MIX"}
 
 
-def meeting_info(slot: str, year: int, day: date, meetings: dict) -> dict:
+def meeting_info(slot: str, year: int, day: date, meetings: dict[str, Any]) -> dict[str, Any]:
     """Name and venue of a meeting slot, with the archive's misfiled meetings corrected."""
     info = dict(meetings["slots"].get(slot, {"name": f"Diamond League meeting {slot}", "venue": ""}))
     for fix in meetings.get("overrides", []):
@@ -28,11 +29,11 @@ def meeting_info(slot: str, year: int, day: date, meetings: dict) -> dict:
     return info
 
 
-def read_meeting(stem: str, content: dict, meetings: dict, source: str) -> list[ResultRow]:
+def read_meeting(stem: str, content: dict[str, Any], meetings: dict[str, Any], source: str) -> list[ResultRow]:
     """Rows of one `<year>_<slot>` file; `content` is the parsed JSON."""
     year_text, slot = stem.split("_", 1)
     rows: list[ResultRow] = []
-    used: dict[tuple, set[int]] = {}
+    used: dict[tuple[Any, ...], set[int]] = {}
     line = 0
     for category, events in (content or {}).items():
         if category in SKIP_CATEGORIES:
@@ -62,20 +63,21 @@ def read_meeting(stem: str, content: dict, meetings: dict, source: str) -> list[
     return rows
 
 
-def _venues(meetings: dict, stem: str, gender: str, event: str) -> str:
+def _venues(meetings: dict[str, Any], stem: str, gender: str, event: str) -> str:
     """Where a race run in several places at once was run (the 2020 virtual meetings), or ''."""
     for v in meetings.get("virtual", []):
         if v["file"] == stem and v.get("gender", gender) == gender and v.get("event", event) == event:
-            return v["venues"]
+            venues: str = v["venues"]
+            return venues
     return ""
 
 
-def _one_row_each(data: list[dict]) -> list[dict]:
+def _one_row_each(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The archive lists some jumpers twice (Stockholm 2021: Tajay Gayle 1st 8.55, then unplaced
     8.27): the placed row is the result, the second is extra information, never a second result."""
     kept: dict[str, int] = {}
     teams: dict[str, int] = {}
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for r in data:
         who = str(r.get("id") or "").strip()
         if not who:  # a relay team, named by its country: a country's second team is a team of its own
@@ -92,11 +94,11 @@ def _one_row_each(data: list[dict]) -> list[dict]:
     return out
 
 
-def _placed(r: dict) -> bool:
+def _placed(r: dict[str, Any]) -> bool:
     return (r.get("place") or "").strip().rstrip(".").isdigit()
 
 
-def _row(r: dict, info: dict, day: date, event: str, gender: str, rnd: str, race_no: int,
+def _row(r: dict[str, Any], info: dict[str, Any], day: date, event: str, gender: str, rnd: str, race_no: int,
          wind: float | None, label: str, source: str, stem: str, line: int) -> ResultRow:
     place_text = (r.get("place") or "").strip()
     doping = (r.get("doping") or "").strip().upper()

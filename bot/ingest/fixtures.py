@@ -18,13 +18,27 @@ from bot.store import Identities, Queries, Writes
 class Fixture(Protocol):
     """A competition as a calendar lists it (bot.sources.worldathletics.CalendarEntry is one)."""
 
-    name: str
-    venue: str
-    country: str
-    start: date
-    end: date
-    series: str
-    category: str
+    # Read-only (properties): a frozen dataclass such as CalendarEntry fits.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def venue(self) -> str: ...
+
+    @property
+    def country(self) -> str: ...
+
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date: ...
+
+    @property
+    def series(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
 
 
 class CalendarStore(Queries, Writes, Protocol):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain, compress, count, islice
 from operator import itemgetter, methodcaller, ne
-from typing import Iterable, Iterator, TextIO
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from bot.ingest.interchange import FieldError, day_of, need, race_of
 from bot.ingest.rows import ResultRow
@@ -39,7 +39,7 @@ class Group:
     comp: int = 0
 
 
-def group_key(competition: str, venue: str, day: date) -> tuple:
+def group_key(competition: str, venue: str, day: date) -> tuple[Any, ...]:
     """How import_rows groups rows into competitions."""
     return (fold(competition.strip()), fold(venue.strip()), day.year)
 
@@ -48,8 +48,8 @@ class GroupScan:
     def __init__(self, header: list[str]) -> None:
         at = {name: i for i, name in enumerate(header)}
         self.width = len(header)
-        self.groups: dict[tuple, Group] = {}  # in the order the file first names them
-        self.numberless: set[tuple] = set()  # raw NUMBERLESS_FIELDS of rows without a race number
+        self.groups: dict[tuple[Any, ...], Group] = {}  # in the order the file first names them
+        self.numberless: set[tuple[Any, ...]] = set()  # raw NUMBERLESS_FIELDS of rows without a race number
         self._group_of = _picker(at, GROUP_FIELDS)
         self._numberless_of = _picker(at, NUMBERLESS_FIELDS)
         self._race = itemgetter(at["race"]) if "race" in at else None
@@ -96,8 +96,9 @@ class GroupScan:
             self.numberless.update(map(self._numberless_of, rows))
 
     def _group(self, competition: str, venue: str, day_text: str, series: str, *, last: int) -> None:
-        day = self._days.get(day_text, 0)
-        if day == 0:
+        if day_text in self._days:
+            day = self._days[day_text]
+        else:
             try:
                 day = self._days[day_text] = day_of(day_text)
             except FieldError:
@@ -122,14 +123,14 @@ class GroupScan:
             found.end = day
 
 
-def _picker(at: dict[str, int], columns: tuple[str, ...]):
+def _picker(at: dict[str, int], columns: tuple[str, ...]) -> Callable[[list[str]], Any]:
     idx = [at.get(c) for c in columns]
     if None not in idx:
         return itemgetter(*idx)
     return lambda values: tuple(values[i] if i is not None else "" for i in idx)
 
 
-def _not_numbered(numbered: dict[str, bool]):
+def _not_numbered(numbered: dict[str, bool]) -> Callable[[str], bool]:
     return lambda race: not numbered[race]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from bot.ingest.planner import Planner
 from bot.ingest.rows import BestRow, ResultRow
@@ -61,7 +61,7 @@ async def plan_rows(store: Writes, rows: list[ResultRow], path: str, *, strict: 
                     bests: Sequence[BestRow] = (), cpu_bound: CpuBound = nullcontext) -> Planned:
     """The plan for `rows`, made against what the store holds now (outside any transaction)."""
     planner = Planner(await store.identities(), path, strict=strict)
-    groups: dict[tuple, list[ResultRow]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[ResultRow]] = defaultdict(list)
     for row in rows:
         # A source's own competition id keeps apart two meetings of one name and place in a year
         # (the histories hold weekly club meetings named only by their town).

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -69,7 +70,7 @@ class Planner:
         self._by_day: dict[date, list[Competition | NewCompetition]] = defaultdict(list)
         for c in ids.competitions:
             self._index_competition(c)
-        self._races: dict[tuple, dict[int, int]] = defaultdict(dict)  # key -> {race_no: id}
+        self._races: dict[tuple[Any, ...], dict[int, int]] = defaultdict(dict)  # key -> {race_no: id}
         for r in ids.races:
             self._races[(r.competition_id, r.day, r.event, r.gender, r.round)][r.race_no] = r.id
         self._slots: dict[int, _RaceSlot] = {}
@@ -202,7 +203,7 @@ class Planner:
             return ran[0]
         raise self.fail(row, f"{row.event} had {len(races)} races on {row.date}: add the race number")
 
-    def _keyed_race(self, row: ResultRow, key: tuple, athlete: int,
+    def _keyed_race(self, row: ResultRow, key: tuple[Any, ...], athlete: int,
                     known_results: dict[int, list[tuple[int, str]]]) -> int:
         """A race the source names itself: found by that name, never by its number (a national
         race numbered 1 is not the Diamond League race numbered 1). New, it takes its number if
@@ -215,9 +216,9 @@ class Planner:
         for rid in found:
             if any(a == athlete for a, _ in known_results.get(rid, [])) or self._slot_ran(rid, athlete):
                 return rid
-        rid = self._newcomers.get(row.race_key) if found else None
-        if rid is not None:
-            return rid
+        newcomer = self._newcomers.get(row.race_key) if found else None
+        if newcomer is not None:
+            return newcomer
         taken = self._races[key]
         number = row.race or 1
         rid = self._new_race(row, key, number if number not in taken else max(taken) + 1)
@@ -236,7 +237,7 @@ class Planner:
         slot = self._slots.get(rid)
         return bool(slot and athlete in slot.results)
 
-    def _new_race(self, row: ResultRow, key: tuple, race_no: int) -> int:
+    def _new_race(self, row: ResultRow, key: tuple[Any, ...], race_no: int) -> int:
         rid = self._key()
         label = row.race_label
         if row.venues:  # shown wherever the race is: it was not one field racing side by side
@@ -273,7 +274,7 @@ class Planner:
             mark = parse_mark(d, best.mark, strict=False)
         except MarkError:
             return
-        if athlete is not None and mark.ok:
+        if athlete is not None and mark.ok and mark.value is not None:  # ok: it has a value
             self.plan.bests.append(StatedBest(athlete, d.code, "indoor" in d.code.partition("/")[2], mark.text,
                                               mark.value, best.day, best.competition, best.source,
                                               d.higher_is_better))
@@ -291,7 +292,7 @@ class Planner:
         if row.race_key:
             keyed = self._race_keys.get(row.race_key, ())
             return [rid for rid in keyed if rid > 0] if len(keyed) > 1 else []
-        races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), [])
+        races = self._races.get((comp, row.date, discipline_or_custom(row.event).code, row.gender, row.round), {})
         return [rid for rid in races.values() if rid > 0] if row.race is None and not row.race_key and len(races) > 1 else []
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import datetime
 from datetime import date
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -26,17 +28,17 @@ class ResultRow:
     athlete_id: str = ""  # the source's own id (World Athletics id for the archive)
     id_scheme: str = "wa"  # whose id athlete_id is
     birth_year: int | None = None
-    birth_date: date | None = None
+    birth_date: datetime.date | None = None  # `date` in here is the field above
     annulled: bool = False  # the race happened but the result no longer counts (doping)
     note: str = ""  # SC short course, NV not valid for lists, OC out of competition
     line: int = 0  # where in the source file, for error messages
-    competition_end: date | None = None
+    competition_end: datetime.date | None = None
     category: str = ""
     origin: int = 1  # precedence of the source (bot.domain.precedence): a user's file unless a reader says
     venues: str = ""  # a race run in several places at once: "Oslo; Nairobi" (not a meeting)
     race_key: str = ""  # the source's own identity for the race, when it has one (bot.ingest.tilastopaja)
     partial_field: bool = False  # the source knows only some of the race's results (athletes' histories)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ facts; storage/athlete_merge.py finds the candidates and merges inside the impor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
@@ -31,7 +31,7 @@ class Identity:
     birth_year: int | None
     birth_date: str | None
     last_day: str  # the day of its latest race: the later of two is the newer identity
-    rows: dict[int, tuple] = field(default_factory=dict)  # race -> (place, value, status)
+    rows: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # race -> (place, value, status)
 
 
 def same_rows(a: Identity, b: Identity) -> tuple[int, int]:
@@ -78,5 +78,5 @@ def merges(pairs: Iterable[tuple[Identity, Identity]]) -> list[tuple[Identity, I
     return [(a, b) for a, b in fits if seen[a.athlete] == seen[b.athlete] == 1]
 
 
-def _contradict(x, y) -> bool:
+def _contradict(x: object, y: object) -> bool:
     return x is not None and y is not None and x != y

@@ -6,7 +6,7 @@ names its race number, resolved to that race once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, TypeVar, cast
 
 from bot.domain.disciplines import discipline_or_custom
 from bot.ingest.groups import GroupScan, group_key
@@ -28,12 +28,12 @@ class Spec:
 
 class SpecTable:
     def __init__(self, scan: GroupScan) -> None:
-        self.index: dict[tuple, int] = {}  # raw field values -> spec id (a position in `specs`)
+        self.index: dict[tuple[Any, ...], int] = {}  # raw field values -> spec id (a position in `specs`)
         self.specs: list[Spec] = []
         self.races: list[int | None] = []  # per spec: its race, once resolved (numbered specs only)
         self._scan = scan
-        self._numberless: set[tuple] = set()  # race keys some numberless row has
-        self._parsed: dict[tuple[Callable, str], object] = {}  # (parser, raw value) -> parsed
+        self._numberless: set[tuple[Any, ...]] = set()  # race keys some numberless row has
+        self._parsed: dict[tuple[Callable[[str], object], str], object] = {}  # (parser, raw value) -> parsed
 
     def place(self, planner: Planner) -> list[int]:
         """Match every competition of the file to a known or new one, in the order the file first
@@ -52,7 +52,7 @@ class SpecTable:
             wanted.update(planner.existing_races(row, comp))
         return sorted(wanted)
 
-    def add(self, key: tuple, values: tuple[str, ...], line: int) -> int:
+    def add(self, key: tuple[Any, ...], values: tuple[str, ...], line: int) -> int:
         """Register the spec `key` first seen on `line` (raw values in SPEC_FIELDS order); its id,
         or FieldError if a value is unusable."""
         competition, venue, day, event, gender, round_, race, wind, series, venues = values
@@ -80,17 +80,18 @@ class SpecTable:
             raise AssertionError(f"line {row.line}: the first look at the file missed this competition")
         return group.comp
 
-    def _race_key(self, comp: int, row: ResultRow) -> tuple:
+    def _race_key(self, comp: int, row: ResultRow) -> tuple[Any, ...]:
         return (comp, row.date, self._parse(_code, row.event), row.gender, row.round)
 
-    def _parse(self, parser: Callable, raw: str):
+    def _parse(self, parser: Callable[[str], T], raw: str) -> T:
         found = self._parsed.get((parser, raw), _MISSING)
         if found is _MISSING:
             found = self._parsed[(parser, raw)] = parser(raw)
-        return found
+        return cast(T, found)  # cached under its parser: what that parser returned
 
 
 _MISSING = object()
+T = TypeVar("T")
 
 
 def _code(event: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from array import array
 from contextlib import AbstractContextManager, nullcontext
-from typing import Callable, TextIO
+from typing import Any, Callable, Iterable, TextIO, cast
 
 from bot.errors import ImportFailed
 from bot.ingest.columns import ChunkResolver, Columns, nones
@@ -103,7 +103,7 @@ class _Writer:
         self._batch: list[tuple[Columns, list[int]]] = []
         self._size = 0
         self._ids: dict[int, int] = {}
-        self._pending: list[asyncio.Task] = []  # writes handed over, oldest first
+        self._pending: list[asyncio.Task[None]] = []  # writes handed over, oldest first
         self.entered = Entered()
 
     async def start(self) -> None:
@@ -150,7 +150,7 @@ class _Writer:
                                          races=plan.races[:]))
         for made in (plan.athletes, plan.source_ids, plan.races):  # handed over: forget them (memory)
             made.clear()
-        columns: tuple[list, list, list, list] = ([], [], [], [])
+        columns: tuple[list[Any], list[Any], list[Any], list[Any]] = ([], [], [], [])
         for part, chosen in self._batch:
             columns[0].extend(map(ids.get, chosen, chosen))
             columns[1].extend(map(ids.get, part.athletes, part.athletes))
@@ -160,7 +160,7 @@ class _Writer:
         self._pending.append(asyncio.ensure_future(self._write(columns)))
         await asyncio.sleep(0)  # let it reach the store's thread before we read on
 
-    async def _write(self, columns: tuple[list, list, list, list]) -> None:
+    async def _write(self, columns: tuple[list[Any], list[Any], list[Any], list[Any]]) -> None:
         if columns[0]:
             await self.w.add_results(*columns)
 
@@ -173,7 +173,7 @@ class Entered:
         self._keys = array("q")
         self._lines = array("q")
 
-    def add(self, races: list[int], athletes: list[int], lines) -> None:
+    def add(self, races: list[int], athletes: list[int], lines: Iterable[int]) -> None:
         self._keys.extend(map(_pair, races, athletes))
         self._lines.extend(lines)
 
@@ -223,4 +223,4 @@ class RaceChooser:
                     race = table.races[sid] = planner.race(spec.row, spec.comp, spec.code, part.athletes[i],
                                                            part.marks[i][0], self.known)
                 chosen[i] = race
-        return chosen
+        return cast(list[int], chosen)  # every None chosen

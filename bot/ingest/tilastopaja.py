@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from bot.errors import ImportFailed
 from bot.domain.precedence import HISTORY
@@ -52,13 +52,13 @@ def plain_name(printed: str) -> str:
 class _Competition:
     """What every row of one competition id shares, so all its races land in one competition."""
 
-    names: Counter = field(default_factory=Counter)
-    cities: Counter = field(default_factory=Counter)
-    countries: Counter = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
+    cities: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
     first: str = "9999"
     last: str = ""
 
-    def add(self, r: dict) -> None:
+    def add(self, r: dict[str, Any]) -> None:
         if r.get("compName"):
             self.names[plain_name(r["compName"])] += 1
         if r.get("city"):
@@ -109,7 +109,7 @@ def read_histories(lines: Iterable[str], path: str, source: str) -> Histories:
     return out
 
 
-def stated_bests(athlete: dict, source: str) -> list[BestRow]:
+def stated_bests(athlete: dict[str, Any], source: str) -> list[BestRow]:
     """The profile's personal bests (as of its date: mid-2024 for the shared file), indoor apart."""
     out = []
     for pb in athlete.get("personalBests") or ():
@@ -122,7 +122,7 @@ def stated_bests(athlete: dict, source: str) -> list[BestRow]:
     return out
 
 
-def _athletes(lines: Iterable[str], path: str) -> Iterator[tuple[int, dict]]:
+def _athletes(lines: Iterable[str], path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
@@ -139,12 +139,12 @@ def _athletes(lines: Iterable[str], path: str) -> Iterator[tuple[int, dict]]:
         yield number, athlete
 
 
-def _competition_id(r: dict) -> str:
+def _competition_id(r: dict[str, Any]) -> str:
     """Tilastopaja's own competition id; a few thousand rows have none: their place and day then."""
     return (r.get("competition_ID") or "").strip() or f"{r.get('city') or ''}|{r['date']}|{r.get('compName') or ''}"
 
 
-def athlete_rows(athlete: dict, source: str, line: int) -> list[tuple[ResultRow, str]]:
+def athlete_rows(athlete: dict[str, Any], source: str, line: int) -> list[tuple[ResultRow, str]]:
     """The athlete's rows, each with its competition's key (its name and place come from all files)."""
     name = " ".join(f"{athlete.get('givenName') or ''} {athlete['familyName']}".split())
     born = _day(athlete.get("birthDate"))
@@ -166,23 +166,23 @@ def athlete_rows(athlete: dict, source: str, line: int) -> list[tuple[ResultRow,
     return list(out.values())
 
 
-def combined_parts(results) -> set[int]:
+def combined_parts(results: Iterable[dict[str, Any]]) -> set[int]:
     """id() of each row of a combined event's discipline: the lettered one (H, D, P, M) and the
     unplaced second row a jumper's discipline may have beside it (the best legal mark: Tim Nowak's
     7.33 beside his scoring 7.48 in the Rome 2024 decathlon), which alone would look like a race."""
-    def key(r: dict) -> tuple:
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
         return r.get("competition_ID"), r["date"], r.get("event"), r.get("round"), r.get("roundstage")
 
     parts = {key(r) for r in results if (r.get("rank") or "").strip() in _COMBINED_RANKS}
     return {id(r) for r in results if key(r) in parts}
 
 
-def en_route(results) -> set[int]:
+def en_route(results: Iterable[dict[str, Any]]) -> set[int]:
     """id() of each result that is a time taken on the way in a longer race of the same athlete,
     competition, day and round (1500m in the Mile, 5 km in the half marathon): Tilastopaja ranks
     those too, but they are not races. Measured over the whole file, an intermediate time's pace is
     within 3% of the whole race's (median 1.00), a genuine double's is 4% to 20% faster."""
-    runs: dict[tuple, list[tuple[float, float, int]]] = {}
+    runs: dict[tuple[Any, ...], list[tuple[float, float, int]]] = {}
     for r in results:
         metres, seconds = _DISTANCES.get((r.get("event") or "").strip()), _seconds(r.get("result") or "")
         if metres and seconds:
@@ -206,7 +206,7 @@ def _seconds(text: str) -> float | None:
         return None
 
 
-def _row(r: dict, athlete: dict, source: str, line: int) -> ResultRow | None:
+def _row(r: dict[str, Any], athlete: dict[str, Any], source: str, line: int) -> ResultRow | None:
     """One result, or None when it is not an individual placed race (a relay, a team score, one
     discipline inside a combined event, a row without a mark)."""
     event = event_name(r.get("event") or "")
@@ -256,14 +256,14 @@ def _age_label(suffix: str) -> str:
     return suffix.strip()
 
 
-def _wind(text) -> float | None:
+def _wind(text: object) -> float | None:
     try:
         return float(str(text).replace(",", ".")) if str(text or "").strip() else None
     except ValueError:
         return None
 
 
-def _day(text) -> date | None:
+def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:

@@ -5,7 +5,7 @@ import bisect
 import heapq
 from array import array
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Any, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,7 +41,7 @@ def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None
             {full, family, given} - {""})
 
 
-def _change(table: dict[str, tuple[int, ...]], key: str, aid: int, add: bool) -> bool:
+def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # Any: lists while loading, tuples after
     """Add `aid` under `key` (or take one of it away), ids kept in order; True when the key came or went."""
     ids = list(table.get(key, ()))
     if add:
@@ -57,6 +57,9 @@ def _change(table: dict[str, tuple[int, ...]], key: str, aid: int, add: bool) ->
 
 class AthleteIndex:
     def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
         self.stats: dict[int, AthleteStat] = {}
         self._by_full: dict[str, list[int]] = defaultdict(list)
         self._by_family: dict[str, list[int]] = defaultdict(list)
@@ -75,7 +78,7 @@ class AthleteIndex:
 
     def load(self, stats: list[AthleteStat], today: date,
              aliases: Iterable[tuple[int, str, str, str]] = ()) -> None:
-        self.__init__()
+        self._clear()
         for st in stats:
             a = st.athlete
             self.stats[a.id] = st
@@ -96,7 +99,8 @@ class AthleteIndex:
         # an athlete added later sits where a build would put it.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
             for key, ids in table.items():
-                table[key] = tuple(sorted(ids))  # in place: a second copy of each table would be the peak
+                # in place: a second copy of each table would be the peak
+                table[key] = tuple(sorted(ids))  # type: ignore[assignment]  # lists while loading, tuples after: read only
         self.top = max(self.stats, default=0)
 
     def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
@@ -171,7 +175,7 @@ class AthleteIndex:
                 at = lo + list(ids[lo:hi]).index(aid)
                 del keys[at], ids[at]
 
-    def dump(self) -> dict:
+    def dump(self) -> dict[str, Any]:
         """Everything held, in a canonical form: two indexes of the same store dump equal."""
         tables = (self._by_full, self._by_family, self._by_given, self._by_initials)
         return {"stats": dict(sorted(self.stats.items())), "prominence": dict(sorted(self._prominence.items())),
@@ -190,7 +194,7 @@ class AthleteIndex:
         """Every athlete the text could mean, best first (match quality, then prominence)."""
         scores: dict[int, float] = {}
 
-        def hit(ids: list[int], score: float) -> None:
+        def hit(ids: Sequence[int], score: float) -> None:
             for i in ids:
                 if scores.get(i, 0) < score:
                     scores[i] = score
@@ -224,7 +228,7 @@ class AthleteIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -self.prominence(kv[0])))
         return [Candidate(i, s, self.prominence(i), typo) for i, s in ranked[:limit]]
 
-    def _fuzzy(self, q: str, hit) -> None:
+    def _fuzzy(self, q: str, hit: Callable[[Sequence[int], float], None]) -> None:
         """Typos: match the surname against surnames sharing its first letter (a typo in the
         first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
         surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from typing import Iterable
+from typing import Any, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -84,7 +84,7 @@ class CompetitionIndex:
             self._with_token[t].append(cid)
         self._tokens[cid] = tokens
 
-    def dump(self) -> dict:
+    def dump(self) -> dict[str, Any]:
         """Everything held, in a canonical form: two indexes of the same store dump equal."""
         return {"by_id": dict(sorted(self.by_id.items())), "tokens": dict(sorted(self._tokens.items())),
                 "vocabulary": self._vocabulary, "full": dict(sorted(self._full.items())),

@@ -41,10 +41,11 @@ def decide_alert(now: datetime, health: SourceHealth, failing_after: timedelta) 
     if health.failing_since is not None:
         if health.alerted_since == health.failing_since or now - health.failing_since < failing_after:
             return None
-        return Alert(FAILING, health.name, _key(health.name, FAILING, health.failing_since), _failing(now, health))
+        return Alert(FAILING, health.name, _key(health.name, FAILING, health.failing_since),
+                     _failing(now, health, health.failing_since))
     if health.alerted_since is not None:
         return Alert(RECOVERED, health.name, _key(health.name, RECOVERED, health.alerted_since),
-                     _recovered(now, health))
+                     _recovered(now, health, health.alerted_since))
     return None
 
 
@@ -59,11 +60,11 @@ def _key(source: str, kind: str, since: datetime) -> str:
     return f"source-alert:{source}:{kind}:{since.isoformat()}"
 
 
-def _failing(now: datetime, h: SourceHealth) -> Reply:
-    label, since = source_label(h.name), moment_text(h.failing_since)
-    moments = [Moment(h.failing_since, since)]
+def _failing(now: datetime, h: SourceHealth, failing_since: datetime) -> Reply:
+    label, since = source_label(h.name), moment_text(failing_since)
+    moments = [Moment(failing_since, since)]
     paragraphs = [Paragraph.of(Span(label, strong=True),
-                               f" has failed since {since} ({duration_text(now - h.failing_since)}); "
+                               f" has failed since {since} ({duration_text(now - failing_since)}); "
                                "results from it are not updating.")]
     if h.last_error:
         paragraphs.append(Paragraph.of("Last error: ", h.last_error))
@@ -77,10 +78,11 @@ def _failing(now: datetime, h: SourceHealth) -> Reply:
     return Reply(f"{label} is failing", paragraphs, moments=moments, footer="racebot source alert")
 
 
-def _recovered(now: datetime, h: SourceHealth) -> Reply:
+def _recovered(now: datetime, h: SourceHealth, alerted_since: datetime) -> Reply:
     label = source_label(h.name)
     back = h.last_success or now
-    since, at = moment_text(h.alerted_since), moment_text(back)
-    text = f" works again: polls succeed since {at}, after failing since {since} ({duration_text(back - h.alerted_since)})."
+    since, at = moment_text(alerted_since), moment_text(back)
+    text = (f" works again: polls succeed since {at}, after failing since {since} "
+            f"({duration_text(back - alerted_since)}).")
     return Reply(f"{label} has recovered", [Paragraph.of(Span(label, strong=True), text)],
-                 moments=[Moment(h.alerted_since, since), Moment(back, at)], footer="racebot source alert")
+                 moments=[Moment(alerted_since, since), Moment(back, at)], footer="racebot source alert")

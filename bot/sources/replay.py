@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.domain.disciplines import discipline_or_custom
 from bot.ingest.rows import ResultRow
@@ -30,11 +31,11 @@ class ReplayBatch:
 
 def programme(rows: list[ResultRow]) -> list[list[ResultRow]]:
     """The meeting's races in replay order, each with all its rows."""
-    races: OrderedDict[tuple, list[ResultRow]] = OrderedDict()
+    races: OrderedDict[tuple[Any, ...], list[ResultRow]] = OrderedDict()
     for row in sorted(rows, key=lambda r: r.line):
         races.setdefault((row.date, row.event, row.gender, row.round, row.race, row.race_label), []).append(row)
 
-    def slot(key: tuple) -> tuple[int, int]:
+    def slot(key: tuple[Any, ...]) -> tuple[int, int]:
         side = 1 if key[5] else 0  # national, promotional and youth races: labelled, after the main events
         track = 0 if discipline_or_custom(key[1]).is_field else 1
         return (key[0].toordinal(), side * 2 + track)

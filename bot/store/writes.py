@@ -6,7 +6,7 @@ change feed's entries. No hooks: the caller does its steps in the block, in orde
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, AsyncContextManager, Protocol, Sequence
+from typing import Any, TYPE_CHECKING, AsyncContextManager, Protocol, Sequence
 
 from bot.store.plans import Identities, WritePlan, WriteSummary
 
@@ -23,8 +23,8 @@ class BulkWrite(Protocol):
         returns every placeholder key handed over so far -> its id."""
         ...
 
-    async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple],
-                          tails: Sequence[tuple]) -> None:
+    async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple[Any, ...]],
+                          tails: Sequence[tuple[Any, ...]]) -> None:
         """One result per position, ids resolved: mark = (mark, value, status), tail = (place, wind,
         flags, note, source); both usually shared by many rows. A result already stored is updated,
         as WriteTx.apply does. The write may go on in the background: the next call waits for it."""

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
+from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.outbox.tx import OutboxTxView
 
@@ -23,12 +24,12 @@ WITH ranked AS (
 _CHUNK = 500  # rows a statement at most: well inside SQLite's 32,766 bound parameters
 
 
-def _chunks(rows: Sequence) -> list[Sequence]:
+def _chunks(rows: Sequence[Any]) -> list[Sequence[Any]]:
     rows = list(rows)
     return [rows[i:i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
 
 
-class OutboxRows:
+class OutboxRows(Connected):
     async def record_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         async with self.transaction() as db:
             return await OutboxTxView(db).begin_poll(source, now, complete)
@@ -110,7 +111,7 @@ class OutboxRows:
     async def mark_failed(self, row_id: int, token: int, now: datetime, detail: str) -> bool:
         return await self._mark("state = ?, detail = ?, attempts = attempts + 1", [FAILED, detail], row_id, token)
 
-    async def _mark(self, assignments: str, args: list, row_id: int, token: int) -> bool:
+    async def _mark(self, assignments: str, args: list[Any], row_id: int, token: int) -> bool:
         rows = await self._write(f"UPDATE outbox SET {assignments}, lease_until = NULL "
                                  "WHERE id = ? AND token = ? AND state = ? RETURNING id",
                                  [*args, row_id, token, PENDING])
@@ -130,12 +131,12 @@ class OutboxRows:
             "SELECT count(*) FILTER (WHERE state = ?), count(*) FILTER (WHERE state = ? AND attempts > 0), "
             "min(due_at) FILTER (WHERE state = ?), count(*) FILTER (WHERE state = ?) FROM outbox",
             [PENDING, PENDING, PENDING, EXPIRED])
-        last = await self.conn.execute_fetchall(
+        last = [detail for (detail,) in await self.conn.execute_fetchall(
             "SELECT detail FROM outbox WHERE state = ? AND attempts > 0 ORDER BY next_attempt_at DESC LIMIT 1",
-            [PENDING])
-        return OutboxHealth(pending, retrying, oc.when(oldest), last[0][0] if last else "", expired)
+            [PENDING])]
+        return OutboxHealth(pending, retrying, oc.when(oldest), last[0] if last else "", expired)
 
-    async def _write(self, sql: str, args: list) -> list:
+    async def _write(self, sql: str, args: list[Any]) -> list[Any]:
         return await self.write_statement(sql, args)
 
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]:

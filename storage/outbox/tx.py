@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Iterator, Sequence
 
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
 from bot.announce.subscriptions import Subscription
+from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
 from storage.writer import Writer
@@ -19,7 +20,7 @@ from storage.writer import Writer
 _CHUNK = 500
 
 
-def _chunks(ids: Sequence[int]):
+def _chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
     ids = list(ids)
     for i in range(0, len(ids), _CHUNK):
         part = ids[i:i + _CHUNK]
@@ -44,19 +45,18 @@ UNION SELECT race_id FROM outbox WHERE race_id BETWEEN ?1 AND ?2
 """
 
 
-def _runs(ids: list[int]):
+def _runs(ids: list[int]) -> Iterator[tuple[int, int]]:
     """Sorted ids as (low, high) runs of consecutive ids: an import's new races are one run."""
-    start = prev = None
-    for i in ids:
-        if start is None:
-            start = prev = i
-        elif i == prev + 1:
+    if not ids:
+        return
+    start = prev = ids[0]
+    for i in ids[1:]:
+        if i == prev + 1:
             prev = i
         else:
             yield start, prev
             start = prev = i
-    if start is not None:
-        yield start, prev
+    yield start, prev
 
 
 class OutboxTxView:
@@ -65,7 +65,7 @@ class OutboxTxView:
 
     async def begin_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         rows = await self.conn.execute_fetchall("SELECT polls FROM poll_state WHERE source = ?", (source,))
-        first = not rows or rows[0][0] == 0
+        first = all(polls == 0 for (polls,) in rows)
         if not complete:  # an API outage must not use up the baseline: the backlog would flood later
             return PollStart(first, frozenset(
                 i for (i,) in await self.conn.execute_fetchall(
@@ -86,8 +86,8 @@ class OutboxTxView:
                 "res.status, res.note FROM races r JOIN competitions c ON c.id = r.competition_id "
                 "JOIN results res ON res.race_id = r.id JOIN athletes a ON a.id = res.athlete_id "
                 f"WHERE r.id IN ({marks}) ORDER BY r.id, res.athlete_id", part)
-            grouped: dict[int, list] = defaultdict(list)
-            heads = {}
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            heads: dict[int, tuple[Race, Competition]] = {}
             for row in rows:
                 race = cv.race(row)
                 heads.setdefault(race.id, (race, cv.competition(row, 9)))

@@ -156,7 +156,7 @@ def test_the_environment_overrides_are_checked_at_load(tmp_path):
 def test_sections_are_frozen():
     f = parse({"slack": {"admin_user_ids": ["U1"]}})
     with pytest.raises(Exception, match="frozen"):
-        f.slack.mode = "http"  # type: ignore[misc]
+        f.slack.mode = "http"  # type: ignore[misc]  # the write that must fail
     assert f.slack.admin_user_ids == ("U1",)
 
 

@@ -15,9 +15,9 @@ def test_a_reply_cannot_be_changed():
     reply = Reply("t", [Paragraph.of("p")], fields=[Field("f", "v")], moments=[], data=DATA)
     assert isinstance(reply.paragraphs, tuple) and isinstance(reply.fields, tuple) and reply.moments == ()
     with pytest.raises(dataclasses.FrozenInstanceError):
-        reply.title = "changed"  # type: ignore[misc]
+        reply.title = "changed"  # type: ignore[misc]  # the write that must fail
     with pytest.raises(TypeError):
-        reply.data["wins"]["a"] = 5  # type: ignore[index]
+        reply.data["wins"]["a"] = 5  # type: ignore[index]  # the write that must fail
     with pytest.raises(AttributeError):
         reply.data["meetings"][0]["flags"].append("SB")
     assert reply.data["wins"] == {"a": 2, "b": 1} and reply.data["meetings"][0]["flags"] == ("WL", "PB")

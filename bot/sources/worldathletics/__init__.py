@@ -15,15 +15,17 @@ _WHERE = {
 }
 __all__ = sorted(_WHERE)
 
-if TYPE_CHECKING:
-    from bot.sources.state import DayMark, FetchKey, FetchState, InMemoryFetchState
+if TYPE_CHECKING:  # `as`: re-exported for the type checker
+    from bot.sources.state import DayMark as DayMark, FetchKey as FetchKey, FetchState as FetchState
+    from bot.sources.state import InMemoryFetchState as InMemoryFetchState
 
-    from .calendar import CalendarEntry
-    from .errors import AuthRejected, CircuitOpen, PayloadInvalid, QueryFailed, Unavailable, WAError
-    from .monitored import MonitoredSource
-    from .profiles import Competitor
-    from .settings import WASettings
-    from .source import PollBatch, WorldAthleticsSource
+    from .calendar import CalendarEntry as CalendarEntry
+    from .errors import AuthRejected as AuthRejected, CircuitOpen as CircuitOpen, PayloadInvalid as PayloadInvalid
+    from .errors import QueryFailed as QueryFailed, Unavailable as Unavailable, WAError as WAError
+    from .monitored import MonitoredSource as MonitoredSource
+    from .profiles import Competitor as Competitor
+    from .settings import WASettings as WASettings
+    from .source import PollBatch as PollBatch, WorldAthleticsSource as WorldAthleticsSource
 
 
 def __getattr__(name: str) -> Any:

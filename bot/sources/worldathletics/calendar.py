@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from .people import parse_date
 
@@ -53,7 +54,7 @@ class CalendarEntry:
     cancelled: bool = False
     url: str = ""
     id_scheme: str = "wa"
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def competition_id(self) -> int:
@@ -93,7 +94,7 @@ def series_of(groups: tuple[str, ...], category: str) -> str:
     return ""
 
 
-def calendar_entry(item: dict) -> CalendarEntry | None:
+def calendar_entry(item: dict[str, Any]) -> CalendarEntry | None:
     """One validated calendar result -> CalendarEntry (None when its dates do not parse)."""
     start = parse_date(item.get("startDate"))
     end = parse_date(item.get("endDate")) or start
@@ -116,6 +117,6 @@ def calendar_entry(item: dict) -> CalendarEntry | None:
     )
 
 
-def calendar_entries(page: dict) -> list[CalendarEntry]:
+def calendar_entries(page: dict[str, Any]) -> list[CalendarEntry]:
     found = (calendar_entry(item) for item in page.get("results") or [])
     return [entry for entry in found if entry is not None]

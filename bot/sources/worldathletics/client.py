@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from datetime import date
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import httpx
 
@@ -22,6 +22,7 @@ from .resilience import CircuitBreaker, Clock, Sleep, make_retrying, retry_after
 from .settings import WASettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class WAClient:
@@ -41,28 +42,28 @@ class WAClient:
 
     # --- the operations -------------------------------------------------------------------
     async def calendar_events(self, start: date, end: date, *, offset: int = 0, limit: int = 1000,
-                              group_id: int | None = None) -> dict:
+                              group_id: int | None = None) -> dict[str, Any]:
         variables = {"startDate": start.isoformat(), "endDate": end.isoformat(), "offset": offset,
                      "limit": limit, "hideCompetitionsWithNoResults": False, "competitionGroupId": group_id}
         return await self._run(q.CALENDAR_EVENTS, variables, shapes.calendar_events)
 
     async def competition_results(self, competition_id: int, day: int | None = None,
-                                  event_id: int | None = None) -> dict | None:
+                                  event_id: int | None = None) -> dict[str, Any] | None:
         variables = {"competitionId": competition_id, "day": day, "eventId": event_id}
         return await self._run(q.COMPETITION_RESULTS, variables, shapes.competition_results)
 
-    async def search_competitors(self, query: str) -> list[dict]:
+    async def search_competitors(self, query: str) -> list[dict[str, Any]]:
         return await self._run(q.SEARCH_COMPETITORS, {"query": query}, shapes.search_competitors)
 
-    async def competitor(self, wa_id: int) -> dict | None:
+    async def competitor(self, wa_id: int) -> dict[str, Any] | None:
         return await self._run(q.COMPETITOR, {"id": wa_id}, shapes.competitor)
 
-    async def competitor_results(self, wa_id: int, year: int) -> list[dict]:
+    async def competitor_results(self, wa_id: int, year: int) -> list[dict[str, Any]]:
         variables = {"id": wa_id, "resultsByYear": year, "resultsByYearOrderBy": "date"}
         return await self._run(q.COMPETITOR_RESULTS, variables, shapes.competitor_results)
 
     # --- plumbing -------------------------------------------------------------------------
-    async def _run(self, operation: str, variables: dict, check: Callable[[Any], Any]) -> Any:
+    async def _run(self, operation: str, variables: dict[str, Any], check: Callable[[Any], T]) -> T:
         try:
             return check(await self.execute(operation, variables))
         except PayloadInvalid as exc:
@@ -72,7 +73,7 @@ class WAClient:
                 log.warning("World Athletics %s: %s; ignoring it. Sample: %s", operation, exc.reason, exc.sample)
             raise
 
-    async def execute(self, operation: str, variables: dict) -> Any:
+    async def execute(self, operation: str, variables: dict[str, Any]) -> Any:
         """POST one operation; returns the `data` object. Raises Unavailable, QueryFailed, PayloadInvalid."""
         s = self.settings
         retrying = make_retrying(attempts=s.retry_attempts, initial=s.backoff_initial_seconds,
@@ -83,7 +84,7 @@ class WAClient:
         except Transient as exc:
             raise Unavailable(f"World Athletics {operation}: {exc}") from exc
 
-    async def _attempt(self, operation: str, variables: dict) -> Any:
+    async def _attempt(self, operation: str, variables: dict[str, Any]) -> Any:
         self.breaker.before_request()
         body = {"operationName": operation, "query": q.QUERIES[operation], "variables": variables}
         headers = {"x-api-key": self.settings.api_key, "user-agent": self.settings.user_agent}

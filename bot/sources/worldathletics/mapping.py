@@ -14,6 +14,7 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bot.domain.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
@@ -41,7 +42,8 @@ def digest(value: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def entry_from_results(competition_id: int, page: dict, known: CalendarEntry | None = None) -> CalendarEntry | None:
+def entry_from_results(competition_id: int, page: dict[str, Any],
+                       known: CalendarEntry | None = None) -> CalendarEntry | None:
     """The calendar entry for a results page: the known one, else built from page.competition."""
     if known is not None:
         return known
@@ -56,14 +58,14 @@ def entry_from_results(competition_id: int, page: dict, known: CalendarEntry | N
                          url=RESULTS_URL.format(id=competition_id))
 
 
-def days_of(page: dict) -> list[int]:
+def days_of(page: dict[str, Any]) -> list[int]:
     """The competition days the API offers (options.days), in order."""
     return sorted({d["day"] for d in ((page.get("options") or {}).get("days") or []) if d and d.get("day")})
 
 
-def event_results(page: dict, entry: CalendarEntry, day: int) -> list[EventResults]:
+def event_results(page: dict[str, Any], entry: CalendarEntry, day: int) -> list[EventResults]:
     """Every event on `day` of a results page, one unit each (races of other days are left out)."""
-    parts: list[tuple[int, dict, list[ResultRow]]] = []
+    parts: list[tuple[int, dict[str, Any], list[ResultRow]]] = []
     for title in page.get("eventTitles") or []:
         for event in title.get("events") or []:
             races = [r for r in event.get("races") or [] if r and r.get("day") in (None, day)]
@@ -80,14 +82,14 @@ def event_results(page: dict, entry: CalendarEntry, day: int) -> list[EventResul
     return list(units.values())
 
 
-def _separate_races(parts: list[tuple[int, dict, list[ResultRow]]]) -> None:
+def _separate_races(parts: list[tuple[int, dict[str, Any], list[ResultRow]]]) -> None:
     """Number races apart when several WA events run the same event, gender and round that day
     (a Diamond Discipline 100 m and a national 100 m): in event-id order, each race its own number."""
-    owners: dict[tuple, set[int]] = defaultdict(set)
+    owners: dict[tuple[Any, ...], set[int]] = defaultdict(set)
     for event_id, _, rows in parts:
         for row in rows:
             owners[(row.event, row.gender, row.round)].add(event_id)
-    numbers: dict[tuple, int] = {}
+    numbers: dict[tuple[Any, ...], int] = {}
     for key, event_ids in owners.items():
         if len(event_ids) < 2:
             continue
@@ -104,7 +106,7 @@ def _separate_races(parts: list[tuple[int, dict, list[ResultRow]]]) -> None:
                        for r in rows]
 
 
-def _event_rows(event: dict, title: str, entry: CalendarEntry, day: int) -> list[ResultRow]:
+def _event_rows(event: dict[str, Any], title: str, entry: CalendarEntry, day: int) -> list[ResultRow]:
     ev = wa_event(event["event"], event.get("gender"))
     if ev.gender not in ("M", "W"):
         log.debug("skipping %s: mixed or unknown gender (%r)", event["event"], event.get("gender"))
@@ -121,7 +123,7 @@ def _event_rows(event: dict, title: str, entry: CalendarEntry, day: int) -> list
     return [row for row in rows if row is not None]
 
 
-def _row(c: dict, race: dict, result: dict) -> ResultRow | None:
+def _row(c: dict[str, Any], race: dict[str, Any], result: dict[str, Any]) -> ResultRow | None:
     entry, event = c["entry"], c["event"]
     competitor = result.get("competitor") or {}
     remark = (result.get("remark") or "").strip()
@@ -160,7 +162,7 @@ def _row(c: dict, race: dict, result: dict) -> ResultRow | None:
     )
 
 
-def _relay_members(event: dict) -> dict[str, list[dict]]:
+def _relay_members(event: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Team name -> its runners, from the event summary (results list the team only)."""
     members = {}
     for item in event.get("summary") or []:

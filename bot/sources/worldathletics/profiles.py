@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bot.domain.precedence import OFFICIAL
 from bot.ingest.rows import ResultRow
@@ -27,14 +28,14 @@ class Competitor:
     url_slug: str = ""
 
 
-def competitor(item: dict) -> Competitor:
+def competitor(item: dict[str, Any]) -> Competitor:
     return Competitor(wa_id=str(item["aaAthleteId"]), name=full_name(item.get("givenName"), item.get("familyName")),
                       country=item.get("country") or "", gender=gender_of(item.get("gender")),
                       birth_date=parse_date(item.get("birthDate")), disciplines=item.get("disciplines") or "",
                       url_slug=item.get("urlSlug") or "")
 
 
-def season_rows(basic: dict, results: list[dict], wa_id: int) -> list[ResultRow]:
+def season_rows(basic: dict[str, Any], results: list[dict[str, Any]], wa_id: int) -> list[ResultRow]:
     """An athlete's results of one season -> rows (one athlete, many competitions)."""
     printed = " ".join(p for p in (basic.get("givenName"), basic.get("familyName")) if p)
     name, given, family = name_parts(printed)

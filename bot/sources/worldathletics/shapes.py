@@ -22,14 +22,15 @@ class _Checker:
     def fail(self, path: str, expected: str) -> PayloadInvalid:
         return PayloadInvalid(self.operation, f"{path} should be {expected}", sample(self.payload))
 
-    def obj(self, value: Any, path: str, *, nullable: bool = False) -> dict | None:
-        if value is None and nullable:
-            return None
+    def obj(self, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(path, "an object")
         return value
 
-    def items(self, value: Any, path: str) -> list:
+    def optional_obj(self, value: Any, path: str) -> dict[str, Any] | None:
+        return None if value is None else self.obj(value, path)
+
+    def items(self, value: Any, path: str) -> list[Any]:
         """A list (null counts as empty, as the API sends for 'nothing yet')."""
         if value is None:
             return []
@@ -37,7 +38,8 @@ class _Checker:
             raise self.fail(path, "a list")
         return value
 
-    def field(self, parent: dict, key: str, path: str, types: tuple, *, nullable: bool = True) -> Any:
+    def field(self, parent: dict[str, Any], key: str, path: str, types: tuple[type, ...], *,
+              nullable: bool = True) -> Any:
         value = parent.get(key)
         if value is None and nullable:
             return None
@@ -62,7 +64,7 @@ def root(operation: str, data: Any, key: str) -> Any:
     return data[key]
 
 
-def calendar_events(data: Any) -> dict:
+def calendar_events(data: Any) -> dict[str, Any]:
     c = _Checker(q.CALENDAR_EVENTS, data)
     page = c.obj(root(q.CALENDAR_EVENTS, data, "getCalendarEvents"), "getCalendarEvents")
     c.field(page, "hits", "getCalendarEvents", (int,))
@@ -77,14 +79,14 @@ def calendar_events(data: Any) -> dict:
     return page
 
 
-def competition_results(data: Any) -> dict | None:
+def competition_results(data: Any) -> dict[str, Any] | None:
     """None when the competition has no results (the API answers null)."""
     c = _Checker(q.COMPETITION_RESULTS, data)
-    page = c.obj(root(q.COMPETITION_RESULTS, data, "getCalendarCompetitionResults"),
-                 "getCalendarCompetitionResults", nullable=True)
+    page = c.optional_obj(root(q.COMPETITION_RESULTS, data, "getCalendarCompetitionResults"),
+                          "getCalendarCompetitionResults")
     if page is None:
         return None
-    c.obj(page.get("competition"), "competition", nullable=True)
+    c.optional_obj(page.get("competition"), "competition")
     for t, title in enumerate(c.items(page.get("eventTitles"), "eventTitles")):
         title = c.obj(title, f"eventTitles[{t}]")
         for e, event in enumerate(c.items(title.get("events"), f"eventTitles[{t}].events")):
@@ -103,13 +105,13 @@ def competition_results(data: Any) -> dict | None:
                     c.obj(result.get("competitor"), f"{npath}.competitor")
                     for key in ("mark", "place", "records", "nationality", "remark"):
                         c.field(result, key, npath, (str,))
-    options = c.obj(page.get("options"), "options", nullable=True) or {}
+    options = c.optional_obj(page.get("options"), "options") or {}
     for d, day in enumerate(c.items(options.get("days"), "options.days")):
         c.field(c.obj(day, f"options.days[{d}]"), "day", f"options.days[{d}]", (int,), nullable=False)
     return page
 
 
-def search_competitors(data: Any) -> list[dict]:
+def search_competitors(data: Any) -> list[dict[str, Any]]:
     c = _Checker(q.SEARCH_COMPETITORS, data)
     found = c.items(root(q.SEARCH_COMPETITORS, data, "searchCompetitors"), "searchCompetitors")
     for i, item in enumerate(found):
@@ -118,16 +120,16 @@ def search_competitors(data: Any) -> list[dict]:
     return found
 
 
-def competitor(data: Any) -> dict | None:
+def competitor(data: Any) -> dict[str, Any] | None:
     c = _Checker(q.COMPETITOR, data)
-    single = c.obj(root(q.COMPETITOR, data, "getSingleCompetitor"), "getSingleCompetitor", nullable=True)
-    return None if single is None else c.obj(single.get("basicData"), "basicData", nullable=True)
+    single = c.optional_obj(root(q.COMPETITOR, data, "getSingleCompetitor"), "getSingleCompetitor")
+    return None if single is None else c.optional_obj(single.get("basicData"), "basicData")
 
 
-def competitor_results(data: Any) -> list[dict]:
+def competitor_results(data: Any) -> list[dict[str, Any]]:
     c = _Checker(q.COMPETITOR_RESULTS, data)
-    page = c.obj(root(q.COMPETITOR_RESULTS, data, "getSingleCompetitorResultsDate"),
-                 "getSingleCompetitorResultsDate", nullable=True)
+    page = c.optional_obj(root(q.COMPETITOR_RESULTS, data, "getSingleCompetitorResultsDate"),
+                          "getSingleCompetitorResultsDate")
     rows = c.items((page or {}).get("resultsByDate"), "resultsByDate")
     for i, item in enumerate(rows):
         path = f"resultsByDate[{i}]"
