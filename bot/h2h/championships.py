@@ -7,6 +7,7 @@ championships are not what "the world final" means, so they are left plain.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.domain.models import Competition
 from bot.search.names import fold
@@ -27,7 +28,12 @@ _NOT_SENIOR = re.compile(r"\b(u ?1\d|u ?2\d|junior|juniors|youth|team|teams|rela
 
 def championship(c: Competition) -> str:
     """'world', 'Olympic', 'European indoor'...; '' for any other competition."""
-    name = fold(f"{c.name} {c.series}")
+    return _kind(c.name, c.series)
+
+
+@lru_cache(maxsize=4096)  # a reply asks once per meeting, and the same few competitions recur
+def _kind(name: str, series: str) -> str:
+    name = fold(f"{name} {series}")
     if _NOT_SENIOR.search(name):
         return ""
     return next((kind for pattern, kind in _KINDS if pattern.search(name)), "")
