@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -30,9 +31,11 @@ class PostgresStore(PostgresReads, PostgresIndexReads):
         self._version = 0
 
     @classmethod
-    async def open(cls, url: str, *, schema: str = "public") -> "PostgresStore":
-        """The store in `schema` of the database at `url`, created and migrated; NotStarted when it
-        cannot be used. Each test takes a schema of its own."""
+    async def open(cls, url: str, *, schema: str | None = None) -> "PostgresStore":
+        """The store in `schema` of the database at `url` (default: the URL's `?schema=`, else
+        public), created and migrated; NotStarted when it cannot be used. Each test takes a schema
+        of its own."""
+        url, schema = split_url(url, schema)
         if not _NAME.fullmatch(schema):
             raise NotStarted(f"not a schema name racebot uses: {schema!r} (lower case letters, digits, _)")
         try:
@@ -104,6 +107,19 @@ async def _migrate(conn: asyncpg.Connection, where: str, schema: str) -> None:
             await conn.execute(MIGRATIONS[step])
             await conn.execute("UPDATE schema_version SET version = $1", step + 1)
             log.info("store %s (schema %s) migrated to version %d", where, schema, step + 1)
+
+
+def split_url(url: str, schema: str | None = None) -> tuple[str, str]:
+    """The URL for asyncpg and the schema: `schema`, else the URL's `?schema=NAME`, else public."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query)
+    named = [v for k, v in query if k == "schema"]
+    rest = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in query if k != "schema"])))
+    return rest, schema or (named[-1] if named else "public")
+
+
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
 
 
 def _safe(url: str) -> str:
