@@ -1,6 +1,8 @@
 """Read queries behind the core's Queries role, in PostgreSQL: storage.queries' answers, asyncpg's way.
 
 Rows come back as tuples so storage.convert's converters (which slice rows) serve both backends.
+Where SQLite's ORDER BY leaves ties, its plan orders them (an index read in id order, then a
+stable sort); the last ORDER BY terms here name that order, so both list ties alike.
 """
 from __future__ import annotations
 
@@ -95,7 +97,7 @@ class PostgresReads:
         rows = await self._all(
             f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
-            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", *args)
+            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place, res.athlete_id", *args)
         grouped: dict[int, list] = defaultdict(list)
         heads = {}
         for row in rows:
@@ -116,7 +118,7 @@ class PostgresReads:
             "SELECT competition_id, label, partial FROM races")]
 
     async def athlete_results(self, athlete_id: int) -> list[Performance]:
-        return await self._performances("res.athlete_id = $1", [athlete_id], "r.day DESC")
+        return await self._performances("res.athlete_id = $1", [athlete_id], "r.day DESC, res.race_id")
 
     async def stated_bests(self, athlete_id: int) -> list[StatedBest]:
         rows = await self._all("SELECT event, indoor, mark, value, day, competition, source FROM athlete_bests "
@@ -134,7 +136,7 @@ class PostgresReads:
             args += [f"{season}-01-01", f"{season}-12-31"]
         order = "res.value DESC" if discipline(event).higher_is_better else "res.value ASC"
         best: dict[int, Performance] = {}
-        for p in await self._performances(where, args, f"{order}, r.day"):
+        for p in await self._performances(where, args, f"{order}, r.day, r.id, res.athlete_id"):
             best.setdefault(p.athlete.id, p)
             if len(best) >= limit:
                 break
