@@ -127,3 +127,26 @@ def test_the_schema_comes_from_the_url_unless_named():
 async def test_an_unreachable_store_is_one_line_without_the_password():
     with pytest.raises(NotStarted, match=r"cannot reach the PostgreSQL store postgresql://u:\*\*\*@127\.0\.0\.1:1/x"):
         await PostgresStore.open("postgresql://u:secret@127.0.0.1:1/x")
+
+
+async def test_source_state_answers_as_in_sqlite(pg_schema, pg_server, tmp_path):
+    from bot.sources.health import SourceHealth
+    from bot.sources.state import DayMark
+
+    lite = await SqliteStore.open(tmp_path / "s.db")
+    pg = await PostgresStore.open(pg_server, schema=pg_schema)
+    at = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
+    try:
+        for store in (lite, pg):
+            await store.record([DayMark(7, 1, {10: "a", 11: "b"}, settled=True), DayMark(7, 2, {10: "c"})])
+            await store.record([DayMark(7, 1, {11: "B"}, settled=False)])  # a settled day stays settled
+            await store.save_source_health(SourceHealth("wa", at, "", None, None, at + timedelta(minutes=5)))
+            await store.save_source_health(SourceHealth("wa", at, "HTTP 500", at, at, None, "open"))
+            await store.save_source_health(SourceHealth("dl"))
+        assert await pg.digests(7, 1) == await lite.digests(7, 1) == {10: "a", 11: "B"}
+        assert [await s.is_settled(7, d) for s in (lite, pg) for d in (1, 2, 3)] == [True, False, False] * 2
+        assert await pg.source_health() == await lite.source_health()
+        assert [h.circuit for h in await pg.source_health()] == ["closed", "open"]
+    finally:
+        await lite.close()
+        await pg.close()
