@@ -40,15 +40,21 @@ async def sqlite_to_postgres(path: str | Path, url: str, schema: str | None = No
         tables = _same_tables(sqlite_tables(src), await postgres_tables(dst.listener, dst.schema))
         async with dst.pool.acquire() as conn:
             await _refuse_rows(conn, tables)
-            async with conn.transaction():
-                await conn.execute("SET CONSTRAINTS ALL DEFERRED")  # checked at commit, tables in any order
-                for table, cols in tables.items():
-                    cur = src.execute(f"SELECT {_cols(cols)} FROM \"{table}\"")
-                    while rows := cur.fetchmany(CHUNK):
-                        await conn.copy_records_to_table(table, records=rows, columns=cols, schema_name=dst.schema)
-                await _advance_identities(conn, dst.schema)
-            theirs = await postgres_sums(conn, tables)
-        return _verified(sqlite_sums(src, tables), theirs)
+            src.execute("BEGIN")  # one snapshot of the source, copied and summed, while others may write
+            try:
+                async with conn.transaction():
+                    await conn.execute("SET CONSTRAINTS ALL DEFERRED")  # checked at commit, tables in any order
+                    for table, cols in tables.items():
+                        cur = src.execute(f"SELECT {_cols(cols)} FROM \"{table}\"")
+                        while rows := cur.fetchmany(CHUNK):
+                            await conn.copy_records_to_table(table, records=rows, columns=cols,
+                                                             schema_name=dst.schema)
+                    await _advance_identities(conn, dst.schema)
+            except asyncpg.IntegrityConstraintViolationError as exc:
+                raise CopyFailed(f"the source breaks a rule of the schema: {exc}") from None
+            ours = sqlite_sums(src, tables)
+            src.execute("COMMIT")
+            return _verified(ours, await postgres_sums(conn, tables))
     finally:
         src.close()
         await dst.close()
@@ -66,20 +72,20 @@ async def postgres_to_sqlite(url: str, path: str | Path, schema: str | None = No
                     raise CopyFailed(f"the destination is not empty (table {table} has rows): copy-store never merges")
             dst.execute("BEGIN IMMEDIATE")  # foreign keys are off on a plain connection: any order
             try:
+                # one snapshot of the source, copied and summed, while others may write
                 async with conn.transaction(readonly=True, isolation="repeatable_read"):
                     for table, cols in tables.items():
                         insert = f"INSERT INTO \"{table}\" ({_cols(cols)}) VALUES ({', '.join('?' * len(cols))})"
                         cur = await conn.cursor(f"SELECT {_cols(cols)} FROM \"{table}\"")
                         while rows := await cur.fetch(CHUNK):
                             dst.executemany(insert, rows)
-                (problem,) = dst.execute("PRAGMA foreign_key_check").fetchall()[:1] or (None,)
-                if problem:
-                    raise CopyFailed(f"the source breaks a reference: {tuple(problem)}")
+                    theirs = await postgres_sums(conn, tables)
+                if problem := dst.execute("PRAGMA foreign_key_check").fetchone():
+                    raise CopyFailed(f"the source breaks a reference (table, row, to table): {tuple(problem)[:3]}")
                 dst.execute("COMMIT")
             except BaseException:
                 dst.execute("ROLLBACK")
                 raise
-            theirs = await postgres_sums(conn, tables)
         return _verified(theirs, sqlite_sums(dst, tables))
     finally:
         dst.close()

@@ -68,14 +68,21 @@ def sqlite_sums(db: sqlite3.Connection, tables: dict[str, list[str]]) -> list[Ta
 
 
 async def postgres_sums(conn: asyncpg.Connection, tables: dict[str, list[str]]) -> list[TableSum]:
+    """Inside the caller's transaction if it holds one (a copy sums what it read), else in one snapshot."""
+    if conn.is_in_transaction():
+        return await _postgres_sums(conn, tables)
+    async with conn.transaction(readonly=True, isolation="repeatable_read"):
+        return await _postgres_sums(conn, tables)
+
+
+async def _postgres_sums(conn: asyncpg.Connection, tables: dict[str, list[str]]) -> list[TableSum]:
     out = []
-    async with conn.transaction(readonly=True):
-        for table, cols in tables.items():
-            s = Summer(table)
-            cur = await conn.cursor(f'SELECT {_cols(cols)} FROM "{table}"')
-            while rows := await cur.fetch(CHUNK):
-                s.add(rows)
-            out.append(s.result())
+    for table, cols in tables.items():
+        s = Summer(table)
+        cur = await conn.cursor(f'SELECT {_cols(cols)} FROM "{table}"')
+        while rows := await cur.fetch(CHUNK):
+            s.add(rows)
+        out.append(s.result())
     return out
 
 

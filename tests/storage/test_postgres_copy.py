@@ -90,3 +90,27 @@ def test_racebot_copy_store_and_migrate(pg_schema, pg_server, tmp_path, capsys):
     assert main(["copy-store", str(tmp_path / "s.db"), url]) == 1
     assert "never merges" in capsys.readouterr().err
     assert main(["copy-store", str(tmp_path / "s.db"), str(tmp_path / "t.db")]) == 2
+
+
+async def test_a_source_with_a_broken_reference_is_refused_whole(pg_schema, pg_server, tmp_path):
+    await small_store(tmp_path / "s.db")
+    db = sqlite3.connect(tmp_path / "s.db", isolation_level=None)  # foreign keys off, as a bulk import runs
+    db.execute("INSERT INTO results (race_id, athlete_id, mark) VALUES (9, 404, '12.00')")
+    db.close()
+    with pytest.raises(CopyFailed, match="breaks a rule"):
+        await sqlite_to_postgres(tmp_path / "s.db", pg_server, pg_schema)
+    store = await PostgresStore.open(pg_server, schema=pg_schema)
+    try:
+        assert await store.pool.fetchval("SELECT count(*) FROM athletes") == 0  # nothing kept
+        await store.pool.execute("INSERT INTO athletes (id, name, given, family) VALUES (1, 'A', 'A', '')")
+        await store.pool.execute("INSERT INTO competitions (id, name, start_date, end_date) VALUES (1, 'C', '', '')")
+        async with store.pool.acquire() as conn:
+            await conn.execute("SET session_replication_role = replica")  # lets an orphan in, as above
+            await conn.execute("INSERT INTO races (id, competition_id, event, gender, round, race_no, day) "
+                               "VALUES (2, 99, '100', 'M', '', 1, '2024-01-01')")
+            await conn.execute("RESET session_replication_role")
+    finally:
+        await store.close()
+    with pytest.raises(CopyFailed, match="breaks a reference"):
+        await postgres_to_sqlite(pg_server, tmp_path / "t.db", pg_schema)
+    assert sqlite3.connect(tmp_path / "t.db").execute("SELECT count(*) FROM athletes").fetchone() == (0,)
