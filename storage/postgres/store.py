@@ -1,7 +1,7 @@
 """The PostgreSQL store: a pool of asyncpg connections, migrated on open, in one schema of a database.
 
-Roles so far: Queries, IndexReads, Changes, Meta, Lifecycle, SeenRequests and SourceState; the
-write roles (the unit of work, the bulk import, the outbox's) are the next slice.
+Roles so far: every one the core uses (bot.commands.services.CoreStore), Meta and SourceState;
+the write roles (the unit of work, the bulk import, the outbox's poll and delivery) come next.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from storage.postgres.index_reads import PostgresIndexReads
 from storage.postgres.queries import PostgresReads
 from storage.postgres.schema import MIGRATIONS, VERSION
 from storage.postgres.source_state import PostgresSourceState
+from storage.postgres.subscriptions import PostgresSubscriptions
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take in turn
 
 
-class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState):
+class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema
         self._version = 0

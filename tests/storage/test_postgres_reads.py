@@ -5,7 +5,7 @@ asked the same questions of both: whole indexes, and a sample of athletes, pairs
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from pg_server import pg_results_only, pg_server  # noqa: F401  (fixtures)
@@ -105,3 +105,30 @@ async def test_identities_and_the_narrow_index_reads_answer_alike(both):
 def _same(value):
     """SQLite gives a comparison as 0 or 1, PostgreSQL as a bool: the same truth."""
     return int(value) if isinstance(value, bool) else value
+
+
+async def test_a_core_over_either_store_replies_alike(both):
+    """The whole core, commands and all, over the PostgreSQL store: every reply as over SQLite's."""
+    from bot.announce.publishing import ChannelRef
+    from bot.commands.registry import Context
+    from bot.core import Core
+
+    lite, pg = both
+    clock = lambda: datetime(2024, 9, 1, 12, tzinfo=timezone.utc)  # noqa: E731
+    cores = [Core(lite, clock=clock), Core(pg, clock=clock)]
+    for core in cores:
+        await core.start()
+    ids = await _busiest(lite, 12)
+    names = {s.athlete.id: s.athlete.name for s in await lite.athlete_stats() if s.athlete.id in ids}
+    pairs = [p for p in await lite.pair_stats(ids, ids) if p.a < p.b][:4]
+    asks = [f'/h2h "{names[p.a]}" "{names[p.b]}"' for p in pairs] + [f'/athlete "{names[a]}"' for a in ids[:4]]
+    asks += ["/results oslo 2019 100m men", "/results london 2019", "/top 100m women 2019", "/top high jump men",
+             "/next", "/h2h nobody-at-all somebody", "/subscriptions"]
+    ctx = Context(user_id="u", channel=ChannelRef("console", "w", "c"), is_admin=True)
+    answered = []
+    for text in asks:
+        a, b = [await core.handle_text(text, ctx) for core in cores]
+        assert a.plain_text() == b.plain_text(), text
+        assert (a.error, a.data) == (b.error, b.data), text
+        answered += [] if a.error else [text]
+    assert len(answered) == len(asks) - 1, set(asks) - set(answered)  # all but the nobody's head-to-head

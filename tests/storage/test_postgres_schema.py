@@ -150,3 +150,28 @@ async def test_source_state_answers_as_in_sqlite(pg_schema, pg_server, tmp_path)
     finally:
         await lite.close()
         await pg.close()
+
+
+async def test_subscriptions_through_a_core_over_either_store(pg_schema, pg_server, tmp_path):
+    from bot.announce.publishing import ChannelRef
+    from bot.commands.registry import Context
+    from bot.core import Core
+
+    clock = lambda: datetime(2024, 9, 1, 12, tzinfo=timezone.utc)  # noqa: E731
+    lite = await SqliteStore.open(tmp_path / "s.db")
+    pg = await PostgresStore.open(pg_server, schema=pg_schema)
+    cores = [Core(lite, clock=clock), Core(pg, clock=clock)]
+    here = Context(user_id="u", channel=ChannelRef("slack", "T1", "C1"), is_admin=True)
+    asks = ["/subscribe", "/subscribe 100m women", "/subscriptions", "/unsubscribe 1", "/subscriptions",
+            "/unsubscribe", "/subscriptions", "/status"]
+    try:
+        for core in cores:
+            await core.start()
+        for text in asks:
+            a, b = [await core.handle_text(text, here) for core in cores]
+            assert (a.error, a.data, a.plain_text()) == (b.error, b.data, b.plain_text()), text
+        assert [s.active for s in await pg.subscriptions(include_inactive=True)] == [False, False]
+        assert await pg.outbox_health() == await lite.outbox_health()
+    finally:
+        await lite.close()
+        await pg.close()
