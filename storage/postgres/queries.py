@@ -6,7 +6,6 @@ stable sort); the last ORDER BY terms here name that order, so both list ties al
 """
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from datetime import date
 from typing import AsyncIterator
@@ -97,7 +96,8 @@ class PostgresReads:
         rows = await self._all(
             f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
             f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
-            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place, res.athlete_id", *args)
+            "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place, res.athlete_id",
+            *args)
         grouped: dict[int, list] = defaultdict(list)
         heads = {}
         for row in rows:
