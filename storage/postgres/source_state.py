@@ -3,12 +3,16 @@ storage.source_state does it in SQLite, with the same text times."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import asyncpg
 
 from bot.sources.health import SourceHealth
 from bot.sources.state import DayMark
-from storage.source_state import _HEALTH_COLS, _ts, _when
+from storage.outbox.convert import ts, when
+
+_HEALTH_COLS = ("source, last_success, last_error, last_error_at, failing_since, next_poll, circuit, "
+                "alerted_since")
 
 _SAVE_HEALTH = f"""
 INSERT INTO source_health ({_HEALTH_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -17,6 +21,10 @@ ON CONFLICT (source) DO UPDATE SET
     last_error_at = excluded.last_error_at, failing_since = excluded.failing_since,
     next_poll = excluded.next_poll, circuit = excluded.circuit, alerted_since = excluded.alerted_since
 """
+
+
+def _ts(moment: datetime | None) -> str | None:
+    return None if moment is None else ts(moment)
 
 
 async def write_marks(conn: asyncpg.Connection, marks: Sequence[DayMark]) -> None:
@@ -50,7 +58,7 @@ class PostgresSourceState:
 
     async def source_health(self) -> list[SourceHealth]:
         rows = await self.pool.fetch(f"SELECT {_HEALTH_COLS} FROM source_health ORDER BY source")
-        return [SourceHealth(name, _when(ok), error, _when(error_at), _when(since), _when(nxt), circuit, _when(alerted))
+        return [SourceHealth(name, when(ok), error, when(error_at), when(since), when(nxt), circuit, when(alerted))
                 for name, ok, error, error_at, since, nxt, circuit, alerted in rows]
 
     async def save_source_health(self, health: SourceHealth) -> None:
