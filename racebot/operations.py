@@ -15,6 +15,9 @@ def add_parsers(sub) -> None:
     from racebot.announce_cli import add_parsers as add_outbox
 
     add_outbox(sub)
+    from racebot.store_cli import add_parsers as add_store
+
+    add_store(sub)
 
 
 async def dispatch(cfg: Config, args) -> int:
@@ -32,6 +35,10 @@ async def dispatch(cfg: Config, args) -> int:
         from racebot.announce_cli import run as run_outbox
 
         return await run_outbox(cfg, args)
+    if args.cmd in ("copy-store", "migrate"):
+        from racebot.store_cli import run as run_store
+
+        return await run_store(cfg, args)
     print(f"racebot: unknown command {args.cmd}", file=sys.stderr)
     return 2
 

@@ -167,3 +167,12 @@ async def open_copy(_read_only_core):
     yield open_
     for c in opened:
         await c.store.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line when the PostgreSQL half was skipped (tests/pg_server.py), whatever -r says."""
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if "PostgreSQL store tests skipped" in reason:
+            terminalreporter.write_line(reason.removeprefix("Skipped: "), yellow=True)
+            return

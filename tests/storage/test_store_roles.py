@@ -13,7 +13,11 @@ from adapters.slack.adapter import SlackAdapter
 from bot.adapter import Adapter
 from bot.backend import Store
 from bot.store import BulkWrite, WriteTx
+from bot.commands.services import CoreStore
+from bot.sources.state import SourceState
+from bot.store import Changes, IndexReads, Lifecycle, Meta, Queries, SeenRequests
 from storage.bulk import SqliteBulkWrite
+from storage.postgres.store import PostgresStore
 from storage.sqlite import SqliteStore
 from storage.write_tx import SqliteWriteTx
 
@@ -47,6 +51,16 @@ def test_the_sqlite_backend_implements_every_role(protocol, implementation):
             assert isinstance(made, property), name
             continue
         assert parameters(made) == parameters(declaration), f"{implementation.__name__}.{name}"
+        assert inspect.iscoroutinefunction(made) == inspect.iscoroutinefunction(declaration), name
+
+
+@pytest.mark.parametrize("role", [CoreStore, Queries, IndexReads, Changes, Meta, Lifecycle, SeenRequests, SourceState])
+def test_the_postgres_backend_implements_the_read_roles(role):
+    """The first slice of issue 16: the write roles (Writes, the outbox's, the sources') come next."""
+    for name, declaration in members(role).items():
+        made = getattr(PostgresStore, name, None)
+        assert made is not None, f"PostgresStore lacks {role.__name__}.{name}"
+        assert parameters(made) == parameters(declaration), f"PostgresStore.{name}"
         assert inspect.iscoroutinefunction(made) == inspect.iscoroutinefunction(declaration), name
 
 
