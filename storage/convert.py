@@ -1,13 +1,17 @@
-"""SQLite rows -> core models. Column lists live beside their converters so they stay in step."""
+"""Store rows -> core models, for SQLite and PostgreSQL alike. Column lists live beside their
+converters so they stay in step."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from bot.domain.models import Athlete, Competition, Race, Result
+from bot.domain.disciplines import discipline
+from bot.domain.models import Athlete, Competition, Performance, Race, RaceResults, Result
+from bot.store import StatedBest
 
 ATHLETE_COLS = "a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date"
 COMPETITION_COLS = "c.id, c.name, c.venue, c.country, c.start_date, c.end_date, c.series, c.category"
@@ -59,3 +63,44 @@ def result(row: Row, at: int = 0) -> Result:
 
 
 WIDTH = {"athlete": 8, "competition": 8, "race": 9, "result": 9}
+
+
+# One race's results in finishing order, each row RACE_COLS, COMPETITION_COLS, result_cols, ATHLETE_COLS, partial.
+RACE_RESULT_COLS = f"{RACE_COLS}, {COMPETITION_COLS}, {result_cols('res')}, {ATHLETE_COLS}, r.partial"
+
+
+def race_results(rows: Iterable[Row]) -> list[RaceResults]:
+    """Rows of RACE_RESULT_COLS, ordered by race, as one RaceResults per race."""
+    grouped: dict[int, list[tuple[Result, Athlete]]] = defaultdict(list)
+    heads: dict[int, tuple[Race, Competition, bool]] = {}
+    for row in rows:
+        r = race(row)
+        heads.setdefault(r.id, (r, competition(row, 9), bool(row[34])))
+        grouped[r.id].append((result(row, 17), athlete(row, 26)))
+    return [RaceResults(heads[i][0], heads[i][1], tuple(v), heads[i][2]) for i, v in grouped.items()]
+
+
+PERFORMANCE_COLS = f"{ATHLETE_COLS}, {result_cols('res')}, {RACE_COLS}, {COMPETITION_COLS}"
+
+
+def performance(row: Row) -> Performance:
+    return Performance(athlete(row), result(row, 8), race(row, 17), competition(row, 26))
+
+
+def best_per_athlete(performances: Iterable[Performance], limit: int) -> list[Performance]:
+    """Performances best first -> each athlete's best, at most `limit` athletes."""
+    best: dict[int, Performance] = {}
+    for p in performances:
+        best.setdefault(p.athlete.id, p)
+        if len(best) >= limit:
+            break
+    return list(best.values())
+
+
+STATED_BEST_COLS = "event, indoor, mark, value, day, competition, source"
+
+
+def stated_bests(athlete_id: int, rows: Iterable[Row]) -> list[StatedBest]:
+    return [StatedBest(athlete_id, event, bool(indoor), mark, value, _day(day), comp, source,
+                       discipline(event).higher_is_better)
+            for event, indoor, mark, value, day, comp, source in rows]

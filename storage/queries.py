@@ -121,11 +121,8 @@ class Reads(Connected):
         return await self._performances("res.athlete_id = ?", [athlete_id], "r.day DESC")
 
     async def stated_bests(self, athlete_id: int) -> list[StatedBest]:
-        rows = await self._all("SELECT event, indoor, mark, value, day, competition, source FROM athlete_bests "
-                               "WHERE athlete_id = ?", (athlete_id,))
-        return [StatedBest(athlete_id, event, bool(indoor), mark, value, date.fromisoformat(day) if day else None,
-                           comp, source, discipline(event).higher_is_better)
-                for event, indoor, mark, value, day, comp, source in rows]
+        rows = await self._all(f"SELECT {cv.STATED_BEST_COLS} FROM athlete_bests WHERE athlete_id = ?", (athlete_id,))
+        return cv.stated_bests(athlete_id, rows)
 
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]:
         where = ("r.event = ? AND r.gender = ? AND res.status = '' AND res.value IS NOT NULL "
@@ -135,19 +132,13 @@ class Reads(Connected):
             where += " AND r.day >= ? AND r.day <= ?"
             args += [f"{season}-01-01", f"{season}-12-31"]
         order = "res.value DESC" if discipline(event).higher_is_better else "res.value ASC"
-        best: dict[int, Performance] = {}
-        for p in await self._performances(where, args, f"{order}, r.day"):
-            best.setdefault(p.athlete.id, p)
-            if len(best) >= limit:
-                break
-        return list(best.values())
+        return cv.best_per_athlete(await self._performances(where, args, f"{order}, r.day"), limit)
 
     async def _performances(self, where: str, args: list[Any], order: str) -> list[Performance]:
         rows = await self._all(
-            f"SELECT {cv.ATHLETE_COLS}, {cv.result_cols('res')}, {cv.RACE_COLS}, {cv.COMPETITION_COLS} "
-            f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id "
+            f"SELECT {cv.PERFORMANCE_COLS} FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id "
             f"WHERE {where} ORDER BY {order}", args)
-        return [Performance(cv.athlete(r), cv.result(r, 8), cv.race(r, 17), cv.competition(r, 26)) for r in rows]
+        return [cv.performance(r) for r in rows]
 
     async def seasons(self, event: str, gender: str) -> list[int]:
         rows = await self._all("SELECT DISTINCT substr(day, 1, 4) FROM races WHERE event = ? AND gender = ? "

@@ -14,11 +14,10 @@ the store then asks its writer's thread instead (storage.queries), where a wait 
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from bot.domain.models import Athlete, Competition, Meeting, Race, RaceResults, Result
+from bot.domain.models import Meeting, RaceResults
 from bot.store import SourceSpan
 from storage import convert as cv
 
@@ -66,16 +65,9 @@ class Reader:
             else:  # a code without a qualifier brings its variants ('2M' finds '2M/indoor')
                 where, args = where + " AND (r.event = ? OR r.event GLOB ?)", args + [event, f"{event}/*"]
         rows = self.conn.execute(
-            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
-            f"FROM results res {RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
+            f"SELECT {cv.RACE_RESULT_COLS} FROM results res {RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
             "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place", args).fetchall()
-        grouped: dict[int, list[tuple[Result, Athlete]]] = defaultdict(list)
-        heads: dict[int, tuple[Race, Competition, bool]] = {}
-        for row in rows:
-            race = cv.race(row)
-            heads.setdefault(race.id, (race, cv.competition(row, 9), bool(row[34])))
-            grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
-        return [RaceResults(heads[i][0], heads[i][1], tuple(v), heads[i][2]) for i, v in grouped.items()]
+        return cv.race_results(rows)
 
     def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
         """Bounded by the (athlete_id, race_id) index."""

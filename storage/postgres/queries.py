@@ -13,7 +13,7 @@ from typing import Any, AsyncIterator
 import asyncpg
 
 from bot.domain.disciplines import discipline
-from bot.domain.models import Athlete, Competition, Meeting, Performance, Race, RaceResults, Result
+from bot.domain.models import Competition, Meeting, Performance, Race, RaceResults
 from bot.store import AthleteStat, Identities, PairStat, SourceSpan, StatedBest
 from storage import convert as cv
 from storage.queries import athlete_stats
@@ -95,17 +95,10 @@ class PostgresReads:
             else:  # a code without a qualifier brings its variants ('2M' finds '2M/indoor')
                 where, args = where + " AND (r.event = $2 OR starts_with(r.event, $2 || '/'))", args + [event]
         rows = await self._all(
-            f"SELECT {cv.RACE_COLS}, {cv.COMPETITION_COLS}, {cv.result_cols('res')}, {cv.ATHLETE_COLS}, r.partial "
-            f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
+            f"SELECT {cv.RACE_RESULT_COLS} FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id WHERE {where} "
             "ORDER BY r.day, r.event, r.gender, r.round, r.race_no, res.place IS NULL, res.place, res.athlete_id",
             *args)
-        grouped: dict[int, list[tuple[Result, Athlete]]] = defaultdict(list)
-        heads: dict[int, tuple[Race, Competition, bool]] = {}
-        for row in rows:
-            race = cv.race(row)
-            heads.setdefault(race.id, (race, cv.competition(row, 9), bool(row[34])))
-            grouped[race.id].append((cv.result(row, 17), cv.athlete(row, 26)))
-        return [RaceResults(heads[i][0], heads[i][1], tuple(v), heads[i][2]) for i, v in grouped.items()]
+        return cv.race_results(rows)
 
     async def coverage(self, athlete_ids: list[int]) -> list[SourceSpan]:
         rows = await self._all(
@@ -122,11 +115,8 @@ class PostgresReads:
         return await self._performances("res.athlete_id = $1", [athlete_id], "r.day DESC, res.race_id")
 
     async def stated_bests(self, athlete_id: int) -> list[StatedBest]:
-        rows = await self._all("SELECT event, indoor, mark, value, day, competition, source FROM athlete_bests "
-                               "WHERE athlete_id = $1", athlete_id)
-        return [StatedBest(athlete_id, event, bool(indoor), mark, value, date.fromisoformat(day) if day else None,
-                           comp, source, discipline(event).higher_is_better)
-                for event, indoor, mark, value, day, comp, source in rows]
+        rows = await self._all(f"SELECT {cv.STATED_BEST_COLS} FROM athlete_bests WHERE athlete_id = $1", athlete_id)
+        return cv.stated_bests(athlete_id, rows)
 
     async def season_list(self, event: str, gender: str, season: int | None, limit: int) -> list[Performance]:
         where = ("r.event = $1 AND r.gender = $2 AND res.status = '' AND res.value IS NOT NULL "
@@ -136,19 +126,13 @@ class PostgresReads:
             where += " AND r.day >= $3 AND r.day <= $4"
             args += [f"{season}-01-01", f"{season}-12-31"]
         order = "res.value DESC" if discipline(event).higher_is_better else "res.value ASC"
-        best: dict[int, Performance] = {}
-        for p in await self._performances(where, args, f"{order}, r.day, r.id, res.athlete_id"):
-            best.setdefault(p.athlete.id, p)
-            if len(best) >= limit:
-                break
-        return list(best.values())
+        return cv.best_per_athlete(await self._performances(where, args, f"{order}, r.day, r.id, res.athlete_id"), limit)
 
     async def _performances(self, where: str, args: list[Any], order: str) -> list[Performance]:
         rows = await self._all(
-            f"SELECT {cv.ATHLETE_COLS}, {cv.result_cols('res')}, {cv.RACE_COLS}, {cv.COMPETITION_COLS} "
-            f"FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id "
+            f"SELECT {cv.PERFORMANCE_COLS} FROM results res {_RACE_JOIN} JOIN athletes a ON a.id = res.athlete_id "
             f"WHERE {where} ORDER BY {order}", *args)
-        return [Performance(cv.athlete(r), cv.result(r, 8), cv.race(r, 17), cv.competition(r, 26)) for r in rows]
+        return [cv.performance(r) for r in rows]
 
     async def seasons(self, event: str, gender: str) -> list[int]:
         rows = await self._all("SELECT DISTINCT substr(day, 1, 4) FROM races WHERE event = $1 AND gender = $2 "
