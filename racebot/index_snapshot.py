@@ -20,13 +20,16 @@ import bot
 
 log = logging.getLogger(__name__)
 
-# The modules whose classes a snapshot holds: a change to any of them makes older snapshots stale.
-_CODE = ("indexes.py", "search", "h2h", "domain")
+# What a snapshot's contents depend on: the classes it holds, the name folding its keys were made
+# by, the discipline names it lists. A change to any of them makes older snapshots stale; the
+# rest of the code (how a rivalry is told, say) may change freely.
+_CODE = ("indexes.py", "search/", "h2h/meetings.py", "domain/models.py", "domain/disciplines.py",
+         "store/queries.py")
 
 
 def code_fingerprint() -> str:
     root = Path(bot.__file__).parent
-    files = sorted(p for name in _CODE for p in ([root / name] if name.endswith(".py") else (root / name).rglob("*.py")))
+    files = sorted(p for name in _CODE for p in ((root / name).glob("*.py") if name.endswith("/") else [root / name]))
     digest = hashlib.sha256()
     for p in files:
         digest.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
