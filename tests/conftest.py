@@ -11,18 +11,20 @@ the data, so a run opens as few cores as it can:
 - `results_only_*`: the same over a store an eighth the size (no career histories), for tests
   where the histories are not the point (tests/results_only.py): copying, opening, planning an
   import against and hashing it each cost a tenth of the whole store's.
+Copies come with the indexes saved beside the store they copy (cores.copy_store), so a core or a
+`racebot` process opened on one loads them instead of building (tests/core/test_index_snapshot.py
+copies the file alone).
 """
 from __future__ import annotations
 
 import asyncio
 import fcntl
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from cores import untouched, writable_core
+from cores import copy_store, untouched, writable_core
 
 SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
            "RACEBOT_WA_API_KEY", "RACEBOT_WA_ENDPOINT", "RACEBOT_DB", "RACEBOT_CONFIG")
@@ -82,6 +84,7 @@ def results_only_db(tmp_path_factory) -> Path:
     and for tests where what the store holds is not the point. Marked as holding this version of
     the bundle, so a `racebot` command opened on a copy leaves it as it is (else its first start
     would import every history, as for a store of an older version)."""
+    from racebot import index_snapshot
     from racebot.app import open_core
     from racebot.bundled import BUNDLE_VERSION, load_results
 
@@ -91,15 +94,19 @@ def results_only_db(tmp_path_factory) -> Path:
         await core.store.set_meta("bundle_version", BUNDLE_VERSION)
         await core.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         await core.store.close()
+        # opened again as it now stands, its indexes built and saved beside it for its copies
+        # (copy_store); those the first opening saved, of the empty store, go first
+        index_snapshot.path_for(path).unlink(missing_ok=True)
+        core = await open_core(path, bundled=False)
+        await core.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await core.store.close()
 
     return built_once(tmp_path_factory, "results-only", build)
 
 
 @pytest.fixture
 def results_only_copy(results_only_db, tmp_path) -> Path:
-    target = tmp_path / "results-only.db"
-    shutil.copyfile(results_only_db, target)
-    return target
+    return copy_store(results_only_db, tmp_path / "results-only.db")
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -107,8 +114,7 @@ async def _results_only_read_core(results_only_db, tmp_path_factory):
     """A core opened on the results-only store once, whose indexes `results_only_core` starts from."""
     from racebot.app import open_core
 
-    path = tmp_path_factory.mktemp("results-only-shared") / "racebot.db"
-    shutil.copyfile(results_only_db, path)
+    path = copy_store(results_only_db, tmp_path_factory.mktemp("results-only-shared") / "racebot.db")
     c = await open_core(path, bundled=False)
     yield c
     await c.store.close()
@@ -124,9 +130,7 @@ async def results_only_core(_results_only_read_core, results_only_copy):
 
 @pytest.fixture
 def db_copy(bundled_db, tmp_path) -> Path:
-    target = tmp_path / "racebot.db"
-    shutil.copyfile(bundled_db, target)
-    return target
+    return copy_store(bundled_db, tmp_path / "racebot.db")
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -134,8 +138,7 @@ async def _read_only_core(whole_db, tmp_path_factory):
     """The run's one fully opened core (open_core, indexes built), over its own copy of the store."""
     from racebot.app import open_core
 
-    path = tmp_path_factory.mktemp("shared") / "racebot.db"
-    shutil.copyfile(whole_db, path)
+    path = copy_store(whole_db, tmp_path_factory.mktemp("shared") / "racebot.db")
     c = await open_core(path)
     await c.store.conn.execute("PRAGMA query_only = ON")  # the reader connection already is
     yield c

@@ -8,9 +8,8 @@ import): the store is marked as holding this bundle, so `racebot` commands leave
 A module takes them by importing the names: `from results_only import core, db_copy`; its tests
 that need the whole bundled store after all ask for `whole_copy`.
 """
-import shutil
-
 import pytest
+from cores import copy_store
 
 
 @pytest.fixture
@@ -31,6 +30,4 @@ def core(results_only_core):
 @pytest.fixture
 def whole_copy(whole_db, tmp_path):
     """A copy of the whole bundled store, for the test of such a module where the histories are the point."""
-    target = tmp_path / "whole.db"
-    shutil.copyfile(whole_db, target)
-    return target
+    return copy_store(whole_db, tmp_path / "whole.db")

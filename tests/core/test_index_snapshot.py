@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import shutil
 
+import pytest
+
 from bot.commands.registry import Context
 from racebot import index_snapshot
 from racebot.app import open_core
@@ -12,6 +14,14 @@ from racebot.importing import import_file
 NEWCOMER = ("date,competition,venue,series,event,gender,round,race,place,athlete,country,mark\n"
             "2024-07-01,Snapshot Meet,Turku,,1500m,M,final,,1,Zebulon Quarrington,FIN,3:40.00\n"
             "2024-07-01,Snapshot Meet,Turku,,1500m,M,final,,2,Yorick Pennefather,FIN,3:41.00\n")
+
+
+@pytest.fixture
+def results_only_copy(results_only_db, tmp_path):
+    """The store file alone: the copies other tests get carry its saved indexes (cores.copy_store)."""
+    target = tmp_path / "results-only.db"
+    shutil.copyfile(results_only_db, target)
+    return target
 
 
 async def h2h(path, text, caplog):

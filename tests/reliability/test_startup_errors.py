@@ -3,12 +3,12 @@ exit, whatever it had opened (before: `[discord] token = ...` gave a traceback a
 never exited, an aiosqlite thread keeping it alive)."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
+from cores import copy_store
 from racebot_cli import Finished, environment, racebot, racebot_async
 from results_only import bundled_db  # noqa: F401 (a store to load before the token is refused: a small one)
 
@@ -111,7 +111,7 @@ async def test_rejected_token_ends_start_up(tmp_path, bundled_db):
     """Slack answers auth.test with invalid_auth: one line, exit 2, the token never shown, and the
     store (opened and loaded by then) closed so the process ends."""
     db = tmp_path / "racebot.db"
-    shutil.copyfile(bundled_db, db)
+    copy_store(bundled_db, db)
     fake = FakeSlack()
     await fake.start()
     try:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
 
+from cores import copy_store
 from results_only import bundled_db  # noqa: F401 (the replay is the point: a store an eighth the size starts sooner)
 from storage.sqlite import SqliteStore
 
@@ -27,7 +27,7 @@ delivery_seconds = 0.5
 async def start(tmp_path: Path, bundled_db: Path) -> asyncio.subprocess.Process:
     db = tmp_path / "racebot.db"
     if not db.exists():
-        shutil.copyfile(bundled_db, db)  # skip the 2 s first-run load: the replay store is built for real
+        copy_store(bundled_db, db)  # skip the 2 s first-run load: the replay store is built for real
     (tmp_path / "config.toml").write_text(CONFIG)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "RACEBOT_"))}
     env.update(RACEBOT_DB=str(db), RACEBOT_CONFIG=str(tmp_path / "config.toml"))

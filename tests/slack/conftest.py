@@ -63,6 +63,15 @@ async def http_adapter(core, admin_name, fake_slack):
 
 
 @pytest_asyncio.fixture
+async def http_adapter_results_only(results_only_core, admin_name, fake_slack):
+    """As `http_adapter`, over a core of the store without the histories (tests/results_only.py), for a
+    test that imports and reloads: a fifth of the whole store's cost."""
+    adapter = await started_adapter(results_only_core, fake_slack, "http")
+    yield adapter
+    await adapter.stop()
+
+
+@pytest_asyncio.fixture
 async def socket_adapter(shared_core, fake_slack):
     adapter = await started_adapter(shared_core, fake_slack, "socket")
     yield adapter

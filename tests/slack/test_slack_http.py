@@ -110,8 +110,11 @@ date,competition,venue,series,event,gender,round,race,place,athlete,country,mark
 """
 
 
-async def test_athlete_named_channel_cannot_ping_the_channel(fake_slack, http_adapter, core, tmp_path):
+async def test_athlete_named_channel_cannot_ping_the_channel(fake_slack, http_adapter_results_only,
+                                                            results_only_core, tmp_path):
     from racebot.importing import import_file
+
+    http_adapter, core = http_adapter_results_only, results_only_core  # the store is not the point
 
     csv = tmp_path / "evil.csv"
     csv.write_text(EVIL_CSV, encoding="utf-8")

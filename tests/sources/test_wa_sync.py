@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 from argparse import Namespace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from cores import copy_store
 from results_only import bundled_db, db_copy, whole_copy  # noqa: F401 (fixtures: the store without the histories)
 
 from racebot.cli import main
@@ -123,7 +123,7 @@ async def test_an_outage_stops_the_sync_and_a_rerun_resumes_where_it_stopped(wa_
 
     clean = tmp_path / "clean" / "racebot.db"  # the same sync, never interrupted
     clean.parent.mkdir()
-    shutil.copyfile(bundled_db, clean)
+    copy_store(bundled_db, clean)
     assert await racebot(*env[:2], "--db", str(clean), "sync", "--season", "2022") == 0
     assert await snapshot(db_copy) == await snapshot(clean)
 
