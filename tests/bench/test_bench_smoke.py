@@ -36,6 +36,13 @@ def test_fanout_through_a_loopback_platform_counts_duplicates_and_losses():
     assert "duplicates 0, losses 0" in out
 
 
+@pytest.mark.slow  # two more fan-outs, each its own process and platform
+def test_fanout_before_after_compares_two_checkouts_run_by_run():
+    out = run("bench/fanout_before_after.py", "--old", str(ROOT), "--runs", "1", "--", "--channels", "40",
+              "--ceiling", "200")
+    assert "run 1 old:" in out and "run 1 new:" in out and "| new |" in out and "floor: the ceiling" in out
+
+
 @pytest.mark.slow  # four processes on the whole bundled store, 7 s of CPU; the first run itself is in the
 # quick suite (tests/core/test_console.py: one-shot on a fresh store)
 def test_first_run_bench_prints_the_first_and_second_runs_beside_their_floors():
