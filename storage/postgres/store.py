@@ -1,7 +1,8 @@
 """The PostgreSQL store: a pool of asyncpg connections, migrated on open, in one schema of a database.
 
-Roles so far: every one the core uses (bot.commands.services.CoreStore), Meta and SourceState;
-the write roles (the unit of work, the bulk import, the outbox's poll and delivery) come next.
+Roles so far: every one the core uses (bot.commands.services.CoreStore), Meta, SourceState and
+Writes (the unit of work, the bulk import, the outbox rows a poll writes); the outbox's delivery
+side comes next.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from storage.postgres.queries import PostgresReads
 from storage.postgres.schema import MIGRATIONS, VERSION
 from storage.postgres.source_state import PostgresSourceState
 from storage.postgres.subscriptions import PostgresSubscriptions
+from storage.postgres.unit_of_work import PostgresWrites
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take in turn
 
 
-class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions):
+class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresWrites):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema
         self._version = 0
