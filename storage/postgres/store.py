@@ -17,6 +17,7 @@ from bot.errors import NotStarted
 from bot.store import Change
 from storage.outbox import convert as oc
 from storage.postgres.index_reads import PostgresIndexReads
+from storage.postgres.poll_state import PostgresPollState
 from storage.postgres.queries import PostgresReads
 from storage.postgres.schema import MIGRATIONS, VERSION
 from storage.postgres.source_state import PostgresSourceState
@@ -29,7 +30,8 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take in turn
 
 
-class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresWrites):
+class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresWrites,
+                    PostgresPollState):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema
         self._version = 0
