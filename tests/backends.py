@@ -2,7 +2,8 @@
 the test's own, PostgreSQL in a schema of its own: tests/pg_server.py, whose rules for a missing
 server apply), and `table_rows` reads a table's rows alike from either, to compare them.
 
-A module takes them by importing the names: `from backends import any_store, pg_schema, pg_server`.
+A module takes them by importing the names: `from backends import any_store, store_target, pg_schema, pg_server`
+(and `both_targets` for a test comparing the two).
 """
 from __future__ import annotations
 
@@ -17,15 +18,32 @@ from storage.sqlite import SqliteStore
 BACKENDS = ["sqlite", "postgresql"]
 
 
-async def open_store(request, tmp_path, backend: str):
+def target(request, tmp_path, backend: str) -> tuple[str, str | None]:
+    """Where a store of `backend` goes: (SQLite file or PostgreSQL URL, schema). Synchronous: the
+    PostgreSQL fixtures run their own event loop to reach the server."""
     if backend == "sqlite":
-        return await SqliteStore.open(tmp_path / "racebot.db")
-    return await PostgresStore.open(request.getfixturevalue("pg_server"), schema=request.getfixturevalue("pg_schema"))
+        return str(tmp_path / "racebot.db"), None
+    return request.getfixturevalue("pg_server"), request.getfixturevalue("pg_schema")
+
+
+async def open_store(where: tuple[str, str | None]):
+    path, schema = where
+    return await (SqliteStore.open(path) if schema is None else PostgresStore.open(path, schema=schema))
 
 
 @pytest.fixture(params=BACKENDS)
-async def any_store(request, tmp_path):
-    store = await open_store(request, tmp_path, request.param)
+def store_target(request, tmp_path) -> tuple[str, str | None]:
+    return target(request, tmp_path, request.param)
+
+
+@pytest.fixture
+def both_targets(request, tmp_path) -> dict[str, tuple[str, str | None]]:
+    return {b: target(request, tmp_path, b) for b in BACKENDS}
+
+
+@pytest.fixture
+async def any_store(store_target):
+    store = await open_store(store_target)
     yield store
     await store.close()
 
