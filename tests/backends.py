@@ -60,3 +60,10 @@ async def table_rows(store, table: str, columns: str = "*") -> list[tuple]:
 
 async def counts(store, *tables: str) -> dict[str, int]:
     return {t: len(await table_rows(store, t)) for t in tables}
+
+
+async def fetch_rows(store, sql: str) -> list[tuple]:
+    """A query without parameters, on either backend, as plain tuples in the order it gives."""
+    if isinstance(store, PostgresStore):
+        return [tuple(r) for r in await store.pool.fetch(sql)]
+    return [tuple(r) for r in await store.conn.execute_fetchall(sql)]
