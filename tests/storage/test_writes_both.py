@@ -3,6 +3,7 @@ SQLite and PostgreSQL, a unit of work that raises changes nothing, races link to
 one athlete under two identities is merged, and a poll's outbox rows commit with its results."""
 from __future__ import annotations
 
+import asyncio
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -181,3 +182,32 @@ async def test_the_outbox_rows_of_a_write_commit_with_it_or_not_at_all(any_store
                 "outbox": 0, "race_versions": 0, "results": 0, "poll_state": 0}
     assert await counts(any_store, "outbox", "race_versions", "results") == {"outbox": 2, "race_versions": 1,
                                                                              "results": 6}
+
+
+async def test_postgresql_writers_take_turns_across_stores_and_readers_hear_of_the_commit(both_targets):
+    """Two stores on one schema, as two processes: the second writer waits for the first's commit
+    (the advisory lock), and the other store's data_version moves once it is committed."""
+    url, schema = both_targets["postgresql"]
+    first, second = await open_store((url, schema)), await open_store((url, schema))
+    try:
+        seen = second.data_version()
+        async with first.write() as tx:
+            await tx.apply(_plan(1, ("Faith Kipyegon", "Gudaf Tsegay"), "wa"))
+            waiting = asyncio.ensure_future(_write_once(second))
+            await asyncio.sleep(0.3)
+            assert not waiting.done()  # the lock is the first writer's until it commits
+        await asyncio.wait_for(waiting, 10)
+        for _ in range(100):  # the notification arrives on the listener's connection
+            if second.data_version() != seen:
+                break
+            await asyncio.sleep(0.02)
+        assert second.data_version() != seen
+        assert await counts(first, "races") == {"races": 6}
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def _write_once(store) -> None:
+    async with store.write() as tx:
+        await tx.apply(_plan(10, ("Ann Other", "Bea Other"), "wa"))
