@@ -1,10 +1,10 @@
 """Writes of one big import in PostgreSQL, handed over in parts inside the unit of work's
 transaction (storage.bulk in SQLite).
 
-Results go in by COPY: each batch's rows, as (race, athlete, mark number, tail number), are
-copied into a temporary table and upserted from there in one statement. Mark and tail tuples
-are shared by many rows, so each is copied once into a temporary table of its own and a row
-names it by number: four small numbers a row to encode rather than eleven values. New athletes
+Results go in by COPY: each batch's rows are copied into a temporary table (no index, no
+check) and upserted from there in one statement. (SQLite's writer numbers the mark and tail
+tuples rows share; here that cost a second COPY and a join per row for no gain: asyncpg encodes
+a row's values in C.) New athletes
 and races get their ids here (the write lock means nothing else writes), so `add` returns at
 once and its rows go to the server in turn, while the importer reads on: every statement waits
 for the ones before it (one connection runs one at a time), in the order they were handed over.
@@ -12,7 +12,6 @@ for the ones before it (one connection runs one at a time), in the order they we
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Sequence
@@ -30,14 +29,13 @@ from storage.writes import (ATHLETE_COLUMNS, COMPETITION_COLUMNS, RACE_COLUMNS, 
                             competition_rows, race_key_rows, race_rows)
 from storage.postgres import writes as w
 
-_ROWS, _MARKS, _TAILS = "bulk_rows", "bulk_marks", "bulk_tails"
+_ROWS = "bulk_rows"
+# NaN is NULL, as SQLite binds it (PostgreSQL's NaN equals NaN, so nullif finds it)
 _UPSERT = upsert_result(RESULT_COLUMNS, (
-    f"SELECT b.race_id, b.athlete_id, t.place, m.mark, m.value, m.status, t.wind, t.flags, t.note, t.source, {USER} "
-    f"FROM {_ROWS} b JOIN {_MARKS} m ON m.id = b.m JOIN {_TAILS} t ON t.id = b.t"))
-_TEMP = (f"CREATE TEMP TABLE {_ROWS} (race_id BIGINT, athlete_id BIGINT, m INTEGER, t INTEGER) ON COMMIT DROP",
-         f"CREATE TEMP TABLE {_MARKS} (id INTEGER PRIMARY KEY, mark TEXT, value FLOAT8, status TEXT) ON COMMIT DROP",
-         f"CREATE TEMP TABLE {_TAILS} (id INTEGER PRIMARY KEY, place INTEGER, wind FLOAT8, flags TEXT, note TEXT, "
-         "source TEXT) ON COMMIT DROP")
+    "SELECT race_id, athlete_id, place, mark, nullif(value, 'NaN'), status, nullif(wind, 'NaN'), flags, note, "
+    f"source, {USER} FROM {_ROWS}"))
+_TEMP = (f"CREATE TEMP TABLE {_ROWS} (race_id BIGINT, athlete_id BIGINT, mark TEXT, value FLOAT8, status TEXT, "
+         "place INTEGER, wind FLOAT8, flags TEXT, note TEXT, source TEXT) ON COMMIT DROP",)
 
 
 class PostgresBulkWrite:
@@ -50,8 +48,6 @@ class PostgresBulkWrite:
         self._touched = 0
         self._new = [0, 0, 0]  # athletes, competitions, races
         self._races: set[int] = set()
-        self._numbers: dict[int, int] = {}  # id() of a shared mark or tail tuple -> its row in _MARKS/_TAILS
-        self._alive: list[tuple[Any, ...]] = []  # ...and the tuple, so its id() is not reused
         self._tops = table_tops  # table -> the largest id given so far
         self._new_athletes: list[int] = []  # for the change feed
         # Every statement waits for the one handed over before it: the connection runs one at a
@@ -80,7 +76,7 @@ class PostgresBulkWrite:
     async def add_results(self, races: Sequence[int], athletes: Sequence[int], marks: Sequence[tuple[Any, ...]],
                           tails: Sequence[tuple[Any, ...]]) -> None:
         self._races.update(races)
-        rows = list(zip(races, athletes, self._numbered(_MARKS, marks, _mark), self._numbered(_TAILS, tails, _tail)))
+        rows = [(r, a, *m, *t) for r, a, m, t in zip(races, athletes, marks, tails)]
         if len(set(zip(races, athletes))) == len(rows):
             await self._then(self._upsert, rows)
         else:  # one athlete twice in a race: in turn, as SQLite's statement applies them
@@ -165,36 +161,6 @@ class PostgresBulkWrite:
         self._last = job = asyncio.ensure_future(run())
         self._queued.append(job)
         return job
-
-    def _numbered(self, table: str, values: Sequence[tuple[Any, ...]],
-                  shape: Callable[[tuple[Any, ...]], tuple[Any, ...]]) -> list[int]:
-        """The rows of `table` holding `values`, copying those not seen before."""
-        ids = list(map(id, values))
-        fresh = set(ids).difference(self._numbers)
-        if fresh:
-            by_id = dict(zip(ids, values))
-            rows = []
-            for i in fresh:
-                self._numbers[i] = len(self._alive)
-                self._alive.append(by_id[i])
-                rows.append((self._numbers[i], *shape(by_id[i])))
-            self._then(self.conn.copy_records_to_table, table, records=rows)
-        return list(map(self._numbers.__getitem__, ids))
-
-
-def _finite(value: Any) -> Any:
-    """As SQLite binds it: NaN is NULL."""
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
-def _mark(m: tuple[Any, ...]) -> tuple[Any, ...]:
-    mark, value, status = m
-    return str(mark), _finite(value), str(status)
-
-
-def _tail(t: tuple[Any, ...]) -> tuple[Any, ...]:
-    place, wind, flags, note, source = t
-    return place, _finite(wind), flags, note, source
 
 
 @asynccontextmanager
