@@ -169,10 +169,5 @@ async def bulk_writer(conn: asyncpg.Connection) -> AsyncIterator[PostgresBulkWri
     for create in _TEMP:
         await conn.execute(create)
     table_tops = {t: await top_id(conn, t) for t in ("athletes", "competitions", "races")}
-    writer = PostgresBulkWrite(conn, await count_rows(conn, "results"), await tops(conn), table_tops)
-    try:
-        yield writer
-    except BaseException:
-        await writer.abandon()
-        raise
+    yield PostgresBulkWrite(conn, await count_rows(conn, "results"), await tops(conn), table_tops)
 

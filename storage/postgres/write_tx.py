@@ -86,3 +86,4 @@ class PostgresWriteTx:
         """The block raised: what the bulk writer queued is seen to an end before the rollback."""
         if self._bulk is not None:
             await self._bulk.abandon()
+        await self._stack.aclose()
