@@ -98,11 +98,6 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     if not section.enabled:
         log.info("announcements are off ([announcements] enabled = false)")
         return None
-    if not hasattr(core.store, "claim_rows"):  # PostgreSQL's outbox delivery is not written yet (issue 16)
-        from bot.errors import NotStarted
-
-        raise NotStarted("announcements are not delivered from a PostgreSQL store yet: set [announcements] "
-                         "enabled = false, or use a SQLite store (no [storage] url, no RACEBOT_DATABASE_URL)")
     settings = section.delivery()
     limits = RateLimits(section.rate_limits.overrides())
     every = section.delivery_seconds

@@ -3,7 +3,6 @@ SQLite file. The only place besides the composition root that knows both backend
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
 
 from bot.backend import Store
 from racebot.database_url import is_postgres_url
@@ -13,9 +12,7 @@ async def open_store(target: str | Path) -> Store:
     if is_postgres_url(str(target)):
         from storage.postgres.store import PostgresStore
 
-        # Not yet the whole Store: the outbox's delivery side is missing, and racebot.pipelines
-        # refuses announcements on it; every other role is there (tests/storage/test_store_roles.py).
-        return cast(Store, await PostgresStore.open(str(target)))
+        return await PostgresStore.open(str(target))
     from storage.sqlite import SqliteStore
 
     return await SqliteStore.open(target)

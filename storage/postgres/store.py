@@ -1,8 +1,7 @@
 """The PostgreSQL store: a pool of asyncpg connections, migrated on open, in one schema of a database.
 
-Roles so far: every one the core uses (bot.commands.services.CoreStore), Meta, SourceState and
-Writes (the unit of work, the bulk import, the outbox rows a poll writes); the outbox's delivery
-side comes next.
+Every role of bot.backend.Store: the core's reads, Meta, SourceState, Writes (the unit of work,
+the bulk import, the outbox rows a poll writes) and the outbox's polls and delivery.
 """
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from bot.errors import NotStarted
 from bot.store import Change
 from storage.outbox import convert as oc
 from storage.postgres.index_reads import PostgresIndexReads
+from storage.postgres.outbox_queue import PostgresOutboxQueue
 from storage.postgres.poll_state import PostgresPollState
 from storage.postgres.queries import PostgresReads
 from storage.postgres.schema import MIGRATIONS, VERSION
@@ -31,7 +31,7 @@ _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take 
 
 
 class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresWrites,
-                    PostgresPollState):
+                    PostgresPollState, PostgresOutboxQueue):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema
         self._version = 0

@@ -59,11 +59,11 @@ def test_the_sqlite_backend_implements_every_role(protocol, implementation):
 
 
 @pytest.mark.parametrize("role, implementation", [
-    *((r, PostgresStore) for r in (CoreStore, Queries, IndexReads, Changes, Meta, Lifecycle, SeenRequests,
+    *((r, PostgresStore) for r in (Store, CoreStore, Queries, IndexReads, Changes, Meta, Lifecycle, SeenRequests,
                                    SourceState, Writes)),
     (WriteTx, PostgresWriteTx), (BulkWrite, PostgresBulkWrite), (OutboxTx, PostgresOutboxTx)])
-def test_the_postgres_backend_implements_the_read_and_write_roles(role, implementation):
-    """Issue 16 so far: the reads and the unit of work; the outbox's delivery side comes next."""
+def test_the_postgres_backend_implements_every_role(role, implementation):
+    """Issue 16: every role of the store, the unit of work and the outbox's, as SQLite's."""
     for name, declaration in members(role).items():
         if name == "outbox":  # WriteTx.outbox: an attribute of each PostgresWriteTx
             assert "self.outbox = PostgresOutboxTx(" in inspect.getsource(implementation.__init__)
