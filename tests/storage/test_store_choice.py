@@ -80,5 +80,7 @@ def test_racebot_import_and_h2h_run_on_the_store_the_url_names(pg_server, pg_sch
     out = capsys.readouterr()
     answer = json.loads(out.out[out.out.index("{"):])
     assert answer["title"] == "Josh Kerr v Jakob Ingebrigtsen" and len(answer["meetings"]) == 1
+    assert main(["outbox"]) == 0 and main(["subscriptions"]) == 0
+    assert "Outbox: empty" in capsys.readouterr().out
     assert not (tmp_path / "unused.db").exists()  # the SQLite file was never opened
     assert SECRET not in out.out + out.err + caplog.text
