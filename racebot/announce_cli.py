@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from bot.announce.outbox import FAILED, PENDING, STATES
 from bot.domain.race_report import gender_label
@@ -26,7 +27,7 @@ def add_parsers(sub) -> None:
 async def run(cfg: Config, args) -> int:
     from racebot.stores import open_store
 
-    path = cfg.db_path
+    path: Path | None = cfg.db_path
     if args.replay:  # the replay's store is a SQLite file beside the main one, whatever that is
         from racebot.replay_store import replay_db_path
 
