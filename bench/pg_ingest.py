@@ -74,11 +74,12 @@ async def main() -> None:
     p.add_argument("--csv", type=Path, default=Path("bench/out/synthetic.csv"))
     p.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/test")
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--prefix", default="bench", help="the schemas' names start with it (dropped after each run)")
     a = p.parse_args()
     ours: list[tuple[float, float, int]] = []
     base: list[tuple[float, float, int]] = []
     for run in range(a.runs):
-        schema, target = f"bench_ingest_{run}", f"bench_floor_{run}"
+        schema, target = f"{a.prefix}_ingest_{run}", f"{a.prefix}_floor_{run}"
         await drop(a.url, schema, target)
         try:
             ours.append(await through_racebot(a.url, schema, a.csv))
