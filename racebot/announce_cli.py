@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from bot.announce.outbox import FAILED, PENDING, STATES
 from bot.domain.race_report import gender_label
@@ -24,17 +25,19 @@ def add_parsers(sub) -> None:
 
 
 async def run(cfg: Config, args) -> int:
-    from storage.sqlite import SqliteStore
+    from racebot.stores import open_store
 
-    path = cfg.db_path
-    if args.replay:
+    path: Path | None = cfg.db_path
+    if args.replay:  # the replay's store is a SQLite file beside the main one, whatever that is
         from racebot.replay_store import replay_db_path
 
         path = replay_db_path(cfg.file.replay, cfg.db_path)
-    if not path.exists():
+    elif cfg.database_url:
+        path = None
+    if path is not None and not path.exists():
         print(f"racebot {args.cmd}: no store at {path} yet", file=sys.stderr)
         return 1
-    store = await SqliteStore.open(path)
+    store = await open_store(path or cfg.store)
     try:
         return await (_outbox(store, args) if args.cmd == "outbox" else _subscriptions(store, args))
     finally:

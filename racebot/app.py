@@ -1,4 +1,4 @@
-"""Composition root: open the store, load bundled data, build the core."""
+"""Composition root: open the store (a SQLite file, or PostgreSQL by URL), load bundled data, build the core."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +9,7 @@ from bot.core import Core
 from bot.indexes import Indexes
 from racebot import index_snapshot
 from racebot.bundled import ensure_bundled
+from racebot.database_url import is_postgres_url
 from racebot.prebuilt import install as install_prebuilt
 from racebot.tuning import freeze_loaded
 from storage.schema import VERSION
@@ -19,7 +20,10 @@ log = logging.getLogger(__name__)
 
 async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, prebuilt: bool = True) -> Core:
     """A started Core over the SQLite store at `db_path`, filled from the bundled data on first run
-    (copied ready-built unless `prebuilt` is False: building it is how racebot.build_bundle makes it)."""
+    (copied ready-built unless `prebuilt` is False: building it is how racebot.build_bundle makes it);
+    or over the PostgreSQL store a postgresql:// URL names (config.Config.store)."""
+    if is_postgres_url(str(db_path)):
+        return await _open_postgres_core(str(db_path), clock=clock, bundled=bundled)
     if bundled and prebuilt:
         install_prebuilt(db_path)
     store = await SqliteStore.open(db_path)
@@ -28,6 +32,24 @@ async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, pr
             await ensure_bundled(store)
         core = Core(store, clock=clock, after_load=freeze_loaded)
         await _start(core, db_path)
+    except BaseException:
+        await store.close()
+        raise
+    return core
+
+
+async def _open_postgres_core(url: str, *, clock=None, bundled: bool) -> Core:
+    """Its bundled data imported through the store's own write path on first start (the prebuilt
+    file is SQLite's), its indexes built at each start: the snapshot sits beside a SQLite file."""
+    from storage.postgres.store import PostgresStore
+
+    store = await PostgresStore.open(url)
+    try:
+        if bundled:
+            await ensure_bundled(store)
+        core = Core(store, clock=clock, after_load=freeze_loaded)
+        await core.feed.skip_to_head()
+        await core.start()
     except BaseException:
         await store.close()
         raise

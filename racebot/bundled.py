@@ -6,14 +6,14 @@ import json
 import logging
 import time
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any, Iterator, Protocol
 
 from bot.ingest.dl_archive import read_meeting
 from bot.ingest.importer import import_rows
 from bot.ingest.interchange import read_csv
 from bot.domain.precedence import SEED
 from bot.ingest.tilastopaja import Histories, read_histories
-from bot.backend import Store
+from bot.store import Meta, Writes
 from racebot.tuning import no_gc_pauses
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,10 @@ ARCHIVE_SOURCE = "Diamond League results archive (dl.all-athletics.com), via git
 HISTORIES = "tilastopaja-histories-2024.jsonl.gz"
 HISTORIES_SOURCE = ("Tilastopaja race histories (tilastopaja.info), via github.com/captainrobbo/trhackathon "
                     "(Apache-2.0)")
+
+
+class BundleStore(Writes, Meta, Protocol):
+    """What loading the bundle needs of a store: either backend's, PostgreSQL's before its outbox delivery."""
 
 
 def _data(name: str):
@@ -72,7 +76,7 @@ def histories() -> Histories:
         return read_histories(lines, f"bundled {HISTORIES}", HISTORIES_SOURCE)
 
 
-async def ensure_bundled(store: Store) -> bool:
+async def ensure_bundled(store: BundleStore) -> bool:
     """Load the bundled data unless this store already holds this version of it."""
     if await store.get_meta("bundle_version") == BUNDLE_VERSION:
         return False
@@ -86,7 +90,7 @@ async def ensure_bundled(store: Store) -> bool:
     return True
 
 
-async def load_results(store: Store) -> None:
+async def load_results(store: BundleStore) -> None:
     """The Diamond League archive and the seed article's results."""
     report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False,
                                cpu_bound=no_gc_pauses)
@@ -97,7 +101,7 @@ async def load_results(store: Store) -> None:
     log.info("%s", (await import_rows(store, seed, "bundled seed-article.csv", cpu_bound=no_gc_pauses)).describe())
 
 
-async def load_histories(store: Store) -> None:
+async def load_histories(store: BundleStore) -> None:
     with no_gc_pauses():  # a quarter of a million rows held at once: the cyclic GC would rescan them all
         careers = histories()
         report = await import_rows(store, careers.rows, f"bundled {HISTORIES}", strict=False, bests=careers.bests,

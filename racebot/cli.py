@@ -47,7 +47,7 @@ async def _one_shot(cfg, name: str, words: list[str], as_json: bool) -> int:
     from bot.replies import thawed
     from racebot.app import open_core
 
-    core = await open_core(cfg.db_path)
+    core = await open_core(cfg.store)
     try:
         reply = await core.handle_text(_command_text(name, words), Context(user_id="cli", is_admin=True))
     finally:
@@ -65,7 +65,7 @@ async def _console(cfg) -> int:
     from adapters.console import ConsoleAdapter
     from racebot.app import open_core
 
-    core = await open_core(cfg.db_path)
+    core = await open_core(cfg.store)
     console = ConsoleAdapter(core)
     follower = core.follow_changes()
     try:

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import BaseModel, ValidationError
 
+from racebot.database_url import is_postgres_url
 from racebot.sections import ConfigFile
 
 APP = "racebot"
@@ -39,12 +40,21 @@ class ConfigError(ValueError):
     pass
 
 
+ENV_DATABASE_URL = "RACEBOT_DATABASE_URL"
+
+
 @dataclass
 class Config:
     db_path: Path
     file: ConfigFile = field(default_factory=ConfigFile)
     env: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
+    database_url: str | None = None  # PostgreSQL instead of the SQLite file at db_path
+
+    @property
+    def store(self) -> str:
+        """What racebot opens: the PostgreSQL URL, else the SQLite file (racebot.stores.open_store)."""
+        return self.database_url or str(self.db_path)
 
 
 def default_db() -> Path:
@@ -57,7 +67,8 @@ def default_config() -> Path:
 
 def load(config_path: str | None = None, db_path: str | None = None,
          env: Mapping[str, str] | None = None) -> Config:
-    """Flags beat the environment, which beats the file, which beats the defaults."""
+    """Flags beat the environment, which beats the file, which beats the defaults. A database URL
+    (RACEBOT_DATABASE_URL, else [storage] url) opens PostgreSQL; a --db flag opens that SQLite file."""
     env = dict(os.environ if env is None else env)
     chosen = config_path or env.get("RACEBOT_CONFIG")
     path = Path(chosen).expanduser() if chosen else default_config()
@@ -77,7 +88,16 @@ def load(config_path: str | None = None, db_path: str | None = None,
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     db = db_path or env.get("RACEBOT_DB") or file.storage.db_path or default_db()
-    return Config(Path(db).expanduser(), file, env, path if path.exists() else None)
+    return Config(Path(db).expanduser(), file, env, path if path.exists() else None,
+                  None if db_path else _database_url(env) or file.storage.url)
+
+
+def _database_url(env: Mapping[str, str]) -> str | None:
+    """RACEBOT_DATABASE_URL, checked as the file's [storage] url is (its password may be there)."""
+    url = env.get(ENV_DATABASE_URL, "").strip()
+    if url and not is_postgres_url(url):
+        raise ConfigError(f"{ENV_DATABASE_URL}: expected a URL starting with postgresql://")
+    return url or None
 
 
 def parse(tables: Mapping[str, Any], where: str = "") -> ConfigFile:

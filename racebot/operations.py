@@ -47,12 +47,14 @@ async def _import(cfg: Config, paths: list[str], fmt: str | None, wait: float) -
     from bot.errors import ImportFailed, StoreBusy
     from racebot.bundled import ensure_bundled
     from racebot.importing import expand, import_file
-    from storage.sqlite import SqliteStore
+    from racebot.stores import open_store
 
-    store = await SqliteStore.open(cfg.db_path)
-    store.turns.background_wait = wait
-    store.turns.on_wait = lambda seconds: print(
-        f"racebot import: waiting for another import to finish… ({seconds:.0f} s)", file=sys.stderr, flush=True)
+    store = await open_store(cfg.store)
+    turns = getattr(store, "turns", None)  # SQLite's; PostgreSQL's writers queue on a lock
+    if turns is not None:
+        turns.background_wait = wait
+        turns.on_wait = lambda seconds: print(
+            f"racebot import: waiting for another import to finish… ({seconds:.0f} s)", file=sys.stderr, flush=True)
     try:
         await ensure_bundled(store)
         for path in expand(paths):
@@ -66,7 +68,7 @@ async def _import(cfg: Config, paths: list[str], fmt: str | None, wait: float) -
         print(f"racebot import: {exc.path}{where}: {exc.reason}. Nothing from this file was kept.", file=sys.stderr)
         return 1
     except StoreBusy:
-        print(f"racebot import: the store is busy with an import (waited {store.turns.background_wait:.0f} s); "
+        print(f"racebot import: the store is busy with an import (waited {wait:.0f} s); "
               "nothing from this file was kept, try again later.", file=sys.stderr)
         return 1
     finally:

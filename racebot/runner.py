@@ -78,7 +78,7 @@ async def run(cfg: Config) -> int:
     # which is max_instances=1 doing its job while a long delivery run is still sending.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     try:
-        core = await open_core(cfg.db_path)
+        core = await open_core(cfg.store)
     except NotStarted as exc:
         print(f"racebot: {exc}", file=sys.stderr)
         return 2

@@ -23,6 +23,7 @@ from bot.announce.publishing import ChannelRef
 from bot.sources.alerts import AlertSettings
 from bot.sources.worldathletics.settings import ENV_API_KEY, ENV_ENDPOINT, WASettings
 from racebot.chat_sections import DiscordSection, SlackSection
+from racebot.database_url import POSTGRES_SCHEMES, password_of
 from racebot.section_base import Count, Ints, NonNegative, Positive, Section, Text, Texts, checked_url
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,19 @@ DEFAULT_MEETING = "2022_36"  # Athletissima, Lausanne, 26 August 2022
 WA = WASettings  # defaults below are read from the source's own settings
 
 
+def _database_url(text: str) -> str:
+    """A PostgreSQL URL without a password: that is a secret, for PGPASSWORD or RACEBOT_DATABASE_URL."""
+    if not text.startswith(POSTGRES_SCHEMES):
+        raise ValueError("expected a URL starting with postgresql:// (no url: the SQLite file at db_path)")
+    if password_of(text):
+        raise ValueError("must not hold a password in the config file; set PGPASSWORD, or the whole URL "
+                         "in RACEBOT_DATABASE_URL, instead")
+    return text
+
+
 class StorageSection(Section):
     db_path: Text | None = None  # --db and RACEBOT_DB win
+    url: Annotated[str, AfterValidator(_database_url)] | None = None  # PostgreSQL; RACEBOT_DATABASE_URL wins
 
 
 class ConsoleSection(Section):

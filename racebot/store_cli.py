@@ -15,12 +15,12 @@ def add_parsers(sub) -> None:
     p.add_argument("source", metavar="SRC", help="a SQLite file or a postgresql:// URL")
     p.add_argument("target", metavar="DST", help="an empty or new store of the other kind")
     m = sub.add_parser("migrate", help="bring a store to this racebot's schema version (opening one does too)")
-    m.add_argument("store", nargs="?", metavar="STORE", help="a SQLite file or a postgresql:// URL (default: --db)")
+    m.add_argument("store", nargs="?", metavar="STORE", help="a SQLite file or a postgresql:// URL (default: the configured store)")
 
 
 async def run(cfg: Config, args) -> int:
     if args.cmd == "migrate":
-        return await _migrate(args.store or str(cfg.db_path))
+        return await _migrate(args.store or cfg.store)
     return await _copy(args.source, args.target)
 
 

@@ -73,7 +73,7 @@ def _say(message: str) -> None:
 async def sync(cfg: Config, args, *, now: datetime | None = None) -> int:
     from bot.sources.worldathletics import WorldAthleticsSource
     from racebot.bundled import ensure_bundled
-    from storage.sqlite import SqliteStore
+    from racebot.stores import open_store
 
     settings = cfg.file.sources.worldathletics.settings(cfg.env)  # checked by racebot.config.load
     known = {*SERIES, *map(slug, settings.series)}
@@ -82,7 +82,7 @@ async def sync(cfg: Config, args, *, now: datetime | None = None) -> int:
         _say(f"unknown series {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         return 2
     now = now or datetime.now(timezone.utc)
-    store = await SqliteStore.open(cfg.db_path)
+    store = await open_store(cfg.store)
     try:
         await ensure_bundled(store)
         async with WorldAthleticsSource(settings, store) as source:

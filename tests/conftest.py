@@ -27,7 +27,8 @@ import pytest_asyncio
 from cores import copy_store, untouched, writable_core
 
 SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
-           "RACEBOT_WA_API_KEY", "RACEBOT_WA_ENDPOINT", "RACEBOT_DB", "RACEBOT_CONFIG")
+           "RACEBOT_WA_API_KEY", "RACEBOT_WA_ENDPOINT", "RACEBOT_DB", "RACEBOT_CONFIG", "RACEBOT_DATABASE_URL",
+           "PGPASSWORD")
 
 
 @pytest.fixture(autouse=True)

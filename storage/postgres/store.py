@@ -1,7 +1,7 @@
 """The PostgreSQL store: a pool of asyncpg connections, migrated on open, in one schema of a database.
 
-Roles so far: every one the core uses (bot.commands.services.CoreStore), Meta and SourceState;
-the write roles (the unit of work, the bulk import, the outbox's poll and delivery) come next.
+Every role of bot.backend.Store: the core's reads, Meta, SourceState, Writes (the unit of work,
+the bulk import, the outbox rows a poll writes) and the outbox's polls and delivery.
 """
 from __future__ import annotations
 
@@ -16,10 +16,13 @@ from bot.errors import NotStarted
 from bot.store import Change
 from storage.outbox import convert as oc
 from storage.postgres.index_reads import PostgresIndexReads
+from storage.postgres.outbox_queue import PostgresOutboxQueue
+from storage.postgres.poll_state import PostgresPollState
 from storage.postgres.queries import PostgresReads
 from storage.postgres.schema import MIGRATIONS, VERSION
 from storage.postgres.source_state import PostgresSourceState
 from storage.postgres.subscriptions import PostgresSubscriptions
+from storage.postgres.unit_of_work import PostgresWrites
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,8 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take in turn
 
 
-class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions):
+class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresWrites,
+                    PostgresPollState, PostgresOutboxQueue):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema
         self._version = 0

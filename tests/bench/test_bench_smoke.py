@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pg_server import pg_schema, pg_server  # noqa: F401 (fixtures)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,6 +31,16 @@ def test_generate_import_and_measure_at_small_scale(tmp_path):
     assert "autocomplete prefix" in auto and "autocomplete typo" in auto
     ingest = run("bench/ingest.py", "--csv", str(csv))
     assert "ratio to floor" in ingest
+
+
+@pytest.mark.slow  # a small file generated, then imported into PostgreSQL and copied beside it
+def test_the_postgresql_ingest_bench_prints_the_import_beside_its_copy_floor(tmp_path, pg_server, pg_schema):
+    csv = tmp_path / "s.csv"
+    run("bench/generate.py", "--results", "3000", "--athletes", "400", "--seasons", "2", "--per-season", "10",
+        "--out", str(csv))
+    out = run("bench/pg_ingest.py", "--csv", str(csv), "--url", pg_server, "--runs", "1", "--prefix", pg_schema)
+    assert "racebot import on PostgreSQL: 3000 rows" in out and "bare COPY floor: 3000 rows" in out
+    assert "ratio to floor" in out
 
 
 def test_fanout_through_a_loopback_platform_counts_duplicates_and_losses():

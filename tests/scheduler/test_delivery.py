@@ -1,5 +1,6 @@
 """Delivery: due rows rendered and sent with a stable key, then marked; retries honour
-Retry-After; a gone channel is disabled once; a crash anywhere loses nothing and posts nothing twice."""
+Retry-After; a gone channel is disabled once; a crash anywhere loses nothing and posts nothing twice.
+On both backends (tests/backends.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +15,13 @@ from bot.announce.poller import Poller
 from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.announce.ratelimit import RateLimits
 from bot.announce.subscriptions import Filters, Subscription
+from backends import any_store, fetch_rows, pg_schema, pg_server, store_target  # noqa: F401 (fixtures)
 from sched_fakes import MEN_1500, WOMEN_5000, FakePublisher, ListSource, race_rows
+
+@pytest.fixture
+def store(any_store):
+    return any_store
+
 
 A = ChannelRef("discord", "1", "100")
 B = ChannelRef("discord", "1", "200")
@@ -39,7 +46,7 @@ def deliverer(store, clock, publisher, spread=lambda: 0.5, **settings) -> Delive
 
 
 async def states(store) -> list[tuple]:
-    return [tuple(r) for r in await store.conn.execute_fetchall(
+    return [tuple(r) for r in await fetch_rows(store,
         "SELECT subscription_id, state, attempts FROM outbox ORDER BY id")]
 
 
@@ -48,7 +55,7 @@ async def test_delivered_rows_are_marked_and_keys_are_stable(store, clock):
     pub = FakePublisher("discord", clock)
     stats = await deliverer(store, clock, pub).run()
     assert (stats.delivered, stats.next_wait) == (2, None)
-    [(race,)] = await store.conn.execute_fetchall("SELECT id FROM races")
+    [(race,)] = await fetch_rows(store, "SELECT id FROM races")
     assert pub.keys == [f"racebot:{a.id}:{race}:1", f"racebot:{b.id}:{race}:1"]
     assert pub.posted[0].reply.title == "Men's 1500m · Bislett Games 2024"
     assert await states(store) == [(a.id, "delivered", 1), (b.id, "delivered", 1)]
@@ -103,7 +110,7 @@ async def test_a_gone_channel_disables_its_subscriptions_once(store, clock, capl
 async def test_a_send_whose_answer_is_lost_is_retried_with_the_same_key_and_posted_once(store, clock):
     await queued(store, clock, Subscription(A, created_at=clock()), Subscription(B, created_at=clock()))
     pub = FakePublisher("discord", clock)
-    [(race,)] = await store.conn.execute_fetchall("SELECT id FROM races")
+    [(race,)] = await fetch_rows(store, "SELECT id FROM races")
     pub.raise_after_post.add(f"racebot:1:{race}:1")
     d = deliverer(store, clock, pub)
     first = await d.pass_once(clock())
@@ -112,6 +119,16 @@ async def test_a_send_whose_answer_is_lost_is_retried_with_the_same_key_and_post
     clock.advance(2.0)
     assert (await d.pass_once(clock())).delivered == 1
     assert pub.calls.count(f"racebot:1:{race}:1") == 2 and len(pub.posted) == 2
+
+
+async def connections_back(store) -> None:
+    """PostgreSQL: a mark cancelled with its task may still have committed on the server; once the
+    pool has its connections back, the server is done with them (SQLite's writer already is)."""
+    pool = getattr(store, "pool", None)
+    for _ in range(500):
+        if pool is None or pool.get_idle_size() == pool.get_size():
+            return
+        await asyncio.sleep(0.01)
 
 
 async def test_a_worker_killed_mid_fan_out_loses_nothing_and_posts_nothing_twice(store, clock):
@@ -130,6 +147,7 @@ async def test_a_worker_killed_mid_fan_out_loses_nothing_and_posts_nothing_twice
     pub.send = send_then_die
     with pytest.raises(asyncio.CancelledError):
         await doomed
+    await connections_back(store)
     delivered_before = sum(1 for s in await states(store) if s[1] == "delivered")
     assert delivered_before < 20 <= len(pub.posted) < 50
     pub.send = sent
@@ -207,7 +225,7 @@ async def test_a_rejected_row_fails_once_logged_and_is_not_sent_again(store, clo
     assert (stats.failed, stats.delivered, stats.retried) == (1, 1, 0)
     assert [r.getMessage() for r in caplog.records] == ["outbox row 1 rejected by discord: 400 50035 Invalid Form Body"]
     assert await states(store) == [(1, "failed", 1), (2, "delivered", 1)]
-    [(detail,)] = await store.conn.execute_fetchall("SELECT detail FROM outbox WHERE id = 1")
+    [(detail,)] = await fetch_rows(store, "SELECT detail FROM outbox WHERE id = 1")
     assert detail == "rejected: 400 50035 Invalid Form Body"
     calls = len(pub.calls)
     clock.advance(3600)
@@ -221,7 +239,7 @@ async def test_a_row_held_back_by_the_platform_limit_is_released_not_left_in_dou
     d = deliverer(store, clock, pub, limits=limits)  # one send, then the next slot is 10 s away
     first = await d.pass_once(clock())
     assert (first.delivered, first.deferred) == (1, 1)
-    [held] = await store.conn.execute_fetchall(
+    [held] = await fetch_rows(store,
         "SELECT token, attempts, lease_until, in_doubt FROM outbox WHERE state = 'pending'")
     assert tuple(held) == (1, 0, None, 0)  # claimed (its token moved), then let go: no lease, nothing in doubt
     clock.advance(10)

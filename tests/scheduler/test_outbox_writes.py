@@ -1,5 +1,6 @@
 """Delivery's writes to the outbox: one statement each, committed at once, never swept into (or out
-with) another task's transaction; several marks in one write; concurrent writes folded together."""
+with) another task's transaction; several marks in one write; concurrent writes folded together.
+Marks and claims on both backends (tests/backends.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +14,7 @@ from bot.announce.outbox import Delivered
 from bot.announce.poller import Poller
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
+from backends import any_store, fetch_rows, pg_schema, pg_server, store_target, table_rows  # noqa: F401 (fixtures)
 from sched_fakes import MEN_1500, ListSource, race_rows
 
 
@@ -24,7 +26,7 @@ async def fan_out(store, clock, channels: int) -> list[int]:
     await poller.poll_once(clock())  # baseline
     source.add(race_rows("1500m", "M", MEN_1500))
     await poller.poll_once(clock())
-    return [i for (i,) in await store.conn.execute_fetchall("SELECT id FROM outbox ORDER BY id")]
+    return [i for (i,) in await fetch_rows(store, "SELECT id FROM outbox ORDER BY id")]
 
 
 def other_connection(store) -> list[tuple]:
@@ -34,7 +36,8 @@ def other_connection(store) -> list[tuple]:
                           "FROM outbox ORDER BY id").fetchall()
 
 
-async def test_several_rows_marked_delivered_in_one_write_each_with_its_own_message(store, clock):
+async def test_several_rows_marked_delivered_in_one_write_each_with_its_own_message(any_store, clock):
+    store = any_store
     ids = await fan_out(store, clock, 3)
     now = clock()
     claims = await store.claim_rows(ids, now, now + timedelta(seconds=60))
@@ -42,14 +45,16 @@ async def test_several_rows_marked_delivered_in_one_write_each_with_its_own_mess
     assert await store.mark_delivered([Delivered(ids[0], now, "ts1", "", claims[ids[0]].token),
                                        Delivered(ids[2], now + timedelta(seconds=1), "ts3", "already posted",
                                                  claims[ids[2]].token)]) == {ids[0], ids[2]}
-    seen = other_connection(store)  # committed: no transaction is left open on our connection
+    # committed: no transaction is left open on our connection (table_rows reads on another one)
+    seen = sorted(await table_rows(store, "outbox", "id, state, message_id, delivered_at, attempts, lease_until"))
     lease = (now + timedelta(seconds=60)).isoformat(timespec="microseconds")
     assert [(r[1], r[2], r[4], r[5]) for r in seen] == [
         ("delivered", "ts1", 1, None), ("pending", "", 0, lease), ("delivered", "ts3", 1, None)]
     assert seen[2][3] > seen[0][3]  # each row keeps its own delivery time
 
 
-async def test_a_claim_takes_only_free_rows_and_a_lapsed_lease_frees_them(store, clock):
+async def test_a_claim_takes_only_free_rows_and_a_lapsed_lease_frees_them(any_store, clock):
+    store = any_store
     ids = await fan_out(store, clock, 2)
     now = clock()
     assert set(await store.claim_rows(ids[:1], now, now + timedelta(seconds=60))) == {ids[0]}

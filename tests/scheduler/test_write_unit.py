@@ -1,11 +1,12 @@
 """One unit of work (`async with store.write() as tx`): results, outbox rows, fetch marks and the
-change feed's entries commit together at the end of the block, or none of them when it raises."""
+change feed's entries commit together at the end of the block, or none of them when it raises.
+On both backends (tests/backends.py)."""
 from __future__ import annotations
-
-import sqlite3
 
 import pytest
 
+from backends import any_store, pg_schema, pg_server, store_target  # noqa: F401 (fixtures)
+from backends import counts as table_counts
 from bot.announce.diff import record_poll_changes
 from bot.announce.poller import Poller
 from bot.announce.publishing import ChannelRef
@@ -18,11 +19,14 @@ A = ChannelRef("discord", "1", "100")
 MARK = DayMark(7153968, 1, {900101: "digest"}, settled=True)
 
 
-def counts(path) -> dict[str, int]:
-    """What another process would see in the store's file."""
-    with sqlite3.connect(path) as c:
-        return {t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("results", "outbox", "wa_fetch", "wa_days", "changes")}
+@pytest.fixture
+def store(any_store):
+    return any_store
+
+
+async def counts(store) -> dict[str, int]:
+    """What another process would see: read on a connection of its own."""
+    return await table_counts(store, "results", "outbox", "wa_fetch", "wa_days", "changes")
 
 
 async def unit_of_work(store, clock, *, fail: bool) -> int:
@@ -44,7 +48,7 @@ async def test_a_block_that_raises_after_the_writes_leaves_nothing(store, clock)
     head = await store.change_head()
     with pytest.raises(RuntimeError, match="died here"):
         await unit_of_work(store, clock, fail=True)
-    assert counts(store.path) == {"results": 0, "outbox": 0, "wa_fetch": 0, "wa_days": 0, "changes": 0}
+    assert await counts(store) == {"results": 0, "outbox": 0, "wa_fetch": 0, "wa_days": 0, "changes": 0}
     assert await store.change_head() == head and await store.changes_since(head, 10) == []
     assert await store.digests(MARK.competition_id, MARK.day) == {}
     assert not await store.is_settled(MARK.competition_id, MARK.day)
@@ -52,7 +56,7 @@ async def test_a_block_that_raises_after_the_writes_leaves_nothing(store, clock)
 
 async def test_the_same_block_ending_well_commits_every_step(store, clock):
     added = await unit_of_work(store, clock, fail=False)
-    got = counts(store.path)
+    got = await counts(store)
     assert added == 1 and got["outbox"] == 1
     assert got["results"] == len(MEN_1500) and got["wa_fetch"] == 1 and got["wa_days"] == 1
     assert got["changes"] == 1 + len(MEN_1500)  # the race, and each athlete it added
@@ -70,10 +74,11 @@ async def test_a_bulk_block_that_raises_leaves_nothing_and_its_foreign_keys_on_a
                                 [(r.place, r.wind, r.flags, r.note, r.source)])
             await tx.mark_fetched([MARK])
             raise RuntimeError("the process died here")
-    assert counts(store.path) == {"results": 0, "outbox": 0, "wa_fetch": 0, "wa_days": 0, "changes": 0}
-    (fk,) = await (await store.conn.execute("PRAGMA foreign_keys")).fetchone()
-    assert fk == 1
+    assert await counts(store) == {"results": 0, "outbox": 0, "wa_fetch": 0, "wa_days": 0, "changes": 0}
+    if hasattr(store, "conn"):  # SQLite switches its foreign keys off for a bulk write
+        (fk,) = await (await store.conn.execute("PRAGMA foreign_keys")).fetchone()
+        assert fk == 1
     with pytest.raises(RuntimeError, match="bulk"):  # apply would write unchecked with the keys off
         async with store.write(bulk=True) as tx:
             await tx.apply(planned.plan)
-    assert counts(store.path)["results"] == 0
+    assert (await counts(store))["results"] == 0

@@ -1,6 +1,6 @@
-"""The SQLite store as the source's memory (FetchState), and polls through the production path
+"""The store as the source's memory (FetchState), and polls through the production path
 (Poller + MonitoredSource): fetch marks recorded once the rows are stored, nothing marked for what
-was not stored."""
+was not stored. On both backends (tests/backends.py)."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from backends import any_store, fetch_rows, open_store, pg_schema, pg_server, store_target  # noqa: F401 (fixtures)
 from bot.sources.worldathletics import DayMark
-from storage.sqlite import SqliteStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -22,26 +22,24 @@ def results_requests(server) -> list[tuple[int, int]]:
     return [(r["variables"]["competitionId"], r["variables"]["day"]) for r in server.ops("GetCalendarCompetitionResults")]
 
 
-async def count(store, sql: str, args=()) -> int:
-    return (await store.conn.execute_fetchall(sql, args))[0][0]
+async def count(store, sql: str) -> int:
+    return (await fetch_rows(store, sql))[0][0]
 
 
 @pytest.fixture
-async def store(tmp_path):
-    s = await SqliteStore.open(tmp_path / "racebot.db")
-    yield s
-    await s.close()
+def store(any_store):
+    return any_store
 
 
-async def test_fetch_state_merges_digests_settles_days_and_survives_reopening(tmp_path):
-    store = await SqliteStore.open(tmp_path / "racebot.db")
+async def test_fetch_state_merges_digests_settles_days_and_survives_reopening(store_target):
+    store = await open_store(store_target)
     assert await store.digests(7153968, 1) == {} and not await store.is_settled(7153968, 1)
     await store.record([DayMark(7153968, 1, {900101: "a", 900102: "b"})])
     await store.record([DayMark(7153968, 1, {900102: "c"}, settled=True), DayMark(7153964, 2, {})])
     await store.record([DayMark(7153968, 1, {}, settled=False)])  # a settled day stays settled
     await store.close()
 
-    store = await SqliteStore.open(tmp_path / "racebot.db")
+    store = await open_store(store_target)
     try:
         assert await store.digests(7153968, 1) == {900101: "a", 900102: "c"}
         assert await store.is_settled(7153968, 1) and not await store.is_settled(7153964, 2)
@@ -51,7 +49,7 @@ async def test_fetch_state_merges_digests_settles_days_and_survives_reopening(tm
 
 
 async def results(store) -> list[tuple]:
-    return await store.conn.execute_fetchall("SELECT * FROM results ORDER BY race_id, athlete_id")
+    return await fetch_rows(store, "SELECT * FROM results ORDER BY race_id, athlete_id")
 
 
 async def test_second_poll_from_a_new_process_sends_no_results_requests(wa_server, make_poller, store):
@@ -83,7 +81,7 @@ async def test_unchanged_live_day_stores_nothing_and_a_changed_event_only_itself
     await make_poller(store).poll_once(live + timedelta(minutes=2))
     after = await results(store)
     assert len(after) == len(before) and len(set(after) - set(before)) == 1  # one changed, none added
-    [(flags,)] = await store.conn.execute_fetchall(
+    [(flags,)] = await fetch_rows(store,
         "SELECT res.flags FROM results res JOIN athletes a ON a.id = res.athlete_id WHERE a.name = 'Norah Jeruto'")
     assert flags == "MR"
 

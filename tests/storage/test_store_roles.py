@@ -12,12 +12,16 @@ from adapters.discord.adapter import DiscordAdapter
 from adapters.slack.adapter import SlackAdapter
 from bot.adapter import Adapter
 from bot.backend import Store
-from bot.store import BulkWrite, WriteTx
+from bot.announce.store import OutboxTx
+from bot.store import BulkWrite, Writes, WriteTx
 from bot.commands.services import CoreStore
 from bot.sources.state import SourceState
 from bot.store import Changes, IndexReads, Lifecycle, Meta, Queries, SeenRequests
 from storage.bulk import SqliteBulkWrite
+from storage.postgres.bulk import PostgresBulkWrite
+from storage.postgres.outbox_tx import PostgresOutboxTx
 from storage.postgres.store import PostgresStore
+from storage.postgres.write_tx import PostgresWriteTx
 from storage.sqlite import SqliteStore
 from storage.write_tx import SqliteWriteTx
 
@@ -54,13 +58,22 @@ def test_the_sqlite_backend_implements_every_role(protocol, implementation):
         assert inspect.iscoroutinefunction(made) == inspect.iscoroutinefunction(declaration), name
 
 
-@pytest.mark.parametrize("role", [CoreStore, Queries, IndexReads, Changes, Meta, Lifecycle, SeenRequests, SourceState])
-def test_the_postgres_backend_implements_the_read_roles(role):
-    """The first slice of issue 16: the write roles (Writes, the outbox's, the sources') come next."""
+@pytest.mark.parametrize("role, implementation", [
+    *((r, PostgresStore) for r in (Store, CoreStore, Queries, IndexReads, Changes, Meta, Lifecycle, SeenRequests,
+                                   SourceState, Writes)),
+    (WriteTx, PostgresWriteTx), (BulkWrite, PostgresBulkWrite), (OutboxTx, PostgresOutboxTx)])
+def test_the_postgres_backend_implements_every_role(role, implementation):
+    """Issue 16: every role of the store, the unit of work and the outbox's, as SQLite's."""
     for name, declaration in members(role).items():
-        made = getattr(PostgresStore, name, None)
-        assert made is not None, f"PostgresStore lacks {role.__name__}.{name}"
-        assert parameters(made) == parameters(declaration), f"PostgresStore.{name}"
+        if name == "outbox":  # WriteTx.outbox: an attribute of each PostgresWriteTx
+            assert "self.outbox = PostgresOutboxTx(" in inspect.getsource(implementation.__init__)
+            continue
+        made = getattr(implementation, name, None)
+        assert made is not None, f"{implementation.__name__} lacks {role.__name__}.{name}"
+        if isinstance(declaration, property):
+            assert isinstance(made, property), name
+            continue
+        assert parameters(made) == parameters(declaration), f"{implementation.__name__}.{name}"
         assert inspect.iscoroutinefunction(made) == inspect.iscoroutinefunction(declaration), name
 
 
