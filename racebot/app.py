@@ -17,9 +17,12 @@ from storage.sqlite import SqliteStore
 log = logging.getLogger(__name__)
 
 
-async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, prebuilt: bool = True) -> Core:
+async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, prebuilt: bool = True,
+                    one_question: bool = False) -> Core:
     """A started Core over the SQLite store at `db_path`, filled from the bundled data on first run
-    (copied ready-built unless `prebuilt` is False: building it is how racebot.build_bundle makes it)."""
+    (copied ready-built unless `prebuilt` is False: building it is how racebot.build_bundle makes it).
+    `one_question`: for a process that answers one command and exits; the saved indexes are then
+    read part by part as the command needs them, on the event loop, which serves nothing else."""
     if bundled and prebuilt:
         install_prebuilt(db_path)
     store = await SqliteStore.open(db_path)
@@ -27,14 +30,14 @@ async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, pr
         if bundled:
             await ensure_bundled(store)
         core = Core(store, clock=clock, after_load=freeze_loaded)
-        await _start(core, db_path)
+        await _start(core, db_path, one_question)
     except BaseException:
         await store.close()
         raise
     return core
 
 
-async def _start(core: Core, db_path: str | Path) -> None:
+async def _start(core: Core, db_path: str | Path, lazy: bool = False) -> None:
     """From the indexes saved at the last start when nothing was written since, else built (and saved)."""
     await core.feed.skip_to_head()  # first: the saved indexes must be of the store as the feed stands
     try:
@@ -43,7 +46,10 @@ async def _start(core: Core, db_path: str | Path) -> None:
     except OSError:  # not a file of its own (":memory:"): nothing to save beside
         await core.start()
         return
-    saved = await asyncio.to_thread(index_snapshot.load, db_path, key)
+    if lazy:  # only the header is read here: a few hundred bytes
+        saved = index_snapshot.load(db_path, key, lazy=True)
+    else:
+        saved = await asyncio.to_thread(index_snapshot.load, db_path, key)
     if isinstance(saved, Indexes):
         core.adopt(saved)
         log.info("indexes from the snapshot beside the store (nothing written since it was saved)")

@@ -6,15 +6,16 @@ import json
 import logging
 import time
 from importlib import resources
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from bot.ingest.dl_archive import read_meeting
-from bot.ingest.importer import import_rows
-from bot.ingest.interchange import read_csv
-from bot.domain.precedence import SEED
-from bot.ingest.tilastopaja import Histories, read_histories
-from bot.backend import Store
 from racebot.tuning import no_gc_pauses
+
+if TYPE_CHECKING:
+    from bot.backend import Store
+    from bot.ingest.tilastopaja import Histories
+
+# The importers are imported where they are used: a store that holds this bundle already (every
+# start but an install's first) never runs them, and a one-shot command need not load them.
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ def archive_meeting(stem: str) -> dict[str, Any]:
 
 
 def archive_rows() -> list:
+    from bot.ingest.dl_archive import read_meeting
+
     meetings = meetings_info()
     rows = []
     for stem, content in archive_meetings():
@@ -68,6 +71,8 @@ def archive_rows() -> list:
 
 def histories() -> Histories:
     """The careers of the Rome 2024 European Championships entrants, as of June 2024."""
+    from bot.ingest.tilastopaja import read_histories
+
     with gzip.open(_data(HISTORIES), "rt", encoding="utf-8") as lines:
         return read_histories(lines, f"bundled {HISTORIES}", HISTORIES_SOURCE)
 
@@ -88,6 +93,10 @@ async def ensure_bundled(store: Store) -> bool:
 
 async def load_results(store: Store) -> None:
     """The Diamond League archive and the seed article's results."""
+    from bot.domain.precedence import SEED
+    from bot.ingest.importer import import_rows
+    from bot.ingest.interchange import read_csv
+
     report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False,
                                cpu_bound=no_gc_pauses)
     log.info("%s", report.describe())
@@ -98,6 +107,8 @@ async def load_results(store: Store) -> None:
 
 
 async def load_histories(store: Store) -> None:
+    from bot.ingest.importer import import_rows
+
     with no_gc_pauses():  # a quarter of a million rows held at once: the cyclic GC would rescan them all
         careers = histories()
         report = await import_rows(store, careers.rows, f"bundled {HISTORIES}", strict=False, bests=careers.bests,

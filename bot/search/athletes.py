@@ -9,8 +9,6 @@ from typing import Any, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz, process
-
 from bot.domain.disciplines import discipline
 from bot.search.names import fold, fold_once, initials
 from bot.store import AthleteStat
@@ -233,6 +231,8 @@ class AthleteIndex:
         first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
         surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,
         each against whole surnames, two-word and hyphenated ones included."""
+        from rapidfuzz import fuzz, process  # on the first typo: an exact name never needs it
+
         words = q.split()
         for cut in range(len(words)):
             family, given = " ".join(words[cut:]), " ".join(words[:cut])

@@ -6,8 +6,6 @@ import re
 from collections import defaultdict
 from typing import Any, Iterable
 
-from rapidfuzz import fuzz, process
-
 from bot.domain.models import Competition
 from bot.search.names import fold
 
@@ -140,6 +138,8 @@ class CompetitionIndex:
             found[self._vocabulary[at]] = 1.0
             at += 1
         if len(word) >= 4:
+            from rapidfuzz import fuzz, process  # on first use: a one-shot /h2h never loads it
+
             for token, score, _ in process.extract(word, self._vocabulary, scorer=fuzz.ratio,
                                                    score_cutoff=TOKEN_FUZZ, limit=None):
                 found.setdefault(token, score / 100)

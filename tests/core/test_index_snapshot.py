@@ -63,3 +63,45 @@ async def test_a_damaged_snapshot_costs_a_build_and_a_warning(results_only_copy,
     reply, used = await h2h(results_only_copy, "/h2h Kerr Ingebrigtsen", caplog)
     assert not used and reply.data["a"]["name"] == "Josh Kerr"
     assert "ignoring the saved indexes beside the store" in caplog.text
+
+
+async def test_one_question_reads_only_the_parts_it_needs_and_answers_alike(results_only_copy, caplog):
+    """A one-shot process maps the snapshot and reads a part on first use: /h2h never reads the
+    competitions; /results reads them then; every answer is the one a full load gives."""
+    questions = ("/h2h Kerr Ingebrigtsen", "/h2h ingebritsen kerr", "/results oslo 2024 1500m men")
+    eager = {}
+    core = await open_core(results_only_copy, bundled=False)  # builds and saves
+    try:
+        for text in questions:
+            eager[text] = await core.handle_text(text, Context())
+    finally:
+        await core.store.close()
+    core = await open_core(results_only_copy, bundled=False, one_question=True)
+    try:
+        assert set(core.indexes._pending) == {"athletes", "meetings", "competitions"}
+        lazy = await core.handle_text(questions[0], Context())
+        assert set(core.indexes._pending) == {"competitions"}
+        for text in questions[1:]:
+            reply = await core.handle_text(text, Context())
+            assert reply.plain_text() == eager[text].plain_text() and reply.data == eager[text].data
+        assert not core.indexes._pending
+    finally:
+        await core.store.close()
+    assert lazy.plain_text() == eager[questions[0]].plain_text() and lazy.data == eager[questions[0]].data
+
+
+async def test_a_part_read_late_comes_from_the_file_as_it_was_opened(results_only_copy, tmp_path, caplog):
+    """The snapshot is replaced whole (renamed into place), so a process that mapped it keeps
+    reading the indexes of the store as it stood when its question began."""
+    await h2h(results_only_copy, "/h2h Kerr Ingebrigtsen", caplog)
+    before = index_snapshot.path_for(results_only_copy).read_bytes()
+    core = await open_core(results_only_copy, bundled=False, one_question=True)
+    try:
+        other = tmp_path / "other.indexes"
+        other.write_bytes(b"not a snapshot")
+        other.replace(index_snapshot.path_for(results_only_copy))  # how a later snapshot is saved
+        reply = await core.handle_text("/h2h Kerr Ingebrigtsen", Context())
+        assert reply.data["a"]["name"] == "Josh Kerr", reply.plain_text()
+    finally:
+        await core.store.close()
+    assert before and index_snapshot.path_for(results_only_copy).read_bytes() == b"not a snapshot"
