@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 from bot.core import Core
-from bot.indexes import Indexes
 from racebot import index_snapshot
 from racebot.bundled import ensure_bundled
 from racebot.prebuilt import install as install_prebuilt
@@ -38,7 +37,8 @@ async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, pr
 
 
 async def _start(core: Core, db_path: str | Path, lazy: bool = False) -> None:
-    """From the indexes saved at the last start when nothing was written since, else built (and saved)."""
+    """From the indexes saved beside the store, brought up to date from the change feed, else built;
+    saved again when they were not the store as it stands."""
     await core.feed.skip_to_head()  # first: the saved indexes must be of the store as the feed stands
     try:
         key = index_snapshot.Key(VERSION, core.feed.seq)
@@ -46,14 +46,24 @@ async def _start(core: Core, db_path: str | Path, lazy: bool = False) -> None:
     except OSError:  # not a file of its own (":memory:"): nothing to save beside
         await core.start()
         return
-    if lazy:  # only the header is read here: a few hundred bytes
+    if lazy:  # only the header and the small part are read here: a few kilobytes
         saved = index_snapshot.load(db_path, key, lazy=True)
     else:
         saved = await asyncio.to_thread(index_snapshot.load, db_path, key)
-    if isinstance(saved, Indexes):
-        core.adopt(saved)
-        log.info("indexes from the snapshot beside the store (nothing written since it was saved)")
-        return
-    await core.start()
-    if core.feed.seq == key.head:  # nobody wrote during the build: it is the store at `key`
-        await asyncio.to_thread(index_snapshot.save, db_path, key, core.indexes)
+    if saved is not None:
+        core.adopt(saved.indexes)
+        if saved.head == key.head:
+            log.info("indexes from the snapshot beside the store (nothing written since it was saved)")
+            return
+        # The feed from the snapshot's head: the races written since are changed in place, or the
+        # indexes are built beside when they are a large share (Core.refresh, as for a live import).
+        core.feed.rewind(saved.head)
+        changes = await core.refresh()
+        log.info("indexes from the snapshot beside the store, and %d changes since it was saved", changes)
+        if lazy:
+            return  # one question and exit: a save would read every part for nothing
+    else:
+        await core.start()
+    head = core.feed.seq
+    if head == await core.store.change_head():  # nobody wrote meanwhile: the indexes are the store at `head`
+        await asyncio.to_thread(index_snapshot.save, db_path, index_snapshot.Key(VERSION, head), core.indexes)

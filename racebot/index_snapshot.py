@@ -1,9 +1,11 @@
 """The core's in-memory indexes saved beside the store, so the next start answers without a build.
 
 A build reads every result (1.7 s of CPU on the bundled store); loading the saved indexes takes
-a fraction of that. A snapshot is used only when it was taken of this very file at the change
-feed's present head, by this schema and this code: anything else (a write since, a store put in
-its place, an upgrade) and it is ignored and rebuilt. It is a pickle, so it is read only from the
+a fraction of that. A snapshot is used only when it was taken of this very file, by this schema and
+this code: anything else (a store put in its place, an upgrade) and it is ignored and rebuilt.
+Writes since it was taken are read from the store's change feed and applied, as a running bot
+applies another process's import (bot.core.Core.refresh), so a restart after a day of live polls
+starts from the snapshot rather than a build. It is a pickle, so it is read only from the
 store's own directory, which is as trusted as the store itself.
 
 The file: the store's identity, the Key, the parts' sizes, then each part of the indexes
@@ -63,16 +65,27 @@ def path_for(store_path: str | Path) -> Path:
     return Path(str(store_path) + ".indexes")
 
 
-def load(store_path: str | Path, key: Key, *, lazy: bool = False) -> Indexes | None:
-    """The indexes saved for this store file at `key`, or None (absent, stale or unreadable: then
-    the caller builds). `lazy`: each part is read on its first use (Indexes.from_parts)."""
+@dataclass(frozen=True)
+class Saved:
+    indexes: Indexes
+    head: int  # the change feed's head they were built at: the changes after it are still to apply
+
+
+def load(store_path: str | Path, key: Key, *, lazy: bool = False) -> Saved | None:
+    """The indexes saved for this store file by this schema and code, at `key`'s head or before it
+    (the caller applies the changes since, racebot.app), or None (absent, stale or unreadable:
+    then the caller builds). `lazy`: each part is read on its first use (Indexes.from_parts)."""
     try:
         with path_for(store_path).open("rb") as f:
-            if pickle.load(f) != identity(store_path) or pickle.load(f) != key:
+            if pickle.load(f) != identity(store_path):
+                return None
+            saved = pickle.load(f)
+            if not isinstance(saved, Key) or (saved.schema, saved.code) != (key.schema, key.code) \
+                    or saved.head > key.head:  # a head ahead of the store's: not of this store's history
                 return None
             sizes = pickle.load(f)
             parts = _parts(os.dup(f.fileno()), f.tell(), sizes)
-        return Indexes.from_parts(parts.pop("small")(), parts, lazy=lazy)
+        return Saved(Indexes.from_parts(parts.pop("small")(), parts, lazy=lazy), saved.head)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file costs a build, never the start

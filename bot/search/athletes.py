@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.disciplines import discipline
+from bot.domain.models import Athlete
 from bot.search.names import fold, fold_once, initials
+from bot.search.rows import Row, Rows
 from bot.store import AthleteStat
 
 FUZZY_CUTOFF = 82
@@ -53,12 +55,28 @@ def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # An
     return len(ids) == add
 
 
+class StatRows(Rows[AthleteStat]):
+    """Athletes' stats by id, made from their saved rows on first use (bot.search.rows)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def encode(st: AthleteStat) -> Row:
+        a = st.athlete
+        return (a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date,
+                st.results, st.last_day, st.events)
+
+    @staticmethod
+    def decode(row: Row) -> AthleteStat:
+        return AthleteStat(Athlete(*row[:8]), *row[8:])
+
+
 class AthleteIndex:
     def __init__(self) -> None:
         self._clear()
 
     def _clear(self) -> None:
-        self.stats: dict[int, AthleteStat] = {}
+        self.stats: Rows[AthleteStat] = StatRows()
         self._by_full: dict[str, list[int]] = defaultdict(list)
         self._by_family: dict[str, list[int]] = defaultdict(list)
         self._by_given: dict[str, list[int]] = defaultdict(list)

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from bot.domain.models import Competition
 from bot.search.names import fold
+from bot.search.rows import Row, Rows
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 TOKEN_FUZZ = 80
@@ -19,9 +20,23 @@ def _is_prefix(word: str, sorted_words: list[str]) -> bool:
     return at < len(sorted_words) and sorted_words[at].startswith(word)
 
 
+class CompetitionRows(Rows[Competition]):
+    """Competitions by id, made from their saved rows on first use (bot.search.rows)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def encode(c: Competition) -> Row:
+        return (c.id, c.name, c.venue, c.country, c.start, c.end, c.series, c.category)
+
+    @staticmethod
+    def decode(row: Row) -> Competition:
+        return Competition(*row)
+
+
 class CompetitionIndex:
     def __init__(self) -> None:
-        self.by_id: dict[int, Competition] = {}
+        self.by_id: Rows[Competition] = CompetitionRows()
         self._tokens: dict[int, list[str]] = {}
         self._vocabulary: list[str] = []  # every competition word, sorted
         self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
@@ -31,7 +46,9 @@ class CompetitionIndex:
         self.top = 0  # the largest competition id held: a later one is new
 
     def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
-        self.by_id = {c.id: c for c in competitions}
+        self.by_id = CompetitionRows()
+        for c in competitions:
+            self.by_id[c.id] = c
         self.top = max(self.by_id, default=0)
         self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
         self._with_token = defaultdict(list)
