@@ -5,7 +5,6 @@ import gzip
 import json
 import logging
 import time
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterator
 
 from racebot.tuning import no_gc_pauses
@@ -29,6 +28,8 @@ HISTORIES_SOURCE = ("Tilastopaja race histories (tilastopaja.info), via github.c
 
 
 def _data(name: str):
+    from importlib import resources  # here: it imports zipfile and tempfile, which most starts never need
+
     return resources.files("racebot") / "data" / name
 
 
