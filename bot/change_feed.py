@@ -32,6 +32,11 @@ class ChangeFeed:
         self._version = self.store.data_version()
         self.seq = await self.store.change_head()
 
+    def rewind(self, seq: int) -> None:
+        """The next news() reads from `seq`, whoever committed since: indexes saved at that head
+        were adopted (racebot.app), and everything after it is theirs to apply."""
+        self.seq, self._version = seq, None
+
     async def news(self) -> list[Change]:
         """Changes since the last call; empty, without a query, when nobody has committed."""
         version = self.store.data_version()

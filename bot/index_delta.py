@@ -61,7 +61,7 @@ async def read(indexes: Indexes, store: IndexReads, changes: list[Change]) -> De
     prominences = None
     if newest != indexes.newest:  # every athlete's recency moved: computed beside, off the loop
         today = newest or date.today()
-        known = dict(athletes.stats)
+        known = athletes.stats.copy()  # two dict copies: its objects are made in the thread
         prominences = await asyncio.to_thread(lambda: {a: prominence(s, today) for a, s in known.items()})
     return Delta(races, stats, dict(aliases), competitions, dict(labels), newest, prominences)
 

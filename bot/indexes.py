@@ -5,6 +5,7 @@ import asyncio
 import pickle
 from collections import Counter
 from datetime import date
+from typing import Any, Callable
 
 from bot.search.athletes import AthleteIndex
 from bot.search.competitions import CompetitionIndex
@@ -36,12 +37,46 @@ class Indexes:
         self.newest: date | None = None  # the newest result's day
         self.today = date.today()  # the newest result's date: "as of" for replies
         self._shared = False  # with a copy (copy.copy): changed in place only once copied whole
+        self._pending: dict[str, Callable[[], Any]] = {}  # parts of a snapshot read on first use (from_parts)
+
+    # What a snapshot holds apart, so that a question reads only the parts it asks about: a
+    # one-shot /h2h needs the athletes and the meetings, never the competitions.
+    PARTS = ("athletes", "meetings", "competitions")
+    _SMALL = ("events", "_event_athletes", "newest", "today")
+
+    def parts(self) -> dict[str, Any]:
+        """What racebot.index_snapshot saves: the small attributes as one part, then each index."""
+        return {"small": {name: getattr(self, name) for name in self._SMALL}} | {
+            name: getattr(self, name) for name in self.PARTS}
+
+    @classmethod
+    def from_parts(cls, small: dict[str, Any], parts: dict[str, Callable[[], Any]], *, lazy: bool) -> Indexes:
+        """Indexes of saved parts: each read now, or (lazy) on its first use."""
+        indexes = cls()
+        indexes.__dict__.update(small)
+        for name in cls.PARTS:
+            if lazy:
+                del indexes.__dict__[name]
+                indexes._pending[name] = parts[name]
+            else:
+                setattr(indexes, name, parts[name]())
+        return indexes
+
+    def __getattr__(self, name: str) -> Any:
+        """A part not read yet (from_parts, lazy): read now, once. Only for a process that asks
+        one question and exits (racebot.cli), whose event loop has nothing else to serve."""
+        load = self.__dict__.get("_pending", {}).pop(name, None)
+        if load is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self.__dict__[name] = load()
+        return value
 
     def __copy__(self) -> Indexes:
         """A copy holding the same indexes until either side changes them: the first to change
         takes its own whole copy first, so a change never shows through the other."""
         twin = Indexes.__new__(Indexes)
         twin.__dict__.update(self.__dict__)
+        twin._pending = dict(self._pending)  # each side reads a pending part for itself
         self._shared = twin._shared = True
         return twin
 
@@ -60,7 +95,7 @@ class Indexes:
         athletes, comps = await asyncio.to_thread(_build, stats, aliases, competitions, labels, today)
         counts = Counter(code for s in stats for code in s.events)
         self.athletes, self.competitions, self.meetings, self.today = athletes, comps, meetings, today
-        self.newest, self._event_athletes, self._shared = newest, counts, False
+        self.newest, self._event_athletes, self._shared, self._pending = newest, counts, False, {}
         self.events = {c: discipline(c).name for c in sorted(counts)}
 
     async def apply(self, store: IndexReads, changes: list[Change]) -> None:

@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 from bot.core import Core
-from bot.indexes import Indexes
 from racebot import index_snapshot
 from racebot.bundled import ensure_bundled
 from racebot.database_url import is_postgres_url
@@ -18,10 +17,13 @@ from storage.sqlite import SqliteStore
 log = logging.getLogger(__name__)
 
 
-async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, prebuilt: bool = True) -> Core:
+async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, prebuilt: bool = True,
+                    one_question: bool = False) -> Core:
     """A started Core over the SQLite store at `db_path`, filled from the bundled data on first run
     (copied ready-built unless `prebuilt` is False: building it is how racebot.build_bundle makes it);
-    or over the PostgreSQL store a postgresql:// URL names (config.Config.store)."""
+    or over the PostgreSQL store a postgresql:// URL names (config.Config.store).
+    `one_question`: for a process that answers one command and exits; the saved indexes are then
+    read part by part as the command needs them, on the event loop, which serves nothing else."""
     if is_postgres_url(str(db_path)):
         return await _open_postgres_core(str(db_path), clock=clock, bundled=bundled)
     if bundled and prebuilt:
@@ -31,7 +33,7 @@ async def open_core(db_path: str | Path, *, clock=None, bundled: bool = True, pr
         if bundled:
             await ensure_bundled(store)
         core = Core(store, clock=clock, after_load=freeze_loaded)
-        await _start(core, db_path)
+        await _start(core, db_path, one_question)
     except BaseException:
         await store.close()
         raise
@@ -56,8 +58,9 @@ async def _open_postgres_core(url: str, *, clock=None, bundled: bool) -> Core:
     return core
 
 
-async def _start(core: Core, db_path: str | Path) -> None:
-    """From the indexes saved at the last start when nothing was written since, else built (and saved)."""
+async def _start(core: Core, db_path: str | Path, lazy: bool = False) -> None:
+    """From the indexes saved beside the store, brought up to date from the change feed, else built;
+    saved again when they were not the store as it stands."""
     await core.feed.skip_to_head()  # first: the saved indexes must be of the store as the feed stands
     try:
         key = index_snapshot.Key(VERSION, core.feed.seq)
@@ -65,11 +68,24 @@ async def _start(core: Core, db_path: str | Path) -> None:
     except OSError:  # not a file of its own (":memory:"): nothing to save beside
         await core.start()
         return
-    saved = await asyncio.to_thread(index_snapshot.load, db_path, key)
-    if isinstance(saved, Indexes):
-        core.adopt(saved)
-        log.info("indexes from the snapshot beside the store (nothing written since it was saved)")
-        return
-    await core.start()
-    if core.feed.seq == key.head:  # nobody wrote during the build: it is the store at `key`
-        await asyncio.to_thread(index_snapshot.save, db_path, key, core.indexes)
+    if lazy:  # only the header and the small part are read here: a few kilobytes
+        saved = index_snapshot.load(db_path, key, lazy=True)
+    else:
+        saved = await asyncio.to_thread(index_snapshot.load, db_path, key)
+    if saved is not None:
+        core.adopt(saved.indexes)
+        if saved.head == key.head:
+            log.info("indexes from the snapshot beside the store (nothing written since it was saved)")
+            return
+        # The feed from the snapshot's head: the races written since are changed in place, or the
+        # indexes are built beside when they are a large share (Core.refresh, as for a live import).
+        core.feed.rewind(saved.head)
+        changes = await core.refresh()
+        log.info("indexes from the snapshot beside the store, and %d changes since it was saved", changes)
+        if lazy:
+            return  # one question and exit: a save would read every part for nothing
+    else:
+        await core.start()
+    head = core.feed.seq
+    if head == await core.store.change_head():  # nobody wrote meanwhile: the indexes are the store at `head`
+        await asyncio.to_thread(index_snapshot.save, db_path, index_snapshot.Key(VERSION, head), core.indexes)

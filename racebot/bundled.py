@@ -5,16 +5,15 @@ import gzip
 import json
 import logging
 import time
-from importlib import resources
-from typing import Any, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
-from bot.ingest.dl_archive import read_meeting
-from bot.ingest.importer import import_rows
-from bot.ingest.interchange import read_csv
-from bot.domain.precedence import SEED
-from bot.ingest.tilastopaja import Histories, read_histories
 from bot.store import Meta, Writes
 from racebot.tuning import no_gc_pauses
+
+    from bot.ingest.tilastopaja import Histories
+
+# The importers are imported where they are used: a store that holds this bundle already (every
+# start but an install's first) never runs them, and a one-shot command need not load them.
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +31,8 @@ class BundleStore(Writes, Meta, Protocol):
 
 
 def _data(name: str):
+    from importlib import resources  # here: it imports zipfile and tempfile, which most starts never need
+
     return resources.files("racebot") / "data" / name
 
 
@@ -63,6 +64,8 @@ def archive_meeting(stem: str) -> dict[str, Any]:
 
 
 def archive_rows() -> list:
+    from bot.ingest.dl_archive import read_meeting
+
     meetings = meetings_info()
     rows = []
     for stem, content in archive_meetings():
@@ -72,6 +75,8 @@ def archive_rows() -> list:
 
 def histories() -> Histories:
     """The careers of the Rome 2024 European Championships entrants, as of June 2024."""
+    from bot.ingest.tilastopaja import read_histories
+
     with gzip.open(_data(HISTORIES), "rt", encoding="utf-8") as lines:
         return read_histories(lines, f"bundled {HISTORIES}", HISTORIES_SOURCE)
 
@@ -92,6 +97,10 @@ async def ensure_bundled(store: BundleStore) -> bool:
 
 async def load_results(store: BundleStore) -> None:
     """The Diamond League archive and the seed article's results."""
+    from bot.domain.precedence import SEED
+    from bot.ingest.importer import import_rows
+    from bot.ingest.interchange import read_csv
+
     report = await import_rows(store, archive_rows(), "bundled Diamond League archive", strict=False,
                                cpu_bound=no_gc_pauses)
     log.info("%s", report.describe())
@@ -102,6 +111,8 @@ async def load_results(store: BundleStore) -> None:
 
 
 async def load_histories(store: BundleStore) -> None:
+    from bot.ingest.importer import import_rows
+
     with no_gc_pauses():  # a quarter of a million rows held at once: the cyclic GC would rescan them all
         careers = histories()
         report = await import_rows(store, careers.rows, f"bundled {HISTORIES}", strict=False, bests=careers.bests,

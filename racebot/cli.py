@@ -12,7 +12,9 @@ from racebot.config import ConfigError, load
 ONE_SHOT = ("h2h", "results", "athlete", "top", "next", "status", "help")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(one_shot_only: bool = False) -> argparse.ArgumentParser:
+    """Every subcommand, or only the one-shot ones: the others' parsers import what they run
+    with (the outbox states, the sync's sources), which a one-shot question never needs."""
     p = argparse.ArgumentParser(prog="racebot", description="Athletics results and rivalries in chat.")
     p.add_argument("--db", help="SQLite store (default: RACEBOT_DB or the user data directory)")
     p.add_argument("--config", help="config TOML (default: RACEBOT_CONFIG or the user config directory)")
@@ -30,10 +32,22 @@ def _parser() -> argparse.ArgumentParser:
         one = sub.add_parser(name, help=f"/{name} once, then exit")
         one.add_argument("words", nargs="*")
         one.add_argument("--json", action="store_true", help="print the structured result")
-    from racebot.operations import add_parsers
+    if not one_shot_only:
+        from racebot.operations import add_parsers
 
-    add_parsers(sub)
+        add_parsers(sub)
     return p
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand named in `argv`: its first word that is neither an option nor an option's value."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--db", "--config"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _command_text(name: str, words: list[str]) -> str:
@@ -47,7 +61,7 @@ async def _one_shot(cfg, name: str, words: list[str], as_json: bool) -> int:
     from bot.replies import thawed
     from racebot.app import open_core
 
-    core = await open_core(cfg.store)
+    core = await open_core(cfg.store, one_question=True)
     try:
         reply = await core.handle_text(_command_text(name, words), Context(user_id="cli", is_admin=True))
     finally:
@@ -79,7 +93,9 @@ async def _console(cfg) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = _parser(one_shot_only=_command_of(argv) in ONE_SHOT).parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

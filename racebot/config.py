@@ -8,16 +8,18 @@ repeats a value from the file, so a secret pasted in the wrong place is never pr
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, ValidationError
 
+from bot.sources.worldathletics.settings import ENV_API_KEY, ENV_ENDPOINT
 from racebot.database_url import is_postgres_url
-from racebot.sections import ConfigFile
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from racebot.sections import ConfigFile
 
 APP = "racebot"
 
@@ -41,15 +43,30 @@ class ConfigError(ValueError):
 
 
 ENV_DATABASE_URL = "RACEBOT_DATABASE_URL"
+# The environment variables checked with the file at start-up (racebot/sections.py).
+_CHECKED_ENV = (ENV_ENDPOINT, ENV_API_KEY)
 
 
-@dataclass
 class Config:
-    db_path: Path
-    file: ConfigFile = field(default_factory=ConfigFile)
-    env: Mapping[str, str] = field(default_factory=dict)
-    path: Path | None = None
-    database_url: str | None = None  # PostgreSQL instead of the SQLite file at db_path
+    """Where the store is, the file's typed sections and the environment.
+
+    Without a config file and without the checked variables nothing can be wrong, so the
+    sections (pydantic, and every settings class they build: 0.1 s of CPU) are made on first
+    use: a one-shot `racebot h2h` never asks for them."""
+
+    def __init__(self, db_path: Path, file: ConfigFile | None = None, env: Mapping[str, str] | None = None,
+                 path: Path | None = None, database_url: str | None = None) -> None:
+        self.db_path = db_path
+        self._file = file
+        self.env: Mapping[str, str] = {} if env is None else env
+        self.path = path
+        self.database_url = database_url  # PostgreSQL instead of the SQLite file at db_path
+
+    @property
+    def file(self) -> ConfigFile:
+        if self._file is None:
+            self._file = parse({})
+        return self._file
 
     @property
     def store(self) -> str:
@@ -74,6 +91,8 @@ def load(config_path: str | None = None, db_path: str | None = None,
     path = Path(chosen).expanduser() if chosen else default_config()
     tables: dict = {}
     if path.exists():
+        import tomllib  # here: most one-shot commands run without a config file
+
         try:
             tables = tomllib.loads(path.read_text("utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -82,6 +101,9 @@ def load(config_path: str | None = None, db_path: str | None = None,
             raise ConfigError(f"cannot read the config file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     elif chosen:
         raise ConfigError(f"config file {path} does not exist (copy config.example.toml)")
+    if not tables and not any(env.get(name) for name in _CHECKED_ENV):
+        return Config(Path(db_path or env.get("RACEBOT_DB") or default_db()).expanduser(), None, env,
+                      path if path.exists() else None, None if db_path else _database_url(env))
     file = parse(tables, where=f"{path}: ")
     try:  # what the environment overrides is checked now too, before anything is opened
         file.sources.worldathletics.settings(env)
@@ -102,6 +124,10 @@ def _database_url(env: Mapping[str, str]) -> str | None:
 
 def parse(tables: Mapping[str, Any], where: str = "") -> ConfigFile:
     """The file's tables as typed sections, or one ConfigError listing every key that is wrong."""
+    from pydantic import ValidationError
+
+    from racebot.sections import ConfigFile
+
     try:
         return ConfigFile.model_validate(tables)
     except ValidationError as exc:
@@ -129,6 +155,8 @@ def _problem(error: Mapping[str, Any]) -> str:
 
 
 def _model_at(loc: list[str]) -> type[BaseModel]:
+    from racebot.sections import ConfigFile
+
     model: type[BaseModel] = ConfigFile
     for name in loc:
         model = model.model_fields[name].annotation  # type: ignore[assignment]  # every field on a path is a section

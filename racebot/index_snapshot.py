@@ -1,10 +1,17 @@
 """The core's in-memory indexes saved beside the store, so the next start answers without a build.
 
 A build reads every result (1.7 s of CPU on the bundled store); loading the saved indexes takes
-about a quarter of that. A snapshot is used only when it was taken of this very file at the change
-feed's present head, by this schema and this code: anything else (a write since, a store put in
-its place, an upgrade) and it is ignored and rebuilt. It is a pickle, so it is read only from the
+a fraction of that. A snapshot is used only when it was taken of this very file, by this schema and
+this code: anything else (a store put in its place, an upgrade) and it is ignored and rebuilt.
+Writes since it was taken are read from the store's change feed and applied, as a running bot
+applies another process's import (bot.core.Core.refresh), so a restart after a day of live polls
+starts from the snapshot rather than a build. It is a pickle, so it is read only from the
 store's own directory, which is as trusted as the store itself.
+
+The file: the store's identity, the Key, the parts' sizes, then each part of the indexes
+(bot.indexes.Indexes.parts) as a pickle of its own. A running bot reads every part (in a
+thread); a one-shot command maps the file and reads a part when its question first needs it,
+so `racebot h2h` never unpickles the competitions, the largest part.
 """
 from __future__ import annotations
 
@@ -15,8 +22,10 @@ import pickle
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import bot
+from bot.indexes import Indexes
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +34,13 @@ log = logging.getLogger(__name__)
 # rest of the code (how a rivalry is told, say) may change freely.
 _CODE = ("indexes.py", "search/", "h2h/meetings.py", "domain/models.py", "domain/disciplines.py",
          "store/queries.py")
+FORMAT = 2  # parts apart (1: the indexes as one pickle)
 
 
 def code_fingerprint() -> str:
     root = Path(bot.__file__).parent
     files = sorted(p for name in _CODE for p in ((root / name).glob("*.py") if name.endswith("/") else [root / name]))
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(b"format %d\0" % FORMAT)
     for p in files:
         digest.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
     return digest.hexdigest()
@@ -55,14 +65,27 @@ def path_for(store_path: str | Path) -> Path:
     return Path(str(store_path) + ".indexes")
 
 
-def load(store_path: str | Path, key: Key) -> object | None:
-    """The indexes saved for this store file at `key`, or None (absent, stale or unreadable: then
-    the caller builds)."""
+@dataclass(frozen=True)
+class Saved:
+    indexes: Indexes
+    head: int  # the change feed's head they were built at: the changes after it are still to apply
+
+
+def load(store_path: str | Path, key: Key, *, lazy: bool = False) -> Saved | None:
+    """The indexes saved for this store file by this schema and code, at `key`'s head or before it
+    (the caller applies the changes since, racebot.app), or None (absent, stale or unreadable:
+    then the caller builds). `lazy`: each part is read on its first use (Indexes.from_parts)."""
     try:
         with path_for(store_path).open("rb") as f:
-            if pickle.load(f) != identity(store_path) or pickle.load(f) != key:
+            if pickle.load(f) != identity(store_path):
                 return None
-            return pickle.load(f)
+            saved = pickle.load(f)
+            if not isinstance(saved, Key) or (saved.schema, saved.code) != (key.schema, key.code) \
+                    or saved.head > key.head:  # a head ahead of the store's: not of this store's history
+                return None
+            sizes = pickle.load(f)
+            parts = _parts(os.dup(f.fileno()), f.tell(), sizes)
+        return Saved(Indexes.from_parts(parts.pop("small")(), parts, lazy=lazy), saved.head)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file costs a build, never the start
@@ -70,12 +93,48 @@ def load(store_path: str | Path, key: Key) -> object | None:
         return None
 
 
-def dumps(key: Key, indexes: object) -> bytes:
+class _File:
+    """The snapshot as it was opened: a later one is renamed into place, so this descriptor
+    keeps reading the file whose header was checked. Closed when no part waits for it."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def read(self, at: int, size: int) -> bytes:
+        data = os.pread(self.fd, size, at)
+        if len(data) != size:
+            raise EOFError("the saved indexes were cut short")
+        return data
+
+    def __del__(self) -> None:
+        os.close(self.fd)
+
+
+def _parts(fd: int, at: int, sizes: dict[str, int]) -> dict[str, Callable[[], Any]]:
+    """Each part's reader; the sizes must add up to the file, so a cut file is refused whole."""
+    file = _File(fd)
+    spans = {}
+    for name, size in sizes.items():
+        spans[name] = (at, size)
+        at += size
+    if at != os.fstat(fd).st_size or set(spans) != {"small", *Indexes.PARTS}:
+        raise ValueError("the parts do not fill the file")
+
+    def reader(begin: int, size: int) -> Callable[[], Any]:
+        return lambda: pickle.loads(file.read(begin, size))
+
+    return {name: reader(*span) for name, span in spans.items()}
+
+
+def dumps(key: Key, indexes: Indexes) -> bytes:
     """A snapshot of no particular file: what the package ships beside its ready-built store."""
-    return pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(indexes, protocol=pickle.HIGHEST_PROTOCOL)
+    parts = {name: pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for name, part in indexes.parts().items()}
+    return (pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL)
+            + pickle.dumps({name: len(blob) for name, blob in parts.items()}, protocol=pickle.HIGHEST_PROTOCOL)
+            + b"".join(parts.values()))
 
 
-def save(store_path: str | Path, key: Key, indexes: object) -> None:
+def save(store_path: str | Path, key: Key, indexes: Indexes) -> None:
     save_dumped(store_path, dumps(key, indexes))
 
 

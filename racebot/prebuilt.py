@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import os
 from contextlib import suppress
-from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
-
-import zstandard
 
 from racebot import index_snapshot
 from storage.schema import VERSION
@@ -26,15 +23,20 @@ LEVEL = 19
 
 
 def prebuilt(name: str = PREBUILT):
+    from importlib import resources  # here: it imports zipfile and tempfile, which a start with a store never needs
+
     return resources.files("racebot") / "data" / name
 
 
 def install(path: str | Path) -> bool:
     """Put the ready-built store at `path` unless a store is there already; whether it did."""
     path = Path(path)
-    source = prebuilt()
-    if path.exists() or not source.is_file():
+    if path.exists():
         return False
+    source = prebuilt()
+    if not source.is_file():
+        return False
+    import zstandard  # here, as in pack and unpack: a start with its store in place never decompresses
     part = path.with_name(path.name + ".part")  # renamed into place whole: never a half store
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +59,8 @@ def _install_indexes(path: Path) -> None:
     source = prebuilt(PREBUILT_INDEXES)
     if not source.is_file():
         return
+    import zstandard
+
     dumped = zstandard.ZstdDecompressor().decompress(source.read_bytes())
     key = index_snapshot.key_of(dumped)
     if key is not None and key == index_snapshot.Key(VERSION, key.head):
@@ -64,8 +68,12 @@ def _install_indexes(path: Path) -> None:
 
 
 def pack(data: bytes, out: BinaryIO) -> None:
+    import zstandard
+
     out.write(zstandard.ZstdCompressor(level=LEVEL, threads=-1).compress(data))
 
 
 def unpack(packed: BinaryIO, out: BinaryIO) -> None:
+    import zstandard
+
     zstandard.ZstdDecompressor().copy_stream(packed, out, read_size=1 << 20, write_size=1 << 20)

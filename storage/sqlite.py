@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import NotStarted
 from storage.changes import ChangeRows
@@ -21,8 +21,10 @@ from storage.index_reads import IndexReads
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
-from storage.write_tx import SqliteWriteTx
 from storage.writer import Writer
+
+if TYPE_CHECKING:
+    from storage.write_tx import SqliteWriteTx
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,10 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
     @asynccontextmanager
     async def write(self, *, bulk: bool = False) -> AsyncIterator[SqliteWriteTx]:
         """One unit of work (bot.store.WriteTx), committed when the block ends."""
+        # Imported here: planning, linking and bulk writing are a fifth of the store's imports,
+        # and a process that only reads (a one-shot question) never loads them.
+        from storage.write_tx import SqliteWriteTx
+
         async with self.transaction(foreign_keys=not bulk) as db:
             tx = SqliteWriteTx(db, bulk=bulk)
             try:

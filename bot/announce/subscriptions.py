@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from rapidfuzz import fuzz
 
 from bot.domain.disciplines import discipline
 from bot.domain.models import Competition, Race
@@ -99,6 +98,8 @@ class Filters:
 
 
 def _same_competition(name: str, c: Competition) -> bool:
+    from rapidfuzz import fuzz  # on first use: loading it is a tenth of a one-shot command's start
+
     a = fold(name)
     return a == fold(c.name) or fuzz.token_set_ratio(a, fold(c.name)) >= _COMPETITION_SIMILARITY
 

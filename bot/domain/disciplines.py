@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from athlib import normalize_event_code
-from athlib.codes import FIELD_EVENTS, MULTI_EVENTS
+from bot.domain.event_codes import EVENT_CODE, FIELD_EVENTS, MULTI_EVENTS
 
 # Names people write -> athlib code. Keys are compacted (see _compact).
 _ALIASES = {
@@ -127,6 +126,10 @@ def _base_code(text: str) -> str | None:
         code = key.upper()
     if code in _NAMES:
         return code
+    if not EVENT_CODE.match(code.strip()):  # as normalize_event_code would refuse it, without importing athlib
+        return None
+    from athlib import normalize_event_code  # here: its package init costs a one-shot 0.15 s (event_codes)
+
     try:
         code = normalize_event_code(code)
     except ValueError:

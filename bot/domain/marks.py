@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from athlib import check_performance_for_discipline, get_distance
-
 from bot.domain.disciplines import Discipline
 
 STATUSES = {"DNF", "DNS", "DQ", "NM", "NH", "DOP", "OC"}
@@ -55,6 +53,8 @@ def _fix_colon_decimal(d: Discipline, text: str) -> str:
     parts = text.split(":")
     if len(parts) != 3 or "." in text or len(parts[2]) != 2:
         return text
+    from athlib import get_distance  # on first use: its package init is 0.15 s (bot.domain.event_codes)
+
     metres = get_distance(d.base) or 0
     if 0 < metres <= _COLON_DECIMAL_MAX_METRES:
         return f"{parts[0]}:{parts[1]}.{parts[2]}"
@@ -89,6 +89,8 @@ def parse_mark(d: Discipline, text: str, *, strict: bool = True) -> Mark:
 
 
 def _check(d: Discipline, body: str, value: float) -> None:
+    from athlib import check_performance_for_discipline
+
     try:
         check_performance_for_discipline(d.base, body)
     except ValueError as exc:

@@ -9,10 +9,10 @@ from typing import Any, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz, process
-
 from bot.domain.disciplines import discipline
+from bot.domain.models import Athlete
 from bot.search.names import fold, fold_once, initials
+from bot.search.rows import Row, Rows
 from bot.store import AthleteStat
 
 FUZZY_CUTOFF = 82
@@ -55,12 +55,28 @@ def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # An
     return len(ids) == add
 
 
+class StatRows(Rows[AthleteStat]):
+    """Athletes' stats by id, made from their saved rows on first use (bot.search.rows)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def encode(st: AthleteStat) -> Row:
+        a = st.athlete
+        return (a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date,
+                st.results, st.last_day, st.events)
+
+    @staticmethod
+    def decode(row: Row) -> AthleteStat:
+        return AthleteStat(Athlete(*row[:8]), *row[8:])
+
+
 class AthleteIndex:
     def __init__(self) -> None:
         self._clear()
 
     def _clear(self) -> None:
-        self.stats: dict[int, AthleteStat] = {}
+        self.stats: Rows[AthleteStat] = StatRows()
         self._by_full: dict[str, list[int]] = defaultdict(list)
         self._by_family: dict[str, list[int]] = defaultdict(list)
         self._by_given: dict[str, list[int]] = defaultdict(list)
@@ -233,6 +249,8 @@ class AthleteIndex:
         first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
         surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,
         each against whole surnames, two-word and hyphenated ones included."""
+        from rapidfuzz import fuzz, process  # on the first typo: an exact name never needs it
+
         words = q.split()
         for cut in range(len(words)):
             family, given = " ".join(words[cut:]), " ".join(words[:cut])

@@ -6,10 +6,9 @@ import re
 from collections import defaultdict
 from typing import Any, Iterable
 
-from rapidfuzz import fuzz, process
-
 from bot.domain.models import Competition
 from bot.search.names import fold
+from bot.search.rows import Row, Rows
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 TOKEN_FUZZ = 80
@@ -21,9 +20,23 @@ def _is_prefix(word: str, sorted_words: list[str]) -> bool:
     return at < len(sorted_words) and sorted_words[at].startswith(word)
 
 
+class CompetitionRows(Rows[Competition]):
+    """Competitions by id, made from their saved rows on first use (bot.search.rows)."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def encode(c: Competition) -> Row:
+        return (c.id, c.name, c.venue, c.country, c.start, c.end, c.series, c.category)
+
+    @staticmethod
+    def decode(row: Row) -> Competition:
+        return Competition(*row)
+
+
 class CompetitionIndex:
     def __init__(self) -> None:
-        self.by_id: dict[int, Competition] = {}
+        self.by_id: Rows[Competition] = CompetitionRows()
         self._tokens: dict[int, list[str]] = {}
         self._vocabulary: list[str] = []  # every competition word, sorted
         self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
@@ -33,7 +46,9 @@ class CompetitionIndex:
         self.top = 0  # the largest competition id held: a later one is new
 
     def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
-        self.by_id = {c.id: c for c in competitions}
+        self.by_id = CompetitionRows()
+        for c in competitions:
+            self.by_id[c.id] = c
         self.top = max(self.by_id, default=0)
         self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
         self._with_token = defaultdict(list)
@@ -140,6 +155,8 @@ class CompetitionIndex:
             found[self._vocabulary[at]] = 1.0
             at += 1
         if len(word) >= 4:
+            from rapidfuzz import fuzz, process  # on first use: a one-shot /h2h never loads it
+
             for token, score, _ in process.extract(word, self._vocabulary, scorer=fuzz.ratio,
                                                    score_cutoff=TOKEN_FUZZ, limit=None):
                 found.setdefault(token, score / 100)

@@ -31,6 +31,9 @@ def test_generate_import_and_measure_at_small_scale(tmp_path):
     assert "autocomplete prefix" in auto and "autocomplete typo" in auto
     ingest = run("bench/ingest.py", "--csv", str(csv))
     assert "ratio to floor" in ingest
+    startup = run("bench/startup.py", "--store", str(db), "--runs", "1")
+    for row in ("build (every result)", "ready after open", "one-shot h2h", "floor: snapshot bytes"):
+        assert row in startup, startup
 
 
 @pytest.mark.slow  # a small file generated, then imported into PostgreSQL and copied beside it

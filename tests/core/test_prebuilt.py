@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from bot.indexes import Indexes
+from bot.search.rows import Rows
 from racebot import index_snapshot
 from racebot.app import open_core
 from racebot.bundled import BUNDLE_VERSION
@@ -37,7 +38,10 @@ async def test_the_shipped_store_equals_a_fresh_build_of_the_bundled_sources(tmp
 
 
 def plain(obj):
-    """An object graph as values that compare by content (sets order by the run's hash seed)."""
+    """An object graph as values that compare by content (sets order by the run's hash seed; a
+    table of rows by the objects it stands for, made now or not)."""
+    if isinstance(obj, Rows):
+        return {plain(k): plain(obj[k]) for k in obj}
     if isinstance(obj, dict):
         return {plain(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
