@@ -21,6 +21,7 @@ LEADERS = 100  # ranked ahead for an empty autocomplete field: Discord shows 25
 # ranking kept per group (hundreds share 'Kerr' at a million results: sorting them per keystroke
 # was most of a typo search).
 RANKED_FROM = 32
+PREFIX_POOL = 400  # prefix matches ranked for autocomplete: a short prefix matches thousands
 _ID_BITS = 32  # an athlete id in the low bits of a packed (results, id) key
 
 @dataclass(frozen=True)
@@ -350,12 +351,15 @@ class AthleteIndex:
         if not q:
             pool = set(rivals) or set(self._most_prominent(limit))
         else:
-            pool = set()
-            start = bisect.bisect_left(self._prefix_keys, q)
-            for name, ident in zip(self._prefix_keys[start:start + 400], self._prefix_ids[start:start + 400]):
-                if not name.startswith(q):
-                    break
-                pool.add(ident)
+            keys, start = self._prefix_keys, bisect.bisect_left(self._prefix_keys, q)
+            # folded keys are lowercase ASCII: every key starting with q sorts before q + DEL
+            end = bisect.bisect_left(keys, q + "\x7f", start, min(start + PREFIX_POOL, len(keys)))
+            pool = set(self._prefix_ids[start:end])
             if len(pool) < limit:
                 pool.update(c.athlete_id for c in self.candidates(partial, limit=limit))
-        return heapq.nsmallest(limit, pool, key=lambda i: (-rivals.get(i, 0), *self._rank_key(i)))
+        known = self._prominence
+        for i in pool.difference(known):  # computed once a day, on first use
+            self.prominence(i)
+        if rivals:
+            return [i for *_, i in heapq.nsmallest(limit, [(-rivals.get(i, 0), -known.get(i, 0.0), i) for i in pool])]
+        return [i for _, i in heapq.nsmallest(limit, [(-known.get(i, 0.0), i) for i in pool])]
