@@ -23,9 +23,9 @@ def test_generate_import_and_measure_at_small_scale(tmp_path):
     assert "wrote 3000 results" in run("bench/generate.py", "--results", "3000", "--athletes", "400",
                                       "--seasons", "2", "--per-season", "10", "--out", str(csv))
     assert "3000 rows" in run("-m", "racebot.cli", "--db", str(db), "import", str(csv))
-    h2h = run("bench/h2h.py", "--db", str(db), "--pairs", "30", "--never", "5", "--in-flight", "5")
-    assert "whole core path: p50" in h2h and "throughput" in h2h
-    auto = run("bench/autocomplete.py", "--db", str(db), "--queries", "40")
+    h2h = run("bench/h2h.py", "--db", str(db), "--pairs", "30", "--never", "5", "--in-flight", "5", "--runs", "1")
+    assert "whole core path: CPU p50" in h2h and "throughput" in h2h and "targets:" in h2h
+    auto = run("bench/autocomplete.py", "--db", str(db), "--queries", "40", "--runs", "1")
     assert "autocomplete prefix" in auto and "autocomplete typo" in auto
     ingest = run("bench/ingest.py", "--csv", str(csv))
     assert "ratio to floor" in ingest
