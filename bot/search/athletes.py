@@ -39,6 +39,14 @@ def prominence(st: AthleteStat, today: date) -> float:
     return st.results * (1.0 + min(1.0, max(0.0, 1.0 - years / 8)))  # a later day than today counts as today
 
 
+_NAN = float("nan")
+
+
+def _unknown(n: int) -> array[float]:
+    """n prominences, none computed yet."""
+    return array("d", [_NAN]) * n
+
+
 def _packed(st: AthleteStat) -> int:
     """Most results first, then the lower id, as one int in ascending order."""
     return (-st.results << _ID_BITS) + st.athlete.id
@@ -82,7 +90,9 @@ class AthleteIndex:
         self._families: dict[str, list[str]] = {}  # first letter -> folded family names
         # Each athlete's prominence as of `today`, computed on first use: a new results day moves
         # every athlete's, and recomputing 50,000 of them was most of that day's first poll.
-        self._prominence: dict[int, float] = {}
+        # (an array by athlete id, NaN where not yet computed: 8 bytes an athlete, where a dict of
+        # floats took 100)
+        self._prominence = array("d")
         self.today = date.min
         self._by_results = array("q")  # _packed() of every athlete, ascending: the leaders' search
         # (table, key) -> the key's athletes, most prominent first, ranked on first use as of `today`
@@ -101,8 +111,8 @@ class AthleteIndex:
             a = st.athlete
             self.stats[a.id] = st
             self._add_name(a.id, a.name, a.given, a.family)
-            self._prominence[a.id] = prominence(st, today)
         self._by_results = array("q", sorted(map(_packed, self.stats.values())))
+        self._prominence = _unknown(max(self.stats, default=0) + 1)
         for aid, name, given, family in aliases:  # a name known before a source named them otherwise
             if aid in self.stats:
                 self._add_name(aid, name, given, family)
@@ -141,7 +151,7 @@ class AthleteIndex:
         """These athletes as they are now (None: gone), with their earlier names, as of `today`."""
         self._leaders = None
         if today != self.today:  # everyone's prominence moves: forgotten, computed again on use
-            self.today, self._prominence, self._ranked = today, {}, {}
+            self.today, self._prominence, self._ranked = today, _unknown(len(self._prominence)), {}
         for aid in sorted(stats):
             old, st = self.stats.get(aid), stats[aid]
             before = [(old.athlete.name, old.athlete.given, old.athlete.family), *self._aliases.get(aid, ())] \
@@ -157,7 +167,8 @@ class AthleteIndex:
                 if after[1:]:
                     self._aliases[aid] = after[1:]
             self._unrank(before + after)
-            self._prominence.pop(aid, None)
+            if aid < len(self._prominence):
+                self._prominence[aid] = _NAN
             if old is not None:
                 del self._by_results[bisect.bisect_left(self._by_results, _packed(old))]
             if st is None:
@@ -222,12 +233,15 @@ class AthleteIndex:
         return len(self.stats)
 
     def prominence(self, athlete_id: int) -> float:
-        known = self._prominence.get(athlete_id)
-        if known is None:
-            st = self.stats.get(athlete_id)
-            if st is None:
-                return 0.0
-            known = self._prominence[athlete_id] = prominence(st, self.today)
+        held = self._prominence
+        if athlete_id < len(held) and (known := held[athlete_id]) == known:  # NaN: not computed yet
+            return known
+        st = self.stats.get(athlete_id)
+        if st is None:
+            return 0.0
+        if athlete_id >= len(held):
+            held.extend(_unknown(athlete_id + 1 - len(held)))
+        known = held[athlete_id] = prominence(st, self.today)
         return known
 
     def _rank_key(self, athlete_id: int) -> tuple[float, int]:
@@ -357,9 +371,7 @@ class AthleteIndex:
             pool = set(self._prefix_ids[start:end])
             if len(pool) < limit:
                 pool.update(c.athlete_id for c in self.candidates(partial, limit=limit))
-        known = self._prominence
-        for i in pool.difference(known):  # computed once a day, on first use
-            self.prominence(i)
+        prom = self.prominence
         if rivals:
-            return [i for *_, i in heapq.nsmallest(limit, [(-rivals.get(i, 0), -known.get(i, 0.0), i) for i in pool])]
-        return [i for _, i in heapq.nsmallest(limit, [(-known.get(i, 0.0), i) for i in pool])]
+            return [i for *_, i in heapq.nsmallest(limit, [(-rivals.get(i, 0), -prom(i), i) for i in pool])]
+        return [i for _, i in heapq.nsmallest(limit, [(-prom(i), i) for i in pool])]

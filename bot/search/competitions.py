@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -24,9 +25,11 @@ def _is_prefix(word: str, sorted_words: list[str]) -> bool:
 class CompetitionIndex:
     def __init__(self) -> None:
         self.by_id: dict[int, Competition] = {}
-        self._tokens: dict[int, list[str]] = {}
+        # competition -> its words: one string object per distinct word (the vocabulary's), in a
+        # tuple, since 40,000 competitions' words were 20 MB as lists of fresh strings
+        self._tokens: dict[int, tuple[str, ...]] = {}
         self._vocabulary: list[str] = []  # every competition word, sorted
-        self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
+        self._with_token: dict[str, array[int]] = {}  # competition word -> competitions
         self._label_words: dict[int, list[str]] = {}  # competition -> its races' label words, sorted
         self._full: dict[int, int] = {}  # competition -> how many of its races racebot knows whole
         self._races: dict[int, int] = {}  # competition -> how many races it holds
@@ -35,22 +38,26 @@ class CompetitionIndex:
     def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
         self.by_id = {c.id: c for c in competitions}
         self.top = max(self.by_id, default=0)
-        self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
-        self._with_token = defaultdict(list)
+        words: dict[str, str] = {}
+        self._tokens = {c.id: tuple(words.setdefault(w, w) for w in fold(f"{c.name} {c.venue} {c.series} {c.country}").split())
+                        for c in competitions}
+        with_token: dict[str, list[int]] = defaultdict(list)
         for cid, tokens in self._tokens.items():
             for t in set(tokens):
-                self._with_token[t].append(cid)
+                with_token[t].append(cid)
+        # arrays: a list held an int object per entry once unpickled (racebot.index_snapshot)
+        self._with_token = {t: array("i", ids) for t, ids in with_token.items()}
         self._vocabulary = sorted(self._with_token)
-        words: dict[int, set[str]] = defaultdict(set)
+        label_words: dict[int, set[str]] = defaultdict(set)
         full: dict[int, int] = defaultdict(int)
         races: dict[int, int] = defaultdict(int)
         for cid, label, partial in race_labels:
             full[cid] += not partial
             races[cid] += 1
             if label:
-                words[cid].update(fold(label).split())
+                label_words[cid].update(words.setdefault(w, w) for w in fold(label).split())
         self._full, self._races = dict(full), dict(races)
-        self._label_words = {cid: sorted(w) for cid, w in words.items()}
+        self._label_words = {cid: sorted(w) for cid, w in label_words.items()}
 
     # --- live changes (bot.index_delta): one turn of the event loop, no await inside ------
     def update(self, competitions: list[Competition], race_labels: dict[int, list[tuple[str, bool]]]) -> None:
@@ -70,16 +77,18 @@ class CompetitionIndex:
             if any(label for label, _ in labels):
                 self._label_words[cid] = sorted({w for label, _ in labels if label for w in fold(label).split()})
 
-    def _set_tokens(self, cid: int, tokens: list[str]) -> None:
-        for t in set(self._tokens.get(cid, [])) - set(tokens):
+    def _set_tokens(self, cid: int, words: list[str]) -> None:
+        tokens = tuple(self._vocabulary[at] if (at := bisect.bisect_left(self._vocabulary, w)) < len(self._vocabulary)
+                       and self._vocabulary[at] == w else w for w in words)
+        for t in set(self._tokens.get(cid, ())) - set(tokens):
             holders = self._with_token[t]
             holders.remove(cid)
             if not holders:
                 del self._with_token[t]
                 del self._vocabulary[bisect.bisect_left(self._vocabulary, t)]
-        for t in sorted(set(tokens) - set(self._tokens.get(cid, []))):
+        for t in sorted(set(tokens) - set(self._tokens.get(cid, ()))):
             if t not in self._with_token:
-                self._with_token[t] = []
+                self._with_token[t] = array("i")
                 bisect.insort(self._vocabulary, t)
             self._with_token[t].append(cid)
         self._tokens[cid] = tokens
