@@ -53,3 +53,15 @@ def test_incremental_bench_prints_the_update_beside_the_full_rebuild(tmp_path):
     out = run("bench/incremental.py", "--db", str(db), "--runs", "1")
     for row in ("index update, one race of 10 (same day)", "(new day)", "full rebuild (Core.start)"):
         assert row in out
+
+
+@pytest.mark.slow  # a small store, then `racebot run` through two polls and six fresh processes of sizes
+def test_polls_rss_and_scaling_benches_print_their_tables(tmp_path):
+    csv, db = tmp_path / "s.csv", tmp_path / "s.db"
+    run("bench/generate.py", "--results", "3000", "--athletes", "400", "--seasons", "2", "--per-season", "10",
+        "--out", str(csv))
+    run("-m", "racebot.cli", "--db", str(db), "import", str(csv))
+    rss = run("bench/polls_rss.py", "--db", str(db), "--polls", "2", "--runs", "1")
+    assert "ready" in rss and "after 2 polls" in rss
+    scaling = run("bench/scaling.py", "--db", str(db), "--runs", "1")
+    assert "build CPU s" in scaling and "RSS after start MB" in scaling
