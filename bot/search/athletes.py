@@ -60,7 +60,7 @@ def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None
             {full, family, given} - {""})
 
 
-def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # Any: lists while loading, tuples after
+def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # Any: lists while loading, arrays after
     """Add `aid` under `key` (or take one of it away), ids kept in order; True when the key came or went."""
     ids = list(table.get(key, ()))
     if add:
@@ -68,7 +68,7 @@ def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # An
     else:
         ids.remove(aid)
     if ids:
-        table[key] = tuple(ids)
+        table[key] = array("i", ids)
     else:
         table.pop(key, None)
     return len(ids) == add
@@ -124,12 +124,12 @@ class AthleteIndex:
         self._families = defaultdict(list)
         for family in sorted(self._by_family):
             self._families[family[0]].append(family)
-        # Most names belong to one athlete: a one-item tuple is half the size of a list. By id, so
-        # an athlete added later sits where a build would put it.
+        # Arrays, 4 bytes an id: a tuple held an int object per id once unpickled (the snapshot),
+        # and a list more. By id, so an athlete added later sits where a build would put it.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
             for key, ids in table.items():
                 # in place: a second copy of each table would be the peak
-                table[key] = tuple(sorted(ids))  # type: ignore[assignment]  # lists while loading, tuples after: read only
+                table[key] = array("i", sorted(ids))  # type: ignore[assignment]  # lists while loading
         self.top = max(self.stats, default=0)
 
     def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
