@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 from array import array
 from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Sequence
@@ -252,10 +253,14 @@ class AthleteIndex:
         """The `limit` most prominent of a table's group; a large group is ranked once per change."""
         if len(ids) <= max(limit, RANKED_FROM):
             return ids
+        return self._ranking(table, key, ids)[:limit]
+
+    def _ranking(self, table: int, key: str, ids: Sequence[int]) -> Sequence[int]:
+        """A table's group, most prominent first, kept until a member or the day changes."""
         ranked = self._ranked.get((table, key))
         if ranked is None:
             ranked = self._ranked[(table, key)] = tuple(sorted(ids, key=self._rank_key))
-        return ranked[:limit]
+        return ranked
 
     def candidates(self, text: str, limit: int = 8) -> list[Candidate]:
         """Every athlete the text could mean, best first (match quality, then prominence)."""
@@ -283,8 +288,13 @@ class AthleteIndex:
                 hit(self._by_full.get(key, ()), 99, 0, key)
         hit(self._by_family.get(q, ()), 95, 1, q)
         if len(words) >= 2 and len(words[0]) == 1:  # "j ingebrigtsen"
-            hit([i for i in self._by_family.get(words[-1], [])
-                 if fold(self.stats[i].athlete.given).startswith(words[0])], 97)
+            family = self._by_family.get(words[-1], ())
+            # the first `limit` in order of prominence whose given name has that initial: the
+            # group's others are outranked by as many, so reading on would change nothing
+            big = len(family) > max(limit, RANKED_FROM)
+            initial = (i for i in (self._ranking(1, words[-1], family) if big else family)
+                       if fold(self.stats[i].athlete.given).startswith(words[0]))
+            hit(list(itertools.islice(initial, limit) if big else initial), 97)
         if len(words) == 1:
             # A given name alone ('Jakob') competes with surnames; prominence then decides.
             hit(self._by_given.get(q, ()), 93, 2, q)
