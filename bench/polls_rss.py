@@ -56,27 +56,32 @@ class Bot:
             self.lines.put(line)
 
     def ask_until(self, command: str, wanted: str, timeout: float = 600.0) -> None:
-        """Send `command` until a reply line holds `wanted` (the change feed is followed every 3 s)."""
+        """Send `command` until its reply holds `wanted` (the change feed is followed every 3 s),
+        one question in flight at a time: a loaded machine must not build a queue of them."""
         assert self.proc.stdin is not None
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             self.proc.stdin.write(command + "\n")
             self.proc.stdin.flush()
-            asked = time.monotonic()
-            while time.monotonic() - asked < 0.5:
+            reply = [self._line(end)]  # the reply's first line, however long it takes
+            while True:  # the rest of it: lines that follow within a moment
                 try:
-                    if wanted in self.lines.get(timeout=0.1):
-                        self._drain()
-                        return
+                    reply.append(self.lines.get(timeout=0.3))
                 except queue.Empty:
-                    if self.proc.poll() is not None:
-                        raise RuntimeError(f"racebot run ended with {self.proc.returncode}")
+                    break
+            if any(wanted in line for line in reply):
+                return
+            time.sleep(1.0)
         raise TimeoutError(f"no reply holding {wanted!r} to {command!r}")
 
-    def _drain(self) -> None:
-        time.sleep(0.2)  # the rest of that reply, so the next question reads only its own answer
-        while not self.lines.empty():
-            self.lines.get_nowait()
+    def _line(self, end: float) -> str:
+        while time.monotonic() < end:
+            try:
+                return self.lines.get(timeout=0.5)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"racebot run ended with {self.proc.returncode}")
+        raise TimeoutError("racebot run stopped answering")
 
     def status(self) -> tuple[float, float, float]:
         """(RSS MB, peak RSS MB, CPU seconds) of the process."""
