@@ -262,8 +262,9 @@ class AthleteIndex:
             ranked = self._ranked[(table, key)] = tuple(sorted(ids, key=self._rank_key))
         return ranked
 
-    def candidates(self, text: str, limit: int = 8) -> list[Candidate]:
-        """Every athlete the text could mean, best first (match quality, then prominence)."""
+    def candidates(self, text: str, limit: int = 8, *, typos: bool = True) -> list[Candidate]:
+        """Every athlete the text could mean, best first (match quality, then prominence); with
+        `typos`, misspellings too when nothing matches as typed."""
         scores: dict[int, float] = {}
 
         def hit(ids: Sequence[int], score: float, table: int = -1, key: str = "") -> None:
@@ -303,7 +304,7 @@ class AthleteIndex:
                 # 'JI' typed in capitals is initials more often than a surname.
                 hit(self._by_initials.get(q, ()), 96 if typed.isupper() and len(typed) >= 2 else 80, 3, q)
         typo = not scores
-        if typo:
+        if typo and typos:
             self._fuzzy(q, hit)
         ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], *self._rank_key(kv[0])))
         return [Candidate(i, s, self.prominence(i), typo) for i, s in ranked]
@@ -380,7 +381,9 @@ class AthleteIndex:
             end = bisect.bisect_left(keys, q + "\x7f", start, min(start + PREFIX_POOL, len(keys)))
             pool = set(self._prefix_ids[start:end])
             if len(pool) < limit:
-                pool.update(c.athlete_id for c in self.candidates(partial, limit=limit))
+                # Typos only when no name starts so: a word half typed is no typo of a whole one
+                # (fuzzy matching it against every surname found nothing, at up to a millisecond).
+                pool.update(c.athlete_id for c in self.candidates(partial, limit=limit, typos=not pool))
         prom = self.prominence
         if rivals:
             return [i for *_, i in heapq.nsmallest(limit, [(-rivals.get(i, 0), -prom(i), i) for i in pool])]
