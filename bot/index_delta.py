@@ -9,14 +9,12 @@ linking) simply has no results now.
 """
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.domain.models import Competition
-from bot.search.athletes import prominence
 from bot.store import AthleteStat, Change, IndexReads
 
 if TYPE_CHECKING:
@@ -32,8 +30,8 @@ class Delta:
     aliases: dict[int, list[tuple[str, str, str]]]  # athlete -> earlier names (name, given, family)
     competitions: list[Competition]
     labels: dict[int, list[tuple[str, bool]]]  # competition -> every race's label, known only in part
-    newest: date | None  # the newest result's day
-    prominences: dict[int, float] | None  # every athlete's, when the newest day moved
+    newest: date | None  # the newest result's day: when it moves, every athlete's prominence
+    # moves too, each computed again when next asked for (bot.search.athletes)
 
 
 async def read(indexes: Indexes, store: IndexReads, changes: list[Change]) -> Delta:
@@ -57,13 +55,7 @@ async def read(indexes: Indexes, store: IndexReads, changes: list[Change]) -> De
     labels: dict[int, list[tuple[str, bool]]] = defaultdict(list)
     for cid, label, partial in await store.race_labels_of([c.id for c in competitions]):
         labels[cid].append((label, partial))
-    newest = _newest(indexes, stats)
-    prominences = None
-    if newest != indexes.newest:  # every athlete's recency moved: computed beside, off the loop
-        today = newest or date.today()
-        known = athletes.stats.copy()  # two dict copies: its objects are made in the thread
-        prominences = await asyncio.to_thread(lambda: {a: prominence(s, today) for a, s in known.items()})
-    return Delta(races, stats, dict(aliases), competitions, dict(labels), newest, prominences)
+    return Delta(races, stats, dict(aliases), competitions, dict(labels), _newest(indexes, stats))
 
 
 def _newest(indexes: Indexes, stats: dict[int, AthleteStat | None]) -> date | None:
@@ -86,5 +78,5 @@ def apply(indexes: Indexes, delta: Delta) -> None:
         indexes.meetings.replace(race, day, entries)
     indexes.count_events(delta.stats)
     indexes.newest, indexes.today = delta.newest, delta.newest or date.today()
-    indexes.athletes.update(delta.stats, delta.aliases, indexes.today, delta.prominences)
+    indexes.athletes.update(delta.stats, delta.aliases, indexes.today)
     indexes.competitions.update(delta.competitions, delta.labels)

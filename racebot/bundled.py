@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Protocol
 from bot.store import Meta, Writes
 from racebot.tuning import no_gc_pauses
 
+if TYPE_CHECKING:
     from bot.ingest.tilastopaja import Histories
 
 # The importers are imported where they are used: a store that holds this bundle already (every

@@ -38,8 +38,10 @@ def _day(text: str | None) -> date | None:
 
 def athlete(row: Row, at: int = 0) -> Athlete:
     i, name, given, family, country, gender, by, bd = row[at:at + 8]
-    # Interned: the athlete index holds every athlete, and a few hundred codes repeat across them.
-    return Athlete(i, name, given, family, sys.intern(country), sys.intern(gender), by, _day(bd))
+    # Interned: the athlete index holds every athlete, and a few hundred codes and many given
+    # names and surnames repeat across them.
+    return Athlete(i, name, sys.intern(given), sys.intern(family), sys.intern(country), sys.intern(gender), by,
+                   _day(bd))
 
 
 def competition(row: Row, at: int = 0) -> Competition:
@@ -49,7 +51,10 @@ def competition(row: Row, at: int = 0) -> Competition:
 @lru_cache(maxsize=4096)  # keyed by every column, so an edited competition is a new entry
 def _competition(values: tuple[Any, ...]) -> Competition:
     i, name, venue, country, start, end, series, category = values
-    return Competition(i, name, venue, country, _date(start), _date(end), series, category)
+    # Tens of thousands of competitions (the bundled careers) share few venues, series and
+    # countries, and a meeting's name repeats every season: one string each, not one per row.
+    return Competition(i, sys.intern(name), sys.intern(venue), sys.intern(country), _date(start), _date(end),
+                       sys.intern(series), sys.intern(category))
 
 
 def race(row: Row, at: int = 0) -> Race:

@@ -5,6 +5,7 @@ import sqlite3
 import sys
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 from typing import Any, AsyncIterator, Callable, TypeVar
 
 from bot.domain.disciplines import discipline
@@ -56,8 +57,13 @@ def athlete_stats(rows: list[Any], days: dict[str, date]) -> list[AthleteStat]:
                          (p.partition(" ") for p in packed.split(_SEP))), reverse=True) if packed else []
         if last and last not in days:
             days[last] = date.fromisoformat(last)
-        out.append(AthleteStat(cv.athlete(row), n, days.get(last), tuple(code for _, code in events)))
+        out.append(AthleteStat(cv.athlete(row), n, days.get(last), _shared(tuple(code for _, code in events))))
     return out
+
+
+@lru_cache(maxsize=4096)  # a few hundred distinct event lists among every athlete: one tuple each
+def _shared(codes: tuple[str, ...]) -> tuple[str, ...]:
+    return codes
 
 
 class Reads(Connected):

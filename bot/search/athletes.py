@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 from array import array
 from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Sequence
@@ -17,7 +18,12 @@ from bot.store import AthleteStat
 
 FUZZY_CUTOFF = 82
 LEADERS = 100  # ranked ahead for an empty autocomplete field: Discord shows 25
-
+# A group of namesakes larger than this is cut to its most prominent few before ranking, from a
+# ranking kept per group (hundreds share 'Kerr' at a million results: sorting them per keystroke
+# was most of a typo search).
+RANKED_FROM = 32
+PREFIX_POOL = 400  # prefix matches ranked for autocomplete: a short prefix matches thousands
+_ID_BITS = 32  # an athlete id in the low bits of a packed (results, id) key
 
 @dataclass(frozen=True)
 class Candidate:
@@ -28,9 +34,23 @@ class Candidate:
 
 
 def prominence(st: AthleteStat, today: date) -> float:
-    """How much and how recently the athlete raced: ties in a name's match go to the busier."""
+    """How much and how recently the athlete raced: ties in a name's match go to the busier.
+    Never more than twice the results: the leaders' search stops on that bound."""
     years = (today - st.last_day).days / 365.25 if st.last_day else 20
-    return st.results * (1.0 + max(0.0, 1.0 - years / 8))
+    return st.results * (1.0 + min(1.0, max(0.0, 1.0 - years / 8)))  # a later day than today counts as today
+
+
+_NAN = float("nan")
+
+
+def _unknown(n: int) -> array[float]:
+    """n prominences, none computed yet."""
+    return array("d", [_NAN]) * n
+
+
+def _packed(st: AthleteStat) -> int:
+    """Most results first, then the lower id, as one int in ascending order."""
+    return (-st.results << _ID_BITS) + st.athlete.id
 
 
 def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None, str, set[str]]:
@@ -41,7 +61,7 @@ def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None
             {full, family, given} - {""})
 
 
-def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # Any: lists while loading, tuples after
+def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # Any: lists while loading, arrays after
     """Add `aid` under `key` (or take one of it away), ids kept in order; True when the key came or went."""
     ids = list(table.get(key, ()))
     if add:
@@ -49,7 +69,7 @@ def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # An
     else:
         ids.remove(aid)
     if ids:
-        table[key] = tuple(ids)
+        table[key] = array("i", ids)
     else:
         table.pop(key, None)
     return len(ids) == add
@@ -85,7 +105,15 @@ class AthleteIndex:
         self._prefix_keys: list[str] = []
         self._prefix_ids = array("i")
         self._families: dict[str, list[str]] = {}  # first letter -> folded family names
-        self._prominence: dict[int, float] = {}
+        # Each athlete's prominence as of `today`, computed on first use: a new results day moves
+        # every athlete's, and recomputing 50,000 of them was most of that day's first poll.
+        # (an array by athlete id, NaN where not yet computed: 8 bytes an athlete, where a dict of
+        # floats took 100)
+        self._prominence = array("d")
+        self.today = date.min
+        self._by_results = array("q")  # _packed() of every athlete, ascending: the leaders' search
+        # (table, key) -> the key's athletes, most prominent first, ranked on first use as of `today`
+        self._ranked: dict[tuple[int, str], tuple[int, ...]] = {}
         self.most_words = 1  # in any athlete's name: where two typed names may split is bounded by it
         self._words: Counter[int] = Counter()  # words in a name -> how many names have that many
         self._aliases: dict[int, list[tuple[str, str, str]]] = {}  # athlete -> earlier names
@@ -95,11 +123,13 @@ class AthleteIndex:
     def load(self, stats: list[AthleteStat], today: date,
              aliases: Iterable[tuple[int, str, str, str]] = ()) -> None:
         self._clear()
+        self.today = today
         for st in stats:
             a = st.athlete
             self.stats[a.id] = st
             self._add_name(a.id, a.name, a.given, a.family)
-            self._prominence[a.id] = prominence(st, today)
+        self._by_results = array("q", sorted(map(_packed, self.stats.values())))
+        self._prominence = _unknown(max(self.stats, default=0) + 1)
         for aid, name, given, family in aliases:  # a name known before a source named them otherwise
             if aid in self.stats:
                 self._add_name(aid, name, given, family)
@@ -111,12 +141,12 @@ class AthleteIndex:
         self._families = defaultdict(list)
         for family in sorted(self._by_family):
             self._families[family[0]].append(family)
-        # Most names belong to one athlete: a one-item tuple is half the size of a list. By id, so
-        # an athlete added later sits where a build would put it.
+        # Arrays, 4 bytes an id: a tuple held an int object per id once unpickled (the snapshot),
+        # and a list more. By id, so an athlete added later sits where a build would put it.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
             for key, ids in table.items():
                 # in place: a second copy of each table would be the peak
-                table[key] = tuple(sorted(ids))  # type: ignore[assignment]  # lists while loading, tuples after: read only
+                table[key] = array("i", sorted(ids))  # type: ignore[assignment]  # lists while loading
         self.top = max(self.stats, default=0)
 
     def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
@@ -134,12 +164,11 @@ class AthleteIndex:
 
     # --- live changes (bot.index_delta): one turn of the event loop, no await inside ------
     def update(self, stats: dict[int, AthleteStat | None], aliases: dict[int, list[tuple[str, str, str]]],
-               today: date, prominences: dict[int, float] | None = None) -> None:
-        """These athletes as they are now (None: gone), with their earlier names. `prominences`,
-        when the newest result's day moved, are every athlete's computed for `today` beforehand."""
+               today: date) -> None:
+        """These athletes as they are now (None: gone), with their earlier names, as of `today`."""
         self._leaders = None
-        if prominences is not None:
-            self._prominence = prominences
+        if today != self.today:  # everyone's prominence moves: forgotten, computed again on use
+            self.today, self._prominence, self._ranked = today, _unknown(len(self._prominence)), {}
         for aid in sorted(stats):
             old, st = self.stats.get(aid), stats[aid]
             before = [(old.athlete.name, old.athlete.given, old.athlete.family), *self._aliases.get(aid, ())] \
@@ -154,14 +183,29 @@ class AthleteIndex:
                 self._aliases.pop(aid, None)
                 if after[1:]:
                     self._aliases[aid] = after[1:]
+            self._unrank(before + after)
+            if aid < len(self._prominence):
+                self._prominence[aid] = _NAN
+            if old is not None:
+                del self._by_results[bisect.bisect_left(self._by_results, _packed(old))]
             if st is None:
                 self.stats.pop(aid, None)
-                self._prominence.pop(aid, None)
                 continue
             self.stats[aid] = st  # in place when known: ties in prominence keep a build's order
-            self._prominence[aid] = prominence(st, today)
+            key = _packed(st)
+            self._by_results.insert(bisect.bisect_left(self._by_results, key), key)
             self.top = max(self.top, aid)
         self.most_words = max([1] + [n for n, count in self._words.items() if count > 0])
+
+    def _unrank(self, names: list[tuple[str, str, str]]) -> None:
+        """Forget the rankings of groups these names belong to: a member's prominence changed."""
+        if not self._ranked:
+            return
+        for name in names:
+            full, families, given_key, initials_key, _ = _keys(*name)
+            for key in (full, *families, given_key, initials_key):
+                for table in range(4):
+                    self._ranked.pop((table, key or ""), None)
 
     def _change_name(self, aid: int, name: str, given: str, family: str, *, add: bool) -> None:
         full, families, given_key, initials_key, prefixes = _keys(name, given, family)
@@ -194,7 +238,9 @@ class AthleteIndex:
     def dump(self) -> dict[str, Any]:
         """Everything held, in a canonical form: two indexes of the same store dump equal."""
         tables = (self._by_full, self._by_family, self._by_given, self._by_initials)
-        return {"stats": dict(sorted(self.stats.items())), "prominence": dict(sorted(self._prominence.items())),
+        return {"stats": dict(sorted(self.stats.items())),
+                "prominence": {a: self.prominence(a) for a in sorted(self.stats)},
+                "by_results": list(self._by_results),
                 "tables": [{k: tuple(v) for k, v in sorted(t.items()) if v} for t in tables],
                 "prefixes": list(zip(self._prefix_keys, self._prefix_ids)),
                 "families": {k: v for k, v in sorted(self._families.items()) if v},
@@ -204,14 +250,43 @@ class AthleteIndex:
         return len(self.stats)
 
     def prominence(self, athlete_id: int) -> float:
-        return self._prominence.get(athlete_id, 0.0)
+        held = self._prominence
+        if athlete_id < len(held) and (known := held[athlete_id]) == known:  # NaN: not computed yet
+            return known
+        st = self.stats.get(athlete_id)
+        if st is None:
+            return 0.0
+        if athlete_id >= len(held):
+            held.extend(_unknown(athlete_id + 1 - len(held)))
+        known = held[athlete_id] = prominence(st, self.today)
+        return known
 
-    def candidates(self, text: str, limit: int = 8) -> list[Candidate]:
-        """Every athlete the text could mean, best first (match quality, then prominence)."""
+    def _rank_key(self, athlete_id: int) -> tuple[float, int]:
+        """The order of every ranking: most prominent first, then the lower id."""
+        return -self.prominence(athlete_id), athlete_id
+
+    def _leading(self, table: int, key: str, ids: Sequence[int], limit: int) -> Sequence[int]:
+        """The `limit` most prominent of a table's group; a large group is ranked once per change."""
+        if len(ids) <= max(limit, RANKED_FROM):
+            return ids
+        return self._ranking(table, key, ids)[:limit]
+
+    def _ranking(self, table: int, key: str, ids: Sequence[int]) -> Sequence[int]:
+        """A table's group, most prominent first, kept until a member or the day changes."""
+        ranked = self._ranked.get((table, key))
+        if ranked is None:
+            ranked = self._ranked[(table, key)] = tuple(sorted(ids, key=self._rank_key))
+        return ranked
+
+    def candidates(self, text: str, limit: int = 8, *, typos: bool = True) -> list[Candidate]:
+        """Every athlete the text could mean, best first (match quality, then prominence); with
+        `typos`, misspellings too when nothing matches as typed."""
         scores: dict[int, float] = {}
 
-        def hit(ids: Sequence[int], score: float) -> None:
-            for i in ids:
+        def hit(ids: Sequence[int], score: float, table: int = -1, key: str = "") -> None:
+            # Only a group's `limit` most prominent can make the answer: any other has that many
+            # of the group, scored at least as well, ahead of it.
+            for i in self._leading(table, key, ids, limit) if table >= 0 else ids:
                 if scores.get(i, 0) < score:
                     scores[i] = score
 
@@ -222,29 +297,35 @@ class AthleteIndex:
             ident = text.strip().lstrip("#")
             if ident.isascii() and ident.isdigit() and int(ident) in self.stats:  # int() refuses "²"
                 return [Candidate(int(ident), 100.0, self.prominence(int(ident)))]
-        hit(self._by_full.get(q, []), 100)
+        hit(self._by_full.get(q, ()), 100, 0, q)
         words = q.split()
         for turned in (words[1:] + words[:1], words[-1:] + words[:-1]):  # "Ingebrigtsen Jakob"
             if len(words) > 1:
-                hit(self._by_full.get(" ".join(turned), []), 99)
-        hit(self._by_family.get(q, []), 95)
+                key = " ".join(turned)
+                hit(self._by_full.get(key, ()), 99, 0, key)
+        hit(self._by_family.get(q, ()), 95, 1, q)
         if len(words) >= 2 and len(words[0]) == 1:  # "j ingebrigtsen"
-            hit([i for i in self._by_family.get(words[-1], [])
-                 if fold(self.stats[i].athlete.given).startswith(words[0])], 97)
+            family = self._by_family.get(words[-1], ())
+            # the first `limit` in order of prominence whose given name has that initial: the
+            # group's others are outranked by as many, so reading on would change nothing
+            big = len(family) > max(limit, RANKED_FROM)
+            initial = (i for i in (self._ranking(1, words[-1], family) if big else family)
+                       if fold(self.stats[i].athlete.given).startswith(words[0]))
+            hit(list(itertools.islice(initial, limit) if big else initial), 97)
         if len(words) == 1:
             # A given name alone ('Jakob') competes with surnames; prominence then decides.
-            hit(self._by_given.get(q, []), 93)
+            hit(self._by_given.get(q, ()), 93, 2, q)
             typed = text.strip()
             if len(q) <= 3:
                 # 'JI' typed in capitals is initials more often than a surname.
-                hit(self._by_initials.get(q, []), 96 if typed.isupper() and len(typed) >= 2 else 80)
+                hit(self._by_initials.get(q, ()), 96 if typed.isupper() and len(typed) >= 2 else 80, 3, q)
         typo = not scores
-        if typo:
+        if typo and typos:
             self._fuzzy(q, hit)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -self.prominence(kv[0])))
-        return [Candidate(i, s, self.prominence(i), typo) for i, s in ranked[:limit]]
+        ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], *self._rank_key(kv[0])))
+        return [Candidate(i, s, self.prominence(i), typo) for i, s in ranked]
 
-    def _fuzzy(self, q: str, hit: Callable[[Sequence[int], float], None]) -> None:
+    def _fuzzy(self, q: str, hit: Callable[..., None]) -> None:
         """Typos: match the surname against surnames sharing its first letter (a typo in the
         first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
         surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,
@@ -256,10 +337,25 @@ class AthleteIndex:
             family, given = " ".join(words[cut:]), " ".join(words[:cut])
             for found, score, _ in process.extract(family, self._families.get(family[0], []),
                                                    scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF):
-                ids = self._by_family[found]
                 if given:
-                    ids = [i for i in ids if fuzz.ratio(given, fold(self.stats[i].athlete.given)) >= 70]
-                hit(ids, score * 0.92)
+                    hit(self._given_like(found, given), score * 0.92)
+                else:
+                    hit(self._by_family[found], score * 0.92, 1, found)
+
+    def _given_like(self, family: str, given: str) -> list[int]:
+        """The family's athletes whose given name is like `given`: each distinct given name
+        compared once (hundreds of namesakes share a few dozen given names)."""
+        from rapidfuzz import fuzz  # imported by _fuzzy, the only caller, already
+
+        ids = self._by_family[family]
+        givens = [fold(self.stats[i].athlete.given) for i in ids] if len(ids) <= RANKED_FROM else None
+        if givens is None:
+            by_given: dict[str, list[int]] = {}
+            for i in ids:
+                by_given.setdefault(self.stats[i].athlete.given, []).append(i)
+            alike = {g for g in by_given if fuzz.ratio(given, fold(g)) >= 70}
+            return [i for i in ids if self.stats[i].athlete.given in alike]
+        return [i for i, g in zip(ids, givens) if fuzz.ratio(given, g) >= 70]
 
     def label(self, athlete_id: int) -> str:
         """'Josh Kerr (GBR, 1500m)': enough to tell namesakes apart."""
@@ -275,9 +371,24 @@ class AthleteIndex:
     def _most_prominent(self, limit: int) -> list[int]:
         """Discord asks the moment a field is focused: ranked once per change of the index, not per
         keystroke (sorting every athlete took 10-19 ms at a million results)."""
-        if self._leaders is None or len(self._leaders) < min(limit, len(self._prominence)):
-            self._leaders = heapq.nlargest(max(limit, LEADERS), self._prominence, key=self._prominence.__getitem__)
+        if self._leaders is None or len(self._leaders) < min(limit, len(self.stats)):
+            self._leaders = self._rank_leaders(max(limit, LEADERS))
         return self._leaders[:limit]
+
+    def _rank_leaders(self, n: int) -> list[int]:
+        """The n most prominent, reading athletes by results, most first, only until no one
+        left could pass the n-th: prominence is at most twice the results (a few hundred read)."""
+        best: list[tuple[float, int]] = []  # a heap of (prominence, -id): the weakest on top
+        for packed in self._by_results:
+            results, aid = -(packed >> _ID_BITS), packed & ((1 << _ID_BITS) - 1)
+            if len(best) == n and 2 * results < best[0][0]:
+                break
+            entry = (self.prominence(aid), -aid)
+            if len(best) < n:
+                heapq.heappush(best, entry)
+            elif entry > best[0]:
+                heapq.heapreplace(best, entry)
+        return [-aid for _, aid in sorted(best, reverse=True)]
 
     def complete(self, partial: str, rivals: dict[int, int], limit: int) -> list[int]:
         """Athlete ids for autocomplete: prefix matches first, rivals of the other athlete favoured."""
@@ -285,13 +396,15 @@ class AthleteIndex:
         if not q:
             pool = set(rivals) or set(self._most_prominent(limit))
         else:
-            pool = set()
-            start = bisect.bisect_left(self._prefix_keys, q)
-            for name, ident in zip(self._prefix_keys[start:start + 400], self._prefix_ids[start:start + 400]):
-                if not name.startswith(q):
-                    break
-                pool.add(ident)
+            keys, start = self._prefix_keys, bisect.bisect_left(self._prefix_keys, q)
+            # folded keys are lowercase ASCII: every key starting with q sorts before q + DEL
+            end = bisect.bisect_left(keys, q + "\x7f", start, min(start + PREFIX_POOL, len(keys)))
+            pool = set(self._prefix_ids[start:end])
             if len(pool) < limit:
-                pool.update(c.athlete_id for c in self.candidates(partial, limit=limit))
-        ranked = sorted(pool, key=lambda i: (-rivals.get(i, 0), -self.prominence(i)))
-        return ranked[:limit]
+                # Typos only when no name starts so: a word half typed is no typo of a whole one
+                # (fuzzy matching it against every surname found nothing, at up to a millisecond).
+                pool.update(c.athlete_id for c in self.candidates(partial, limit=limit, typos=not pool))
+        prom = self.prominence
+        if rivals:
+            return [i for *_, i in heapq.nsmallest(limit, [(-rivals.get(i, 0), -prom(i), i) for i in pool])]
+        return [i for _, i in heapq.nsmallest(limit, [(-prom(i), i) for i in pool])]

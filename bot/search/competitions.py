@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -37,12 +38,15 @@ class CompetitionRows(Rows[Competition]):
 class CompetitionIndex:
     def __init__(self) -> None:
         self.by_id: Rows[Competition] = CompetitionRows()
-        self._tokens: dict[int, list[str]] = {}
+        # competition -> its words: one string object per distinct word (the vocabulary's), in a
+        # tuple, since 40,000 competitions' words were 20 MB as lists of fresh strings
+        self._tokens: dict[int, tuple[str, ...]] = {}
         self._vocabulary: list[str] = []  # every competition word, sorted
-        self._with_token: dict[str, list[int]] = {}  # competition word -> competitions
+        self._with_token: dict[str, array[int]] = {}  # competition word -> competitions
         self._label_words: dict[int, list[str]] = {}  # competition -> its races' label words, sorted
-        self._full: dict[int, int] = {}  # competition -> how many of its races racebot knows whole
-        self._races: dict[int, int] = {}  # competition -> how many races it holds
+        # by competition id (arrays: 4 bytes each, where dicts of ints took 60)
+        self._full = array("i")  # how many of its races racebot knows whole
+        self._races = array("i")  # how many races it holds: 0 for none
         self.top = 0  # the largest competition id held: a later one is new
 
     def load(self, competitions: list[Competition], race_labels: Iterable[tuple[int, str, bool]] = ()) -> None:
@@ -50,22 +54,29 @@ class CompetitionIndex:
         for c in competitions:
             self.by_id[c.id] = c
         self.top = max(self.by_id, default=0)
-        self._tokens = {c.id: fold(f"{c.name} {c.venue} {c.series} {c.country}").split() for c in competitions}
-        self._with_token = defaultdict(list)
+        words: dict[str, str] = {}
+        self._tokens = {c.id: tuple(words.setdefault(w, w) for w in fold(f"{c.name} {c.venue} {c.series} {c.country}").split())
+                        for c in competitions}
+        with_token: dict[str, list[int]] = defaultdict(list)
         for cid, tokens in self._tokens.items():
             for t in set(tokens):
-                self._with_token[t].append(cid)
+                with_token[t].append(cid)
+        # arrays: a list held an int object per entry once unpickled (racebot.index_snapshot)
+        self._with_token = {t: array("i", ids) for t, ids in with_token.items()}
         self._vocabulary = sorted(self._with_token)
-        words: dict[int, set[str]] = defaultdict(set)
+        label_words: dict[int, set[str]] = defaultdict(set)
         full: dict[int, int] = defaultdict(int)
         races: dict[int, int] = defaultdict(int)
         for cid, label, partial in race_labels:
             full[cid] += not partial
             races[cid] += 1
             if label:
-                words[cid].update(fold(label).split())
-        self._full, self._races = dict(full), dict(races)
-        self._label_words = {cid: sorted(w) for cid, w in words.items()}
+                label_words[cid].update(words.setdefault(w, w) for w in fold(label).split())
+        size = max(races, default=-1) + 1
+        self._full, self._races = array("i", bytes(4 * size)), array("i", bytes(4 * size))
+        for cid, n in races.items():
+            self._full[cid], self._races[cid] = full[cid], n
+        self._label_words = {cid: sorted(w) for cid, w in label_words.items()}
 
     # --- live changes (bot.index_delta): one turn of the event loop, no await inside ------
     def update(self, competitions: list[Competition], race_labels: dict[int, list[tuple[str, bool]]]) -> None:
@@ -77,34 +88,38 @@ class CompetitionIndex:
             self.top = max(self.top, comp.id)
         for cid in {c.id for c in competitions}:
             labels = race_labels.get(cid, [])
-            for table in (self._full, self._races, self._label_words):
-                table.pop(cid, None)
-            if labels:  # as load() counts them: a competition with no races has no entries
-                self._full[cid] = sum(not partial for _, partial in labels)
-                self._races[cid] = len(labels)
+            self._label_words.pop(cid, None)
+            for table in (self._full, self._races):
+                if cid >= len(table):
+                    table.extend(bytes(4 * (cid + 1 - len(table))))
+            self._full[cid] = sum(not partial for _, partial in labels)
+            self._races[cid] = len(labels)
             if any(label for label, _ in labels):
                 self._label_words[cid] = sorted({w for label, _ in labels if label for w in fold(label).split()})
 
-    def _set_tokens(self, cid: int, tokens: list[str]) -> None:
-        for t in set(self._tokens.get(cid, [])) - set(tokens):
+    def _set_tokens(self, cid: int, words: list[str]) -> None:
+        tokens = tuple(self._vocabulary[at] if (at := bisect.bisect_left(self._vocabulary, w)) < len(self._vocabulary)
+                       and self._vocabulary[at] == w else w for w in words)
+        for t in set(self._tokens.get(cid, ())) - set(tokens):
             holders = self._with_token[t]
             holders.remove(cid)
             if not holders:
                 del self._with_token[t]
                 del self._vocabulary[bisect.bisect_left(self._vocabulary, t)]
-        for t in sorted(set(tokens) - set(self._tokens.get(cid, []))):
+        for t in sorted(set(tokens) - set(self._tokens.get(cid, ()))):
             if t not in self._with_token:
-                self._with_token[t] = []
+                self._with_token[t] = array("i")
                 bisect.insort(self._vocabulary, t)
             self._with_token[t].append(cid)
         self._tokens[cid] = tokens
 
     def dump(self) -> dict[str, Any]:
         """Everything held, in a canonical form: two indexes of the same store dump equal."""
+        held = [cid for cid, n in enumerate(self._races) if n]
         return {"by_id": dict(sorted(self.by_id.items())), "tokens": dict(sorted(self._tokens.items())),
-                "vocabulary": self._vocabulary, "full": dict(sorted(self._full.items())),
+                "vocabulary": self._vocabulary, "full": {cid: self._full[cid] for cid in held},
                 "with_token": {t: sorted(ids) for t, ids in sorted(self._with_token.items())},
-                "races": dict(sorted(self._races.items())), "labels": dict(sorted(self._label_words.items()))}
+                "races": {cid: self._races[cid] for cid in held}, "labels": dict(sorted(self._label_words.items()))}
 
     def find(self, text: str, limit: int = 5) -> list[tuple[Competition, float, tuple[str, ...]]]:
         """Competitions the text names, best first, each with the words left for its races: label
@@ -133,9 +148,13 @@ class CompetitionIndex:
         # whole, then the most races: "stockholm 2021" is the Diamond League meeting, not the
         # Finland-Sweden match that athletes' career histories tell in part; "budapest 2023" is the
         # World Championships, not a national team match of that summer.
-        scored.sort(key=lambda cs: (-round(cs[1], 2), -cs[0].start.year, -self._full.get(cs[0].id, 0),
-                                    -self._races.get(cs[0].id, 0), -cs[0].start.toordinal()))
+        scored.sort(key=lambda cs: (-round(cs[1], 2), -cs[0].start.year, -self._count(self._full, cs[0].id),
+                                    -self._count(self._races, cs[0].id), -cs[0].start.toordinal()))
         return scored[:limit]
+
+    @staticmethod
+    def _count(table: array[int], cid: int) -> int:
+        return table[cid] if 0 <= cid < len(table) else 0
 
     def _competition_scores(self, word: str) -> dict[int, float]:
         """Competition id -> how well the word names one of its words."""

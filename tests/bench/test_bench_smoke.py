@@ -25,9 +25,9 @@ def test_generate_import_and_measure_at_small_scale(tmp_path):
     assert "wrote 3000 results" in run("bench/generate.py", "--results", "3000", "--athletes", "400",
                                       "--seasons", "2", "--per-season", "10", "--out", str(csv))
     assert "3000 rows" in run("-m", "racebot.cli", "--db", str(db), "import", str(csv))
-    h2h = run("bench/h2h.py", "--db", str(db), "--pairs", "30", "--never", "5", "--in-flight", "5")
-    assert "whole core path: p50" in h2h and "throughput" in h2h
-    auto = run("bench/autocomplete.py", "--db", str(db), "--queries", "40")
+    h2h = run("bench/h2h.py", "--db", str(db), "--pairs", "30", "--never", "5", "--in-flight", "5", "--runs", "1")
+    assert "whole core path: CPU p50" in h2h and "throughput" in h2h and "targets:" in h2h
+    auto = run("bench/autocomplete.py", "--db", str(db), "--queries", "40", "--runs", "1")
     assert "autocomplete prefix" in auto and "autocomplete typo" in auto
     ingest = run("bench/ingest.py", "--csv", str(csv))
     assert "ratio to floor" in ingest
@@ -75,3 +75,15 @@ def test_incremental_bench_prints_the_update_beside_the_full_rebuild(tmp_path):
     out = run("bench/incremental.py", "--db", str(db), "--runs", "1")
     for row in ("index update, one race of 10 (same day)", "(new day)", "full rebuild (Core.start)"):
         assert row in out
+
+
+@pytest.mark.slow  # a small store, then `racebot run` through two polls and six fresh processes of sizes
+def test_polls_rss_and_scaling_benches_print_their_tables(tmp_path):
+    csv, db = tmp_path / "s.csv", tmp_path / "s.db"
+    run("bench/generate.py", "--results", "3000", "--athletes", "400", "--seasons", "2", "--per-season", "10",
+        "--out", str(csv))
+    run("-m", "racebot.cli", "--db", str(db), "import", str(csv))
+    rss = run("bench/polls_rss.py", "--db", str(db), "--polls", "2", "--runs", "1")
+    assert "ready" in rss and "after 2 polls" in rss
+    scaling = run("bench/scaling.py", "--db", str(db), "--runs", "1")
+    assert "build CPU s" in scaling and "RSS after start MB" in scaling

@@ -103,3 +103,39 @@ def test_an_empty_athlete_field_offers_the_most_prominent_and_follows_a_change()
     assert [index.prominence(i) for i in index.complete("", {}, 25)] == [index.prominence(i) for i in by_hand[:25]]
     index.update({500: stat(500, 1000)}, {}, date(2024, 6, 1))  # a newcomer who raced more than anyone
     assert index.complete("", {}, 5)[0] == 500
+
+
+def test_a_large_group_of_namesakes_is_cut_by_a_ranking_that_follows_changes():
+    """Hundreds share a surname at a million results: a typo or a surname search ranks the group
+    once and keeps the ranking, until a member's prominence or the day moves."""
+    from datetime import date
+
+    from bot.domain.models import Athlete
+    from bot.search.athletes import RANKED_FROM, AthleteIndex
+    from bot.store import AthleteStat
+
+    day = date(2024, 6, 1)
+
+    def stat(i: int, results: int, last: date = day) -> AthleteStat:
+        return AthleteStat(Athlete(i, f"Runner{i % 7} Kerr", f"Runner{i % 7}", "Kerr", "NOR", "M"), results, last,
+                           ("1500",))
+
+    def fresh(stats: list[AthleteStat], today: date) -> AthleteIndex:
+        index = AthleteIndex()
+        index.load(stats, today)
+        return index
+
+    stats = {i: stat(i, i * 7 % 50) for i in range(1, RANKED_FROM * 3)}
+    live = fresh(list(stats.values()), day)
+    for typed in ("Kerr", "Kerrr", "Runner3 Kerr", "Runner3 Kera", "R Kerr"):
+        assert live.candidates(typed, 3) == fresh(list(stats.values()), day).candidates(typed, 3)
+    changes = [({5: stat(5, 400)}, day), ({5: stat(5, 1)}, day), ({9: None}, day),
+               ({11: stat(11, 60, date(2016, 1, 1))}, date(2025, 3, 1))]
+    for change, today in changes:
+        live.update(change, {}, today)
+        stats.update(change)
+        held = [s for s in stats.values() if s is not None]
+        for typed in ("Kerr", "Kerrr", "Runner3 Kerr", "Runner4 Kera", "R Kerr"):
+            assert live.candidates(typed, 3) == fresh(held, today).candidates(typed, 3), (change, typed)
+        assert live.complete("", {}, 5) == fresh(held, today).complete("", {}, 5)
+    assert live.candidates("Kerr", 1)[0].athlete_id != 5  # back to one result: no longer first

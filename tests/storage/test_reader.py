@@ -72,3 +72,16 @@ async def test_the_reader_reads_the_same_over_the_writers_connection(store, db_c
         Reader(conn).meetings(a, b), Reader(conn).race_results(competition, "800m"),
         Reader(conn).race_results(competition, None), Reader(conn).coverage([a, b])))
     assert on_writer == on_loop and on_loop[0] and on_loop[2]
+
+
+async def test_source_spans_are_read_again_once_another_connection_commits(store, db_copy):
+    a, b, _ = a_pair_and_a_competition(db_copy)
+    spans = await store.coverage([b, a])
+    assert {s.athlete for s in spans} == {a, b} and await store.coverage([a, b]) == spans
+    other = sqlite3.connect(db_copy, isolation_level=None)  # an import elsewhere, committed
+    other.execute("DELETE FROM results WHERE athlete_id = ?", (a,))
+    other.close()
+    assert {s.athlete for s in await store.coverage([a, b])} == {b}
+    # and the store's own writer: another connection than the reader's
+    await store.conn.run(lambda conn: conn.execute("DELETE FROM results WHERE athlete_id = ?", (b,)) and conn.commit())
+    assert await store.coverage([a, b]) == []
