@@ -30,7 +30,7 @@ def explain(registry: Registry, args: HelpArgs) -> Reply:
     return Reply("racebot commands", [Paragraph.of(
         "Athletics results and rivalries. Names can be loose: surnames, no accents, small typos. "
         "Options: event:1500m season:2024 finals. Type /help h2h for one command.")],
-        Table((Column("Command"), Column("What it does")), rows))
+        Table((Column("Command"), Column("What it does")), rows, tuple((name, what) for name, what in rows)))
 
 
 def command(registry: Registry) -> Command[HelpArgs]:

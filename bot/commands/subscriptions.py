@@ -183,7 +183,8 @@ async def subscriptions(services: Services, args: Args, ctx: Context) -> Reply:
                      footer=f"Channel admins can start one: {_USAGE}")
     rows = tuple((str(s.id), s.describe(), s.created_at.date().isoformat() if s.created_at else "") for s in subs)
     return Reply("Subscriptions", [Paragraph.of(f"This channel has {counted(len(subs), 'subscription')}.")],
-                 Table((Column("No", "right"), Column("What"), Column("Since")), rows),
+                 Table((Column("No", "right"), Column("What"), Column("Since")), rows,
+                       tuple((f"{no}. {what}", f"since {since}" if since else "") for no, what, since in rows)),
                  data={"subscriptions": [{"id": s.id, "filters": s.filters.to_json(), "spoiler": s.spoiler,
                                           "delay_minutes": s.delay_minutes, "timezone": s.timezone} for s in subs]})
 

@@ -5,6 +5,7 @@ from datetime import datetime, time, timezone
 
 from bot.commands.registry import Args, Command, Context
 from bot.commands.services import Services
+from bot.narrow import BREAK
 from bot.replies import Column, Moment, Paragraph, Reply, Table
 
 SHOWN = 10
@@ -23,7 +24,8 @@ async def run(services: Services, args: Args, ctx: Context) -> Reply:
                   c.series) for c in comps)
     moments = [Moment(datetime.combine(c.start, time(0), tzinfo=timezone.utc), c.start.isoformat()) for c in comps]
     return Reply("Coming up", [Paragraph.of(f"The next {len(comps)} competitions in our calendar.")],
-                 Table((Column("Dates"), Column("Competition"), Column("Venue"), Column("Series")), rows),
+                 Table((Column("Dates"), Column("Competition"), Column("Venue"), Column("Series")), rows,
+                       tuple((dates, BREAK.join(x for x in (name, venue, series) if x)) for dates, name, venue, series in rows)),
                  moments=moments,
                  data={"competitions": [{"name": c.name, "venue": c.venue, "start": c.start.isoformat(),
                                          "end": c.end.isoformat(), "series": c.series} for c in comps]})
