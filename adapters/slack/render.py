@@ -83,7 +83,7 @@ class _Moments:
         self._tokens: dict[str, str] = {}
         for m in moments:
             fallback = m.fallback or m.at.isoformat(timespec="minutes")
-            self._tokens[esc.mrkdwn(fallback)] = esc.date_token(m.at, fallback)
+            self._tokens[esc.mrkdwn(fallback)] = esc.date_token(m.at, fallback, m.style)
         keys = sorted(self._tokens, key=len, reverse=True)  # longest first: no partial matches
         self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
         self._used: set[str] = set()
