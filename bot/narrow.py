@@ -7,10 +7,13 @@ card of its cells. The wide table stays in the Reply for the console, images and
 """
 from __future__ import annotations
 
-from bot.replies import ELLIPSIS, PHONE_WIDTH, Table
+from bot.replies import PHONE_WIDTH, Table, ellipsize
 
 BREAK = " · "  # between parts of a line: where it may break when too wide
 _INDENT = "  "  # before a card's later lines, so each card's first line stands out
+# A line of a card longer than this is cut (with an ellipsis) before it is wrapped: a cell of
+# 200,000 characters from data must not become 5,000 lines.
+LINE_LIMIT = 4 * PHONE_WIDTH
 # A line break from data would tear a card apart (str.splitlines' set).
 _ONE_LINE = str.maketrans({c: " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
 
@@ -29,16 +32,18 @@ def _generic(row: tuple[str, ...]) -> tuple[str, ...]:
 def _card(lines: tuple[str, ...], width: int) -> list[str]:
     out: list[str] = []
     for i, line in enumerate(lines):
-        line = line.translate(_ONE_LINE).rstrip()
-        lead = line[: len(line) - len(line.lstrip())]
-        first_indent = lead if i == 0 else _INDENT + lead
+        line = ellipsize(line.translate(_ONE_LINE).rstrip(), LINE_LIMIT)
+        # A card's first line starts at the margin and its later lines are indented, so a reader
+        # tells where each card starts; a little indent of its own, never a line of spaces.
+        lead = "" if i == 0 else _INDENT + line[: len(line) - len(line.lstrip())][:8]
+        first_indent = lead
         out += wrap(line.lstrip(), width, first_indent, first_indent + _INDENT)
     return out or [""]
 
 
 def wrap(text: str, width: int, indent: str = "", then: str = _INDENT) -> list[str]:
     """`text` in lines of at most `width`: broken between parts (" · ") where it can, else
-    between words, and a word longer than a whole line is cut with an ellipsis."""
+    between words, and a word longer than a whole line across lines."""
     lines: list[str] = []
     current = indent
     pending_sep = ""
@@ -66,8 +71,12 @@ def _words(current: str, part: str, width: int, lines: list[str], then: str) -> 
         if not fresh:
             lines.append(current)
             current = then
-        room = width - len(current)
-        current += word if len(word) <= room else word[: max(room - 1, 0)] + ELLIPSIS
+        room = max(width - len(current), 1)
+        while len(word) > room:
+            lines.append(current + word[:room])
+            current, word = then, word[room:]
+            room = max(width - len(current), 1)
+        current += word
         fresh = False
     return current
 

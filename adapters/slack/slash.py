@@ -41,7 +41,6 @@ class SlashCommands:
         self._users = users
         self._admin = admin
         self._tasks = tasks
-        self._syntax = syntax(core.registry)
 
     def names(self) -> list[str]:
         """Slack command names: every command the core declares that Slack leaves to apps, plus the
@@ -89,7 +88,7 @@ class SlashCommands:
                     else self._admin.listed(user_id))
         channel = ChannelRef("slack", command.get("team_id", ""), command.get("channel_id", ""))
         ctx = Context(user_id=user_id, user_name=command.get("user_name", ""), channel=channel,
-                      timezone=await self._users.timezone(user_id), is_admin=is_admin, syntax=self._syntax)
+                      timezone=await self._users.timezone(user_id), is_admin=is_admin, syntax=syntax(self._core.registry))
         reply = await self._core.handle(inv, ctx)
         key = f"slash:{command.get('trigger_id') or uuid.uuid4()}"
         try:

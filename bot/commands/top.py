@@ -44,8 +44,8 @@ async def run(services: Services, args: TopArgs, ctx: Context) -> Reply:
                                f"{lead.competition.name} on {lead.race.day.isoformat()}.")],
                  Table((Column("#", "right"), Column("Mark", "right"), Column("Athlete"), Column("Nat"),
                         Column("Competition"), Column("Date")), rows,
-                       # On a phone: ` 1 3:26.73 Jakob Ingebrigtsen NOR` over `Bislett Games · 2024-05-30`.
-                       tuple((f"{rank.rjust(2)} {mark} {name} {nat}".rstrip(), f" {comp}{BREAK}{day}")
+                       # On a phone: `1. 3:26.73 Jakob Ingebrigtsen NOR` over `Bislett Games · 2024-05-30`.
+                       tuple((f"{rank}. {mark} {name} {nat}".rstrip(), f"{comp}{BREAK}{day}")
                              for rank, mark, name, nat, comp, day in rows)),
                  footer="One mark per athlete; only the competitions in our data. " + (
                      "" if args.gender else "Add 'women' for the women's list."),

@@ -75,9 +75,9 @@ def race_table(rr: RaceResults, limit: int | None = None) -> Table:
 
 
 def _narrow_row(row: tuple[str, ...]) -> tuple[str, ...]:
-    """` 1 Jakob Ingebrigtsen NOR` over `  3:29.74 · WL`: the place, then what the athlete did."""
+    """`1. Jakob Ingebrigtsen NOR` over `3:29.74 · WL`: the place, then what the athlete did."""
     place, name, country, mark, wind, flags, gap = row
-    who = " ".join(x for x in (place.rjust(2), name, country) if x.strip())
+    who = " ".join(x for x in (f"{place}." if place else "", name, country) if x)
     did = BREAK.join(x for x in (f"{mark} {wind}".strip(), flags, gap) if x)
     return (who, " " + did)
 
