@@ -33,6 +33,8 @@ def _card(lines: tuple[str, ...], width: int) -> list[str]:
     out: list[str] = []
     for i, line in enumerate(lines):
         line = ellipsize(line.translate(_ONE_LINE).rstrip(), LINE_LIMIT)
+        if i and not line.strip():
+            continue  # a blank line inside a card would read as the start of another
         # A card's first line starts at the margin and its later lines are indented, so a reader
         # tells where each card starts; a little indent of its own, never a line of spaces.
         lead = "" if i == 0 else _INDENT + line[: len(line) - len(line.lstrip())][:8]
@@ -69,8 +71,11 @@ def _words(current: str, part: str, width: int, lines: list[str], then: str) -> 
             current += " " + word
             continue
         if not fresh:
-            lines.append(current)
-            current = then
+            if len(word) > width - len(then) and len(current) + 2 < width:
+                current += " "  # too long for any line: it starts here rather than leave a gap
+            else:
+                lines.append(current)
+                current = then
         room = max(width - len(current), 1)
         while len(word) > room:
             lines.append(current + word[:room])
