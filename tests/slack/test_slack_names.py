@@ -49,7 +49,7 @@ async def test_racebot_status_over_http(fake_slack, http_adapter):
 
 async def test_racebot_status_over_socket_mode(fake_slack, socket_adapter):
     await fake_slack.send_envelope(envelope(fake_slack, "env-status", "/racebot", "status", "st2"))
-    await fake_slack.wait_until(lambda: answers(fake_slack, "st2"))
+    await fake_slack.wait_until(lambda: answers(fake_slack, "st2") and fake_slack.socket_acks)
     [answer] = answers(fake_slack, "st2")
     assert answer["blocks"][0]["text"]["text"] == "Source status" and violations(answer) == []
     assert fake_slack.socket_acks[0] == {"envelope_id": "env-status"}
