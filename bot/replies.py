@@ -12,9 +12,13 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 Align = Literal["left", "right", "center"]
+MomentStyle = Literal["datetime", "time", "date", "relative"]
 # Widest table line any renderer draws: real tables are about 120 characters; beyond this a
 # cell from data is cut (with an ellipsis) rather than stretching every row of the table.
 TABLE_WIDTH = 240
+# Widest line inside a chat code block: a phone shows about 40 monospace characters before
+# wrapping a row into unreadable pieces (bot/narrow.py lays tables out within it).
+PHONE_WIDTH = 40
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ class Column:
 class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
+    # The same rows told for a phone, one entry per row: its lines, where " · " marks a place a
+    # line may break. Empty: bot/narrow.py lays each row out from its cells.
+    narrow: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,12 @@ class Field:
 
 @dataclass(frozen=True)
 class Moment:
-    """A point in time that renderers show in each reader's own time zone."""
+    """A point in time that renderers show in each reader's own time zone, once, in one form:
+    "datetime" (date and clock), "time" (clock only), "date", or "relative" ("in 5 minutes")."""
 
     at: datetime
     fallback: str
+    style: MomentStyle = "datetime"
 
 
 @dataclass(frozen=True)

@@ -54,12 +54,15 @@ def clip(value: str, limit: int) -> str:
     return cut + "\u2026"
 
 
-def timestamp(at: datetime) -> str:
-    """`<t:UNIX:f> (<t:UNIX:R>)`: Discord shows it in each reader's own time zone."""
+# A Moment's style as Discord's timestamp format: one form per place, never the same time twice.
+_FORMATS = {"datetime": "f", "time": "t", "date": "D", "relative": "R"}
+
+
+def timestamp(at: datetime, style: str = "datetime") -> str:
+    """`<t:UNIX:f>` and the like: Discord shows it in each reader's own time zone."""
     if at.tzinfo is None:
         at = at.replace(tzinfo=timezone.utc)  # the core works in UTC
-    unix = int(at.timestamp())
-    return f"<t:{unix}:f> (<t:{unix}:R>)"
+    return f"<t:{int(at.timestamp())}:{_FORMATS.get(style, 'f')}>"
 
 
 def text_plain(value: str) -> str:

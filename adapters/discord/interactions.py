@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.commands.registry import Context
+from bot.commands.registry import Context, Syntax
 from bot.errors import UserError
 from bot.announce.publishing import ChannelRef
 from bot.replies import Reply, error_reply, failure_reply
@@ -24,6 +24,9 @@ from adapters.discord.render import OutMessage, render
 
 if TYPE_CHECKING:
     from bot.core import Core
+
+# Discord clients offer each parameter as a named option: /help shows commands that way.
+OPTIONS = Syntax(options=True)
 
 log = logging.getLogger(__name__)
 
@@ -136,4 +139,5 @@ def context_of(interaction: discord.Interaction) -> Context:
         user_name=user.display_name,
         channel=ChannelRef("discord", str(interaction.guild_id or ""), str(interaction.channel_id or "")),
         is_admin=in_guild and (perms.manage_channels or perms.administrator),
+        syntax=OPTIONS,
     )

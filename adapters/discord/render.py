@@ -178,7 +178,7 @@ class _Stamps:
     """Discord timestamps for the reply's moments, shown where their fallback text appears."""
 
     def __init__(self, moments: Sequence[Moment]) -> None:
-        self._moments = [(escape.text(m.fallback), escape.timestamp(m.at)) for m in moments]
+        self._moments = [(escape.text(m.fallback), escape.timestamp(m.at, m.style)) for m in moments]
         self._used: set[int] = set()
 
     def sub(self, text: str) -> str:

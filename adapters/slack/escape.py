@@ -57,7 +57,12 @@ def plain(text: str) -> str:
     return text
 
 
-def date_token(at: datetime, fallback: str) -> str:
+# A Moment's style as Slack's date token format: one form per place, never the same time twice.
+_FORMATS = {"datetime": "{date_short_pretty} {time}", "time": "{time}", "date": "{date_short_pretty}",
+            "relative": "{ago}"}
+
+
+def date_token(at: datetime, fallback: str, style: str = "datetime") -> str:
     """Slack shows the date in each reader's own time zone; the fallback is for old clients."""
     if at.tzinfo is None:
         at = at.replace(tzinfo=timezone.utc)  # the core hands out UTC; be explicit about it
@@ -65,4 +70,4 @@ def date_token(at: datetime, fallback: str) -> str:
     if len(fallback) > _DATE_FALLBACK:
         fallback = fallback[: _DATE_FALLBACK - 1] + "\u2026"
     safe = mrkdwn(fallback).replace("|", "\u2223")  # `|` would end the token early
-    return f"<!date^{unix}^{{date_short_pretty}} {{time}}|{safe}>"
+    return f"<!date^{unix}^{_FORMATS.get(style, _FORMATS['datetime'])}|{safe}>"

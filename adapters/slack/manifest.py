@@ -12,7 +12,8 @@ import argparse
 import json
 import sys
 
-from adapters.slack.slash import UMBRELLA
+from adapters.slack.names import RESERVED, UMBRELLA, syntax
+from bot.commands.usage import usage
 
 SCOPES = (
     "commands",  # slash commands
@@ -33,10 +34,14 @@ HEADER = ("# Slack app manifest for racebot. Generated from the command registry
 def build(registry, *, request_url: str = "", name: str = "racebot") -> dict:
     commands = []
     for cmd in registry:
+        if cmd.name in RESERVED:  # Slack refuses these: they are typed as /racebot NAME
+            continue
         commands.append({"command": f"/{cmd.name}", "description": cmd.description,
-                         "usage_hint": cmd.usage().removeprefix(f"/{cmd.name}").strip()})
+                         "usage_hint": usage(cmd, syntax(registry)).removeprefix(f"/{cmd.name}").strip()})
     if registry.get(UMBRELLA) is None:
-        commands.append({"command": f"/{UMBRELLA}", "description": "Any racebot command in one: /racebot help",
+        under = sorted(syntax(registry).under_umbrella)
+        also = "".join(f", /{UMBRELLA} {name}" for name in under)
+        commands.append({"command": f"/{UMBRELLA}", "description": f"Any racebot command in one: /{UMBRELLA} help{also}",
                          "usage_hint": "<command> [arguments], e.g. h2h Kerr Ingebrigtsen"})
     for c in commands:
         if not c["usage_hint"]:

@@ -1,6 +1,6 @@
 """Reply -> Slack messages in Block Kit, split to fit Slack's limits and never cutting a table row.
 
-Order: header, paragraph sections, the table in ``` blocks, fields, context (moments, footer).
+Order: header, paragraph sections, the table as phone-width cards in ``` blocks, fields, context (moments, footer).
 Every string is escaped here (escape.py), once. `Reply.image` is not rendered: Slack's image
 block needs a public URL, and uploading files needs a scope we do not ask for.
 """
@@ -20,7 +20,8 @@ from adapters.slack.limits import (
     MAX_HEADER,
     MAX_SECTION_TEXT,
 )
-from bot.replies import TABLE_WIDTH, Field, Moment, Paragraph, Reply, Table, ellipsize, format_table
+from bot.narrow import cards
+from bot.replies import Field, Moment, Paragraph, Reply, Table, ellipsize
 
 # Raw text is cut into pieces this long before escaping; escaping grows text at most 5x
 # (`&` -> `&amp;`), so a piece fits a section (date tokens aside: see _rendered).
@@ -29,8 +30,6 @@ _FENCE = "```"
 # A field name is a bold label, a footer a source line: beyond these they are cut, visibly.
 _FIELD_NAME = 200
 _FOOTER = 1000
-# A table section holds the two header lines and at least one row, so no line may be longer.
-_TABLE_LINE = (MAX_SECTION_TEXT - 2 * len(_FENCE) - 3) // 3
 
 
 def render(reply: Reply) -> list[dict]:
@@ -84,7 +83,7 @@ class _Moments:
         self._tokens: dict[str, str] = {}
         for m in moments:
             fallback = m.fallback or m.at.isoformat(timespec="minutes")
-            self._tokens[esc.mrkdwn(fallback)] = esc.date_token(m.at, fallback)
+            self._tokens[esc.mrkdwn(fallback)] = esc.date_token(m.at, fallback, m.style)
         keys = sorted(self._tokens, key=len, reverse=True)  # longest first: no partial matches
         self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else None
         self._used: set[str] = set()
@@ -145,19 +144,19 @@ def _text_sections(pieces: list[tuple[str, str]]) -> list[dict]:
 
 
 def _table_sections(table: Table) -> list[dict]:
-    # Escaping can grow a line of `&` five times; such a line is cut (with an ellipsis), not split.
-    lines = [_clip_lines(esc.code(line), _TABLE_LINE) for line in format_table(table, TABLE_WIDTH)]
-    head = "\n".join(lines[:2])
-    budget = MAX_SECTION_TEXT - len(_FENCE) * 2 - 2 - len(head) - 1
+    """Phone-width cards (bot/narrow.py) in ``` blocks, each card (a row) whole in one block."""
+    budget = MAX_SECTION_TEXT - len(_FENCE) * 2 - 2
     chunks: list[list[str]] = [[]]
     size = -1  # length of "\n".join(current chunk) so far; -1 while it is empty
-    for row in lines[2:]:
-        if chunks[-1] and size + 1 + len(row) > budget:
+    for card in cards(table):
+        # Escaping can grow a line of `&` five times; such a card is cut (with an ellipsis), not split.
+        text = _clip_lines("\n".join(esc.code(line) for line in card), budget)
+        if chunks[-1] and size + 1 + len(text) > budget:
             chunks.append([])
             size = -1
-        chunks[-1].append(row)
-        size += 1 + len(row)
-    return [{"type": "section", "text": _mrkdwn("\n".join([_FENCE, head, *rows, _FENCE]))} for rows in chunks]
+        chunks[-1].append(text)
+        size += 1 + len(text)
+    return [{"type": "section", "text": _mrkdwn("\n".join([_FENCE, *rows, _FENCE]))} for rows in chunks if rows]
 
 
 def _field_sections(fields: Sequence[Field], moments: _Moments) -> list[dict]:

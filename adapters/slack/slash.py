@@ -11,6 +11,7 @@ import time
 import uuid
 
 from adapters.slack.auth import AdminCheck
+from adapters.slack.names import UMBRELLA, slash_names, syntax
 from adapters.slack.outbound import Dest, Outbound
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import render
@@ -23,7 +24,6 @@ from bot.replies import Reply, error_reply, failure_reply
 
 log = logging.getLogger(__name__)
 
-UMBRELLA = "racebot"  # `/racebot h2h Kerr Ingebrigtsen`, for workspaces that want one command
 RESPONSE_URL_USES = 5  # Slack accepts five posts per response_url; later parts go to the channel
 
 
@@ -43,9 +43,9 @@ class SlashCommands:
         self._tasks = tasks
 
     def names(self) -> list[str]:
-        """Slack command names: every command the core declares, plus the umbrella."""
-        names = [c.name for c in self._core.registry]
-        return names if UMBRELLA in names else names + [UMBRELLA]
+        """Slack command names: every command the core declares that Slack leaves to apps, plus the
+        umbrella (adapters/slack/names.py)."""
+        return slash_names(self._core.registry)
 
     def register(self, app) -> None:
         for name in self.names():
@@ -88,7 +88,7 @@ class SlashCommands:
                     else self._admin.listed(user_id))
         channel = ChannelRef("slack", command.get("team_id", ""), command.get("channel_id", ""))
         ctx = Context(user_id=user_id, user_name=command.get("user_name", ""), channel=channel,
-                      timezone=await self._users.timezone(user_id), is_admin=is_admin)
+                      timezone=await self._users.timezone(user_id), is_admin=is_admin, syntax=syntax(self._core.registry))
         reply = await self._core.handle(inv, ctx)
         key = f"slash:{command.get('trigger_id') or uuid.uuid4()}"
         try:

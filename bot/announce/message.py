@@ -85,6 +85,6 @@ def _for_subscription(base: Reply, item: OutboxItem) -> Reply:
         local = item.created_at.astimezone(ZoneInfo(sub.timezone) if valid_timezone(sub.timezone) else timezone.utc)
         clock = f"{local:%H:%M} {local.tzname() or sub.timezone}"
         when = f"Result in at {clock}"
-        moments.append(Moment(item.created_at, clock))
+        moments.append(Moment(item.created_at, clock, "time"))
     footer = " · ".join(x for x in (base.footer, when) if x)
     return replace(base, moments=moments, footer=footer, spoiler=sub.spoiler == "hide")

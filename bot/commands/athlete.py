@@ -12,6 +12,7 @@ from bot.domain.marks import beats
 from bot.domain.models import Performance
 from bot.h2h.pairing import not_found
 from bot.h2h.prose import counted
+from bot.narrow import BREAK
 from bot.replies import Column, Field, Paragraph, Reply, Table
 from bot.search.athletes import AthleteIndex
 from bot.store import StatedBest
@@ -98,8 +99,12 @@ async def run(services: Services, args: AthleteArgs, ctx: Context) -> Reply:
     if others:
         paragraphs.append(Paragraph.of("Not the one? Also: " + "; ".join(athletes.label(o) for o in others) + "."))
     coverage = await coverage_of(store, [a])
+    # On a phone: `2024-05-25 Prefontaine Classic` over `Mile · 1. 3:45.34 · NR WL PB`.
+    narrow = tuple((f"{day} {comp}", BREAK.join(x for x in (event, f"{place}. {mark}" if place else mark, flags) if x))
+                   for day, comp, event, place, mark, flags in rows)
     return Reply(a.name, paragraphs, Table((Column("Date"), Column("Competition"), Column("Event"),
-                                            Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows),
+                                            Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows,
+                                           narrow),
                  fields, footer=f"Data to {services.indexes.today.isoformat()}.", coverage=coverage,
                  data={"athlete": {"id": a.id, "name": a.name, "country": a.country},
                        "pbs": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()

@@ -12,7 +12,8 @@ from bot.domain.models import Athlete, Meeting, Result
 from bot.domain.periods import Period
 from bot.h2h.pairing import choose_pair
 from bot.h2h.prose import counted, rivalry_paragraphs, short_names
-from bot.replies import Column, Field, Paragraph, Reply, Table
+from bot.narrow import BREAK, abbreviated
+from bot.replies import PHONE_WIDTH, Column, Field, Paragraph, Reply, Table
 from bot.h2h.record import RULE, Bout, Record, record
 from bot.search.athletes import AthleteIndex
 
@@ -84,6 +85,25 @@ def _row(bout: Bout) -> tuple[str, ...]:
             _cell(m.a), _cell(m.b), bout.margin + (" 📸" if bout.photo_finish else ""))
 
 
+def _narrow(bouts: tuple[Bout, ...], sa: str, sb: str) -> tuple[tuple[str, ...], ...]:
+    """Each meeting in two phone-width lines: `2024-05-25 Eugene · Mile · 0.26 s` and
+    `Kerr 1. 3:45.34 · Ing. 2. 3:45.60`; names shortened only when a line would not fit."""
+    def marks(x: str, y: str, bout: Bout) -> str:
+        return BREAK.join((f"{x} {_cell(bout.meeting.a)}", f"{y} {_cell(bout.meeting.b)}"))
+
+    if any(len(marks(sa, sb, b)) > PHONE_WIDTH for b in bouts):
+        sa, sb = abbreviated(sa, sb)
+    out = []
+    for bout in bouts:
+        m = bout.meeting
+        rnd = "" if m.race.round_label == "Final" else f" {m.race.round_label}"
+        margin = bout.margin + (" 📸" if bout.photo_finish else "")
+        head = BREAK.join(x for x in (f"{m.race.day.isoformat()} {m.competition.venue or m.competition.label}",
+                                      f"{m.race.discipline.name}{rnd}", margin) if x)
+        out.append((head, marks(sa, sb, bout)))
+    return tuple(out)
+
+
 def _meeting_data(bout: Bout) -> dict[str, Any]:
     m = bout.meeting
     return {"date": m.race.day.isoformat(), "competition": m.competition.name, "venue": m.competition.venue,
@@ -109,9 +129,10 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
     else:
         paragraphs = rivalry_paragraphs(a, b, rec)
         fields = _fields(rec, sa, sb)
+        bouts = tuple(reversed(rec.bouts))
         table = Table((Column("Date"), Column("Competition"), Column("Event"), Column("Round"),
                        Column(sa, "right"), Column(sb, "right"), Column("Margin", "right")),
-                      tuple(_row(x) for x in reversed(rec.bouts)))
+                      tuple(_row(x) for x in bouts), _narrow(bouts, sa, sb))
     if choice.typed_pair:
         x, y = (stats[i].athlete.name for i in choice.typed_pair)
         paragraphs.insert(0, Paragraph.of(

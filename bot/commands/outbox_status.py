@@ -13,7 +13,7 @@ from bot.replies import Moment, Paragraph, Span
 from bot.sources.health import duration_text, moment_text
 
 
-def describe(h: OutboxHealth, now: datetime, moments: list[Moment]) -> list[Paragraph]:
+def describe(h: OutboxHealth, now: datetime, moments: list[Moment], zone: str = "UTC") -> list[Paragraph]:
     """The announcements paragraph, when there is anything to say; the time it shows is added to `moments`."""
     if not (h.pending or h.expired):
         return []
@@ -25,7 +25,7 @@ def describe(h: OutboxHealth, now: datetime, moments: list[Moment]) -> list[Para
             if h.last_error:
                 text += f" (last: {h.last_error})"
         if h.oldest_due is not None:
-            when = moment_text(h.oldest_due)
+            when = moment_text(h.oldest_due, zone)
             if all(m.fallback != when for m in moments):
                 moments.append(Moment(h.oldest_due, when))
             text += f"; the oldest due since {when} ({duration_text(now - h.oldest_due)})"

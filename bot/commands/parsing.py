@@ -21,7 +21,7 @@ from bot.errors import UserError
 # in it, but the fuzzy matching behind them is not free per word.
 MAX_COMMAND_CHARS = 500
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
-_KEYWORD = re.compile(r"^([a-z_]+):(.*)$", re.I)
+KEYWORD = re.compile(r"^([a-z_]+):(.*)$", re.I)
 _TRUE = ("1", "true", "yes", "on")
 _EXAMPLES = {Kind.EVENT: "1500m, mile, high jump", Kind.SEASON: "2024", Kind.GENDER: "men or women",
              Kind.DATE: "2023-08-22", Kind.NUMBER: "10"}
@@ -88,7 +88,7 @@ def recognise(kind: Kind, token: str) -> Any:
     return None
 
 
-def _keyword_param(command: Command[Any], key: str) -> Param | None:
+def keyword_param(command: Command[Any], key: str) -> Param | None:
     key = key.lower()
     for p in command.params:
         if p.name == key or key in p.choices or (p.kind.value == key and p.kind != Kind.FLAG):
@@ -96,7 +96,7 @@ def _keyword_param(command: Command[Any], key: str) -> Param | None:
     return None
 
 
-def _flag_param(command: Command[Any], word: str) -> Param | None:
+def flag_param(command: Command[Any], word: str) -> Param | None:
     w = word.lower()
     for p in command.params:
         if p.kind == Kind.FLAG and (w == p.name or w in p.choices):
@@ -117,7 +117,7 @@ def parse(registry: Registry, text: str) -> Invocation:
     return parse_args(command, tokens[1:])
 
 
-def _join_events(command: Command[Any], tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+def join_events(command: Command[Any], tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Multi-word events typed without quotes ('high jump', '3000m sc') become one token."""
     if not any(p.kind == Kind.EVENT for p in command.params):
         return tokens
@@ -139,13 +139,13 @@ def _join_events(command: Command[Any], tokens: list[tuple[str, bool]]) -> list[
 def parse_args(command: Command[Any], tokens: list[tuple[str, bool]]) -> Invocation:
     inv = Invocation(command.name)
     words: list[str] = []
-    for token, quoted in _join_events(command, tokens):
+    for token, quoted in join_events(command, tokens):
         if not quoted:
-            m = _KEYWORD.match(token)
-            if m and (p := _keyword_param(command, m.group(1))):
+            m = KEYWORD.match(token)
+            if m and (p := keyword_param(command, m.group(1))):
                 inv.args[p.name] = checked_value(p, m.group(2))
                 continue
-            if p := _flag_param(command, token):
+            if p := flag_param(command, token):
                 inv.args[p.name] = True
                 continue
             if p := _typed_slot(command, inv, token):

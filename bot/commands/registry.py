@@ -45,6 +45,26 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Syntax:
+    """How commands are typed where a question came from, for /help and usage hints to show.
+    Adapters say theirs; a command still never learns which platform asked."""
+
+    # Options the client offers one by one (`/h2h athlete_a:Kerr athlete_b:Ingebrigtsen`);
+    # otherwise commands are typed as text (`/h2h Kerr Ingebrigtsen event:1500m`).
+    options: bool = False
+    # Commands typed after another one: Slack keeps /status for itself, so `/racebot status`.
+    umbrella: str = ""
+    under_umbrella: frozenset[str] = frozenset()
+
+    def command(self, name: str) -> str:
+        """How the command `name` is invoked: `/h2h`, or `/racebot status`."""
+        return f"/{self.umbrella} {name}" if self.umbrella and name in self.under_umbrella else f"/{name}"
+
+
+TEXT = Syntax()
+
+
+@dataclass(frozen=True)
 class Context:
     """Who asked and from where; commands never learn which platform it was."""
 
@@ -53,6 +73,7 @@ class Context:
     channel: ChannelRef | None = None
     timezone: str = "UTC"
     is_admin: bool = False
+    syntax: Syntax = TEXT
 
 
 @dataclass

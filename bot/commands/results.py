@@ -10,6 +10,7 @@ from bot.domain.gender import Gender
 from bot.domain.models import Competition, RaceResults
 from bot.race_choice import RaceWords, choose, picking_words, take_day, take_round
 from bot.domain.race_report import known_finishers, race_reply, race_title, winner
+from bot.narrow import BREAK
 from bot.replies import Column, Paragraph, Reply, Table
 from bot.search.competitions import CompetitionIndex
 
@@ -79,7 +80,8 @@ def _several(comp: Competition, chosen: list[RaceResults], races: list[RaceResul
     rows = []
     for rr in chosen:
         rows.append((race_title(rr).strip(), rr.race.day.isoformat(), _won_by(rr), picking_words(rr, races)))
-    table = Table((Column("Race"), Column("Date"), Column("Winner"), Column("Add")), tuple(rows))
+    table = Table((Column("Race"), Column("Date"), Column("Winner"), Column("Add")), tuple(rows),
+                  tuple((f"{race}{BREAK}{day}", won, f"add: {words}") for race, day, won, words in rows))
     return Reply(f"{comp.label}: {len(rows)} races match",
                  [Paragraph.of("Add the words beside a race to see its full result.")], table,
                  data={"competition": comp.name, "races": [dict(zip(("race", "date", "winner", "words"), r))
@@ -91,6 +93,13 @@ def _won_by(rr: RaceResults) -> str:
     known = known_finishers(rr)
     told = f"won by {first[1].name} in {first[0].mark}" if first else "the winner is not in racebot's data"
     return told + (f" (racebot knows {known} of the finishers)" if known is not None else "")
+
+
+def _narrow_winner(event: str, name: str, mark: str, flags: str, second: str) -> tuple[str, str]:
+    """`Men's 1500m` over `Jakob Ingebrigtsen 3:29.74 · WL · 2nd Timothy Cheruiyot 3:29.77`."""
+    if not mark:  # a race known in part without its winner: `second` says what racebot knows
+        return event, BREAK.join(x for x in ("winner not known", second) if x)
+    return event, BREAK.join(x for x in (f"{name} {mark}", flags, f"2nd {second}" if second else "") if x)
 
 
 def _overview(comp: Competition, races: list[RaceResults]) -> Reply:
@@ -107,7 +116,8 @@ def _overview(comp: Competition, races: list[RaceResults]) -> Reply:
         shown = len(done) > 1 and (not partial or (done[1][0].place or 0) <= 2)
         second = f"{done[1][1].name} {done[1][0].mark}" if shown else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
-    table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows))
+    table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows),
+                  tuple(_narrow_winner(*row) for row in rows))
     return Reply(f"{comp.label}", [Paragraph.of(
         f"{len(rows)} events at {comp.venue or comp.name}, {comp.start.isoformat()}"
         + (f" to {comp.end.isoformat()}" if comp.end != comp.start else "") + ". Add an event for the full order.")],

@@ -25,47 +25,48 @@ async def run(services: Services, args: Args, ctx: Context) -> Reply:
     paragraphs: list[Paragraph] = []
     fields: list[Field] = []
     moments: list[Moment] = []
-    footer = f"As of {moment_text(now)}." if sources else ""
+    zone = ctx.timezone
+    footer = f"As of {_at(moments, now, zone)}." if sources else ""
     if not sources:
         paragraphs.append(Paragraph.of(
             "No live result source has polled yet: answers come from the bundled results and imported files. "
             "The World Athletics source reports here once it runs ([sources.worldathletics] in the config, "
             "or `racebot sync`)."))
     for health in sources:
-        paragraph, its_fields = _describe(health, now, moments, prefix=len(sources) > 1)
+        paragraph, its_fields = _describe(health, now, moments, zone, prefix=len(sources) > 1)
         paragraphs.append(paragraph)
         fields += its_fields
-    paragraphs += outbox_status.describe(outbox, now, moments)
+    paragraphs += outbox_status.describe(outbox, now, moments, zone)
     return Reply("Source status", paragraphs, fields=fields, footer=footer, moments=moments,
                  data={"sources": [_data(h) for h in sources], "announcements": outbox_status.data(outbox)})
 
 
-def _describe(h: SourceHealth, now: datetime, moments: list[Moment], *,
+def _describe(h: SourceHealth, now: datetime, moments: list[Moment], zone: str, *,
               prefix: bool) -> tuple[Paragraph, list[Field]]:
     """A source's paragraph and fields; the times they show are added to `moments`."""
     label = source_label(h.name)
     if h.failing_since is None:  # h.ok
         state = "working." if h.last_success else "not polled successfully yet."
     else:
-        state = f"failing since {_at(moments, h.failing_since)} ({duration_text(now - h.failing_since)})."
+        state = f"failing since {_at(moments, h.failing_since, zone)} ({duration_text(now - h.failing_since)})."
         if h.circuit != "closed":
             state += " Paused after repeated failures; it retries on its own."
     paragraph = Paragraph.of(Span(label, strong=True), " is " + state)
     name = (lambda text: f"{label}: {text}") if prefix else (lambda text: text)
     success = "never"
     if h.last_success:
-        success = f"{_at(moments, h.last_success)} ({duration_text(now - h.last_success)} ago)"
+        success = f"{_at(moments, h.last_success, zone)} ({duration_text(now - h.last_success)} ago)"
     error = "none"
     if h.last_error:
-        error = h.last_error + (f" ({_at(moments, h.last_error_at)})" if h.last_error_at else "")
+        error = h.last_error + (f" ({_at(moments, h.last_error_at, zone)})" if h.last_error_at else "")
     return paragraph, [Field(name("Last successful poll"), success), Field(name("Last error"), error, inline=False),
-                       Field(name("Next poll"), _next(moments, h.next_poll, now))]
+                       Field(name("Next poll"), _next(moments, h.next_poll, now, zone))]
 
 
-def _next(moments: list[Moment], when: datetime | None, now: datetime) -> str:
+def _next(moments: list[Moment], when: datetime | None, now: datetime, zone: str) -> str:
     if when is None:
         return "not scheduled"
-    text = _at(moments, when)
+    text = _at(moments, when, zone)
     if when > now:
         return f"{text} (in {duration_text(when - now)})"
     if now - when > OVERDUE_AFTER:
@@ -73,9 +74,10 @@ def _next(moments: list[Moment], when: datetime | None, now: datetime) -> str:
     return text
 
 
-def _at(moments: list[Moment], when: datetime) -> str:
-    """The time as text, registered as a Moment so each reader sees it in their own time zone."""
-    text = moment_text(when)
+def _at(moments: list[Moment], when: datetime, zone: str) -> str:
+    """The time as text, registered as a Moment so each reader sees it in their own time zone,
+    once and in one form: the text beside it says how long ago, not the time again."""
+    text = moment_text(when, zone)
     if all(m.fallback != text for m in moments):
         moments.append(Moment(when, text))
     return text

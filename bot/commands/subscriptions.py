@@ -5,6 +5,8 @@ Every adapter gets them from the registry alike; subscribe and unsubscribe are f
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.results import find_competition
@@ -181,9 +183,14 @@ async def subscriptions(services: Services, args: Args, ctx: Context) -> Reply:
     if not subs:
         return Reply("Subscriptions", [Paragraph.of("This channel has no subscriptions.")],
                      footer=f"Channel admins can start one: {_USAGE}")
-    rows = tuple((str(s.id), s.describe(), s.created_at.date().isoformat() if s.created_at else "") for s in subs)
+    # A date in a table cannot be a platform's local-time token: it is the asker's day (Slack
+    # tells us their time zone; elsewhere UTC).
+    zone = ZoneInfo(ctx.timezone) if valid_timezone(ctx.timezone) else timezone.utc
+    rows = tuple((str(s.id), s.describe(), s.created_at.astimezone(zone).date().isoformat() if s.created_at else "")
+                 for s in subs)
     return Reply("Subscriptions", [Paragraph.of(f"This channel has {counted(len(subs), 'subscription')}.")],
-                 Table((Column("No", "right"), Column("What"), Column("Since")), rows),
+                 Table((Column("No", "right"), Column("What"), Column("Since")), rows,
+                       tuple((f"{no}. {what}", f"since {since}" if since else "") for no, what, since in rows)),
                  data={"subscriptions": [{"id": s.id, "filters": s.filters.to_json(), "spoiler": s.spoiler,
                                           "delay_minutes": s.delay_minutes, "timezone": s.timezone} for s in subs]})
 

@@ -9,6 +9,7 @@ from bot.domain.disciplines import discipline
 from bot.domain.gender import Gender
 from bot.errors import UserError
 from bot.domain.race_report import gender_label
+from bot.narrow import BREAK
 from bot.replies import Column, Paragraph, Reply, Table
 
 LIST_LENGTH = 20
@@ -42,7 +43,10 @@ async def run(services: Services, args: TopArgs, ctx: Context) -> Reply:
                  [Paragraph.of(f"{lead.athlete.name} leads with {lead.result.mark}, set at the "
                                f"{lead.competition.name} on {lead.race.day.isoformat()}.")],
                  Table((Column("#", "right"), Column("Mark", "right"), Column("Athlete"), Column("Nat"),
-                        Column("Competition"), Column("Date")), rows),
+                        Column("Competition"), Column("Date")), rows,
+                       # On a phone: `1. 3:26.73 Jakob Ingebrigtsen NOR` over `Bislett Games · 2024-05-30`.
+                       tuple((f"{rank}. {mark} {name} {nat}".rstrip(), f"{comp}{BREAK}{day}")
+                             for rank, mark, name, nat, comp, day in rows)),
                  footer="One mark per athlete; only the competitions in our data. " + (
                      "" if args.gender else "Add 'women' for the women's list."),
                  data={"event": d.name, "gender": gender, "season": season,

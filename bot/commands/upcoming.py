@@ -1,11 +1,13 @@
-"""/next: competitions coming up, from the calendar in our data."""
-from __future__ import annotations
+"""/next: competitions coming up, from the calendar in our data.
 
-from datetime import datetime, time, timezone
+Their dates are calendar days at the venue, with no clock time: shown as written, never turned
+into a reader's time zone (midnight UTC is the day before in the Americas)."""
+from __future__ import annotations
 
 from bot.commands.registry import Args, Command, Context
 from bot.commands.services import Services
-from bot.replies import Column, Moment, Paragraph, Reply, Table
+from bot.narrow import BREAK
+from bot.replies import Column, Paragraph, Reply, Table
 
 SHOWN = 10
 
@@ -21,10 +23,9 @@ async def run(services: Services, args: Args, ctx: Context) -> Reply:
         return Reply("Coming up", [Paragraph.of(text)], footer="The calendar fills from the World Athletics source when it is enabled.")
     rows = tuple((c.start.isoformat() + ("" if c.end == c.start else f" – {c.end.isoformat()}"), c.name, c.venue,
                   c.series) for c in comps)
-    moments = [Moment(datetime.combine(c.start, time(0), tzinfo=timezone.utc), c.start.isoformat()) for c in comps]
     return Reply("Coming up", [Paragraph.of(f"The next {len(comps)} competitions in our calendar.")],
-                 Table((Column("Dates"), Column("Competition"), Column("Venue"), Column("Series")), rows),
-                 moments=moments,
+                 Table((Column("Dates"), Column("Competition"), Column("Venue"), Column("Series")), rows,
+                       tuple((dates, BREAK.join(x for x in (name, venue, series) if x)) for dates, name, venue, series in rows)),
                  data={"competitions": [{"name": c.name, "venue": c.venue, "start": c.start.isoformat(),
                                          "end": c.end.isoformat(), "series": c.series} for c in comps]})
 

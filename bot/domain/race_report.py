@@ -11,6 +11,7 @@ from bot.domain import precedence
 from bot.domain.disciplines import Discipline
 from bot.domain.marks import PHOTO_FINISH_SECONDS, margin_text
 from bot.domain.models import Athlete, RaceResults, Result
+from bot.narrow import BREAK
 from bot.replies import Column, Paragraph, Reply, Span, Table
 
 RECORD_FLAGS = ("WR", "AR", "NR", "CR", "MR", "DLR", "WL", "WU20R", "ER", "OR")
@@ -69,7 +70,16 @@ def race_table(rr: RaceResults, limit: int | None = None) -> Table:
     cols = (Column("Pl", "right"), Column("Athlete"), Column("Nat"), Column("Mark", "right"),
             Column("Wind", "right"), Column("Flags"), Column("Gap", "right"))
     keep = [i for i, c in enumerate(cols) if c.title in ("Pl", "Athlete", "Nat", "Mark") or any(r[i] for r in rows)]
-    return Table(tuple(cols[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows))
+    return Table(tuple(cols[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows),
+                 tuple(_narrow_row(r) for r in rows))
+
+
+def _narrow_row(row: tuple[str, ...]) -> tuple[str, ...]:
+    """`1. Jakob Ingebrigtsen NOR` over `3:29.74 · WL`: the place, then what the athlete did."""
+    place, name, country, mark, wind, flags, gap = row
+    who = " ".join(x for x in (f"{place}." if place else "", name, country) if x)
+    did = BREAK.join(x for x in (f"{mark} {wind}".strip(), flags, gap) if x)
+    return (who, " " + did)
 
 
 def photo_finishes(rr: RaceResults) -> list[tuple[Result, Result, str, str]]:

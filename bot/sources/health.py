@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ERROR_CHARS = 300
 LABELS = {"worldathletics": "World Athletics", "replay": "Replay"}
@@ -65,9 +66,14 @@ def source_label(name: str) -> str:
     return LABELS.get(name, name)
 
 
-def moment_text(at: datetime) -> str:
-    """The fallback text of a Moment: renderers swap it for the reader's local time."""
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def moment_text(at: datetime, zone: str = "UTC") -> str:
+    """The fallback text of a Moment, in the asker's time zone when known (Slack says it; the
+    console and Discord do not): renderers swap it for each reader's local time where they can."""
+    try:
+        local = at.astimezone(ZoneInfo(zone) if zone != "UTC" else timezone.utc)
+    except (ValueError, ZoneInfoNotFoundError):  # a zone name we do not know: UTC, and say so
+        local = at.astimezone(timezone.utc)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or 'UTC'}"
 
 
 def duration_text(span: timedelta) -> str:

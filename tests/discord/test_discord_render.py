@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 
 from adapters.discord import limits
 from adapters.discord.render import MAX_MESSAGES, render
-from bot.replies import Column, Field, Moment, Paragraph, Reply, Span, Table, error_reply, format_table
+from bot.narrow import cards
+from bot.replies import Column, Field, Moment, Paragraph, Reply, Span, Table, error_reply
 from fake_discord import message_problems
 
 
@@ -42,19 +43,18 @@ def test_short_reply_is_one_embed_with_bold_fields_and_footer():
     assert not message.ephemeral and message.content == ""
 
 
-def test_table_rows_are_never_cut_and_repeat_the_header():
+def test_table_rows_are_never_cut_and_fit_a_phone():
     table = _table(250)
     messages = render(Reply("Long h2h", table=table, footer="as of 2024-06-01"), max_messages=50)
     _all_ok(messages)
     assert len(messages) > 1 and all(len(m.embeds) <= 10 for m in messages)
-    lines = format_table(table)
-    header = lines[:2]
+    lines = [line for card in cards(table) for line in card]
     seen = []
     for block in _blocks(messages):
-        rows = block.split("\n")
-        assert rows[:2] == header
-        seen += rows[2:]
-    assert seen == lines[2:]  # every row whole, once, in order
+        assert block.split("\n")[0].startswith("2024-05-")  # each block starts with a whole row
+        seen += block.split("\n")
+    assert seen == lines  # every row whole, once, in order
+    assert max(len(line) for line in seen) <= 40
     assert messages[-1].embeds[-1]["footer"]["text"] == "as of 2024-06-01"
     assert messages[1].embeds[0]["title"] == "Long h2h (continued)"
 
@@ -63,7 +63,7 @@ def test_too_many_pages_says_how_many_rows_were_left_out():
     messages = render(Reply("Everything", table=_table(3000), footer="src"))
     _all_ok(messages)
     assert len(messages) == MAX_MESSAGES
-    shown = sum(len(b.split("\n")) - 2 for b in _blocks(messages))
+    shown = sum(1 for b in _blocks(messages) for line in b.split("\n") if line.startswith("2024-05-"))
     footer = messages[-1].embeds[-1]["footer"]["text"]
     assert footer == f"{3000 - shown} more rows not shown: narrow it down (event, season). · src"
 
@@ -71,7 +71,8 @@ def test_too_many_pages_says_how_many_rows_were_left_out():
 def test_a_table_that_fits_shares_the_first_embed():
     [message] = render(Reply("Short", paragraphs=[Paragraph.of("Two meetings.")], table=_table(2)))
     [embed] = message.embeds
-    assert embed["description"].startswith("Two meetings.\n\n```\nDate")
+    assert embed["description"] == ("Two meetings.\n\n```\n2024-05-01 · Meeting 0000x · 3:00.38\n  3:00.65\n"
+                                    "2024-05-02 · Meeting 0001x · 3:01.38\n  3:01.65\n```")
 
 
 def test_many_and_long_fields_fit_the_limits():
@@ -93,19 +94,21 @@ def test_nothing_from_data_can_ping_or_format():
     assert "<@123" not in text
     embed = message.embeds[0]
     assert "\\[free\\](https\\://evil.example)" in embed["description"] and "\\*bold\\*" in embed["description"]
-    assert "```\nAthlete" in embed["description"] and "@\u200beveryone \u02cb\u02cb\u02cb" in embed["description"]
+    assert "```\n@\u200beveryone \u02cb\u02cb\u02cb\n```" in embed["description"]
     assert "\\" not in embed["footer"]["text"]  # footers show text verbatim: no backslashes
 
 
 def test_moments_become_discord_timestamps():
     at = datetime(2024, 5, 25, 20, 45, tzinfo=timezone.utc)
     later = datetime(2024, 6, 1, 18, 0, tzinfo=timezone.utc)
-    reply = Reply("Next", paragraphs=[Paragraph.of("Bowerman Mile starts Sat 25 May 20:45 UTC.")],
-                  moments=[Moment(at, "Sat 25 May 20:45 UTC"), Moment(later, "Sat 1 Jun 18:00 UTC")])
+    reply = Reply("Next", paragraphs=[Paragraph.of("Bowerman Mile starts Sat 25 May 20:45 UTC, in 3 h.")],
+                  moments=[Moment(at, "Sat 25 May 20:45 UTC"), Moment(later, "Sat 1 Jun 18:00 UTC", "relative")])
     [message] = render(reply)
     desc = message.embeds[0]["description"]
-    assert desc.startswith(f"Bowerman Mile starts <t:{int(at.timestamp())}:f> (<t:{int(at.timestamp())}:R>).")
-    assert desc.endswith(f"<t:{int(later.timestamp())}:f> (<t:{int(later.timestamp())}:R>)")
+    # One form each, never the same time twice: the text already says how far off it is.
+    assert desc.startswith(f"Bowerman Mile starts <t:{int(at.timestamp())}:f>, in 3 h.")
+    assert desc.endswith(f"\n\n<t:{int(later.timestamp())}:R>")
+    assert desc.count("<t:") == 2
 
 
 def test_a_time_in_the_footer_moves_to_the_description_as_a_timestamp():
@@ -114,10 +117,10 @@ def test_a_time_in_the_footer_moves_to_the_description_as_a_timestamp():
     at = datetime(2024, 6, 7, 19, 0, tzinfo=timezone.utc)
     unix = int(at.timestamp())
     reply = Reply("Men's 1500m", paragraphs=[Paragraph.of("Ingebrigtsen won.")],
-                  footer="Paris, 2024-06-07 · Result in at 21:00 CEST", moments=[Moment(at, "21:00 CEST")])
+                  footer="Paris, 2024-06-07 · Result in at 21:00 CEST", moments=[Moment(at, "21:00 CEST", "time")])
     [message] = render(reply)
     embed = message.embeds[0]
-    assert embed["description"] == f"Ingebrigtsen won.\n\nResult in at <t:{unix}:f> (<t:{unix}:R>)"
+    assert embed["description"] == f"Ingebrigtsen won.\n\nResult in at <t:{unix}:t>"
     assert embed["footer"]["text"] == "Paris, 2024-06-07"
 
 

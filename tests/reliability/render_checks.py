@@ -69,6 +69,34 @@ def replies(draw, longest: int = 3000, max_rows: int = 40, max_fields: int = 40)
 # --- Discord -------------------------------------------------------------------------------
 
 _CODE_BLOCK = re.compile(r"```\n(.*?)\n```", re.S)
+PHONE_WIDTH = 40  # no line in a chat code block is wider (bot/narrow.py)
+
+
+def shown(line: str, *, entities: bool) -> str:
+    """A code block's line as the reader sees it: Slack decodes its three entities there, and
+    neither shows the zero-width space that defuses a mention."""
+    line = line.replace("\u200b", "")
+    if entities:
+        line = line.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return line
+
+
+def cards(lines: list[str], *, entities: bool = False) -> list[list[str]]:
+    """A table's phone-width cards, one per row: each starts at the margin, later lines indented.
+    Every line fits a phone (`entities`: Slack's, where `&amp;` shows as one character)."""
+    out: list[list[str]] = []
+    for line in lines:
+        assert len(shown(line, entities=entities)) <= PHONE_WIDTH, line
+        if line.startswith(" ") and out:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def first_word(card: list[str]) -> str:
+    """The row's number, as the first word of its card (`3` or `3.`)."""
+    return (card[0].split() or [""])[0].rstrip(".")
 
 
 def check_discord(reply: Reply, messages) -> None:
@@ -87,9 +115,9 @@ def check_discord(reply: Reply, messages) -> None:
     note = embeds[-1].get("footer", {}).get("text", "")
     left = {what: int(n) for n, what in re.findall(r"(\d+) more (rows|fields)", note)}
     if reply.table is not None:
-        shown = [line for e in embeds for block in _CODE_BLOCK.findall(e.get("description", ""))
-                 for line in block.split("\n")[2:]]
-        assert [line.split()[0] for line in shown] == [row[0] for row in reply.table.rows[:len(shown)]]
+        shown = [card for e in embeds for block in _CODE_BLOCK.findall(e.get("description", ""))
+                 for card in cards(block.split("\n"))]
+        assert [first_word(card) for card in shown] == [row[0] for row in reply.table.rows[:len(shown)]]
         assert len(shown) + left.get("rows", 0) == len(reply.table.rows)
     fields = [f for e in embeds for f in e.get("fields", [])]
     assert len(fields) + left.get("fields", 0) == len(reply.fields)
@@ -109,10 +137,10 @@ def check_slack(reply: Reply, messages: list[dict]) -> None:
             if b["type"] == "header":
                 assert len(b["text"]["text"]) <= slack_limits.MAX_HEADER
     if reply.table is not None:
-        shown = [line for m in messages for b in m["blocks"]
+        shown = [card for m in messages for b in m["blocks"]
                  for text in [b.get("text", {}).get("text", "")] if text.startswith("```")
-                 for line in text.split("\n")[3:-1]]
-        assert [line.split()[0] for line in shown] == [row[0] for row in reply.table.rows]
+                 for card in cards(text.split("\n")[1:-1], entities=True)]
+        assert [first_word(card) for card in shown] == [row[0] for row in reply.table.rows]
 
 
 # --- Console and the plain-text fallback ---------------------------------------------------

@@ -61,7 +61,8 @@ async def test_slack_keeps_serving(broken):
             one_answer(await entry.ask("/boom", "anything"), SORRY)
             one_answer(await entry.ask("/racebot", "boom"), SORRY)
             one_answer(await entry.ask("/garbled", ""), SORRY)
-        assert [r.exc_info[0] for r in errors.records] == [RuntimeError, RuntimeError, TypeError]
+        # The chat renderers lay a table out for a phone (bot/narrow.py): str methods on a None cell.
+        assert [r.exc_info[0] for r in errors.records] == [RuntimeError, RuntimeError, AttributeError]
         one_answer(await entry.ask("/h2h", "kerr ingebrigtsen event:()"), "not a valid event")
         one_answer(await entry.ask("/h2h", LONG_NAME), TOO_LONG)
         one_answer(await entry.ask("/racebot", "h2h " + LONG_NAME), TOO_LONG)
@@ -76,7 +77,7 @@ async def test_discord_keeps_serving(broken):
         with ErrorLog() as errors:
             one_answer(await entry.ask("boom", [opt("text", "anything")]), SORRY)
             one_answer(await entry.ask("garbled", []), SORRY)
-        assert [r.exc_info[0] for r in errors.records] == [RuntimeError, TypeError]
+        assert [r.exc_info[0] for r in errors.records] == [RuntimeError, AttributeError]
         h2h = [opt("athlete_a", "Kerr"), opt("athlete_b", "Ingebrigtsen")]
         one_answer(await entry.ask("h2h", [*h2h, opt("event", "()")]), "not a valid event")  # raised: no answer
         one_answer(await entry.ask("h2h", [opt("athlete_a", LONG_NAME), h2h[1]]), TOO_LONG)

@@ -57,9 +57,12 @@ def test_a_2000_character_cell_is_cut_with_an_ellipsis_not_split_into_hundreds_o
     assert len(slack["blocks"]) == 2  # the header and one table section
     [discord] = discord_render(reply)
     check_discord(reply, [discord])
-    for rendered in (slack["blocks"][1]["text"]["text"], discord.embeds[0]["description"],
-                     console_render(reply), reply.plain_text()):
+    for rendered in (console_render(reply), reply.plain_text()):  # the wide table cuts the cell
         assert "x\u2026" in rendered and "3:29.74" in rendered and "Josh Kerr" in rendered
+    # A phone's card cuts the line the cell is on (at a few lines' length): the mark, after it, goes.
+    for rendered in (slack["blocks"][1]["text"]["text"], discord.embeds[0]["description"]):
+        assert "x\u2026" in rendered and "Josh Kerr · 3:29.38" in rendered
+        assert max(len(line) for line in rendered.split("\n")) <= 40
 
 
 def test_a_table_with_hundreds_of_columns_ends_each_line_with_an_ellipsis():
@@ -68,6 +71,9 @@ def test_a_table_with_hundreds_of_columns_ends_each_line_with_an_ellipsis():
     check_discord(reply, discord_render(reply))
     check_slack(reply, slack_render(reply))
     assert all(line.endswith("\u2026") for line in console_render(reply).split("\n")[1:2])
+    # On a phone the row's card is cut after a few lines, visibly.
+    [slack] = slack_render(reply)
+    assert slack["blocks"][1]["text"]["text"].split("\n")[-2].endswith("\u2026")
 
 
 def test_fields_beyond_the_last_page_are_counted_in_the_note():

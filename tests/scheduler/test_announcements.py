@@ -116,6 +116,6 @@ async def test_channels_shown_a_race_alike_get_the_same_reply_object(store, cloc
     replies = [await announcer.render(i) for i in items]
     assert replies[0] is replies[1] is replies[2]
     assert replies[3] is not replies[0] and replies[3].footer.endswith("Result in at 21:00 CEST")
-    assert replies[3].moments[-1] == Moment(items[3].created_at, "21:00 CEST")  # the instant, for renderers
+    assert replies[3].moments[-1] == Moment(items[3].created_at, "21:00 CEST", "time")  # the instant, for renderers
     assert replies[4] is not replies[0] and replies[4].spoiler and not replies[0].spoiler
     assert replies[0].footer.endswith("Result in at 19:00 UTC")

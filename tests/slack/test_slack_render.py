@@ -49,9 +49,9 @@ def test_h2h_reply_renders_header_section_table_fields_context():
                                             "emoji": True}
     assert message["blocks"][1]["text"]["text"] == "Kerr leads *2-0* in finals."
     table = message["blocks"][2]["text"]["text"]
-    assert table.startswith("```\nDate") and table.endswith("\n```")
-    assert re.search(r"Budapest.*3:29\.38 +3:29\.65\n", table)
-    assert re.search(r"Bowerman Mile\) +3:45\.34 +3:45\.60\n", table)
+    # A phone-width card per row (bot/narrow.py): the cells in order, lines broken between them.
+    assert table == ("```\n2023-08-23\n  Budapest World Championships · 3:29.38\n  3:29.65\n"
+                     "2024-05-25\n  Prefontaine Classic (Bowerman Mile)\n  3:45.34 · 3:45.60\n```")
     assert message["blocks"][3]["fields"][0]["text"] == "*Finals*\nKerr 2 - 0 Ingebrigtsen"
     assert "as of 2024-06-01" in message["blocks"][4]["elements"][0]["text"]
     assert message["text"].startswith("Josh Kerr v Jakob Ingebrigtsen\nKerr leads 2-0 in finals.")
@@ -105,19 +105,24 @@ def test_long_table_is_split_between_rows_and_messages_stay_within_limits():
         assert violations(m) == [], violations(m)
         assert len(m["blocks"]) <= MAX_BLOCKS
     assert len(messages[0]["blocks"][0]["text"]["text"]) == 150
-    # Every row appears exactly once, whole, inside a code block that repeats the column header.
-    seen = []
+    # Every row appears exactly once, whole (a card never split between blocks), phone-width.
+    seen: list[list[str]] = []
     for m in messages:
         for b in m["blocks"]:
             text = b.get("text", {}).get("text", "")
             if text.startswith("```"):
                 assert len(text) <= MAX_SECTION_TEXT
                 lines = text.split("\n")
-                assert lines[1].startswith("Date") and set(lines[2]) == {"-"} and lines[-1] == "```"
-                seen += lines[3:-1]
+                assert lines[0] == lines[-1] == "```"
+                assert all(len(line) <= 40 for line in lines)
+                for line in lines[1:-1]:
+                    if line.startswith(" "):
+                        seen[-1].append(line)
+                    else:
+                        seen.append([line])
     assert len(seen) == len(rows)
-    assert [line.split()[0] for line in seen] == [r[0] for r in rows]
-    assert all(line.rstrip().endswith(r[3]) for line, r in zip(seen, rows, strict=True))
+    assert [card[0].split()[0] for card in seen] == [r[0] for r in rows]
+    assert all(card[-1].rstrip().endswith(r[3]) for card, r in zip(seen, rows, strict=True))
     # The paragraph is split at spaces, and nothing is lost.
     para = "".join(b["text"]["text"] for b in messages[0]["blocks"][1:]
                    if b["type"] == "section" and "text" in b and not b["text"]["text"].startswith("```"))

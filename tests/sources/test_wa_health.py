@@ -121,7 +121,15 @@ async def test_status_shows_last_success_last_error_and_next_poll(db_copy, open_
     assert "Last error: HTTP 502 <!channel> (2022-06-20 19:59 UTC)" in text  # escaped by each renderer
     assert "Next poll: 2022-06-20 20:01 UTC (in 1 min)" in text
     assert {m.fallback for m in reply.moments} == {"2022-06-20 18:30 UTC", "2022-06-20 18:00 UTC",
-                                                    "2022-06-20 19:59 UTC", "2022-06-20 20:01 UTC"}
+                                                    "2022-06-20 19:59 UTC", "2022-06-20 20:01 UTC",
+                                                    "2022-06-20 20:00 UTC"}  # the footer's "As of"
+    # Each time once, in one form: Discord's reader sees their own clock, and the text says how long ago.
+    from adapters.discord.render import render as discord_render
+    fields = {f["name"]: f["value"] for m in discord_render(reply) for e in m.embeds for f in e.get("fields", [])}
+    assert fields["Last successful poll"] == f"<t:{int((T0 - timedelta(hours=2)).timestamp())}:f> (2 h ago)"
+    # Where no token can go (the console, Slack's notification text) the asker's zone, when known.
+    oslo = (await core.handle_text("/status", Context(timezone="Europe/Oslo"))).plain_text()
+    assert "Last successful poll: 2022-06-20 20:00 CEST (2 h ago)" in oslo
     [data] = reply.data["sources"]
     assert data["ok"] is False and data["circuit"] == "open" and data["next_poll"] == "2022-06-20T20:01:00+00:00"
 
