@@ -9,6 +9,7 @@ import textwrap
 from datetime import datetime
 from typing import TextIO
 
+from adapters.cards import grouped
 from bot.commands.registry import Context
 from bot.core import Core
 from bot.announce.publishing import ChannelRef, Delivery, Outcome
@@ -40,9 +41,15 @@ def _styled(text: str, s: Style) -> str:
     return text.replace("\x01", "\x1b[1m").replace("\x03", "\x1b[2m").replace("\x02", "\x1b[0m")
 
 
+# The title's colour by kind of reply, in a terminal that shows colour (chat cards: adapters/cards.py).
+_KIND_STYLE = {"result": "1;32", "record": "1;33", "partial": "1;37", "correction": "1;35"}
+
+
 def render(reply: Reply, colour: bool = False, width: int = 100) -> str:
     s = Style(colour)
-    out = [s(clean(reply.title), "1;31" if reply.error else "1")]
+    out = [s(clean(reply.title), "1;31" if reply.error else _KIND_STYLE.get(reply.kind, "1"))]
+    # Records as plain badges, "[WL] Jakob Ingebrigtsen 3:29.74": codes, no emoji, in a terminal.
+    out += [" ".join(s(f"[{clean(c)}]", "1;33") for c in codes) + f" {clean(text)}" for codes, text in grouped(reply.badges)]
     for p in reply.paragraphs:
         # Wrap the plain words first, then turn the markers into styles, so escapes never split a line.
         text = "".join(f"\x01{clean(sp.text)}\x02" if sp.strong else clean(sp.text) for sp in p.spans)

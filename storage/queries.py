@@ -1,6 +1,7 @@
 """Read queries behind the core's Store interface."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections import defaultdict
@@ -153,6 +154,12 @@ class Reads(Connected):
     async def race(self, race_id: int) -> Race | None:
         rows = await self._all(f"SELECT {cv.RACE_COLS} FROM races r WHERE r.id = ?", (race_id,))
         return cv.race(rows[0]) if rows else None
+
+    async def source_ids(self, athlete_ids: list[int], scheme: str) -> dict[int, str]:
+        rows = await self._all(
+            "SELECT athlete_id, MIN(source_id) FROM athlete_ids WHERE scheme = ? AND athlete_id IN "
+            "(SELECT value FROM json_each(?)) GROUP BY athlete_id", (scheme, json.dumps(athlete_ids)))
+        return {a: i for a, i in rows}
 
     async def other_versions(self, race_id: int) -> list[tuple[int, int, str, int]]:
         return await self._all(

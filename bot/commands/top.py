@@ -41,7 +41,7 @@ async def run(services: Services, args: TopArgs, ctx: Context) -> Reply:
     return Reply(f"{who} {d.name} · {season}",
                  [Paragraph.of(f"{lead.athlete.name} leads with {lead.result.mark}, set at the "
                                f"{lead.competition.name} on {lead.race.day.isoformat()}.")],
-                 Table((Column("#", "right"), Column("Mark", "right"), Column("Athlete"), Column("Nat"),
+                 Table((Column("#", "right"), Column("Mark", "right"), Column("Athlete"), Column("Nat", kind="country"),
                         Column("Competition"), Column("Date")), rows),
                  footer="One mark per athlete; only the competitions in our data. " + (
                      "" if args.gender else "Add 'women' for the women's list."),
