@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import timezone
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.announce.outbox import CORRECTION, OutboxItem
@@ -17,14 +17,18 @@ from bot.domain.people import WA_SCHEME
 from bot.domain.race_report import race_reply
 from bot.replies import Moment, Paragraph, Reply, ReplyKind, Span
 from bot.h2h.line import rivalry_line
-from bot.store import Queries
+from bot.store import Profiles, Queries
 from bot.announce.subscriptions import valid_timezone
 
 _CACHED = 256  # one race fans out to many channels: render it once, and once per display settings
 
 
+class AnnouncerStore(Queries, Profiles, Protocol):
+    """The reads an announcement makes: the race, the rivalry line, the athletes' pages."""
+
+
 class Announcer:
-    def __init__(self, store: Queries, *, source_label: str = "") -> None:
+    def __init__(self, store: AnnouncerStore, *, source_label: str = "") -> None:
         self.store = store
         self.source_label = source_label  # e.g. "Replay of Athletissima 2022, not live"
         self._cache: OrderedDict[tuple[Any, ...], Reply | None] = OrderedDict()
