@@ -33,3 +33,16 @@ def test_unreachable_discord_is_retried_while_the_console_answers(tmp_path, bund
     assert lines and lines[0].startswith("racebot: cannot reach Discord (") and "trying again in 5 s" in lines[0]
     assert "Traceback" not in done.err and "x" * 59 not in done.err + done.out
     assert "voice will NOT be supported" not in done.err
+
+
+def test_options_are_read_after_the_subcommand_too(tmp_path, capsys):
+    """`racebot run --config X`: the config after `run` is the one read (its error names it)."""
+    from test_startup_errors import assert_one_line, in_process
+
+    config = tmp_path / "after.toml"
+    config.write_text('[slak]\nmode = "http"\n', encoding="utf-8")
+    db = tmp_path / "racebot.db"
+    assert_one_line(in_process(capsys, "run", "--config", str(config), "--db", str(db)), "after.toml", "[slak]")
+    assert_one_line(in_process(capsys, "--config", str(config), "h2h", "Kerr", "Ingebrigtsen", "--db", str(db)),
+                    "after.toml")
+    assert not db.exists()
