@@ -1,4 +1,8 @@
-"""The terminal adapter: the same slash commands as in chat, and a publisher that prints."""
+"""The terminal adapter: the same slash commands as in chat, and a publisher that prints.
+
+In a terminal the line is read by prompt_toolkit: editing, history (up and down arrows), and
+output from elsewhere (announcements) printed above the prompt, the line being typed kept as it
+was. When stdin or stdout is not a terminal (a pipe, a test), lines are read plainly."""
 from __future__ import annotations
 
 import asyncio
@@ -7,8 +11,9 @@ import re
 import sys
 import textwrap
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 
+from adapters.cards import grouped
 from bot.commands.registry import Context
 from bot.core import Core
 from bot.announce.publishing import ChannelRef, Delivery, Outcome
@@ -40,9 +45,15 @@ def _styled(text: str, s: Style) -> str:
     return text.replace("\x01", "\x1b[1m").replace("\x03", "\x1b[2m").replace("\x02", "\x1b[0m")
 
 
+# The title's colour by kind of reply, in a terminal that shows colour (chat cards: adapters/cards.py).
+_KIND_STYLE = {"result": "1;32", "record": "1;33", "partial": "1;37", "correction": "1;35"}
+
+
 def render(reply: Reply, colour: bool = False, width: int = 100) -> str:
     s = Style(colour)
-    out = [s(clean(reply.title), "1;31" if reply.error else "1")]
+    out = [s(clean(reply.title), "1;31" if reply.error else _KIND_STYLE.get(reply.kind, "1"))]
+    # Records as plain badges, "[WL] Jakob Ingebrigtsen 3:29.74": codes, no emoji, in a terminal.
+    out += [" ".join(s(f"[{clean(c)}]", "1;33") for c in codes) + f" {clean(text)}" for codes, text in grouped(reply.badges)]
     for p in reply.paragraphs:
         # Wrap the plain words first, then turn the markers into styles, so escapes never split a line.
         text = "".join(f"\x01{clean(sp.text)}\x02" if sp.strong else clean(sp.text) for sp in p.spans)
@@ -76,10 +87,37 @@ class ConsoleAdapter:
         self._sent: set[str] = set()
         self._task: asyncio.Task | None = None
         self.finished = asyncio.Event()
+        self._prompt: Any = None  # prompt_toolkit's PromptSession, in a terminal
+        self._printing: set[asyncio.Task] = set()
 
     def write(self, text: str) -> None:
+        """A line for the user; while the line editor waits, printed above its prompt."""
+        app = self._prompting()
+        if app is not None:
+            task = asyncio.get_running_loop().create_task(self._write_above(app, text))
+            self._printing.add(task)  # a reference, so the task is not collected before it runs
+            task.add_done_callback(self._printing.discard)
+            return
+        self._emit(text)
+
+    def _emit(self, text: str) -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+    def _prompting(self) -> Any:
+        """The line editor's application while it waits for a line, else None."""
+        app = self._prompt.app if self._prompt is not None else None
+        return app if app is not None and app.is_running else None
+
+    async def _write_above(self, app: Any, text: str) -> None:
+        """Print above the prompt: the editor clears its line, the text goes out, the prompt and
+        the half-typed line are drawn again below it. `set_app` because the announcement comes
+        from another task than the one waiting in the prompt."""
+        from prompt_toolkit.application import run_in_terminal
+        from prompt_toolkit.application.current import set_app
+
+        with set_app(app):
+            await run_in_terminal(lambda: self._emit(text), in_executor=False)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self.repl(), name="console-repl")
@@ -93,22 +131,63 @@ class ConsoleAdapter:
         if self.interactive:
             self.write("racebot: type /help, /h2h Kerr Ingebrigtsen, or /quit.")
         try:
-            while True:
-                if self.interactive:
-                    self.stdout.write(PROMPT)
-                    self.stdout.flush()
-                line = await asyncio.to_thread(self.stdin.readline)
-                if not line:
-                    break
-                line = line.strip()
-                if not line:
-                    continue
-                if line in ("/quit", "/exit", "quit", "exit"):
-                    break
-                text = line if line.startswith("/") else "/" + line
-                self.write(await self._answer(text, ctx) + "\n")
+            if self.interactive and self._terminal():
+                await self._edited_lines(ctx)
+            else:
+                await self._plain_lines(ctx)
         finally:
             self.finished.set()
+
+    def _terminal(self) -> bool:
+        try:
+            return self.stdin.isatty() and self.stdout.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    async def _plain_lines(self, ctx: Context) -> None:
+        while True:
+            if self.interactive:
+                self.stdout.write(PROMPT)
+                self.stdout.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                return
+            if not await self._one(line, ctx):
+                return
+
+    async def _edited_lines(self, ctx: Context) -> None:
+        """prompt_toolkit on this adapter's own terminal; imported only here, where it is used."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import InMemoryHistory
+        from prompt_toolkit.input import create_input
+        from prompt_toolkit.output import create_output
+
+        session: PromptSession[str] = PromptSession(
+            history=InMemoryHistory(), input=create_input(self.stdin), output=create_output(self.stdout))
+        self._prompt = session
+        try:
+            while True:
+                try:
+                    line = await session.prompt_async(PROMPT)
+                except KeyboardInterrupt:  # Ctrl-C clears the line, as in a shell
+                    continue
+                except EOFError:  # Ctrl-D
+                    return
+                if not await self._one(line, ctx):
+                    return
+        finally:
+            self._prompt = None
+
+    async def _one(self, line: str, ctx: Context) -> bool:
+        """Answer one line; False when it asks to quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("/quit", "/exit", "quit", "exit"):
+            return False
+        text = line if line.startswith("/") else "/" + line
+        self.write(await self._answer(text, ctx) + "\n")
+        return True
 
     async def _answer(self, text: str, ctx: Context) -> str:
         """The rendered answer to one line; whatever fails, the REPL goes on to the next."""
@@ -123,11 +202,15 @@ class ConsoleAdapter:
         # A terminal has no history to look in: a row in doubt is shown again (after a crash only).
         if key in self._sent:
             return Delivery(Outcome.DELIVERED, detail="already shown")
-        if self.interactive:  # an announcement arrives while the user may be typing: own line, prompt again
-            self.stdout.write("\r\x1b[K")
-        self.write(render(reply, self.colour) + "\n")
-        if self.interactive:
-            self.stdout.write(PROMPT)
-            self.stdout.flush()
+        app = self._prompting()
+        if app is not None:
+            await self._write_above(app, render(reply, self.colour) + "\n")
+        else:
+            if self.interactive:  # no line editor: the announcement gets its own line, then the prompt again
+                self.stdout.write("\r\x1b[K")
+            self.write(render(reply, self.colour) + "\n")
+            if self.interactive:
+                self.stdout.write(PROMPT)
+                self.stdout.flush()
         self._sent.add(key)
         return Delivery(Outcome.DELIVERED, message_id=key)

@@ -27,6 +27,11 @@ class NotStarted(RuntimeError):
     exits non-zero, where any other exception would be a bug and keep its traceback."""
 
 
+class Unreachable(RuntimeError):
+    """A platform could not be reached at start-up (no network, DNS, its servers failing): unlike
+    NotStarted, worth trying again; the entry point keeps the rest running and retries."""
+
+
 class StoreBusy(Exception):
     """Another writer (an import, usually in another process) held the store longer than this
     write could wait; the message says so in words a chat user or an operator understands."""

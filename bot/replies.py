@@ -42,10 +42,16 @@ class Paragraph:
         return "".join(s.text for s in self.spans)
 
 
+# What a column's cells are, so each platform can show them its own way: a "country" cell holds a
+# three-letter code (chat platforms show its flag), a "flags" cell result flags such as "NR WL".
+ColumnKind = Literal["", "country", "flags"]
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
     align: Align = "left"
+    kind: ColumnKind = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,28 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone a reply is about: chat platforms show their flag and link their World Athletics page."""
+
+    name: str
+    country: str = ""  # the three-letter code as the data gives it
+    profile: str = ""  # their World Athletics page, only where their World Athletics id is known
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A record a result set, which renderers make stand out: code WR, WL, AR, NR or PB, and what set it."""
+
+    code: str
+    text: str
+
+
+# What kind of answer a reply is, for the accent each platform gives it (an embed's colour).
+# "" is any other answer; errors have Reply.error.
+ReplyKind = Literal["", "result", "record", "partial", "correction"]
+
+
+@dataclass(frozen=True)
 class Reply:
     """Made once and never changed: a reply is cached by id() and one reply goes to every channel
     of a fan-out, so a change made for one would show in all. Derive another with dataclasses.replace."""
@@ -94,9 +122,14 @@ class Reply:
     moments: Sequence[Moment] = ()
     # What the answer rests on (bot.coverage), one line that every renderer puts last.
     coverage: str = ""
+    people: Sequence[Person] = ()
+    badges: Sequence[Badge] = ()
+    kind: ReplyKind = ""
+    # The instant the reply is about (when a result came in): Discord shows it as the embed's time.
+    timestamp: datetime | None = None
 
     def __post_init__(self) -> None:
-        for name in ("paragraphs", "fields", "moments"):
+        for name in ("paragraphs", "fields", "moments", "people", "badges"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.data is not None:
             object.__setattr__(self, "data", frozen(self.data))

@@ -12,13 +12,21 @@ from racebot.config import ConfigError, load
 ONE_SHOT = ("h2h", "results", "athlete", "top", "next", "status", "help")
 
 
+def _common(p: argparse.ArgumentParser, *, default: object = None) -> None:
+    """The options every command takes, before its name or after it (`racebot run --config X`).
+    After it they default to SUPPRESS, so an option given before the name is not reset."""
+    p.add_argument("--db", default=default, help="SQLite store (default: RACEBOT_DB or the user data directory)")
+    p.add_argument("--config", default=default,
+                   help="config TOML (default: RACEBOT_CONFIG or the user config directory)")
+    p.add_argument("-v", "--verbose", action="store_true", default=False if default is None else default,
+                   help="log more")
+
+
 def _parser(one_shot_only: bool = False) -> argparse.ArgumentParser:
     """Every subcommand, or only the one-shot ones: the others' parsers import what they run
     with (the outbox states, the sync's sources), which a one-shot question never needs."""
     p = argparse.ArgumentParser(prog="racebot", description="Athletics results and rivalries in chat.")
-    p.add_argument("--db", help="SQLite store (default: RACEBOT_DB or the user data directory)")
-    p.add_argument("--config", help="config TOML (default: RACEBOT_CONFIG or the user config directory)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    _common(p)
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
     sub.add_parser("run", help="start the configured adapters and the scheduler (console when no tokens)")
     sub.add_parser("console", help="type slash commands in the terminal")
@@ -36,6 +44,8 @@ def _parser(one_shot_only: bool = False) -> argparse.ArgumentParser:
         from racebot.operations import add_parsers
 
         add_parsers(sub)
+    for command in sub.choices.values():
+        _common(command, default=argparse.SUPPRESS)
     return p
 
 

@@ -15,6 +15,9 @@ from racebot.config import Config
 
 log = logging.getLogger(__name__)
 
+# Waits between attempts to reach a platform that was unreachable at start-up: doubling, capped.
+RETRY_FIRST, RETRY_MOST = 5.0, 300.0
+
 
 async def build_adapters(core, cfg: Config) -> list[Adapter]:
     """Chat adapters whose tokens are configured; SDKs are imported only for those. The log
@@ -69,7 +72,7 @@ async def run(cfg: Config) -> int:
     """0 after a clean stop; 2 with one line on stderr when start-up cannot go on (bad
     settings, an unusable store, a rejected token), having closed whatever it had opened."""
     from adapters.console import ConsoleAdapter
-    from bot.errors import NotStarted
+    from bot.errors import NotStarted, Unreachable
     from racebot.pipelines import build_announcements
     from racebot.app import open_core
 
@@ -82,7 +85,9 @@ async def run(cfg: Config) -> int:
     except NotStarted as exc:
         print(f"racebot: {exc}", file=sys.stderr)
         return 2
-    started = []
+    started: list[Adapter] = []
+    retrying: list[asyncio.Task] = []
+    refused: list[str] = []  # a token refused on a later attempt: the process then ends with 2
     announcements = None
     stop = asyncio.Event()
     try:
@@ -96,7 +101,14 @@ async def run(cfg: Config) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
             for adapter in everything:
-                await adapter.start()
+                try:
+                    await adapter.start()
+                except Unreachable as exc:  # the network, not the settings: keep the rest running, retry
+                    print(f"racebot: {exc}; trying again in {RETRY_FIRST:.0f} s"
+                          + (" (the console works meanwhile)" if console else ""), file=sys.stderr, flush=True)
+                    retrying.append(asyncio.create_task(
+                        _keep_trying(adapter, started, refused, stop), name=f"retry-{adapter.name}"))
+                    continue
                 started.append(adapter)
                 log.info("%s adapter started", adapter.name)
             announcements = await build_announcements(cfg, core, publishers, has_chat=bool(chat))
@@ -116,7 +128,13 @@ async def run(cfg: Config) -> int:
         for w in waits:
             w.cancel()
         follower.cancel()
+        if refused:
+            print(f"racebot: {refused[0]}", file=sys.stderr)
+            return 2
     finally:
+        for task in retrying:
+            task.cancel()
+        await asyncio.gather(*retrying, return_exceptions=True)
         if announcements:
             await announcements.stop()
         for adapter in reversed(started):
@@ -126,3 +144,26 @@ async def run(cfg: Config) -> int:
                 log.exception("stopping %s failed", adapter.name)
         await core.store.close()
     return 0
+
+
+async def _keep_trying(adapter: Adapter, started: list[Adapter], refused: list[str], stop: asyncio.Event) -> None:
+    """Start `adapter` again, waiting longer each time, until it is reached; a refusal (a bad
+    token, found once the network is back) ends the process as it would have at start-up."""
+    from bot.errors import NotStarted, Unreachable
+
+    wait = RETRY_FIRST
+    while True:
+        await asyncio.sleep(wait)
+        try:
+            await adapter.start()
+        except Unreachable as exc:
+            wait = min(wait * 2, RETRY_MOST)
+            log.warning("%s: %s; trying again in %.0f s", adapter.name, exc, wait)
+            continue
+        except NotStarted as exc:
+            refused.append(str(exc))
+            stop.set()
+            return
+        started.append(adapter)
+        print(f"racebot: {adapter.name} connected", file=sys.stderr, flush=True)
+        return

@@ -94,6 +94,15 @@ class Reader:
                 self._spans[a].append(SourceSpan(a, o, series, date.fromisoformat(first), date.fromisoformat(last)))
         return [span for a in sorted(wanted) for span in self._spans[a]]  # as GROUP BY gave them
 
+    def source_ids(self, athlete_ids: list[int], scheme: str) -> dict[int, str]:
+        """Reads the scheme's ids through the primary key (scheme, source_id): no index on athlete_id, so
+        a scan of that scheme (8,000 rows in the bundled store, about 0.3 ms); an index would bound it."""
+        marks = ",".join("?" * len(athlete_ids))
+        rows = self.conn.execute(
+            f"SELECT athlete_id, MIN(source_id) FROM athlete_ids WHERE scheme = ? AND athlete_id IN ({marks}) "
+            "GROUP BY athlete_id", [scheme, *athlete_ids]).fetchall()
+        return {a: i for a, i in rows}
+
     def data_version(self) -> int:
         """Changes by other connections since this one opened (PRAGMA data_version)."""
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]

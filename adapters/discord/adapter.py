@@ -10,9 +10,10 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
+import aiohttp
 import discord
 
-from bot.errors import NotStarted
+from bot.errors import NotStarted, Unreachable
 from bot.announce.publishing import ChannelRef, Delivery
 from bot.replies import Reply
 
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 log = logging.getLogger(__name__)
+
+
+def _reason(exc: BaseException) -> str:
+    """One short line for the operator: the error's kind and its first line, never a token."""
+    text = str(exc).splitlines()[0][:160] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class DiscordAdapter:
@@ -64,6 +71,9 @@ class DiscordAdapter:
         except discord.LoginFailure:
             await self.stop()
             raise NotStarted(f"Discord rejected {TOKEN_ENV}: check the bot token") from None
+        except (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.DiscordServerError) as exc:
+            await self.stop()
+            raise Unreachable(f"cannot reach Discord ({_reason(exc)})") from None
         except BaseException:
             await self.stop()
             raise
@@ -92,6 +102,11 @@ class DiscordAdapter:
         return await self._publisher.send(channel, reply, key, in_doubt_since=in_doubt_since)
 
     def _make_client(self) -> discord.Client:
+        # racebot never joins a voice channel: discord.py's warnings that voice libraries are
+        # missing (PyNaCl, davey) concern nobody running it, so they are switched off.
+        for flag in ("warn_nacl", "warn_dave"):
+            if hasattr(discord.VoiceClient, flag):
+                setattr(discord.VoiceClient, flag, False)
         # Interactions need no intents; `guilds` (not privileged) keeps channel caches right.
         intents, wait = discord.Intents(guilds=True), self.settings.max_ratelimit_wait
         shards = self.settings.shard_count

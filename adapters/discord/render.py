@@ -6,11 +6,15 @@ shape) so the limits can be checked exactly; the adapter turns them into discord
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
-from bot.replies import Moment, Paragraph, Reply
+from bot.domain.countries import flag
+from bot.replies import Badge, Moment, Paragraph, Person, Reply
 
+from adapters import cards
 from adapters.discord import escape, limits, tables
 
 COLOR = 0x1F6FB2
@@ -19,6 +23,8 @@ IMAGE_NAME = "racebot.png"
 MAX_MESSAGES = 4
 _ZWSP = "\u200b"  # Discord rejects empty (or blank) field names and values
 _CONTINUED = " (continued)"
+# Whose World Athletics pages a card links, in a field of this name.
+PROFILES = "World Athletics"
 
 
 @dataclass
@@ -44,7 +50,8 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
         return [error_message(reply)]
     stamps = _Stamps(reply.moments)
     fields = _fields(reply, stamps)  # before the body, which lists the moments not shown yet
-    footer, timed = stamps.split_footer(reply.footer)
+    fields += _profiles(reply)
+    footer, timed = stamps.split_footer(reply.footer, reply.timestamp)
     blocks = _body(reply, stamps, timed)
     blocks[1:1] = _place_fields(fields, blocks[0])
     # Every message keeps room for the footer (and a note) so it can go on whichever is last.
@@ -58,6 +65,12 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
     footer = " · ".join(p for p in (note, footer) if p)
     _add_footer(messages[-1], "\n".join(p for p in (footer, reply.coverage) if p))
     out = [OutMessage(embeds=[b.embed for b in m]) for m in messages]
+    colour = cards.accent(reply)[0]
+    for m in out:
+        for embed in m.embeds:
+            embed["color"] = colour
+    if reply.timestamp is not None:  # shown beside the footer, in each reader's own zone
+        out[-1].embeds[-1]["timestamp"] = _iso(reply.timestamp)
     if reply.image:
         out[0].image = reply.image
         out[0].embeds[0]["image"] = {"url": f"attachment://{IMAGE_NAME}"}
@@ -72,15 +85,18 @@ def error_message(reply: Reply) -> OutMessage:
 
 
 def _body(reply: Reply, stamps: "_Stamps", timed: list[str]) -> list[_Block]:
-    parts = [_paragraph(p, stamps) for p in reply.paragraphs] + timed + stamps.unused()
+    parts = [_badges(reply.badges)] + [_paragraph(p, stamps) for p in reply.paragraphs] + timed + stamps.unused()
     bars = 4 if reply.spoiler else 0  # clip before the || || so a spoiler is never left open
     description = escape.clip("\n\n".join(p for p in parts if p), limits.DESCRIPTION - bars)
     if reply.spoiler and description:
         description = f"||{description}||"
-    first = _Block({"title": escape.clip(escape.text(reply.title), limits.TITLE), "color": COLOR})
+    first = _Block({"title": _title(reply), "color": COLOR})
+    if len(reply.people) == 1 and reply.people[0].profile:  # one athlete's card: the title is the link
+        first.embed["url"] = reply.people[0].profile
     blocks = [first]
-    for i, chunk in enumerate(tables.chunks(reply.table, limits.DESCRIPTION, spoiler=reply.spoiler)
-                              if reply.table else []):
+    table = cards.flagged_table(reply.table) if reply.table else None
+    for i, chunk in enumerate(tables.chunks(table, limits.DESCRIPTION, spoiler=reply.spoiler)
+                              if table else []):
         joined = f"{description}\n\n{chunk.text}" if description else chunk.text
         if i == 0 and len(joined) <= limits.DESCRIPTION:
             description, first.rows = joined, chunk.rows
@@ -93,6 +109,49 @@ def _body(reply: Reply, stamps: "_Stamps", timed: list[str]) -> list[_Block]:
         if not description.strip() and not reply.image:
             first.embed["description"] = _ZWSP  # Discord refuses an embed with nothing in it
     return blocks
+
+
+def _title(reply: Reply) -> str:
+    """The title, after the flag of the one athlete it is about."""
+    title = escape.text(reply.title)
+    if len(reply.people) == 1 and (mark := flag(reply.people[0].country)):
+        title = f"{mark} {title}"
+    return escape.clip(title, limits.TITLE)
+
+
+def _badges(badges: Sequence[Badge]) -> str:
+    """Each result with records on its own line: each record's marker and code in bold, then whose."""
+    return "\n".join(" ".join(f"{cards.badge_mark(c)} **{escape.text(c)}**".strip() for c in codes)
+                     + f" {escape.text(text)}" for codes, text in cards.grouped(badges))
+
+
+def _profiles(reply: Reply) -> list[dict]:
+    """A field linking each athlete's World Athletics page, where their id is known; the name is
+    escaped, so data can never make a link of its own, and the address is built from a number."""
+    if not any(p.profile for p in reply.people) or len(reply.people) < 2:
+        return []  # one athlete's page is the title's link
+    bars = 4 if reply.spoiler else 0
+    shown: list[str] = []
+    for p in reply.people:
+        entry = _person(p)
+        if sum(len(x) + 3 for x in shown) + len(entry) > limits.FIELD_VALUE - bars:
+            break  # a link is never cut in half
+        shown.append(entry)
+    value = " · ".join(shown)
+    return [{"name": PROFILES, "value": f"||{value}||" if reply.spoiler else value, "inline": False}]
+
+
+def _person(p: Person) -> str:
+    name = escape.clip(escape.text(p.name), 100)
+    shown = f"[{name}]({p.profile})" if p.profile else name
+    mark = flag(p.country)
+    return f"{mark} {shown}" if mark else shown
+
+
+def _iso(at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)  # the core works in UTC
+    return at.astimezone(timezone.utc).isoformat()
 
 
 def _paragraph(p: Paragraph, stamps: "_Stamps") -> str:
@@ -174,11 +233,15 @@ def _size(fd: dict) -> int:
     return len(fd["name"]) + len(fd["value"])
 
 
+_AT_END = re.compile(r"\s+at$")
+
+
 class _Stamps:
     """Discord timestamps for the reply's moments, shown where their fallback text appears."""
 
     def __init__(self, moments: Sequence[Moment]) -> None:
         self._moments = [(escape.text(m.fallback), escape.timestamp(m.at, m.style)) for m in moments]
+        self._raw = list(moments)
         self._used: set[int] = set()
 
     def sub(self, text: str) -> str:
@@ -191,12 +254,22 @@ class _Stamps:
     def unused(self) -> list[str]:
         return [stamp for i, (_, stamp) in enumerate(self._moments) if i not in self._used]
 
-    def split_footer(self, footer: str) -> tuple[str, list[str]]:
+    def split_footer(self, footer: str, stamped: datetime | None = None) -> tuple[str, list[str]]:
         """Embed footers show timestamps as raw `<t:...>`: a footer part (" · " between parts)
         that holds a moment ("Result in at 21:00 CEST") goes to the description instead, with
-        the moment as a timestamp each reader's client shows in their own zone."""
+        the moment as a timestamp each reader's client shows in their own zone. The moment of
+        the embed's own timestamp (`stamped`) is not said twice: its part stays in the footer
+        without it ("Result in"), and Discord shows the time after it."""
         kept, timed = [], []
         for part in footer.split(" · "):
+            own = [i for i, m in enumerate(self._raw) if stamped is not None and m.at == stamped
+                   and m.fallback and m.fallback in part]
+            if own:
+                self._used.update(own)
+                part = _AT_END.sub("", part.replace(self._raw[own[0]].fallback, "").rstrip())
+                if part:
+                    kept.append(part)
+                continue
             text = escape.text(part)
             if any(fallback and fallback in text for fallback, _ in self._moments):
                 timed.append(self.sub(text))

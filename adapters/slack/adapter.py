@@ -5,6 +5,7 @@ in `start()`, never at import or construction, so building the adapter is free a
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from adapters.slack.settings import SlackSettings
 from adapters.slack.slash import SlashCommands
 from adapters.slack.tasks import TaskSet
 from adapters.slack.users import Users
-from bot.errors import NotStarted
+from bot.errors import NotStarted, Unreachable
 from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.replies import Reply
 
@@ -63,6 +64,10 @@ class SlackAdapter:
             data = getattr(exc.response, "data", None)
             raise NotStarted(f"Slack rejected SLACK_BOT_TOKEN: "
                                f"{data.get('error') if isinstance(data, dict) else 'no answer'}") from None
+        except (OSError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            await self._session.close()
+            self._session = None
+            raise Unreachable(f"cannot reach Slack ({type(exc).__name__})") from None
         identity = AuthorizeResult.from_auth_test_response(auth_test_response=who, bot_token=s.bot_token)
 
         async def authorize() -> AuthorizeResult:

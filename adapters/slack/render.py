@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from adapters import cards
 from adapters.slack import escape as esc
 from adapters.slack.limits import (
     MAX_BLOCKS,
@@ -20,8 +21,9 @@ from adapters.slack.limits import (
     MAX_HEADER,
     MAX_SECTION_TEXT,
 )
+from bot.domain.countries import flag
 from bot.narrow import cards
-from bot.replies import Field, Moment, Paragraph, Reply, Table, ellipsize
+from bot.replies import TABLE_WIDTH, Badge, Field, Moment, Paragraph, Person, Reply, Table, ellipsize, format_table
 
 # Raw text is cut into pieces this long before escaping; escaping grows text at most 5x
 # (`&` -> `&amp;`), so a piece fits a section (date tokens aside: see _rendered).
@@ -35,10 +37,12 @@ _FOOTER = 1000
 def render(reply: Reply) -> list[dict]:
     """The messages that carry `reply`, in posting order; each has `text` and `blocks`."""
     moments = _Moments(reply.moments)
-    blocks = _header(reply.title)
+    blocks = _header(reply.title, cards.accent(reply)[1])
+    blocks += _context(_people(reply.people))
+    blocks += _text_sections(_badge_lines(reply.badges))
     blocks += _text_sections(_paragraph_pieces(reply.paragraphs, moments))
     if reply.table is not None:
-        blocks += _table_sections(reply.table)
+        blocks += _table_sections(cards.flagged_table(reply.table))
     blocks += _field_sections(reply.fields, moments)
     footer = ellipsize(reply.footer, _FOOTER)  # a moment in it ("Result in at 21:00 CEST") is shown there
     footer_pieces = _rendered(footer, lambda chunk: moments.apply(esc.mrkdwn(chunk))) if footer.strip() else []
@@ -67,13 +71,38 @@ def _mrkdwn(text: str) -> dict:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-def _header(title: str) -> list[dict]:
+def _header(title: str, mark: str = "") -> list[dict]:
+    """`mark`: the circle of the reply's accent colour (cards.ACCENTS), Block Kit having no colour."""
     title = " ".join(title.split())
     if not title:
         return []
+    if mark:
+        title = f"{mark} {title}"
     if len(title) > MAX_HEADER:
         title = title[:MAX_HEADER - 1].rstrip() + "…"  # a title, not a row: shortening is fine
     return [{"type": "header", "text": {"type": "plain_text", "text": esc.plain(title), "emoji": True}}]
+
+
+def _people(people: Sequence[Person]) -> list[str]:
+    """Each athlete's flag and name, linked to their World Athletics page where their id is known.
+    The name is escaped (no `<`, `>` or `|` of its own can end the link early) and the address
+    is built from a number, so data never makes a link or a mention."""
+    if not any(p.profile for p in people):
+        return []
+    out = []
+    for p in people[:MAX_CONTEXT_ELEMENTS]:
+        name = esc.mrkdwn(ellipsize(p.name, 100)).replace("|", "\u2223")
+        shown = f"<{p.profile}|{name}>" if p.profile else name
+        mark = flag(p.country)
+        out.append(f"{mark} {shown}" if mark else shown)
+    return out
+
+
+def _badge_lines(badges: Sequence[Badge]) -> list[tuple[str, str]]:
+    """Each result with records on its own line: each record's marker and code in bold, then whose."""
+    lines = [" ".join(f"{cards.badge_mark(c)} {esc.strong(ellipsize(c, 10))}".strip() for c in codes)
+             + f" {esc.mrkdwn(ellipsize(text, 400))}" for codes, text in cards.grouped(badges)]
+    return [("\n", line) for line in lines]
 
 
 class _Moments:

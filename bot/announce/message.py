@@ -9,21 +9,26 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import timezone
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.announce.outbox import CORRECTION, OutboxItem
+from bot.domain.people import WA_SCHEME
 from bot.domain.race_report import race_reply
-from bot.replies import Moment, Paragraph, Reply, Span
+from bot.replies import Moment, Paragraph, Reply, ReplyKind, Span
 from bot.h2h.line import rivalry_line
-from bot.store import Queries
+from bot.store import Profiles, Queries
 from bot.announce.subscriptions import valid_timezone
 
 _CACHED = 256  # one race fans out to many channels: render it once, and once per display settings
 
 
+class AnnouncerStore(Queries, Profiles, Protocol):
+    """The reads an announcement makes: the race, the rivalry line, the athletes' pages."""
+
+
 class Announcer:
-    def __init__(self, store: Queries, *, source_label: str = "") -> None:
+    def __init__(self, store: AnnouncerStore, *, source_label: str = "") -> None:
         self.store = store
         self.source_label = source_label  # e.g. "Replay of Athletissima 2022, not live"
         self._cache: OrderedDict[tuple[Any, ...], Reply | None] = OrderedDict()
@@ -57,7 +62,8 @@ class Announcer:
         if not found:
             return None
         rr = found[0]
-        reply = race_reply(rr, self.source_label)
+        wa_ids = await self.store.source_ids([ath.id for _, ath in rr.results], WA_SCHEME)
+        reply = race_reply(rr, self.source_label, wa_ids=wa_ids)
         paragraphs = list(reply.paragraphs)
         line = await rivalry_line(self.store, rr)
         if line:
@@ -68,7 +74,8 @@ class Announcer:
             paragraphs.insert(0, Paragraph.of(Span("Correction: ", True), item.note))
         data = {**(reply.data or {}), "announcement": {"kind": item.kind, "revision": item.revision,
                                                        "race_id": item.race_id, "note": item.note}}
-        return replace(reply, title=title, paragraphs=paragraphs, data=data)
+        kind: ReplyKind = "correction" if item.kind == CORRECTION else reply.kind
+        return replace(reply, title=title, paragraphs=paragraphs, data=data, kind=kind)
 
 
 def _trim(cache: OrderedDict[Any, Any]) -> None:
@@ -87,4 +94,4 @@ def _for_subscription(base: Reply, item: OutboxItem) -> Reply:
         when = f"Result in at {clock}"
         moments.append(Moment(item.created_at, clock, "time"))
     footer = " · ".join(x for x in (base.footer, when) if x)
-    return replace(base, moments=moments, footer=footer, spoiler=sub.spoiler == "hide")
+    return replace(base, moments=moments, footer=footer, spoiler=sub.spoiler == "hide", timestamp=item.created_at)

@@ -10,6 +10,7 @@ from bot.domain.disciplines import discipline
 from bot.errors import UserError
 from bot.domain.marks import beats
 from bot.domain.models import Performance
+from bot.domain.people import WA_SCHEME, badges, people
 from bot.h2h.pairing import not_found
 from bot.h2h.prose import counted
 from bot.narrow import BREAK
@@ -102,10 +103,14 @@ async def run(services: Services, args: AthleteArgs, ctx: Context) -> Reply:
     # On a phone: `2024-05-25 Prefontaine Classic` over `Mile · 1. 3:45.34 · NR WL PB`.
     narrow = tuple((f"{day} {comp}", BREAK.join(x for x in (event, f"{place}. {mark}" if place else mark, flags) if x))
                    for day, comp, event, place, mark, flags in rows)
+    wa_ids = await store.source_ids([a.id], WA_SCHEME)
+    recent = badges((p.result, f"{p.race.discipline.name} {p.result.mark}, {p.competition.name} {p.race.day.year}")
+                    for p in perfs[:RECENT])
     return Reply(a.name, paragraphs, Table((Column("Date"), Column("Competition"), Column("Event"),
-                                            Column("Pl", "right"), Column("Mark", "right"), Column("Flags")), rows,
-                                           narrow),
+                                            Column("Pl", "right"), Column("Mark", "right"),
+                                            Column("Flags", kind="flags")), rows, narrow),
                  fields, footer=f"Data to {services.indexes.today.isoformat()}.", coverage=coverage,
+                 people=people([a], wa_ids), badges=recent,
                  data={"athlete": {"id": a.id, "name": a.name, "country": a.country},
                        "pbs": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()
                                if label.startswith("PB")},

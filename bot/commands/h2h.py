@@ -9,6 +9,7 @@ from bot.commands.services import Services
 from bot.coverage import coverage_of
 from bot.errors import UserError
 from bot.domain.models import Athlete, Meeting, Result
+from bot.domain.people import WA_SCHEME, people
 from bot.domain.periods import Period
 from bot.h2h.pairing import choose_pair
 from bot.h2h.prose import counted, rivalry_paragraphs, short_names
@@ -145,6 +146,7 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
     coverage = await coverage_of(store, [a, b])
     return Reply(f"{a.name} v {b.name}", paragraphs, table, fields,
                  footer=f"{RULE} Data to {indexes.today.isoformat()}.", coverage=coverage,
+                 people=people([a, b], await store.source_ids([a.id, b.id], WA_SCHEME)),
                  data={"a": _athlete_data(a), "b": _athlete_data(b),
                        "wins": {"a": rec.wins["a"], "b": rec.wins["b"]}, "ties": rec.ties,
                        "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed,

@@ -9,6 +9,7 @@ from bot.errors import UserError
 from bot.domain.gender import Gender
 from bot.domain.models import Competition, RaceResults
 from bot.race_choice import RaceWords, choose, picking_words, take_day, take_round
+from bot.domain.people import WA_SCHEME
 from bot.domain.race_report import known_finishers, race_reply, race_title, winner
 from bot.narrow import BREAK
 from bot.replies import Column, Paragraph, Reply, Table
@@ -58,7 +59,9 @@ async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
         raise UserError(f"I have no results{what} at the {comp.label} that match.",
                         "Leave out the event (or men/women, round, race words) to see every race.")
     if len(chosen) == 1 and want.narrowing:
-        reply = race_reply(chosen[0], others=await store.other_versions(chosen[0].race.id))
+        rr = chosen[0]
+        wa_ids = await store.source_ids([ath.id for _, ath in rr.results], WA_SCHEME)
+        reply = race_reply(rr, others=await store.other_versions(rr.race.id), wa_ids=wa_ids)
         if passed:
             reply = _also(reply, "Also: " + "; ".join(
                 f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + ".")
@@ -116,8 +119,8 @@ def _overview(comp: Competition, races: list[RaceResults]) -> Reply:
         shown = len(done) > 1 and (not partial or (done[1][0].place or 0) <= 2)
         second = f"{done[1][1].name} {done[1][0].mark}" if shown else ""
         rows.append((race_title(rr), wa.name, w.mark, " ".join(w.flags), second))
-    table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags"), Column("Second")), tuple(rows),
-                  tuple(_narrow_winner(*row) for row in rows))
+    table = Table((Column("Event"), Column("Winner"), Column("Mark", "right"), Column("Flags", kind="flags"),
+                   Column("Second")), tuple(rows), tuple(_narrow_winner(*row) for row in rows))
     return Reply(f"{comp.label}", [Paragraph.of(
         f"{len(rows)} events at {comp.venue or comp.name}, {comp.start.isoformat()}"
         + (f" to {comp.end.isoformat()}" if comp.end != comp.start else "") + ". Add an event for the full order.")],

@@ -42,7 +42,7 @@ async def run(services: Services, args: TopArgs, ctx: Context) -> Reply:
     return Reply(f"{who} {d.name} · {season}",
                  [Paragraph.of(f"{lead.athlete.name} leads with {lead.result.mark}, set at the "
                                f"{lead.competition.name} on {lead.race.day.isoformat()}.")],
-                 Table((Column("#", "right"), Column("Mark", "right"), Column("Athlete"), Column("Nat"),
+                 Table((Column("#", "right"), Column("Mark", "right"), Column("Athlete"), Column("Nat", kind="country"),
                         Column("Competition"), Column("Date")), rows,
                        # On a phone: `1. 3:26.73 Jakob Ingebrigtsen NOR` over `Bislett Games · 2024-05-30`.
                        tuple((f"{rank}. {mark} {name} {nat}".rstrip(), f"{comp}{BREAK}{day}")

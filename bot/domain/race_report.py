@@ -5,16 +5,22 @@ Shared by /results and by scheduled announcements, so both read the same.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Mapping
 from typing import Sequence
 
 from bot.domain import precedence
 from bot.domain.disciplines import Discipline
 from bot.domain.marks import PHOTO_FINISH_SECONDS, margin_text
 from bot.domain.models import Athlete, RaceResults, Result
+from bot.domain.people import badge_codes, badges, people
 from bot.narrow import BREAK
-from bot.replies import Column, Paragraph, Reply, Span, Table
+from bot.replies import Column, Paragraph, Person, Reply, ReplyKind, Span, Table
 
 RECORD_FLAGS = ("WR", "AR", "NR", "CR", "MR", "DLR", "WL", "WU20R", "ER", "OR")
+# A race in which one of these was set is announced as a record (its own colour).
+_RECORDS = frozenset({"WR", "AR", "NR"})
+# Whose World Athletics pages a race's card links: the podium (and anyone setting a record).
+_LINKED = 3
 
 
 def gender_label(gender: str) -> str:
@@ -67,8 +73,8 @@ def race_table(rr: RaceResults, limit: int | None = None) -> Table:
         wind = f"{res.wind:+.1f}" if res.wind is not None and d.is_field else ""
         rows.append((str(res.place or ""), ath.name, ath.country, res.mark, wind, flags.strip(),
                      _behind(winner_result, res, d.measured, d)))
-    cols = (Column("Pl", "right"), Column("Athlete"), Column("Nat"), Column("Mark", "right"),
-            Column("Wind", "right"), Column("Flags"), Column("Gap", "right"))
+    cols = (Column("Pl", "right"), Column("Athlete"), Column("Nat", kind="country"), Column("Mark", "right"),
+            Column("Wind", "right"), Column("Flags", kind="flags"), Column("Gap", "right"))
     keep = [i for i, c in enumerate(cols) if c.title in ("Pl", "Athlete", "Nat", "Mark") or any(r[i] for r in rows)]
     return Table(tuple(cols[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in rows),
                  tuple(_narrow_row(r) for r in rows))
@@ -167,7 +173,24 @@ def partial_note(rr: RaceResults) -> Paragraph | None:
                         "this is not the full result.")
 
 
-def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, int, str, int]] = ()) -> Reply:
+def race_kind(rr: RaceResults) -> ReplyKind:
+    """A race known in part, a race where a record fell, or a result."""
+    if known_finishers(rr) is not None:
+        return "partial"
+    if any(res.finished and _RECORDS.intersection(res.flags) for res, _ in rr.results):
+        return "record"
+    return "result"
+
+
+def race_people(rr: RaceResults, wa_ids: Mapping[int, str]) -> tuple[Person, ...]:
+    done = [(res, ath) for res, ath in rr.results if res.finished]
+    shown = [ath for res, ath in done[:_LINKED]] + [ath for res, ath in done[_LINKED:] if badge_codes(res.flags)]
+    return people(shown, wa_ids)
+
+
+def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, int, str, int]] = (),
+               wa_ids: Mapping[int, str] | None = None) -> Reply:
+    """`wa_ids`: the athletes' World Athletics ids where known (Queries.source_ids), for links."""
     c = rr.competition
     note = partial_note(rr)
     wind = f"wind {rr.race.wind:+.1f}" if rr.race.wind is not None and not rr.race.discipline.measured else ""
@@ -179,4 +202,5 @@ def race_reply(rr: RaceResults, source: str = "", others: Sequence[tuple[int, in
             "results": [{"place": res.place, "athlete": ath.name, "country": ath.country, "mark": res.mark,
                          "status": res.status, "flags": list(res.flags)} for res, ath in rr.results]}
     return Reply(f"{race_title(rr)} · {c.label}", ([note] if note else []) + race_story(rr), race_table(rr),
-                 footer=footer, data=data)
+                 footer=footer, data=data, people=race_people(rr, wa_ids or {}), kind=race_kind(rr),
+                 badges=badges((res, f"{ath.name} {res.mark}") for res, ath in rr.results))

@@ -148,6 +148,12 @@ class PostgresReads:
         rows = await self._all(f"SELECT {cv.RACE_COLS} FROM races r WHERE r.id = $1", race_id)
         return cv.race(rows[0]) if rows else None
 
+    async def source_ids(self, athlete_ids: list[int], scheme: str) -> dict[int, str]:
+        rows = await self._all(
+            "SELECT athlete_id, MIN(source_id) FROM athlete_ids WHERE scheme = $1 AND athlete_id = ANY($2::bigint[]) "
+            "GROUP BY athlete_id", scheme, athlete_ids)
+        return {a: i for a, i in rows}
+
     async def other_versions(self, race_id: int) -> list[tuple[int, int, str, int]]:
         return await self._all(
             "SELECT alt.athlete_id, alt.origin, alt.mark, res.origin FROM result_alternates alt JOIN results res "

@@ -122,7 +122,7 @@ async def test_an_athlete_named_everyone_pings_nobody(fake, make_adapter, core, 
     raw = json.dumps(data, ensure_ascii=False)
     assert "@\u200beveryone" in raw  # the name is still shown, defused
     assert "@everyone" not in raw.replace("@\u200beveryone", "")
-    assert data["embeds"][0]["title"] == "@\u200beveryone"
+    assert data["embeds"][0]["title"] == "\U0001F1EE\U0001F1F9 @\u200beveryone"  # ITA's flag, then the name
 
 
 async def test_user_text_cannot_ping_either(fake, discord_adapter):
