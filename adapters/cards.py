@@ -5,6 +5,8 @@ The console shows none of these (codes and plain badges); Discord and Slack rend
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -55,4 +57,14 @@ def flagged_table(table: Table) -> Table:
         return table
     rows = tuple(tuple(flag_or_code(cell) if i in columns else cell for i, cell in enumerate(row))
                  for row in table.rows)
-    return replace(table, rows=rows)
+    return replace(table, rows=rows, narrow=tuple(_flagged_card(card, [row[i] for i in columns])
+                                                  for card, row in zip(table.narrow, table.rows)))
+
+
+def _flagged_card(card: tuple[str, ...], codes: list[str]) -> tuple[str, ...]:
+    """A phone-width card with its row's country codes, where they stand as words, as flags."""
+    for code in codes:
+        if code and flag_or_code(code) != code:
+            word = re.compile(rf"(?<![\w]){re.escape(code)}(?![\w])")
+            card = tuple(word.sub(flag_or_code(code), line) for line in card)
+    return card

@@ -22,7 +22,7 @@ from adapters.slack.limits import (
     MAX_SECTION_TEXT,
 )
 from bot.domain.countries import flag
-from bot.narrow import cards
+from bot.narrow import cards as phone_cards
 from bot.replies import TABLE_WIDTH, Badge, Field, Moment, Paragraph, Person, Reply, Table, ellipsize, format_table
 
 # Raw text is cut into pieces this long before escaping; escaping grows text at most 5x
@@ -177,7 +177,7 @@ def _table_sections(table: Table) -> list[dict]:
     budget = MAX_SECTION_TEXT - len(_FENCE) * 2 - 2
     chunks: list[list[str]] = [[]]
     size = -1  # length of "\n".join(current chunk) so far; -1 while it is empty
-    for card in cards(table):
+    for card in phone_cards(table):
         # Escaping can grow a line of `&` five times; such a card is cut (with an ellipsis), not split.
         text = _clip_lines("\n".join(esc.code(line) for line in card), budget)
         if chunks[-1] and size + 1 + len(text) > budget:

@@ -12,7 +12,7 @@ from bot.domain.countries import flag
 from bot.replies import Moment, Paragraph, Person, Reply
 from fake_discord import FakeDiscord
 from results_only import core, db_copy  # noqa: F401 (the hostile-names test imports into its own copy)
-from test_discord_adapter import ask, code_rows, opt
+from test_discord_adapter import ask, code_lines, opt
 
 WA = "https://worldathletics.org/athletes/_/"
 URL = re.compile(r"https?://[^\s)\]]+")
@@ -24,8 +24,7 @@ async def test_a_results_card_has_flags_links_and_its_kinds_colour(fake: FakeDis
     data = got.body["data"]
     embeds = data["embeds"]
     assert {e["color"] for e in embeds} == {ACCENTS["result"][0]}
-    header, *rows = code_rows(embeds, header=True)
-    winner = rows[0]
+    winner = code_lines(embeds)[0]  # the first card's first line: place, name, country
     assert "Jakob Ingebrigtsen" in winner and flag("NOR") in winner and "NOR" not in winner
     links = next(f for e in embeds for f in e.get("fields", []) if f["name"] == PROFILES)["value"]
     assert links.startswith(f"{flag('NOR')} [Jakob Ingebrigtsen]({WA}14653717)")  # the archive's id
@@ -69,8 +68,10 @@ async def test_names_from_data_make_no_link_and_no_ping(fake: FakeDiscord, make_
     links = next(f for e in data["embeds"] for f in e.get("fields", []) if f["name"] == PROFILES)["value"]
     # URS has no flag: the name alone, escaped, is the link's text.
     assert links.startswith("[\\[Prize\\](https\\://evil.example) @\u200beveryone](" + WA + "999)")
-    rows = code_rows(data["embeds"])
-    assert "URS" in rows[0] and flag("GBR") in rows[1]
+    cards: list[str] = []  # each card's lines joined: a long name wraps
+    for line in code_lines(data["embeds"]):
+        cards[-1:] = [cards[-1] + " " + line.strip()] if cards and line.startswith(" ") else [*cards[-1:], line]
+    assert "URS" in cards[0] and flag("GBR") in cards[1]
 
 
 def test_the_embed_timestamp_carries_the_results_time_once():
