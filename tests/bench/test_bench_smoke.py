@@ -53,3 +53,9 @@ def test_incremental_bench_prints_the_update_beside_the_full_rebuild(tmp_path):
     out = run("bench/incremental.py", "--db", str(db), "--runs", "1")
     for row in ("index update, one race of 10 (same day)", "(new day)", "full rebuild (Core.start)"):
         assert row in out
+
+
+@pytest.mark.slow  # one process unpacking the bundled store
+def test_clicks_bench_prints_each_click_beside_the_command_typed():
+    out = run("bench/clicks.py", "--calls", "2", "--runs", "1")
+    assert out.count("  click: CPU") == 4 and out.count("floor: the command typed") == 4
