@@ -154,3 +154,14 @@ async def test_short_answers_have_no_pages(shared_core, text):
     reply = await shared_core.handle_text(text, ASKER)
     assert not any(b.label.startswith(("Next", "\u25c0")) for b in buttons(reply).values())
     assert "Page" not in reply.footer
+
+
+async def test_a_long_results_overview_comes_in_pages(shared_core):
+    whole = await shared_core.handle_text("/results roma 2024", Context())
+    assert len(whole.table.rows) > 40 and not whole.actions and "Page" not in whole.footer
+    first = await shared_core.handle_text("/results roma 2024", ASKER)
+    assert first.table.rows == whole.table.rows[:20] and first.footer.startswith("Page 1 of ")
+    second = await press(shared_core, first, "Next \u25b6")
+    assert second.reply.table.rows == whole.table.rows[20:40]
+    typed = await shared_core.handle_text("/results roma 2024 page:2", Context())  # typed, no buttons
+    assert typed.table.rows == second.reply.table.rows and "add page:3" in typed.footer
