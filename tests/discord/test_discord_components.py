@@ -122,3 +122,16 @@ async def test_a_slow_click_is_deferred_then_the_message_edited(fake, make_adapt
         assert ranks(message)[0] == "21" and message_problems(message) == []
     finally:
         await adapter.stop()
+
+
+async def test_a_button_from_before_a_restart_that_lost_its_command(fake, discord_adapter):
+    from bot.actions import ActionCodec
+
+    message = await ask(fake, "top", [opt("event", "1500m"), opt("season", 2022, 4)])
+    # A message the previous process posted: its button's command was too long for the id and
+    # was kept in that process's memory, gone with it.
+    before = ActionCodec().encode("/top event:1500m season:2022 page:2 " + "x" * 100, ASKER, False, 100)
+    message["components"][0]["components"][0]["custom_id"] = before
+    got = await answer_to(fake, fake.click(message, before, user_id=ASKER))
+    assert got.body["type"] == 4 and got.body["data"]["flags"] & 64
+    assert "restarted" in got.body["data"]["content"] and "/top" in got.body["data"]["content"]

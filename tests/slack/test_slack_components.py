@@ -111,3 +111,14 @@ async def test_the_manifest_turns_interactivity_on_in_both_modes(shared_core):
     # HTTP mode: clicks go to the same URL as the commands, which the adapter serves.
     assert http["interactivity"] == {"is_enabled": True, "request_url": "https://bot.example.org/slack/events"}
     assert not http["socket_mode_enabled"]
+
+
+async def test_a_button_from_before_a_restart_that_lost_its_command(fake_slack, socket_adapter):
+    from bot.actions import ActionCodec
+
+    await slash(fake_slack, "/top", "1500m 2022", "t3")
+    button = next(e for b in fake_slack.shown["t3"]["blocks"] if b["type"] == "actions" for e in b["elements"])
+    # Posted by the previous process, whose memory held this button's (too long) command.
+    button["value"] = ActionCodec().encode("/top event:1500m season:2022 " + "x" * 3000, "U0FAN", False, 2000)
+    body = await click(fake_slack, fake_slack.block_actions("t3", user="U0FAN", rid="c6", label="Next \u25b6"), "c6")
+    assert body["response_type"] == "ephemeral" and "restarted" in json.dumps(body) and "/top" in json.dumps(body)
