@@ -58,7 +58,7 @@ def option_payload(p: Param) -> dict:
     elif p.kind == Kind.NUMBER:
         option["min_value"] = 0
     elif p.kind == Kind.PAGE:
-        option["min_value"] = 1
+        option.update(min_value=1, max_value=999_999)  # what page:N takes typed (bot.commands.parsing)
     return option
 
 

@@ -39,7 +39,7 @@ def component_rows(actions: Sequence[Action], codec: ActionCodec, asker: str) ->
             continue
         options, values = [], set()
         for o in action.options[:OPTIONS]:
-            value = codec.encode(o.command, asker, False, OPTION_TEXT)
+            value = codec.encode(o.command, "", False, OPTION_TEXT)  # the menu's own id names the asker
             if value in values:
                 continue
             values.add(value)

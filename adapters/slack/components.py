@@ -27,7 +27,7 @@ def action_blocks(actions: Sequence[Action], codec: ActionCodec, asker: str) -> 
             continue
         options, values = [], set()
         for o in action.options[:MAX_OPTIONS]:
-            value = codec.encode(o.command, asker, False, MAX_OPTION_VALUE)
+            value = codec.encode(o.command, "", False, MAX_OPTION_VALUE)  # the menu's own id names the asker
             if value not in values:
                 values.add(value)
                 option = {"text": _plain(o.label or "\u2026", MAX_CONTROL_TEXT), "value": value}
