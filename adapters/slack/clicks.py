@@ -13,6 +13,7 @@ from typing import Any
 
 from adapters.slack.auth import AdminCheck
 from adapters.slack.components import BUTTON_PREFIX, action_blocks, with_actions
+from adapters.slack.limits import MAX_BLOCKS
 from adapters.slack.outbound import Dest, Outbound
 from adapters.slack.render import render
 from adapters.slack.tasks import TaskSet
@@ -62,7 +63,8 @@ class SlackClicks:
             log.warning("a click came without a response_url; nothing to answer through")
             return
         try:
-            message = render(answer.reply)[0]
+            messages = render(answer.reply)
+            message = messages[0] if len(messages) == 1 else _first_of(messages)
         except Exception:  # a renderer's bug: the clicker still hears from us, once
             log.exception("rendering a click's answer failed")
             message, answer = render(failure_reply())[0], ClickAnswer(failure_reply(), False, user_id)
@@ -75,6 +77,17 @@ class SlackClicks:
         delivery = await self._outbound.post(dest, message)
         if delivery.outcome is not Outcome.DELIVERED:
             log.warning("answer to a click not delivered: %s %s", delivery.outcome.value, delivery.detail)
+
+
+def _first_of(messages: list[dict]) -> dict:
+    """One message replaces the clicked one (a page is made to fit one); should an answer still
+    need more, the first says that the rest is not shown rather than losing it without a word."""
+    first = messages[0]
+    log.warning("a click's answer needs %d messages; the first replaces the clicked one", len(messages))
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "verbatim": True,
+                                             "text": "More did not fit here: narrow it down (event, season)."}]}
+    blocks = first["blocks"][:MAX_BLOCKS - 2] + [note]  # room for the actions block after it
+    return {**first, "blocks": blocks}
 
 
 def _sent_at(ts: object) -> datetime | None:

@@ -122,3 +122,16 @@ async def test_a_button_from_before_a_restart_that_lost_its_command(fake_slack, 
     button["value"] = ActionCodec().encode("/top event:1500m season:2022 " + "x" * 3000, "U0FAN", False, 2000)
     body = await click(fake_slack, fake_slack.block_actions("t3", user="U0FAN", rid="c6", label="Next \u25b6"), "c6")
     assert body["response_type"] == "ephemeral" and "restarted" in json.dumps(body) and "/top" in json.dumps(body)
+
+
+def test_an_answer_too_long_for_one_message_says_so_when_it_replaces_the_clicked_one():
+    from adapters.slack.clicks import _first_of
+    from adapters.slack.render import render
+    from bot.replies import Column, Reply, Table
+
+    rows = tuple((f"row {i}", "x" * 200) for i in range(2000))
+    messages = render(Reply("Long", table=Table((Column("a"), Column("b")), rows)))
+    assert len(messages) > 1
+    first = _first_of(messages)
+    assert violations(first) == [] and len(first["blocks"]) <= 49  # room left for the buttons
+    assert "did not fit" in first["blocks"][-1]["elements"][0]["text"]
