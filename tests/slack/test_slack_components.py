@@ -124,7 +124,7 @@ async def test_a_button_from_before_a_restart_that_lost_its_command(fake_slack, 
     assert body["response_type"] == "ephemeral" and "restarted" in json.dumps(body) and "/top" in json.dumps(body)
 
 
-def test_an_answer_too_long_for_one_message_says_so_when_it_replaces_the_clicked_one():
+async def test_an_answer_too_long_for_one_message_says_so_when_it_replaces_the_clicked_one():
     from adapters.slack.clicks import _first_of
     from adapters.slack.render import render
     from bot.replies import Column, Reply, Table
