@@ -60,10 +60,10 @@ class Clicks:
         try:
             # One message is edited: a page is made to fit one; past that the last embed says so.
             message = render(answer.reply, max_messages=1)[0] if not answer.reply.error else error_message(answer.reply)
-        except Exception:
+            rows = component_rows(answer.reply.actions, self.core.actions, answer.asker)
+        except Exception:  # the message then says so, and keeps no buttons that led here
             log.exception("rendering a click's answer failed")
-            message = error_message(failure_reply())
-        rows = component_rows(answer.reply.actions, self.core.actions, answer.asker)
+            message, rows = error_message(failure_reply()), []
         kwargs = message_kwargs(message, rows)
         # view=None takes the old buttons away when the new answer has none.
         edit = dict(content=kwargs["content"], embeds=kwargs["embeds"], view=kwargs.get("view"),

@@ -18,8 +18,8 @@ from bot.errors import UserError
 from bot.replies import Reply, error_reply, failure_reply
 
 from adapters.discord import commands, limits
-from adapters.discord.clicks import Clicks
 from adapters.discord.asker import context_of
+from adapters.discord.clicks import Clicks
 from adapters.discord.components import component_rows
 from adapters.discord.outbound import NO_MENTIONS, message_kwargs
 from adapters.discord.render import OutMessage, render
@@ -94,10 +94,10 @@ class Interactions:
         reply = await task
         try:
             messages = render(reply)
+            rows = component_rows(reply.actions, self.core.actions, str(interaction.user.id))
         except Exception:  # a renderer's bug: the asker still hears from us, once
             log.exception("rendering /%s failed", data.get("name"))
-            messages = render(failure_reply())
-        rows = component_rows(reply.actions, self.core.actions, str(interaction.user.id))
+            messages, rows = render(failure_reply()), []
         await self._answer(interaction, messages, deferred, rows)
 
     async def _run(self, data: dict[str, Any], ctx: Context) -> Reply:
