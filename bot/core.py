@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from bot.actions import ActionCodec, ClickAnswer, answer_click
 from bot.change_feed import ChangeFeed, follow
 from bot.commands.catalog import build_registry
 from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize, typed_args
@@ -41,6 +42,7 @@ class Core:
         self.indexes = Indexes()
         self.registry: Registry = build_registry()
         self.feed = ChangeFeed(store)
+        self.actions = ActionCodec()  # ids of buttons and menus, and the long commands they stand for
         self._loading = asyncio.Lock()  # one load or update at a time: each reads what the last left
 
     async def start(self) -> None:
@@ -121,13 +123,23 @@ class Core:
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
             return reply
         except UserError as exc:
-            return error_reply(exc.message, hint=exc.hint)
+            return error_reply(exc.message, hint=exc.hint, actions=exc.actions)
         except StoreBusy as exc:  # an import elsewhere holds the write lock: not our bug, nothing changed
             log.warning("command /%s: %s", inv.command, exc.message)
             return error_reply(exc.message)
         except Exception:  # whatever a handler raises, the adapter gets an answer and keeps serving
             log.exception("command /%s failed", inv.command)
             return failure_reply()
+
+    async def click(self, carrier: str, chosen: str | None, ctx: Context,
+                    sent_at: datetime | None) -> ClickAnswer:
+        """A button pressed (`carrier`: its id) or a menu option picked (`carrier`: the menu's id,
+        `chosen`: the option's), by `ctx`'s user, on a message posted at `sent_at`; never raises."""
+        try:
+            return await answer_click(self.actions, self.handle_text, carrier, chosen, ctx, sent_at, self.clock())
+        except Exception:  # the clicker still hears from us
+            log.exception("a click failed: %r", carrier[:100])
+            return ClickAnswer(failure_reply(), False, ctx.user_id)
 
     def _command(self, name: str) -> Command[Any]:
         cmd = self.registry.get(name)

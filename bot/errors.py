@@ -1,13 +1,22 @@
 """Errors whose message is written for the person in the chat."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.replies import Action
 
 
 class UserError(Exception):
     """Bad input or nothing found: shown to the user as a short, friendly message."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", actions: Sequence[Action] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # A way out to pick from (namesakes), where the asker can click.
+        self.actions = tuple(actions)
 
 
 class ImportFailed(Exception):

@@ -103,6 +103,39 @@ ReplyKind = Literal["", "result", "record", "partial", "correction"]
 
 
 @dataclass(frozen=True)
+class Button:
+    """Runs `command` (command text as typed, e.g. "/top 1500m season:2022 page:2") when pressed;
+    its answer takes the place of the message (bot.actions)."""
+
+    label: str
+    command: str
+    # Only the asker may press it: it changes the question (a namesake, a filter), not the page.
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    command: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A choice of commands, one run when picked (a select menu on every platform)."""
+
+    placeholder: str
+    options: Sequence[Option]
+    personal: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple(self.options))
+
+
+Action = Button | Menu
+
+
+@dataclass(frozen=True)
 class Reply:
     """Made once and never changed: a reply is cached by id() and one reply goes to every channel
     of a fan-out, so a change made for one would show in all. Derive another with dataclasses.replace."""
@@ -122,6 +155,8 @@ class Reply:
     moments: Sequence[Moment] = ()
     # What the answer rests on (bot.coverage), one line that every renderer puts last.
     coverage: str = ""
+    # Buttons and menus, shown where the platform can (bot.actions); empty unless the asker can click.
+    actions: Sequence[Action] = ()
     people: Sequence[Person] = ()
     badges: Sequence[Badge] = ()
     kind: ReplyKind = ""
@@ -129,7 +164,7 @@ class Reply:
     timestamp: datetime | None = None
 
     def __post_init__(self) -> None:
-        for name in ("paragraphs", "fields", "moments", "people", "badges"):
+        for name in ("paragraphs", "fields", "moments", "people", "badges", "actions"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.data is not None:
             object.__setattr__(self, "data", frozen(self.data))
@@ -175,11 +210,11 @@ def thawed(value: Any) -> Any:
     return value
 
 
-def error_reply(message: str, *, hint: str = "") -> Reply:
+def error_reply(message: str, *, hint: str = "", actions: Sequence[Action] = ()) -> Reply:
     paragraphs = [Paragraph.of(message)]
     if hint:
         paragraphs.append(Paragraph.of(hint))
-    return Reply(title="Sorry", paragraphs=paragraphs, error=True)
+    return Reply(title="Sorry", paragraphs=paragraphs, error=True, actions=actions)
 
 
 def failure_reply() -> Reply:

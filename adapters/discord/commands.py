@@ -57,13 +57,15 @@ def option_payload(p: Param) -> dict:
         option.update(min_value=1896, max_value=2100)  # the first modern Olympics onwards
     elif p.kind == Kind.NUMBER:
         option["min_value"] = 0
+    elif p.kind == Kind.PAGE:
+        option.update(min_value=1, max_value=999_999)  # what page:N takes typed (bot.commands.parsing)
     return option
 
 
 def option_type(kind: Kind) -> int:
     if kind == Kind.FLAG:
         return BOOLEAN
-    if kind in (Kind.SEASON, Kind.NUMBER):
+    if kind in (Kind.SEASON, Kind.NUMBER, Kind.PAGE):
         return INTEGER
     return STRING
 

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.commands.registry import Context, Syntax
+from bot.commands.registry import Context
 from bot.errors import UserError
-from bot.announce.publishing import ChannelRef
 from bot.replies import Reply, error_reply, failure_reply
 
 from adapters.discord import commands, limits
+from adapters.discord.asker import context_of
+from adapters.discord.clicks import Clicks
+from adapters.discord.components import component_rows
 from adapters.discord.outbound import NO_MENTIONS, message_kwargs
 from adapters.discord.render import OutMessage, render
 
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
     from bot.core import Core
 
 # Discord clients offer each parameter as a named option: /help shows commands that way.
-OPTIONS = Syntax(options=True)
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class Interactions:
         self.core = core
         self.defer_after = defer_after
         self._tasks: set[asyncio.Task] = set()  # keep references: the loop only holds weak ones
+        self.clicks = Clicks(core, self._tasks, defer_after=defer_after)
 
     async def close(self) -> None:
         """Cancel commands still running: their interaction tokens die with the connection."""
@@ -50,6 +52,8 @@ class Interactions:
                 await self._autocomplete(interaction)
             elif interaction.type is discord.InteractionType.application_command:
                 await self._command(interaction)
+            elif interaction.type is discord.InteractionType.component:
+                await self.clicks.handle(interaction)
         except discord.HTTPException as exc:
             # Usually 10062 Unknown interaction: the token expired before we answered.
             log.warning("answering interaction %s failed: %s %s", interaction.id, exc.status, exc.text)
@@ -92,10 +96,11 @@ class Interactions:
         reply = await task
         try:
             messages = render(reply)
+            rows = component_rows(reply.actions, self.core.actions, str(interaction.user.id))
         except Exception:  # a renderer's bug: the asker still hears from us, once
             log.exception("rendering /%s failed", data.get("name"))
-            messages = render(failure_reply())
-        await self._answer(interaction, messages, deferred)
+            messages, rows = render(failure_reply()), []
+        await self._answer(interaction, messages, deferred, rows)
 
     async def _run(self, data: dict[str, Any], ctx: Context) -> Reply:
         cmd = self.core.registry.get(data.get("name", ""))
@@ -111,33 +116,19 @@ class Interactions:
             return failure_reply()
 
     async def _answer(self, interaction: discord.Interaction, messages: list[OutMessage],
-                      deferred: bool) -> None:
+                      deferred: bool, rows: list[dict]) -> None:
+        """The first message carries the buttons and menus: a click edits it, page by page."""
         first, rest = messages[0], messages[1:]
         if not deferred:
-            await interaction.response.send_message(**message_kwargs(first), ephemeral=first.ephemeral)
+            await interaction.response.send_message(**message_kwargs(first, rows), ephemeral=first.ephemeral)
         elif first.ephemeral:
             # The public "thinking" message cannot turn ephemeral: replace it with a private one.
             await interaction.delete_original_response()
-            await interaction.followup.send(**message_kwargs(first), ephemeral=True)
+            await interaction.followup.send(**message_kwargs(first, rows), ephemeral=True)
         else:
-            kwargs = message_kwargs(first)
+            kwargs = message_kwargs(first, rows)
             await interaction.edit_original_response(
-                content=kwargs["content"], embeds=kwargs["embeds"],
+                content=kwargs["content"], embeds=kwargs["embeds"], view=kwargs.get("view"),
                 attachments=kwargs.get("files", []), allowed_mentions=NO_MENTIONS)
         for m in rest:
             await interaction.followup.send(**message_kwargs(m), ephemeral=m.ephemeral)
-
-
-def context_of(interaction: discord.Interaction) -> Context:
-    """Who asked and where. Admin rights come only from the permissions Discord resolved for
-    this member in this channel, never from anything the user typed."""
-    perms = interaction.permissions
-    in_guild = interaction.guild_id is not None
-    user = interaction.user
-    return Context(
-        user_id=str(user.id),
-        user_name=user.display_name,
-        channel=ChannelRef("discord", str(interaction.guild_id or ""), str(interaction.channel_id or "")),
-        is_admin=in_guild and (perms.manage_channels or perms.administrator),
-        syntax=OPTIONS,
-    )

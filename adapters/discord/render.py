@@ -78,10 +78,11 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
 
 
 def error_message(reply: Reply) -> OutMessage:
-    """A short ephemeral line: only the person who asked sees it."""
+    """A short ephemeral line: only the person who asked sees it. A question back with choices
+    (namesakes to pick from) is public: the pick turns it into the answer for the channel."""
     lines = [escape.text(p.text) for p in reply.paragraphs] or [escape.text(reply.title)]
     content = escape.clip("\n".join(lines), limits.CONTENT).strip() or "Sorry, that did not work."
-    return OutMessage(content=content, ephemeral=True)
+    return OutMessage(content=content, ephemeral=not reply.actions)
 
 
 def _body(reply: Reply, stamps: "_Stamps", timed: list[str]) -> list[_Block]:

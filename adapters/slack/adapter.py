@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.auth import AdminCheck
+from adapters.slack.clicks import SlackClicks
 from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.seen_requests import ReplayGuard
@@ -78,8 +79,8 @@ class SlackAdapter:
         outbound = Outbound(client, self._session)
         self._publisher = SlackPublisher(outbound)
         users = Users(client)
-        slash = SlashCommands(self.core, self._publisher, outbound, users, AdminCheck(users, s.admin_user_ids),
-                              self.tasks)
+        admin = AdminCheck(users, s.admin_user_ids)
+        slash = SlashCommands(self.core, self._publisher, outbound, users, admin, self.tasks)
         self.app = AsyncApp(
             name="racebot", logger=logging.getLogger("racebot.slack.bolt"), authorize=authorize,
             # No token here: authorize() supplies it, and bolt warns when given both.
@@ -90,6 +91,7 @@ class SlackAdapter:
             process_before_response=False,  # ack first; our listener keeps working after ack()
         )
         slash.register(self.app)
+        SlackClicks(self.core, outbound, users, admin, self.tasks).register(self.app)
         log.info("Slack: connected as %s in team %s; %d commands (%s mode)", who.get("user_id"),
                  who.get("team_id"), len(slash.names()), s.mode)
         if s.mode == "http":

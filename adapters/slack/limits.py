@@ -12,6 +12,14 @@ MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
 MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 3000
+# Interactive elements (Block Kit reference: actions block, button, static_select, option).
+MAX_ACTION_ELEMENTS = 25
+MAX_ACTION_ID = 255
+MAX_BUTTON_VALUE = 2000
+MAX_CONTROL_TEXT = 75  # a button's or an option's text
+MAX_OPTION_VALUE = 150
+MAX_OPTIONS = 100
+MAX_PLACEHOLDER = 150
 # `text` may be 40,000 characters; the fallback is only for notifications, so we keep it short.
 MAX_FALLBACK_TEXT = 3000
 
@@ -46,8 +54,35 @@ def violations(message: dict) -> list[str]:
                 problems.append(f"block {i}: {len(elements)} context elements")
             for e in elements:
                 _check(problems, i, "context", e["text"], MAX_CONTEXT_TEXT)
+        elif kind == "actions":
+            problems += _action_problems(i, block)
         elif kind != "divider":
             problems.append(f"block {i}: unexpected block type {kind!r}")
+    return problems
+
+
+def _action_problems(i: int, block: dict) -> list[str]:
+    problems: list[str] = []
+    elements = block.get("elements", [])
+    if not 1 <= len(elements) <= MAX_ACTION_ELEMENTS:
+        problems.append(f"block {i}: {len(elements)} action elements")
+    ids = [e.get("action_id", "") for e in elements]
+    if len(set(ids)) != len(ids) or not all(0 < len(x) <= MAX_ACTION_ID for x in ids):
+        problems.append(f"block {i}: action_ids must be distinct and 1-{MAX_ACTION_ID} characters")
+    for e in elements:
+        if e.get("type") == "button":
+            _check(problems, i, "button", e["text"]["text"], MAX_CONTROL_TEXT)
+            _check(problems, i, "button value", e.get("value", ""), MAX_BUTTON_VALUE)
+        elif e.get("type") == "static_select":
+            options = e.get("options", [])
+            if not 1 <= len(options) <= MAX_OPTIONS:
+                problems.append(f"block {i}: {len(options)} options")
+            _check(problems, i, "placeholder", e["placeholder"]["text"], MAX_PLACEHOLDER)
+            for o in options:
+                _check(problems, i, "option", o["text"]["text"], MAX_CONTROL_TEXT)
+                _check(problems, i, "option value", o["value"], MAX_OPTION_VALUE)
+        else:
+            problems.append(f"block {i}: unexpected element {e.get('type')!r}")
     return problems
 
 

@@ -55,7 +55,10 @@ def build(registry, *, request_url: str = "", name: str = "racebot") -> dict:
                                 "description": "Athletics results and rivalries: /h2h Kerr Ingebrigtsen"},
         "features": {"bot_user": {"display_name": name, "always_online": True}, "slash_commands": commands},
         "oauth_config": {"scopes": {"bot": list(SCOPES)}},
-        "settings": {"org_deploy_enabled": False, "socket_mode_enabled": not request_url,
+        # Buttons and menus (pages, filters, namesakes) send block_actions: in HTTP mode to the
+        # same URL as the commands, in Socket Mode over the socket.
+        "settings": {"interactivity": {"is_enabled": True, **({"request_url": request_url} if request_url else {})},
+                     "org_deploy_enabled": False, "socket_mode_enabled": not request_url,
                      "token_rotation_enabled": False},
     }
 

@@ -36,6 +36,7 @@ class Dest:
     thread_ts: str = ""  # ... optionally as a reply in this thread
     response_url: str = ""  # ... or answer a slash command through its response_url
     ephemeral: bool = False  # response_url only: just the person who typed the command sees it
+    replace: bool = False  # response_url of a click only: the message clicked on becomes this one
 
     def __str__(self) -> str:  # response_urls are bearer-like capabilities: never log them
         return f"channel {self.channel}" if self.channel else "response_url"
@@ -102,8 +103,9 @@ class Outbound:
         return Delivery(Outcome.DELIVERED, message_id=str(resp.get("ts", "")))
 
     async def _respond(self, dest: Dest, message: dict) -> Delivery:
-        body = {"response_type": "ephemeral" if dest.ephemeral else "in_channel",
-                "replace_original": False, **message}
+        body = ({"replace_original": True, **message} if dest.replace else
+                {"response_type": "ephemeral" if dest.ephemeral else "in_channel", "replace_original": False,
+                 **message})
         async with self._session.post(dest.response_url, json=body,
                                       timeout=aiohttp.ClientTimeout(total=10)) as resp:
             text = (await resp.text())[:100]

@@ -12,6 +12,7 @@ import uuid
 
 from adapters.slack.auth import AdminCheck
 from adapters.slack.names import UMBRELLA, slash_names, syntax
+from adapters.slack.components import action_blocks, with_actions
 from adapters.slack.outbound import Dest, Outbound
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.render import render
@@ -88,11 +89,12 @@ class SlashCommands:
                     else self._admin.listed(user_id))
         channel = ChannelRef("slack", command.get("team_id", ""), command.get("channel_id", ""))
         ctx = Context(user_id=user_id, user_name=command.get("user_name", ""), channel=channel,
-                      timezone=await self._users.timezone(user_id), is_admin=is_admin, syntax=syntax(self._core.registry))
+                      timezone=await self._users.timezone(user_id), is_admin=is_admin,
+                      syntax=syntax(self._core.registry), clickable=True)
         reply = await self._core.handle(inv, ctx)
         key = f"slash:{command.get('trigger_id') or uuid.uuid4()}"
         try:
-            messages = render(reply)
+            messages = with_actions(render(reply), action_blocks(reply.actions, self._core.actions, user_id))
         except Exception:  # a renderer's bug: the asker still hears from us, once
             log.exception("rendering /%s failed", inv.command)
             reply = failure_reply()
@@ -109,7 +111,8 @@ class SlashCommands:
             # Not in that channel: only the asker sees the result, which is spoiler-safe too.
             log.info("spoiler thread not possible in %s (%s); answering privately", channel, delivery.detail)
         for i, message in enumerate(render(reply) if messages is None else messages):
-            private = reply.error or reply.spoiler
+            # A question back with choices (namesakes) is public: the pick makes it the answer.
+            private = (reply.error and not reply.actions) or reply.spoiler
             if response_url and i < RESPONSE_URL_USES:
                 dest = Dest(response_url=response_url, ephemeral=private)
             elif private:

@@ -14,12 +14,13 @@ from bot.domain.people import WA_SCHEME, badges, people
 from bot.h2h.pairing import not_found
 from bot.h2h.prose import counted
 from bot.narrow import BREAK
-from bot.replies import Column, Field, Paragraph, Reply, Table
+from bot.replies import Column, Field, Menu, Option, Paragraph, Reply, Table
 from bot.search.athletes import AthleteIndex
 from bot.store import StatedBest
 
 RECENT = 8
 CLOSE = 1.25  # prominence within this factor: too close to guess between namesakes
+NAMESAKES = 25  # the most a Discord select menu holds
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,16 +28,26 @@ class AthleteArgs(Args):
     name: str
 
 
-def resolve_one(athletes: AthleteIndex, text: str) -> tuple[int, list[int]]:
-    """The athlete a fan means, and namesakes worth mentioning."""
-    cands = athletes.candidates(text)
+def resolve_one(athletes: AthleteIndex, text: str, clickable: bool = False) -> tuple[int, list[int]]:
+    """The athlete a fan means, and namesakes worth mentioning. Where the asker can click, a
+    name too close to call comes back with a menu of the namesakes to pick from."""
+    cands = athletes.candidates(text, limit=NAMESAKES if clickable else 8)
     if not cands:
         raise not_found(text)
     top = sorted((c for c in cands if c.score >= cands[0].score - 3), key=lambda c: -c.prominence)
     if len(top) > 1 and top[1].prominence * CLOSE >= top[0].prominence:
         names = "; ".join(athletes.label(c.athlete_id) for c in top[:5])
+        if clickable:
+            raise UserError(f"'{text}' could be {names}.", "Pick one below, or type the full name.",
+                            [namesakes(athletes, [c.athlete_id for c in top], "Which one?")])
         raise UserError(f"'{text}' could be {names}.", "Type the full name to pick one.")
     return top[0].athlete_id, [c.athlete_id for c in top[1:4]]
+
+
+def namesakes(athletes: AthleteIndex, ids: list[int], placeholder: str) -> Menu:
+    """A menu of athletes, each answered by /athlete with its id; only the asker may pick."""
+    return Menu(placeholder, [Option(athletes.label(i)[:100], f"/athlete #{i}") for i in ids[:NAMESAKES]],
+                personal=True)
 
 
 def best_by_event(perfs: list[Performance]) -> dict[str, Performance]:
@@ -72,7 +83,7 @@ def personal_bests(own: dict[str, Performance], stated: list[StatedBest]) -> dic
 
 async def run(services: Services, args: AthleteArgs, ctx: Context) -> Reply:
     athletes, store = services.indexes.athletes, services.store
-    aid, others = resolve_one(athletes, args.name)
+    aid, others = resolve_one(athletes, args.name, ctx.clickable)
     stat = athletes.stats[aid]
     a = stat.athlete
     perfs = await store.athlete_results(aid)
@@ -115,7 +126,8 @@ async def run(services: Services, args: AthleteArgs, ctx: Context) -> Reply:
                        "pbs": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()
                                if label.startswith("PB")},
                        "bests_in_data": {discipline(e).name: mark for e, (_, label, _, mark) in bests.items()
-                                         if not label.startswith("PB")}, "coverage": coverage})
+                                         if not label.startswith("PB")}, "coverage": coverage},
+                 actions=[namesakes(athletes, others, "Not the one?")] if others and ctx.clickable else ())
 
 
 COMMAND = Command("athlete", "An athlete's bests and recent results",

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.commands.again import event_words, line, page_word, quoted
+from bot.commands.pages import paged
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
 from bot.coverage import coverage_of
@@ -11,10 +13,11 @@ from bot.errors import UserError
 from bot.domain.models import Athlete, Meeting, Result
 from bot.domain.people import WA_SCHEME, people
 from bot.domain.periods import Period
-from bot.h2h.pairing import choose_pair
+from bot.domain.disciplines import discipline
+from bot.h2h.pairing import Ambiguous, PairChoice, choose_pair
 from bot.h2h.prose import counted, rivalry_paragraphs, short_names
 from bot.narrow import BREAK, abbreviated
-from bot.replies import PHONE_WIDTH, Column, Field, Paragraph, Reply, Table
+from bot.replies import PHONE_WIDTH, Action, Button, Column, Field, Menu, Option, Paragraph, Reply, Table
 from bot.h2h.record import RULE, Bout, Record, record
 from bot.search.athletes import AthleteIndex
 
@@ -29,6 +32,7 @@ class H2HArgs(Args):
     finals_only: bool = False
     since: Period | None = None
     until: Period | None = None
+    page: int | None = None
 
     @property
     def filtered(self) -> bool:
@@ -118,9 +122,16 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
     indexes, store = services.indexes, services.store
     stats = indexes.athletes.stats
     text_a, text_b = split_names(indexes.athletes, args)
-    choice = choose_pair(indexes.athletes, indexes.meetings, text_a, text_b, indexes.today)
+    try:
+        choice = choose_pair(indexes.athletes, indexes.meetings, text_a, text_b, indexes.today)
+    except Ambiguous as exc:
+        if not ctx.clickable:
+            raise
+        raise UserError(exc.message, "Pick below, or type full names.",
+                        _namesake_menus(indexes.athletes, args, exc, (text_a, text_b))) from None
     a, b = stats[choice.a].athlete, stats[choice.b].athlete
-    rec = record(_filters(args, await store.meetings(a.id, b.id)))
+    meetings = _filters(args, await store.meetings(a.id, b.id))
+    rec = record(meetings)
     sa, sb = short_names(a, b)
     fields: list[Field] = []
     table = None
@@ -144,13 +155,75 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
                          for x, y, n in choice.alternatives)
         paragraphs.append(Paragraph.of(f"Also: {alts}."))
     coverage = await coverage_of(store, [a, b])
-    return Reply(f"{a.name} v {b.name}", paragraphs, table, fields,
-                 footer=f"{RULE} Data to {indexes.today.isoformat()}.", coverage=coverage,
-                 people=people([a, b], await store.source_ids([a.id, b.id], WA_SCHEME)),
-                 data={"a": _athlete_data(a), "b": _athlete_data(b),
-                       "wins": {"a": rec.wins["a"], "b": rec.wins["b"]}, "ties": rec.ties,
-                       "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed,
-                       "coverage": coverage})
+    reply = Reply(f"{a.name} v {b.name}", paragraphs, table, fields,
+                  footer=f"{RULE} Data to {indexes.today.isoformat()}.", coverage=coverage,
+                  people=people([a, b], await store.source_ids([a.id, b.id], WA_SCHEME)),
+                  data={"a": _athlete_data(a), "b": _athlete_data(b),
+                        "wins": {"a": rec.wins["a"], "b": rec.wins["b"]}, "ties": rec.ties,
+                        "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed,
+                        "coverage": coverage},
+                  actions=_actions(args, choice, meetings, stats) if ctx.clickable else ())
+    if not (ctx.clickable or args.page):
+        return reply  # the terminal shows every meeting at once
+    return paged(reply, args.page or 1, PAGE_ROWS, lambda to: _again(args, a.id, b.id, page=to), ctx.clickable)
+
+
+PAGE_ROWS = 10  # meetings a page where the asker can page (Discord, Slack)
+
+
+def _again(args: H2HArgs, a: int | str, b: int | str, **changes: Any) -> str | None:
+    """/h2h again for athletes a and b (ids, or words as typed), with the filters changed."""
+    v = {"event": args.event, "season": args.season, "finals_only": args.finals_only,
+         "since": args.since, "until": args.until, "page": 1, **changes}
+    names = [f"#{x}" if isinstance(x, int) else quoted(x) for x in (a, b)]
+    return line("h2h", *names, event_words(v["event"]) if v["event"] else "",
+                f"season:{v['season']}" if v["season"] else "", "finals" if v["finals_only"] else "",
+                f"since:{v['since'].text}" if v["since"] else "", f"until:{v['until'].text}" if v["until"] else "",
+                page_word(v["page"]))
+
+
+def _actions(args: H2HArgs, choice: PairChoice, meetings: list[Meeting], stats: Any) -> list[Action]:
+    """Finals only, By event, Show all meetings, and the other pairs a guess passed over: each
+    changes the asker's question, so only the asker may use them."""
+    a, b = choice.a, choice.b
+    actions: list[Action] = []
+    buttons = [("Finals only", _again(args, a, b, finals_only=True))
+               if not args.finals_only and any(m.race.round != "final" for m in meetings) else ("", None),
+               ("Show all meetings", _again(args, a, b, event=None, season=None, finals_only=False,
+                                            since=None, until=None)) if args.filtered else ("", None)]
+    actions += [Button(label, command, personal=True) for label, command in buttons if command]
+    events: dict[str, int] = {}
+    for m in meetings:
+        events[m.race.event] = events.get(m.race.event, 0) + 1
+    if not args.event and len(events) > 1:
+        options = [Option(discipline(e).name, command, counted(n, "meeting"))
+                   for e, n in sorted(events.items(), key=lambda en: -en[1])
+                   if (command := _again(args, a, b, event=e))]
+        actions.append(Menu("By event", options[:MENU_OPTIONS], personal=True))
+    if choice.alternatives:
+        options = [Option(f"{stats[x].athlete.name} v {stats[y].athlete.name}", command, counted(n, "meeting"))
+                   for x, y, n in choice.alternatives if (command := _again(args, x, y))]
+        actions.append(Menu("Not who you meant?", options, personal=True))
+    return [x for x in actions if not isinstance(x, Menu) or x.options]
+
+
+MENU_OPTIONS = 25  # the most a Discord select menu holds
+
+
+def _namesake_menus(athletes: AthleteIndex, args: H2HArgs, exc: Ambiguous, texts: tuple[str, str]) -> list[Action]:
+    """A menu per name that means several people: picking one asks again with that one's id."""
+    menus: list[Action] = []
+    for side, text, ids in exc.sides:
+        options = []
+        for i in ids[:MENU_OPTIONS]:
+            pair: list[int | str] = list(texts)
+            pair[side] = i
+            command = _again(args, pair[0], pair[1])
+            if command:
+                options.append(Option(athletes.label(i), command))
+        if options:
+            menus.append(Menu(f"Which {text}?", options, personal=True))
+    return menus
 
 
 def _fields(rec: Record, sa: str, sb: str) -> list[Field]:
@@ -181,7 +254,8 @@ COMMAND = Command(
      Param("season", Kind.SEASON, "Only this season, e.g. 2024", required=False),
      Param("finals_only", Kind.FLAG, "Only finals", required=False, choices=("finals",)),
      Param("since", Kind.DATE, "Only from this date, e.g. 2019-06-01", required=False),
-     Param("until", Kind.DATE, "Only up to this date, e.g. 2022", required=False)),
+     Param("until", Kind.DATE, "Only up to this date, e.g. 2022", required=False),
+     Param("page", Kind.PAGE, "Page of a long list of meetings, e.g. 2", required=False)),
     run, examples=("/h2h Kerr Ingebrigtsen", '/h2h "Jakob Ingebrigtsen" Cheruiyot event:1500m finals',
                      "/h2h Ingebrigtsen Cheruiyot since:2021"),
     args=H2HArgs)

@@ -24,7 +24,7 @@ _QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
 KEYWORD = re.compile(r"^([a-z_]+):(.*)$", re.I)
 _TRUE = ("1", "true", "yes", "on")
 _EXAMPLES = {Kind.EVENT: "1500m, mile, high jump", Kind.SEASON: "2024", Kind.GENDER: "men or women",
-             Kind.DATE: "2023-08-22", Kind.NUMBER: "10"}
+             Kind.DATE: "2023-08-22", Kind.NUMBER: "10", Kind.PAGE: "page:2"}
 
 
 def check_command(text: str) -> None:
@@ -85,6 +85,8 @@ def recognise(kind: Kind, token: str) -> Any:
         return parse_period(token)
     if kind == Kind.NUMBER:  # not str.isdigit(): '²' is a digit to it, and int() refuses it
         return int(token) if re.fullmatch(r"[0-9]{1,9}", token) else None
+    if kind == Kind.PAGE:
+        return int(token) if re.fullmatch(r"0*[1-9][0-9]{0,5}", token) else None
     return None
 
 
@@ -160,7 +162,7 @@ def parse_args(command: Command[Any], tokens: list[tuple[str, bool]]) -> Invocat
 def _typed_slot(command: Command[Any], inv: Invocation, token: str) -> Param | None:
     for p in command.params:
         # Dates are keyword-only (since:2019-06-01): a bare year is a season.
-        if p.kind.wordy or p.kind in (Kind.FLAG, Kind.DATE) or p.name in inv.args:
+        if p.kind.wordy or p.kind in (Kind.FLAG, Kind.DATE, Kind.PAGE) or p.name in inv.args:
             continue
         value = recognise(p.kind, token)
         if value is not None:

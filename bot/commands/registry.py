@@ -21,6 +21,7 @@ class Kind(Enum):
     TEXT = "text"
     DATE = "date"
     NUMBER = "number"
+    PAGE = "page"  # of a long answer; keyword only (page:2), so a bare year stays a name or season
 
     @property
     def wordy(self) -> bool:
@@ -31,7 +32,7 @@ class Kind(Enum):
     def value_type(self) -> type:
         """What a value of this kind is in a handler's Args (an event is its discipline code, a
         gender 'M' or 'W')."""
-        return {Kind.SEASON: int, Kind.NUMBER: int, Kind.FLAG: bool, Kind.DATE: Period}.get(self, str)
+        return {Kind.SEASON: int, Kind.NUMBER: int, Kind.PAGE: int, Kind.FLAG: bool, Kind.DATE: Period}.get(self, str)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class Context:
     timezone: str = "UTC"
     is_admin: bool = False
     syntax: Syntax = TEXT
+    # The asker's platform shows buttons and menus (Discord, Slack): long answers come in pages,
+    # and replies carry actions (bot.replies.Button, Menu). Not the platform: what it can show.
+    clickable: bool = False
 
 
 @dataclass
@@ -143,7 +147,7 @@ class Command(Generic[A]):
         parts = [f"/{self.name}"]
         for p in self.params:
             label = p.name if p.kind != Kind.FLAG else p.name
-            if p.kind in (Kind.SEASON, Kind.EVENT, Kind.GENDER, Kind.DATE) and not p.required:
+            if p.kind in (Kind.SEASON, Kind.EVENT, Kind.GENDER, Kind.DATE, Kind.PAGE) and not p.required:
                 label = f"{p.name}:…"
             parts.append(f"<{label}>" if p.required else f"[{label}]")
         return " ".join(parts)

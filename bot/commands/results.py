@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.commands.again import event_words, line, page_word, quoted
+from bot.commands.pages import paged
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
 from bot.errors import UserError
@@ -21,6 +23,10 @@ class ResultsArgs(Args):
     competition: str
     event: str | None = None
     gender: Gender | None = None
+    page: int | None = None
+
+
+PAGE_ROWS = 20  # rows a page where the asker can page (Discord, Slack)
 
 
 def find_competition(index: CompetitionIndex, text: str) -> tuple[Competition, list[Competition], tuple[str, ...]]:
@@ -71,7 +77,14 @@ async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
         reply = _overview(comp, chosen)
     if others:
         reply = _also(reply, "Also matching: " + "; ".join(f"{c.label} ({c.venue})" for c in others) + ".")
-    return reply
+    if not (ctx.clickable or args.page):
+        return reply  # the terminal shows every row at once
+
+    def again(to: int) -> str | None:
+        return line("results", quoted(args.competition), event_words(args.event) if args.event else "",
+                    {"M": "men", "W": "women"}[args.gender] if args.gender else "", page_word(to))
+
+    return paged(reply, args.page or 1, PAGE_ROWS, again, ctx.clickable)
 
 
 def _also(reply: Reply, text: str) -> Reply:
@@ -133,7 +146,8 @@ COMMAND = Command(
     "results", "Results of a competition",
     (Param("competition", Kind.COMPETITION, "Competition, e.g. oslo 2024", autocomplete=True),
      Param("event", Kind.EVENT, "Only this event, e.g. 1500m", required=False, autocomplete=True),
-     Param("gender", Kind.GENDER, "men or women", required=False, choices=("men", "women"))),
+     Param("gender", Kind.GENDER, "men or women", required=False, choices=("men", "women")),
+     Param("page", Kind.PAGE, "Page of a long result, e.g. 2", required=False)),
     run, examples=("/results oslo 2024 1500m", "/results pre classic 2024",
                      "/results pre classic 2017 1500m women national", "/results zurich 2020 100y"),
     args=ResultsArgs)

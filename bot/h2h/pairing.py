@@ -39,6 +39,14 @@ def weight(p: PairStat, today: date) -> float:
     return p.meetings * (1.0 + 1.0 / (1.0 + years / RECENCY_YEARS))
 
 
+class Ambiguous(UserError):
+    """No pair ever met and a name still means several people: each such name with whom it may mean."""
+
+    def __init__(self, message: str, hint: str, sides: list[tuple[int, str, list[int]]]) -> None:
+        super().__init__(message, hint)
+        self.sides = sides  # (0 for the first name or 1 for the second, the text, candidate ids)
+
+
 def not_found(text: str) -> UserError:
     return UserError(f"I can't find an athlete called '{text}'.",
                      "Check the spelling, or try the full name, e.g. \"Jakob Ingebrigtsen\".")
@@ -87,15 +95,18 @@ def _misread(meetings: MeetingIndex, ta: list[Candidate], tb: list[Candidate], c
     return PairChoice(a, b, alts, True, typed_pair=closest[0])
 
 
-def _ambiguity(index: AthleteIndex, text_a: str, ta: list[Candidate], text_b: str, tb: list[Candidate]) -> UserError:
+def _ambiguity(index: AthleteIndex, text_a: str, ta: list[Candidate], text_b: str, tb: list[Candidate]) -> Ambiguous:
     def names(text: str, cands: list[Candidate]) -> str:
         shown = ", ".join(index.label(c.athlete_id) for c in cands[:5])
         return f"'{text}' could be {shown}"
 
     parts = [names(t, c) for t, c in ((text_a, ta), (text_b, tb)) if len(c) > 1]
+    sides = [(i, t, [c.athlete_id for c in cs]) for i, (t, cs) in enumerate(((text_a, ta), (text_b, tb))) if len(cs) > 1]
     if fold(text_a) == fold(text_b) and len(parts) == 2:  # "/h2h Kerr Kerr": one list, said once
         x, y = (index.stats[c.athlete_id].athlete.name for c in ta[:2])
-        return UserError(f"{parts[0]}; none of them ever met.", f'Type two full names, e.g. /h2h "{x}" "{y}".')
-    return UserError("None of these athletes ever met, so I can't tell whom you mean: "
-                     + "; ".join(parts) + ".", "Type full names, e.g. /h2h \"Josh Kerr\" \"Jakob Ingebrigtsen\".")
+        return Ambiguous(f"{parts[0]}; none of them ever met.", f'Type two full names, e.g. /h2h "{x}" "{y}".',
+                         sides[:1])
+    return Ambiguous("None of these athletes ever met, so I can't tell whom you mean: "
+                     + "; ".join(parts) + ".", "Type full names, e.g. /h2h \"Josh Kerr\" \"Jakob Ingebrigtsen\".",
+                     sides)
 

@@ -87,3 +87,9 @@ def test_polls_rss_and_scaling_benches_print_their_tables(tmp_path):
     assert "ready" in rss and "after 2 polls" in rss
     scaling = run("bench/scaling.py", "--db", str(db), "--runs", "1")
     assert "build CPU s" in scaling and "RSS after start MB" in scaling
+
+
+@pytest.mark.slow  # one process unpacking the bundled store
+def test_clicks_bench_prints_each_click_beside_the_command_typed():
+    out = run("bench/clicks.py", "--calls", "2", "--runs", "1")
+    assert out.count("  click: CPU") == 4 and out.count("floor: the command typed") == 4

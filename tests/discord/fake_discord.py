@@ -17,6 +17,7 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from aiohttp import web
@@ -64,11 +65,13 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.commands: dict[str, list[dict]] = {}  # "global" or guild id -> synced commands
         self.channel_messages: dict[str, list[dict]] = {}  # created messages, by channel
+        self.messages: dict[str, dict] = {}  # every message as it now stands (after edits), by id
         self.unknown_channels: set[str] = set()
         self.forbidden_channels: set[str] = set()
         self._plans: deque[_Plan] = deque()
         self._bodies: dict[int, Any] = {}
         self._ids = itertools.count(1200000000000000000)
+        self._message_seq = itertools.count(1)  # keeps ids made in one millisecond apart
         self._nonces: dict[tuple[str, str], tuple[float, dict]] = {}  # -> (created at, message)
         self._interactions: dict[str, dict] = {}  # token -> state
         self.gateway = FakeGateway(lambda: self.gateway_url)
@@ -152,7 +155,8 @@ class FakeDiscord:
         """Send a DISPATCH on the shard's connection; returns the monotonic send time."""
         if event == "INTERACTION_CREATE":
             self._interactions[data["token"]] = {"id": data["id"], "type": data["type"], "at": time.monotonic(),
-                                                 "responded": False, "original": None}
+                                                 "responded": False, "original": None,
+                                                 "message": (data.get("message") or {}).get("id")}
         return await self.gateway.dispatch(event, data, shard)
 
     async def wait_connected(self, shards: int = 1, timeout: float = 5.0) -> None:
@@ -233,6 +237,16 @@ class FakeDiscord:
             problems = message_problems(data)
             if problems:
                 return self._invalid(problems)
+        if kind in (6, 7) and state["type"] != 3:
+            return self._json({"message": "Interaction response type only for components", "code": 50035}, 400)
+        if kind == 7:  # UPDATE_MESSAGE: the component's message, edited in place
+            clicked = self.messages.get(state["message"])
+            if clicked is None:
+                return self._json({"message": "Unknown Message", "code": 10008}, 404)
+            problems = message_problems({**clicked, **data})
+            if problems:
+                return self._invalid(problems)
+            clicked.update({k: v for k, v in data.items() if k in ("content", "embeds", "components")})
         state["responded"] = True
         flags = data.get("flags", 0)
         answer: dict[str, Any] = {"interaction": {
@@ -243,6 +257,10 @@ class FakeDiscord:
             state["original"] = self._new_message(CHANNEL_ID, data if kind == 4 else {"flags": flags | 128})
             answer["interaction"]["response_message_id"] = state["original"]["id"]
             answer["resource"] = {"type": kind, "message": state["original"]}
+        elif kind in (6, 7):  # later edits of "@original" edit the component's message
+            state["original"] = self.messages.get(state["message"])
+            if kind == 7 and state["original"] is not None:
+                answer["resource"] = {"type": kind, "message": state["original"]}
         return self._json(answer)
 
     async def _followup(self, request: web.Request) -> web.Response:
@@ -257,11 +275,11 @@ class FakeDiscord:
         if state is None or state["original"] is None:
             return self._json({"message": "Unknown Message", "code": 10008}, 404)
         body = self._bodies[id(request)]
-        merged = {**state["original"], **{k: v for k, v in body.items() if k in ("content", "embeds")}}
+        merged = {**state["original"], **{k: v for k, v in body.items() if k in ("content", "embeds", "components")}}
         problems = message_problems(merged)
         if problems:
             return self._invalid(problems)
-        state["original"] = {**merged, "flags": merged.get("flags", 0) & ~128}
+        state["original"].update(merged, flags=merged.get("flags", 0) & ~128)  # the message itself changes
         return self._json(state["original"])
 
     async def _delete_original(self, request: web.Request) -> web.Response:
@@ -308,14 +326,35 @@ class FakeDiscord:
         return self._json(newest[:limit])
 
     def interaction(self, command: str, options: list[dict], *, autocomplete: bool = False,
-                    permissions: int = MEMBER_PERMISSIONS, user_name: str = "fan") -> dict:
+                    permissions: int = MEMBER_PERMISSIONS, user_name: str = "fan", user_id: str = "") -> dict:
         """A new INTERACTION_CREATE payload, shaped as Discord documents it."""
-        return shapes.interaction(str(next(self._ids)), str(next(self._ids)), command, options,
+        return shapes.interaction(str(next(self._ids)), user_id or str(next(self._ids)), command, options,
                                   autocomplete=autocomplete, permissions=permissions, user_name=user_name)
+
+    def answer_message(self, payload: dict) -> dict | None:
+        """The message an interaction's answer made (or a click edited), as it now stands."""
+        return self._interactions[payload["token"]]["original"]
+
+    def click(self, message: dict, custom_id: str, values: list[str] | None = None, *, user_id: str,
+              permissions: int = MEMBER_PERMISSIONS, user_name: str = "fan") -> dict:
+        """A component interaction on `message` as Discord holds it: the button with `custom_id`
+        pressed, or (with `values`) those options picked from the select with that id. Refuses,
+        as Discord's client would, a component the message does not show."""
+        shown = [c for row in message.get("components", []) for c in row.get("components", [])]
+        component = next((c for c in shown if c.get("custom_id") == custom_id), None)
+        assert component is not None, f"no component {custom_id!r} on the message"
+        if values is not None:
+            assert set(values) <= {o["value"] for o in component.get("options", [])}, "not an option of the menu"
+        return shapes.component_interaction(str(next(self._ids)), user_id, message, custom_id, values,
+                                            permissions=permissions, user_name=user_name)
 
     # --- helpers ------------------------------------------------------------------------
     def _new_message(self, channel_id: str, body: dict) -> dict:
-        return shapes.message(str(next(self._ids)), channel_id, body)
+        # Ids say when a message was made, as Discord's do (discord.py reads created_at from them).
+        made = int(shapes.snowflake(datetime.now(timezone.utc))) + next(self._message_seq)
+        message = shapes.message(str(made), channel_id, body)
+        self.messages[message["id"]] = message
+        return message
 
     def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
         # Exactly `application/json`: discord.py compares the header verbatim before parsing.

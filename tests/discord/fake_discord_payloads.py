@@ -28,7 +28,13 @@ def message(message_id: str, channel_id: str, body: dict) -> dict:
             "content": body.get("content") or "", "timestamp": datetime.now(timezone.utc).isoformat(),
             "edited_timestamp": None, "tts": False, "mention_everyone": pings_everyone(body),
             "mentions": [], "mention_roles": [], "attachments": [], "embeds": body.get("embeds") or [],
-            "pinned": False, "flags": body.get("flags", 0), "components": [], "nonce": body.get("nonce")}
+            "pinned": False, "flags": body.get("flags", 0), "components": body.get("components") or [],
+            "nonce": body.get("nonce")}
+
+
+def snowflake(at: datetime) -> str:
+    """An id Discord would have made at `at` (milliseconds since Discord's epoch, shifted 22 bits)."""
+    return str((int(at.timestamp() * 1000) - 1420070400000) << 22)
 
 
 def application() -> dict:
@@ -36,6 +42,17 @@ def application() -> dict:
             "bot_public": True, "bot_require_code_grant": False, "verify_key": "00" * 32,
             "owner": BOT_USER, "team": None, "flags": 0, "summary": "",
             "interactions_endpoint_url": None, "bot": BOT_USER}
+
+
+def component_interaction(iid: str, user_id: str, message: dict, custom_id: str, values: list[str] | None,
+                          *, permissions: int, user_name: str) -> dict:
+    """INTERACTION_CREATE type 3 (MESSAGE_COMPONENT): a button pressed, or an option picked
+    from a string select, on `message` (as Discord holds it)."""
+    payload = interaction(iid, user_id, "", [], autocomplete=False, permissions=permissions, user_name=user_name)
+    payload.update(type=3, message=message,
+                   data={"custom_id": custom_id, "component_type": 2 if values is None else 3,
+                         **({"values": values} if values is not None else {})})
+    return payload
 
 
 def interaction(iid: str, user_id: str, command: str, options: list[dict], *, autocomplete: bool,
@@ -110,6 +127,40 @@ def message_problems(body: dict) -> list[str]:
         out.append("Cannot send an empty message")
     if body.get("nonce") is not None and len(str(body["nonce"])) > 25:
         out.append("nonce longer than 25")
+    return out + component_problems(body.get("components") or [])
+
+
+def component_problems(rows: list[dict]) -> list[str]:
+    """Discord's limits on message components (action rows of buttons or one select each)."""
+    out, ids = [], []
+    if len(rows) > 5:
+        out.append(f"{len(rows)} action rows > 5")
+    for row in rows:
+        items = row.get("components", [])
+        if row.get("type") != 1 or not 1 <= len(items) <= 5:
+            out.append("an action row holds 1-5 components")
+        kinds = {c.get("type") for c in items}
+        if 3 in kinds and len(items) > 1:
+            out.append("a select menu takes a whole row")
+        for c in items:
+            ids.append(c.get("custom_id", ""))
+            if not 1 <= len(c.get("custom_id", "")) <= 100:
+                out.append("custom_id must be 1-100 characters")
+            if c.get("type") == 2 and not (c.get("label") and len(c["label"]) <= 80 and c.get("style") in range(1, 6)):
+                out.append("button label 1-80 characters and a style")
+            if c.get("type") == 3:
+                options = c.get("options", [])
+                values = [o.get("value", "") for o in options]
+                if not 1 <= len(options) <= 25 or len(set(values)) != len(values):
+                    out.append("a select has 1-25 options with distinct values")
+                if len(c.get("placeholder", "")) > 150:
+                    out.append("placeholder > 150")
+                for o in options:
+                    if not (0 < len(o.get("label", "")) <= 100 and 0 < len(o.get("value", "")) <= 100
+                            and len(o.get("description", "")) <= 100):
+                        out.append("select option label/value/description sizes")
+    if len(set(ids)) != len(ids):
+        out.append("custom_ids repeat within a message")
     return out
 
 

@@ -44,6 +44,10 @@ class FakeSlack:
     clock: Callable[[], float] = time.time  # Slack's clock: message ts are its seconds
 
     def __post_init__(self) -> None:
+        # What each response_url put in the channel (the first message through it), as replaced
+        # since by clicks; and which shown message each click's response_url replaces.
+        self.shown: dict[str, dict] = {}
+        self._clicked: dict[str, str] = {}
         self._changed = asyncio.Condition()
         self._last_us = 0
         self._sockets: list[web.WebSocketResponse] = []
@@ -167,11 +171,52 @@ class FakeSlack:
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()
         rid = request.match_info["rid"]
-        await self._record(lambda: self.responses.append((rid, body)))
+
+        def record() -> None:
+            self.responses.append((rid, body))
+            if body.get("replace_original"):
+                key = self._clicked.get(rid, rid)
+                if key in self.shown:
+                    self.shown[key] = body
+            elif rid not in self._clicked:  # a click's private word replaces nothing
+                self.shown.setdefault(rid, body)
+        await self._record(record)
         if self.failures.get("response_url"):
             status, text, headers = self.failures["response_url"].pop(0)
             return web.Response(status=status, text=str(text), headers=headers)
         return web.Response(text="ok")
+
+    def block_actions(self, shown: str, *, user: str, rid: str, label: str = "", placeholder: str = "",
+                      option: str = "", message_ts: float | None = None, channel: str = "C0TRACK") -> dict:
+        """The block_actions payload Slack sends when `user` presses the button showing `label`
+        (or picks the option whose text starts with `option` from the menu showing `placeholder`)
+        on the message `shown` (a response_url id); the click's own response_url is `rid`."""
+        message = self.shown[shown]
+        found = [(b, e) for b in message.get("blocks", []) if b.get("type") == "actions" for e in b["elements"]]
+        if label:
+            block, e = next((b, e) for b, e in found if e["type"] == "button" and e["text"]["text"] == label)
+            action = {"type": "button", "block_id": block["block_id"], "action_id": e["action_id"],
+                      "text": e["text"], "value": e["value"]}
+        else:
+            block, e = next((b, e) for b, e in found
+                            if e["type"] == "static_select" and e["placeholder"]["text"] == placeholder)
+            chosen = next(o for o in e["options"] if o["text"]["text"].startswith(option))
+            action = {"type": "static_select", "block_id": block["block_id"], "action_id": e["action_id"],
+                      "selected_option": chosen, "placeholder": e["placeholder"]}
+        self._clicked[rid] = shown
+        ts = f"{message_ts if message_ts is not None else self.clock():.6f}"
+        return {
+            "type": "block_actions", "api_app_id": "A0APP", "token": "legacy-verification-token",
+            "user": {"id": user, "username": "fan", "name": "fan", "team_id": TEAM},
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel,
+                          "is_ephemeral": message.get("response_type") == "ephemeral"},
+            "trigger_id": f"1337.42.{rid}", "team": {"id": TEAM, "domain": "athletics"},
+            "enterprise": None, "is_enterprise_install": False, "channel": {"id": channel, "name": "track"},
+            "message": {"type": "message", "ts": ts, "bot_id": "B0BOT", "text": message.get("text", ""),
+                        "blocks": message.get("blocks", [])},
+            "state": {"values": {}}, "response_url": self.response_url(rid),
+            "actions": [{**action, "action_ts": f"{self.clock():.6f}"}],
+        }
 
     # --- Socket Mode ----------------------------------------------------------------------
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

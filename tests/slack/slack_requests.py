@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 from urllib.parse import urlencode
 
@@ -38,6 +39,16 @@ def signed_headers(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | 
     digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
             "X-Slack-Signature": f"v0={digest}"}
+
+
+async def post_interactive(port: int, payload: dict) -> int:
+    """POST an interaction payload (block_actions) to the events URL as Slack does: a form with one
+    field, `payload`, holding the JSON; signed like every request. The HTTP status of the ack."""
+    body = urlencode({"payload": json.dumps(payload)})
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"http://127.0.0.1:{port}/slack/events", data=body,
+                                headers=signed_headers(body)) as resp:
+            return resp.status
 
 
 async def post_slash(port: int, form: dict[str, str], **sign) -> tuple[int, str, float]:

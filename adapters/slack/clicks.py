@@ -1,0 +1,97 @@
+"""Clicks on racebot's buttons and menus: Slack's block_actions, over HTTP (the same /slack/events
+URL) or Socket Mode. Acked at once; the core then runs the command the clicked id names, and the
+answer replaces the message through the click's response_url (which works for ephemeral
+messages too, where chat.update cannot), or reaches only the clicker when the core says the
+click is not theirs or the message is too old.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from adapters.slack.auth import AdminCheck
+from adapters.slack.components import BUTTON_PREFIX, action_blocks, with_actions
+from adapters.slack.limits import MAX_BLOCKS
+from adapters.slack.outbound import Dest, Outbound
+from adapters.slack.render import render
+from adapters.slack.tasks import TaskSet
+from adapters.slack.users import Users
+from bot.actions import PREFIX, ClickAnswer
+from bot.announce.publishing import ChannelRef, Outcome
+from bot.commands.registry import Context
+from bot.replies import failure_reply
+
+log = logging.getLogger(__name__)
+
+ROUTE = re.compile(rf"^({re.escape(BUTTON_PREFIX)}|{re.escape(PREFIX)}\|)")
+
+
+class SlackClicks:
+    def __init__(self, core, outbound: Outbound, users: Users, admin: AdminCheck, tasks: TaskSet) -> None:
+        self._core = core
+        self._outbound = outbound
+        self._users = users
+        self._admin = admin
+        self._tasks = tasks
+
+    def register(self, app) -> None:
+        app.action(ROUTE)(self.on_action)
+
+    async def on_action(self, ack, body: dict) -> None:
+        await ack()
+        self._tasks.spawn(self._answer(body), name="slack click")
+
+    async def _answer(self, body: dict[str, Any]) -> None:
+        action = (body.get("actions") or [{}])[0]
+        if action.get("type") == "static_select":
+            carrier, chosen = str(action.get("action_id", "")), str((action.get("selected_option") or {}).get("value", ""))
+        else:
+            carrier, chosen = str(action.get("value", "")), None
+        container = body.get("container") or {}
+        user = body.get("user") or {}
+        user_id = str(user.get("id", ""))
+        channel = ChannelRef("slack", str((body.get("team") or {}).get("id", "")),
+                             str((body.get("channel") or {}).get("id") or container.get("channel_id", "")))
+        ctx = Context(user_id=user_id, user_name=str(user.get("username") or user.get("name") or ""), channel=channel,
+                      timezone=await self._users.timezone(user_id), is_admin=self._admin.listed(user_id),
+                      clickable=True)
+        answer = await self._core.click(carrier, chosen, ctx, _sent_at(container.get("message_ts")))
+        response_url = str(body.get("response_url", ""))
+        if not response_url:
+            log.warning("a click came without a response_url; nothing to answer through")
+            return
+        try:
+            messages = render(answer.reply)
+            message = messages[0] if len(messages) == 1 else _first_of(messages)
+        except Exception:  # a renderer's bug: the clicker still hears from us, once
+            log.exception("rendering a click's answer failed")
+            message, answer = render(failure_reply())[0], ClickAnswer(failure_reply(), False, user_id)
+        if answer.update:
+            # One message is replaced: a page is made to fit one.
+            message = with_actions([message], action_blocks(answer.reply.actions, self._core.actions, answer.asker))[0]
+            dest = Dest(response_url=response_url, replace=True)
+        else:
+            dest = Dest(response_url=response_url, ephemeral=True)
+        delivery = await self._outbound.post(dest, message)
+        if delivery.outcome is not Outcome.DELIVERED:
+            log.warning("answer to a click not delivered: %s %s", delivery.outcome.value, delivery.detail)
+
+
+def _first_of(messages: list[dict]) -> dict:
+    """One message replaces the clicked one (a page is made to fit one); should an answer still
+    need more, the first says that the rest is not shown rather than losing it without a word."""
+    first = messages[0]
+    log.warning("a click's answer needs %d messages; the first replaces the clicked one", len(messages))
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "verbatim": True,
+                                             "text": "More did not fit here: narrow it down (event, season)."}]}
+    blocks = first["blocks"][:MAX_BLOCKS - 2] + [note]  # room for the actions block after it
+    return {**first, "blocks": blocks}
+
+
+def _sent_at(ts: object) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(str(ts)), timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
