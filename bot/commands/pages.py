@@ -25,7 +25,9 @@ def paged(reply: Reply, page: int, size: int, again: Callable[[int], str | None]
     if page == 1 and not following:
         return reply
     start = (page - 1) * size
-    table = replace(reply.table, rows=rows[start:start + size]) if reply.table is not None else None
+    # the phone-width cards (Table.narrow) run beside the rows, one per row
+    table = (replace(reply.table, rows=rows[start:start + size], narrow=reply.table.narrow[start:start + size])
+             if reply.table is not None else None)
     place = f"Page {page}" + ("" if more else f" of {pages}")
     buttons: list[Button] = []
     if clickable:

@@ -55,7 +55,7 @@ def test_names_shorten_only_as_far_as_they_still_tell_apart():
 def test_usage_and_examples_in_each_platforms_syntax():
     registry = build_registry()
     h2h, status, subscribe = registry.get("h2h"), registry.get("status"), registry.get("subscribe")
-    assert usage(h2h, Syntax()) == "/h2h <athlete_a> <athlete_b> [event:…] [season:…] [finals_only] [since:…] [until:…]"
+    assert usage(h2h, Syntax()) == "/h2h <athlete_a> <athlete_b> [event:…] [season:…] [finals_only] [since:…] [until:…] [page:…]"
     assert usage(h2h, DISCORD).startswith("/h2h athlete_a:… athlete_b:… [event:…]")
     assert example(h2h, '/h2h "Jakob Ingebrigtsen" Cheruiyot event:1500m finals', DISCORD) == \
         "/h2h athlete_a:Jakob Ingebrigtsen athlete_b:Cheruiyot event:1500m finals_only:True"

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.asyncio
 
 
 def table_rows(message: dict) -> list[str]:
+    """Each row's phone-width card by its first line (the lines after it are indented)."""
     text = "\n".join(b["text"]["text"] for b in message["blocks"] if b.get("type") == "section" and "text" in b)
-    block = re.search(r"```\n(.*?)\n```", text, re.S)
-    return block.group(1).split("\n")[2:] if block else []
+    return [line for block in re.findall(r"```\n(.*?)\n```", text, re.S) for line in block.split("\n")
+            if line and not line.startswith(" ")]
 
 
 def controls(message: dict) -> list[str]:
@@ -52,14 +53,14 @@ async def test_paging_through_top_over_http(fake_slack, http_adapter):
     await fake_slack.wait_until(lambda: "t1" in fake_slack.shown)
     first = fake_slack.shown["t1"]
     assert violations(first) == [] and controls(first) == ["Next \u25b6"]
-    assert table_rows(first)[0].split()[0] == "1"
+    assert table_rows(first)[0].split()[0] == "1."
     # Someone else may turn the page of a shared list.
     payload = fake_slack.block_actions("t1", user="U0OTHER", rid="c1", label="Next \u25b6")
     assert await post_interactive(http_adapter.port, payload) == 200
     await fake_slack.wait_until(lambda: any(r == "c1" for r, _ in fake_slack.responses))
     [(_, body)] = [x for x in fake_slack.responses if x[0] == "c1"]
     assert body["replace_original"] is True and violations(body) == []
-    assert [r.split()[0] for r in table_rows(fake_slack.shown["t1"])][:2] == ["21", "22"]
+    assert [r.split()[0] for r in table_rows(fake_slack.shown["t1"])][:2] == ["21.", "22."]
     assert controls(fake_slack.shown["t1"])[0] == "\u25c0 Previous"
 
 
