@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.charts.gaps import gaps_chart
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
 from bot.errors import UserError
@@ -57,7 +58,7 @@ async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
         raise UserError(f"I have no results{what} at the {comp.label} that match.",
                         "Leave out the event (or men/women, round, race words) to see every race.")
     if len(chosen) == 1 and want.narrowing:
-        reply = race_reply(chosen[0], others=await store.other_versions(chosen[0].race.id))
+        reply = _charted(race_reply(chosen[0], others=await store.other_versions(chosen[0].race.id)), chosen[0])
         if passed:
             reply = _also(reply, "Also: " + "; ".join(
                 f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + ".")
@@ -68,6 +69,12 @@ async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
     if others:
         reply = _also(reply, "Also matching: " + "; ".join(f"{c.label} ({c.venue})" for c in others) + ".")
     return reply
+
+
+def _charted(reply: Reply, rr: RaceResults) -> Reply:
+    """The race's reply with its gaps chart, whose points --json carries too."""
+    chart = gaps_chart(rr)
+    return replace(reply, chart=chart, data={**(reply.data or {}), "chart": chart.spec if chart else None})
 
 
 def _also(reply: Reply, text: str) -> Reply:
