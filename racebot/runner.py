@@ -11,6 +11,7 @@ import threading
 
 from bot.adapter import Adapter
 from bot.announce.publishing import Publisher
+from racebot.charts.client import ChartWorker
 from racebot.config import Config
 
 log = logging.getLogger(__name__)
@@ -84,10 +85,16 @@ async def run(cfg: Config) -> int:
         return 2
     started = []
     announcements = None
+    charts: ChartWorker | None = None
+    charts_starting: asyncio.Task | None = None
     stop = asyncio.Event()
     try:
         try:
             chat = await build_adapters(core, cfg)
+            if chat:  # pictures for the platforms that show them; the console shows none
+                charts = core.charts = ChartWorker()
+                # Its start-up (matplotlib's import, in its own process) is off the bot's and every answer's.
+                charts_starting = asyncio.create_task(charts.start(), name="racebot-chart-worker")
             console = ConsoleAdapter(core) if not chat or cfg.file.console.enabled else None
             everything = chat + ([console] if console else [])
             # Each adapter is the Publisher for its platform: announcements go out through it.
@@ -124,5 +131,9 @@ async def run(cfg: Config) -> int:
                 await adapter.stop()
             except Exception:
                 log.exception("stopping %s failed", adapter.name)
+        if charts is not None:
+            if charts_starting is not None:
+                charts_starting.cancel()
+            await charts.close()
         await core.store.close()
     return 0

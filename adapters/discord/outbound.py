@@ -22,5 +22,5 @@ def message_kwargs(m: OutMessage) -> dict[str, Any]:
         "allowed_mentions": NO_MENTIONS,
     }
     if m.image:
-        kwargs["files"] = [discord.File(io.BytesIO(m.image), filename=IMAGE_NAME)]
+        kwargs["files"] = [discord.File(io.BytesIO(m.image), filename=IMAGE_NAME, description=m.image_alt or None)]
     return kwargs

@@ -27,6 +27,7 @@ class OutMessage:
     embeds: list[dict] = field(default_factory=list)
     ephemeral: bool = False
     image: bytes | None = None  # sent as IMAGE_NAME; the first embed shows it
+    image_alt: str = ""  # the attachment's description: Discord's alt text
 
     def payload(self) -> dict:
         return {"content": self.content, "embeds": self.embeds}
@@ -60,6 +61,7 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
     out = [OutMessage(embeds=[b.embed for b in m]) for m in messages]
     if reply.image:
         out[0].image = reply.image
+        out[0].image_alt = escape.clip(reply.chart.alt, limits.ATTACHMENT_DESCRIPTION) if reply.chart else ""
         out[0].embeds[0]["image"] = {"url": f"attachment://{IMAGE_NAME}"}
     return out
 
