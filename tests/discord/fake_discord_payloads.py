@@ -43,7 +43,9 @@ def attachments(message_id: str, body: dict) -> list[dict]:
         meta = described.get(n, {})
         out.append({"id": f"{message_id}{n}", "filename": meta.get("filename") or f["filename"], "size": f["size"],
                     "content_type": f["content_type"] or "application/octet-stream",
-                    "description": meta.get("description"), "url": f"attachment-of-{message_id}/{f['filename']}",
+                    "description": meta.get("description"),
+                    "url": f"https://cdn.example/attachments/{message_id}/{f['filename']}",
+                    "proxy_url": f"https://media.example/attachments/{message_id}/{f['filename']}",
                     "data": f["data"]})
     return out
 
