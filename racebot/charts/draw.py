@@ -33,6 +33,9 @@ def draw(kind: str, spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
         return _rivalry(spec)
     if kind == "gaps":
         return _gaps(spec)
+    if kind == "blank":  # bench/chart.py's floor: an empty figure of the same size, saved the same way
+        fig = _figure()
+        return _png(fig), _placed(fig, fig.add_subplot(), [])
     raise ValueError(f"no drawing of kind {kind!r}")
 
 
@@ -88,7 +91,8 @@ def _rivalry(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     ax.grid(True, color="#e5e5e5", linewidth=0.8)
     ax.set_axisbelow(True)
     fig.suptitle(f"{spec['title']} · {spec['event']}", fontsize=12, x=0.01, y=0.99, ha="left", va="top")
-    ax.set_ylabel(spec["event"] + (" (m)" if measured else ""))
+    if measured:
+        ax.set_ylabel("metres")  # times read as times; the title names the event
     handles = [Line2D([], [], color=SIDE_COLOURS[s], marker="o", markersize=4, linewidth=1, label=names[s])
                for s in ("a", "b")]
     handles += [Line2D([], [], linestyle="", marker="o", markersize=8, markerfacecolor="#555555",
@@ -121,8 +125,8 @@ def _meeting_links(ax: Any, points: list[dict[str, Any]], x: list[float], y: lis
 
 def _gaps(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     labels = [f"{p['place'] or ''} {p['athlete']} {p['country']}".strip() for p in spec["points"]]
-    # Room for the longest name at 8 pt (about 5 px a character), within reason.
-    fig = _figure(left=min(0.45, (max(map(len, labels)) * 5.2 + 16) / (SIZE[0] * DPI)))
+    # Room for the longest name at 8 pt (about 6 px a character), within reason.
+    fig = _figure(left=min(0.45, (max(map(len, labels)) * 6.3 + 20) / (SIZE[0] * DPI)))
     ax = fig.add_subplot()
     points = spec["points"]
     unit = spec["unit"]
