@@ -41,7 +41,7 @@ async def charts_of(db: str | None, pairs: int) -> list[Chart]:
 
     core = await open_core(db) if db else await open_core(_default_db())
     try:
-        ctx = Context(user_id="bench")
+        ctx = Context(user_id="bench", charts=True)
         texts = list(QUESTIONS)
         stats = core.indexes.athletes.stats
         ranked = sorted(await core.store.pair_stats(list(stats)[:4000], list(stats)[:4000]),

@@ -120,6 +120,8 @@ class Core:
             if lacking:
                 raise UserError(f"/{cmd.name} needs {', '.join(p.name for p in lacking)}.",
                                 f"Usage: {cmd.usage()}")
+            if self.charts is not None and not ctx.charts:
+                ctx = replace(ctx, charts=True)
             reply = await cmd.handler(self.services, typed_args(cmd, inv), ctx)
             if not isinstance(reply, Reply):
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")

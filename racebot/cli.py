@@ -56,7 +56,9 @@ async def _one_shot(cfg, name: str, words: list[str], as_json: bool, chart: str 
         core = await open_core(cfg.db_path)
         core.charts = worker
         try:
-            reply = await core.handle_text(_command_text(name, words), Context(user_id="cli", is_admin=True))
+            # --json lists a chart's points even when no picture is drawn
+            reply = await core.handle_text(_command_text(name, words),
+                                           Context(user_id="cli", is_admin=True, charts=as_json))
         finally:
             await core.store.close()
     finally:

@@ -134,7 +134,7 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
         paragraphs.append(Paragraph.of(f"Also: {alts}."))
     coverage = await coverage_of(store, [a, b])
     chart = None
-    if rec.bouts:
+    if rec.bouts and ctx.charts:
         marks_a, marks_b = await asyncio.gather(store.athlete_results(a.id), store.athlete_results(b.id))
         since, until = (p.text if p else "" for p in (args.since, args.until))
         key = f"h2h:{a.id}:{b.id}:{args.event or ''}:{args.season or ''}:{args.finals_only}:{since}:{until}"

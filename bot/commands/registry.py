@@ -53,6 +53,9 @@ class Context:
     channel: ChannelRef | None = None
     timezone: str = "UTC"
     is_admin: bool = False
+    # The answer's chart data is wanted: the core sets it when it can draw (a chat platform), the CLI
+    # for --json and --chart. Otherwise /h2h skips the two careers' reads a chart needs (4x its cost).
+    charts: bool = False
 
 
 @dataclass

@@ -58,7 +58,9 @@ async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
         raise UserError(f"I have no results{what} at the {comp.label} that match.",
                         "Leave out the event (or men/women, round, race words) to see every race.")
     if len(chosen) == 1 and want.narrowing:
-        reply = _charted(race_reply(chosen[0], others=await store.other_versions(chosen[0].race.id)), chosen[0])
+        reply = race_reply(chosen[0], others=await store.other_versions(chosen[0].race.id))
+        if ctx.charts:
+            reply = _charted(reply, chosen[0])
         if passed:
             reply = _also(reply, "Also: " + "; ".join(
                 f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + ".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands.registry import Context
 from bot.replies import thawed
 
-CTX = Context(user_id="t")
+CTX = Context(user_id="t", charts=True)  # as a chat platform with a drawer, or --json, asks
 
 
 async def test_rivalry_chart_marks_every_meeting_in_the_shared_event(shared_core):
@@ -59,3 +59,10 @@ async def test_results_chart_is_each_finishers_gap_to_the_winner(shared_core):
 async def test_overview_of_a_competition_has_no_chart(shared_core):
     reply = await shared_core.handle_text("/results oslo 2024", CTX)
     assert not reply.error and reply.chart is None
+
+
+async def test_chart_data_only_when_wanted(shared_core):
+    """A question whose answer will be neither drawn nor printed as JSON skips the careers' reads."""
+    for text in ("/h2h Ingebrigtsen Cheruiyot", "/results oslo 2024 1500m men"):
+        plain = await shared_core.handle_text(text, Context(user_id="t"))
+        assert plain.chart is None and not (plain.data or {}).get("chart") and not plain.error

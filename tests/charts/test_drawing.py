@@ -13,7 +13,7 @@ from bot.replies import thawed
 
 PIL = pytest.importorskip("PIL.Image")
 draw_module = pytest.importorskip("racebot.charts.draw")
-CTX = Context(user_id="t")
+CTX = Context(user_id="t", charts=True)  # as a chat platform with a drawer, or --json, asks
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
