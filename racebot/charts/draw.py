@@ -13,6 +13,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+# Names and competitions come from data: "$...$" must print as typed, not as mathtext (which would
+# also let a stray "$" fail the drawing).
+matplotlib.rcParams["text.parse_math"] = False
 import matplotlib.dates as mdates  # noqa: E402  (after the backend is chosen)
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -34,8 +37,8 @@ def draw(kind: str, spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     if kind == "gaps":
         return _gaps(spec)
     if kind == "blank":  # bench/chart.py's floor: an empty figure of the same size, saved the same way
-        fig = _figure()
-        return _png(fig), _placed(fig, fig.add_subplot(), [])
+        fig, ax = _figure()
+        return _png(fig), _placed(fig, ax, [])
     raise ValueError(f"no drawing of kind {kind!r}")
 
 
@@ -43,23 +46,43 @@ def mark_text(value: float, measured: bool) -> str:
     """An axis tick as athletics prints marks: 3:29.5 for times past a minute, 8.95 m for fields."""
     if measured:
         return f"{value:.2f}"
+    if value >= 3600:
+        hours, rest = divmod(int(round(value)), 3600)
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
     if value >= 60:
         minutes, seconds = divmod(value, 60)
         return f"{int(minutes)}:{seconds:04.1f}"
     return f"{value:.2f}"
 
 
-def _figure(left: float = 0.09) -> Figure:
-    # Fixed margins: a constrained layout measured every label first, half of each drawing's time.
+_spare: list[tuple[Figure, Any]] = []  # a figure and axes made while idle (prepare), for the next drawing
+
+
+def prepare() -> None:
+    """Make the next drawing's figure and axes now, between requests: a fifth of a drawing's time."""
+    if not _spare:
+        fig = _new_figure()
+        _spare.append((fig, fig.add_subplot()))
+
+
+def _new_figure() -> Figure:
     fig = Figure(figsize=SIZE, dpi=DPI)
     fig.patch.set_facecolor("white")
-    fig.subplots_adjust(left=left, right=0.98, top=0.9, bottom=0.1)
     return fig
 
 
+def _figure(left: float = 0.09) -> tuple[Figure, Any]:
+    fig, ax = _spare.pop() if _spare else (None, None)
+    if fig is None:
+        fig = _new_figure()
+        ax = fig.add_subplot()
+    # Fixed margins: a constrained layout measured every label first, half of each drawing's time.
+    fig.subplots_adjust(left=left, right=0.98, top=0.9, bottom=0.1)
+    return fig, ax
+
+
 def _rivalry(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
-    fig = _figure()
-    ax = fig.add_subplot()
+    fig, ax = _figure()
     measured = bool(spec["measured"])
     names = {a["side"]: a["short"] for a in spec["athletes"]}
     points = spec["points"]
@@ -126,8 +149,7 @@ def _meeting_links(ax: Any, points: list[dict[str, Any]], x: list[float], y: lis
 def _gaps(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     labels = [f"{p['place'] or ''} {p['athlete']} {p['country']}".strip() for p in spec["points"]]
     # Room for the longest name at 8 pt (about 6 px a character), within reason.
-    fig = _figure(left=min(0.45, (max(map(len, labels)) * 6.3 + 20) / (SIZE[0] * DPI)))
-    ax = fig.add_subplot()
+    fig, ax = _figure(left=min(0.45, (max(map(len, labels)) * 6.3 + 20) / (SIZE[0] * DPI)))
     points = spec["points"]
     unit = spec["unit"]
     rows = list(range(len(points)))

@@ -90,3 +90,12 @@ def test_axis_marks_read_as_athletics_prints_them():
     assert draw_module.mark_text(209.5, False) == "3:29.5"
     assert draw_module.mark_text(9.58, False) == "9.58"
     assert draw_module.mark_text(8.95, True) == "8.95"
+
+
+def test_text_from_data_prints_as_typed_never_as_mathtext():
+    spec = {"title": "$x$ Meeting", "unit": "s", "points": [
+        {"place": 1, "athlete": r"$\frac{1}{2}$ Smith", "country": "", "mark": "9.90", "gap": 0.0},
+        {"place": 2, "athlete": "A$ Jones", "country": "", "mark": "10.00", "gap": 0.1}]}
+    png, meta = draw_module.draw("gaps", spec)  # a stray "$" used to fail the drawing
+    assert png.startswith(b"\x89PNG") and meta["size"] == [800, 450]
+    assert draw_module.mark_text(7530.0, False) == "2:05:30"  # a marathon in hours
