@@ -53,3 +53,10 @@ def test_incremental_bench_prints_the_update_beside_the_full_rebuild(tmp_path):
     out = run("bench/incremental.py", "--db", str(db), "--runs", "1")
     for row in ("index update, one race of 10 (same day)", "(new day)", "full rebuild (Core.start)"):
         assert row in out
+
+
+@pytest.mark.slow  # the bundled store opened and a chart worker started: tens of seconds
+def test_chart_bench_prints_its_figures(db_copy):
+    out = run("bench/chart.py", "--db", str(db_copy), "--charts", "3", "--runs", "1", "--pairs", "0", "--gap", "0")
+    assert "p99 wall ms: median" in out and "floor p50 CPU ms" in out and "worker RSS MB" in out
+    assert "plotting libraries loaded here: none" in out
