@@ -92,7 +92,7 @@ async def run(cfg: Config) -> int:
         try:
             chat = await build_adapters(core, cfg)
             if chat:  # pictures for the platforms that show them; the console shows none
-                charts = core.charts = ChartWorker()
+                charts = core.charts = ChartWorker(wait_for_start=False)
                 # Its start-up (matplotlib's import, in its own process) is off the bot's and every answer's.
                 charts_starting = asyncio.create_task(charts.start(), name="racebot-chart-worker")
             console = ConsoleAdapter(core) if not chat or cfg.file.console.enabled else None

@@ -33,13 +33,19 @@ class Drawn:
 
 
 class ChartWorker:
-    def __init__(self, *, cache_size: int = 128, draw_seconds: float = DRAW_SECONDS) -> None:
+    def __init__(self, *, cache_size: int = 128, draw_seconds: float = DRAW_SECONDS,
+                 wait_for_start: bool = True) -> None:
         self.cache_size = cache_size
         self.draw_seconds = draw_seconds
+        # False for the bot: an answer never waits for the worker's start-up (seconds); until it is
+        # ready, answers go without charts and a start is under way. True where the chart was asked for.
+        self.wait_for_start = wait_for_start
+        self._starting: asyncio.Task[None] | None = None
         self.started: dict[str, Any] = {}  # the worker's ready frame: start_ms, start_cpu_ms, rss_kb
         self._proc: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()  # one request on the pipe at a time
         self._cache: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+        self._ready = False
         self._broken_until = 0.0  # loop time before which no start is tried (answers go without charts)
 
     async def start(self) -> None:
@@ -67,6 +73,10 @@ class ChartWorker:
 
     async def drawn(self, chart: Chart) -> Drawn | None:
         """Draw without the cache, with what the worker says it plotted (tests and bench/chart.py)."""
+        if not self.wait_for_start and not self.ready:
+            if self._starting is None or self._starting.done():
+                self._starting = asyncio.create_task(self.start(), name="racebot-chart-worker")
+            return None
         request = json.dumps({"kind": chart.kind, "spec": thawed(chart.spec)}).encode()
         async with self._lock:
             try:
@@ -89,8 +99,15 @@ class ChartWorker:
         return Drawn(png, meta)
 
     async def close(self) -> None:
+        if self._starting is not None:
+            self._starting.cancel()
         async with self._lock:
             await self._stop()
+
+    @property
+    def ready(self) -> bool:
+        """Started, said so, and still running."""
+        return self._ready and self.pid is not None
 
     @property
     def pid(self) -> int | None:
@@ -102,6 +119,7 @@ class ChartWorker:
         loop = asyncio.get_running_loop()
         if loop.time() < self._broken_until:
             raise OSError("chart worker failed to start recently")
+        self._ready = False
         env = {**os.environ, "MPLBACKEND": "Agg"}
         self._proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "racebot.charts.worker", stdin=asyncio.subprocess.PIPE,
@@ -109,6 +127,7 @@ class ChartWorker:
         assert self._proc.stdout is not None
         try:
             self.started = json.loads(await asyncio.wait_for(_frame(self._proc.stdout), START_SECONDS))
+            self._ready = True
         except BaseException:
             self._broken_until = loop.time() + RESTART_AFTER
             self._kill()
@@ -118,6 +137,7 @@ class ChartWorker:
         return self._proc
 
     async def _stop(self) -> None:
+        self._ready = False
         proc, self._proc = self._proc, None
         if proc is None or proc.returncode is not None:
             return
@@ -131,6 +151,7 @@ class ChartWorker:
 
 
     def _kill(self) -> None:
+        self._ready = False
         proc, self._proc = self._proc, None
         if proc is not None and proc.returncode is None:
             proc.kill()  # reaped by asyncio's child watcher

@@ -78,7 +78,12 @@ async def main():
     back = await w.draw(Chart("gaps", "race:4", "alt", spec), 8)
     new_pid = w.pid
     await w.close()
-    print(json.dumps({"first": len(first or b""), "again_same": again is first, "newer": len(newer or b""),
+    bot = ChartWorker(wait_for_start=False)   # as racebot run has it: no answer waits for the start-up
+    unready = await bot.draw(chart, 1)
+    await bot._starting
+    ready = await bot.draw(chart, 1)
+    await bot.close()
+    print(json.dumps({"unready": unready, "ready": len(ready or b""), "first": len(first or b""), "again_same": again is first, "newer": len(newer or b""),
                       "bad": bad, "after_bad": len(after_bad or b""), "same_pid": same_pid,
                       "lost": lost is None, "back": len(back or b""), "restarted": new_pid not in (None, pid),
                       "closed": w.pid is None, "rss_kb": w.started.get("rss_kb")}))
@@ -100,3 +105,4 @@ def test_worker_survives_a_bad_request_and_its_own_death():
     assert got["lost"] or got["back"]  # a killed worker costs at most the chart being drawn ...
     assert got["back"] > 1000 and got["restarted"] and got["closed"]  # ... and the next one has a new worker
     assert got["rss_kb"] > 10_000
+    assert got["unready"] is None and got["ready"] > 1000
