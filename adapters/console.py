@@ -11,6 +11,7 @@ import re
 import sys
 import textwrap
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from adapters.cards import grouped
@@ -78,8 +79,11 @@ class ConsoleAdapter:
     platform = "console"
 
     def __init__(self, core: Core, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                 *, interactive: bool | None = None) -> None:
+                 *, interactive: bool | None = None, chart_path: Path | None = None) -> None:
         self.core = core
+        # A terminal shows no pictures: with a path, each answer's chart is saved there (the core
+        # draws it only when given a drawer: racebot console --chart PATH).
+        self.chart_path = chart_path
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.colour = self.stdout.isatty()
@@ -192,10 +196,21 @@ class ConsoleAdapter:
     async def _answer(self, text: str, ctx: Context) -> str:
         """The rendered answer to one line; whatever fails, the REPL goes on to the next."""
         try:
-            return render(await self.core.handle_text(text, ctx), self.colour)
+            reply = await self.core.handle_text(text, ctx)
+            return render(reply, self.colour) + self._saved_chart(reply)
         except Exception:
             log.exception("answering %r failed", text[:200])
             return render(failure_reply(), self.colour)
+
+    def _saved_chart(self, reply: Reply) -> str:
+        if self.chart_path is None or reply.image is None:
+            return ""
+        try:
+            self.chart_path.write_bytes(reply.image)
+        except OSError as exc:
+            return f"\nChart not saved to {self.chart_path}: {exc.strerror or exc}"
+        alt = clean(reply.chart.alt) if reply.chart else ""
+        return f"\nChart saved to {self.chart_path}" + (f": {alt}" if alt else "")
 
     async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
                    in_doubt_since: datetime | None = None) -> Delivery:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 from bot.actions import ActionCodec, ClickAnswer, answer_click
 from bot.change_feed import ChangeFeed, follow
+from bot.charts import ChartDrawer
 from bot.commands.catalog import build_registry
 from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize, typed_args
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
@@ -35,9 +36,12 @@ class Choice:
 
 class Core:
     def __init__(self, store: CoreStore, *, clock: Callable[[], datetime] | None = None,
-                 after_load: Callable[[], None] | None = None) -> None:
+                 after_load: Callable[[], None] | None = None, charts: ChartDrawer | None = None) -> None:
         self.store = store
         self.after_load = after_load  # the composition root's hook (racebot.tuning.freeze_loaded)
+        # Draws a reply's chart into its image (racebot.charts, a worker process); None: no pictures,
+        # as in the console and one-shot commands that did not ask for one.
+        self.charts = charts
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.indexes = Indexes()
         self.registry: Registry = build_registry()
@@ -118,9 +122,16 @@ class Core:
             if lacking:
                 raise UserError(f"/{cmd.name} needs {', '.join(p.name for p in lacking)}.",
                                 f"Usage: {cmd.usage()}")
+            if self.charts is not None and not ctx.charts:
+                ctx = replace(ctx, charts=True)
             reply = await cmd.handler(self.services, typed_args(cmd, inv), ctx)
             if not isinstance(reply, Reply):
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
+            if reply.chart is not None and self.charts is not None:
+                # The data version keys the drawing's cache: an import since then draws afresh.
+                png = await self.charts.draw(reply.chart, self.feed.seq)
+                if png:
+                    reply = replace(reply, image=png)
             return reply
         except UserError as exc:
             return error_reply(exc.message, hint=exc.hint, actions=exc.actions)

@@ -136,6 +136,20 @@ Action = Button | Menu
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A chart as data: what to plot, never how. The composition root draws it in a worker process
+    (racebot/charts), since bot/ imports no plotting library; the drawing becomes `Reply.image`."""
+
+    kind: str  # "rivalry" (/h2h) or "gaps" (/results): which drawing the worker makes
+    key: str  # what it is of (pair and filters, or race): with the data version, the drawing's cache key
+    alt: str  # alt text: what the picture shows, for readers who cannot see it
+    spec: Mapping[str, Any]  # points and labels, as in the reply's data["chart"]; read-only
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "spec", frozen(self.spec))
+
+
+@dataclass(frozen=True)
 class Reply:
     """Made once and never changed: a reply is cached by id() and one reply goes to every channel
     of a fan-out, so a change made for one would show in all. Derive another with dataclasses.replace."""
@@ -162,6 +176,8 @@ class Reply:
     kind: ReplyKind = ""
     # The instant the reply is about (when a result came in): Discord shows it as the embed's time.
     timestamp: datetime | None = None
+    # A chart to draw (or None): the adapter that can show pictures asks for it to become `image`.
+    chart: Chart | None = None
 
     def __post_init__(self) -> None:
         for name in ("paragraphs", "fields", "moments", "people", "badges", "actions"):

@@ -29,7 +29,8 @@ def _parser(one_shot_only: bool = False) -> argparse.ArgumentParser:
     _common(p)
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
     sub.add_parser("run", help="start the configured adapters and the scheduler (console when no tokens)")
-    sub.add_parser("console", help="type slash commands in the terminal")
+    console = sub.add_parser("console", help="type slash commands in the terminal")
+    console.add_argument("--chart", metavar="PATH", help="save each answer's chart (/h2h, /results) as PNG here")
     imp = sub.add_parser("import", help="load results from CSV/JSON files, the Diamond League archive "
                                          "or Tilastopaja's athletes' histories (.jsonl.gz)")
     imp.add_argument("paths", nargs="+", metavar="FILE|DIR")
@@ -40,6 +41,7 @@ def _parser(one_shot_only: bool = False) -> argparse.ArgumentParser:
         one = sub.add_parser(name, help=f"/{name} once, then exit")
         one.add_argument("words", nargs="*")
         one.add_argument("--json", action="store_true", help="print the structured result")
+        one.add_argument("--chart", metavar="PATH", help="save the answer's chart (/h2h, /results) as PNG here")
     if not one_shot_only:
         from racebot.operations import add_parsers
 
@@ -65,32 +67,76 @@ def _command_text(name: str, words: list[str]) -> str:
     return " ".join([f"/{name}"] + [f'"{w}"' if " " in w else w for w in words])
 
 
-async def _one_shot(cfg, name: str, words: list[str], as_json: bool) -> int:
+async def _one_shot(cfg, name: str, words: list[str], as_json: bool, chart: str | None = None) -> int:
     from adapters.console import render
     from bot.commands.registry import Context
     from bot.replies import thawed
     from racebot.app import open_core
 
-    core = await open_core(cfg.store, one_question=True)
+    worker = _chart_worker(chart)
+    # Started first, so its start-up (matplotlib's import) overlaps the store's opening and the answer.
+    starting = asyncio.create_task(worker.start()) if worker else None
     try:
-        reply = await core.handle_text(_command_text(name, words), Context(user_id="cli", is_admin=True))
+        core = await open_core(cfg.store, one_question=True)
+        core.charts = worker
+        try:
+            # --json lists a chart's points even when no picture is drawn
+            reply = await core.handle_text(_command_text(name, words),
+                                           Context(user_id="cli", is_admin=True, charts=as_json))
+        finally:
+            await core.store.close()
     finally:
-        await core.store.close()
+        if worker and starting:
+            await starting
+            await worker.close()
     if as_json:
         print(json.dumps({"title": reply.title, "error": reply.error,
                           "message": " ".join(p.text for p in reply.paragraphs) if reply.error else None,
                           **thawed(reply.data or {})}, ensure_ascii=False, indent=2))
     else:
         print(render(reply, sys.stdout.isatty()), file=sys.stderr if reply.error else sys.stdout)
+    if chart and not reply.error:
+        return _save_chart(reply, chart)
     return 1 if reply.error else 0
 
 
-async def _console(cfg) -> int:
+def _chart_worker(path: str | None):
+    """The chart worker, only when a chart was asked for: answers otherwise start no process."""
+    if path is None:
+        return None
+    from racebot.charts.client import ChartWorker
+
+    return ChartWorker()
+
+
+def _save_chart(reply, path: str) -> int:
+    if reply.chart is None:
+        print(f"racebot: this answer has no chart (/h2h and one race of /results have one); "
+              f"nothing saved to {path}", file=sys.stderr)
+        return 1
+    if reply.image is None:
+        print(f"racebot: the chart could not be drawn (see the log with -v); nothing saved to {path}",
+              file=sys.stderr)
+        return 1
+    try:
+        with open(path, "wb") as f:
+            f.write(reply.image)
+    except OSError as exc:
+        print(f"racebot: could not save the chart to {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Chart saved to {path}: {reply.chart.alt}", file=sys.stderr)
+    return 0
+
+
+async def _console(cfg, chart: str | None = None) -> int:
     from adapters.console import ConsoleAdapter
     from racebot.app import open_core
 
+    from pathlib import Path
+
     core = await open_core(cfg.store)
-    console = ConsoleAdapter(core)
+    worker = core.charts = _chart_worker(chart)
+    console = ConsoleAdapter(core, chart_path=Path(chart) if chart else None)
     follower = core.follow_changes()
     try:
         await console.start()
@@ -98,6 +144,8 @@ async def _console(cfg) -> int:
     finally:
         follower.cancel()
         await console.stop()
+        if worker:
+            await worker.close()
         await core.store.close()
     return 0
 
@@ -120,9 +168,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.cmd in ONE_SHOT:
-            return asyncio.run(_one_shot(cfg, args.cmd, args.words, args.json))
+            return asyncio.run(_one_shot(cfg, args.cmd, args.words, args.json, args.chart))
         if args.cmd == "console":
-            return asyncio.run(_console(cfg))
+            return asyncio.run(_console(cfg, args.chart))
         from racebot.operations import dispatch
 
         return asyncio.run(dispatch(cfg, args))

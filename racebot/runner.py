@@ -11,6 +11,7 @@ import threading
 
 from bot.adapter import Adapter
 from bot.announce.publishing import Publisher
+from racebot.charts.client import ChartWorker
 from racebot.config import Config
 
 log = logging.getLogger(__name__)
@@ -89,10 +90,16 @@ async def run(cfg: Config) -> int:
     retrying: list[asyncio.Task] = []
     refused: list[str] = []  # a token refused on a later attempt: the process then ends with 2
     announcements = None
+    charts: ChartWorker | None = None
+    charts_starting: asyncio.Task | None = None
     stop = asyncio.Event()
     try:
         try:
             chat = await build_adapters(core, cfg)
+            if chat:  # pictures for the platforms that show them; the console shows none
+                charts = core.charts = ChartWorker(wait_for_start=False)
+                # Its start-up (matplotlib's import, in its own process) is off the bot's and every answer's.
+                charts_starting = asyncio.create_task(charts.start(), name="racebot-chart-worker")
             console = ConsoleAdapter(core) if not chat or cfg.file.console.enabled else None
             everything = chat + ([console] if console else [])
             # Each adapter is the Publisher for its platform: announcements go out through it.
@@ -142,6 +149,10 @@ async def run(cfg: Config) -> int:
                 await adapter.stop()
             except Exception:
                 log.exception("stopping %s failed", adapter.name)
+        if charts is not None:
+            if charts_starting is not None:
+                charts_starting.cancel()
+            await charts.close()
         await core.store.close()
     return 0
 

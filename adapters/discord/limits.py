@@ -19,6 +19,7 @@ FOOTER = 2048
 AUTHOR = 256
 EMBED_TOTAL = 6000  # across every embed of one message
 NONCE = 25
+ATTACHMENT_DESCRIPTION = 1024  # an attachment's alt text (its `description`)
 
 # Application commands (https://discord.com/developers/docs/interactions/application-commands)
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")

@@ -26,5 +26,5 @@ def message_kwargs(m: OutMessage, components: list[dict] | None = None) -> dict[
     if components:
         kwargs["view"] = Components(components)
     if m.image:
-        kwargs["files"] = [discord.File(io.BytesIO(m.image), filename=IMAGE_NAME)]
+        kwargs["files"] = [discord.File(io.BytesIO(m.image), filename=IMAGE_NAME, description=m.image_alt or None)]
     return kwargs

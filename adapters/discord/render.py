@@ -33,6 +33,7 @@ class OutMessage:
     embeds: list[dict] = field(default_factory=list)
     ephemeral: bool = False
     image: bytes | None = None  # sent as IMAGE_NAME; the first embed shows it
+    image_alt: str = ""  # the attachment's description: Discord's alt text
 
     def payload(self) -> dict:
         return {"content": self.content, "embeds": self.embeds}
@@ -73,6 +74,7 @@ def render(reply: Reply, *, max_messages: int = MAX_MESSAGES) -> list[OutMessage
         out[-1].embeds[-1]["timestamp"] = _iso(reply.timestamp)
     if reply.image:
         out[0].image = reply.image
+        out[0].image_alt = escape.clip(reply.chart.alt, limits.ATTACHMENT_DESCRIPTION) if reply.chart else ""
         out[0].embeds[0]["image"] = {"url": f"attachment://{IMAGE_NAME}"}
     return out
 

@@ -25,6 +25,8 @@ SCOPES = (
     "channels:history",
     "groups:history",
     "im:history",
+    # files.getUploadURLExternal / files.completeUploadExternal: the /h2h and /results charts
+    "files:write",
 )
 HEADER = ("# Slack app manifest for racebot. Generated from the command registry:\n"
           "#   python -m adapters.slack.manifest > slack-manifest.yaml\n"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.limits import violations
@@ -76,6 +76,22 @@ class Outbound:
             log.warning("posting to %s failed: %s", dest, type(exc).__name__)
             return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__,
                             maybe_posted=True)
+
+    async def upload(self, channel: str, png: bytes, *, title: str, alt: str) -> Delivery:
+        """A PNG into a channel through Slack's current upload API (files.getUploadURLExternal, the
+        upload, files.completeUploadExternal: slack_sdk's files_upload_v2 makes all three calls)."""
+        try:
+            await self._client.files_upload_v2(channel=channel, file=png, filename="racebot.png",
+                                               title=title[:250], alt_txt=alt[:1000])
+        except SlackApiError as exc:
+            return _failed(Dest(channel=channel), *_api_error(exc))
+        except SlackClientError as exc:  # the upload itself (step 2) was refused
+            log.warning("uploading a chart to %s failed: %s", channel, str(exc)[:200])
+            return Delivery(Outcome.REJECTED, detail="upload refused")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("uploading a chart to %s failed: %s", channel, type(exc).__name__)
+            return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__)
+        return Delivery(Outcome.DELIVERED)
 
     async def read(self, method: str, **args) -> dict | Delivery:
         """A Web API read (conversations.history, ...): its data, or the Delivery saying why not

@@ -2,7 +2,7 @@
 
 Order: header, paragraph sections, the table as phone-width cards in ``` blocks, fields, context (moments, footer).
 Every string is escaped here (escape.py), once. `Reply.image` is not rendered: Slack's image
-block needs a public URL, and uploading files needs a scope we do not ask for.
+block needs a public URL, so a chart is uploaded as a file after the answer (slash.py).
 """
 from __future__ import annotations
 

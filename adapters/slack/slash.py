@@ -124,3 +124,13 @@ class SlashCommands:
             if delivery.outcome is not Outcome.DELIVERED:
                 log.warning("answer part %d not delivered: %s %s", i + 1, delivery.outcome.value, delivery.detail)
                 return
+        if reply.image and not (reply.error or reply.spoiler):
+            await self._upload_chart(reply, channel)
+
+    async def _upload_chart(self, reply: Reply, channel: ChannelRef) -> None:
+        """The chart follows the answer into the channel (a response_url carries no files). A
+        channel the bot is not in gets the answer without it: the text already said everything."""
+        alt = reply.chart.alt if reply.chart else reply.title
+        delivery = await self._outbound.upload(channel.channel, reply.image or b"", title=reply.title, alt=alt)
+        if delivery.outcome is not Outcome.DELIVERED:
+            log.info("chart not uploaded to %s: %s %s", channel, delivery.outcome.value, delivery.detail)

@@ -1,16 +1,18 @@
 """/h2h: the head-to-head record of two athletes."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from bot.commands.again import event_words, line, page_word, quoted
 from bot.commands.pages import paged
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
+from bot.charts.rivalry import rivalry_chart
 from bot.coverage import coverage_of
 from bot.errors import UserError
-from bot.domain.models import Athlete, Meeting, Result
+from bot.domain.models import Athlete, Meeting, Performance, Result
 from bot.domain.people import WA_SCHEME, people
 from bot.domain.periods import Period
 from bot.domain.disciplines import discipline
@@ -56,6 +58,15 @@ def _filters(args: H2HArgs, meetings: list[Meeting]) -> list[Meeting]:
     if args.finals_only:
         meetings = [m for m in meetings if m.race.round == "final"]
     return meetings
+
+
+def _keeps(args: H2HArgs) -> Callable[[Performance], bool]:
+    """The filters of _filters, for one athlete's own marks (the chart's points between meetings)."""
+    def keep(p: Performance) -> bool:
+        day = p.race.day
+        return ((not args.season or day.year == args.season) and (not args.since or day >= args.since.first)
+                and (not args.until or day <= args.until.last) and (not args.finals_only or p.race.round == "final"))
+    return keep
 
 
 def split_names(athletes: AthleteIndex, args: H2HArgs) -> tuple[str, str]:
@@ -155,10 +166,16 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
                          for x, y, n in choice.alternatives)
         paragraphs.append(Paragraph.of(f"Also: {alts}."))
     coverage = await coverage_of(store, [a, b])
+    chart = None
+    if rec.bouts and ctx.charts:
+        marks_a, marks_b = await asyncio.gather(store.athlete_results(a.id), store.athlete_results(b.id))
+        since, until = (p.text if p else "" for p in (args.since, args.until))
+        key = f"h2h:{a.id}:{b.id}:{args.event or ''}:{args.season or ''}:{args.finals_only}:{since}:{until}"
+        chart = rivalry_chart(a, b, (sa, sb), rec, {"a": marks_a, "b": marks_b}, _keeps(args), key)
     reply = Reply(f"{a.name} v {b.name}", paragraphs, table, fields,
-                  footer=f"{RULE} Data to {indexes.today.isoformat()}.", coverage=coverage,
+                  footer=f"{RULE} Data to {indexes.today.isoformat()}.", coverage=coverage, chart=chart,
                   people=people([a, b], await store.source_ids([a.id, b.id], WA_SCHEME)),
-                  data={"a": _athlete_data(a), "b": _athlete_data(b),
+                  data={"chart": chart.spec if chart else None, "a": _athlete_data(a), "b": _athlete_data(b),
                         "wins": {"a": rec.wins["a"], "b": rec.wins["b"]}, "ties": rec.ties,
                         "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed,
                         "coverage": coverage},

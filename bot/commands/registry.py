@@ -78,6 +78,9 @@ class Context:
     # The asker's platform shows buttons and menus (Discord, Slack): long answers come in pages,
     # and replies carry actions (bot.replies.Button, Menu). Not the platform: what it can show.
     clickable: bool = False
+    # The answer's chart data is wanted: the core sets it when it can draw (a chat platform), the CLI
+    # for --json and --chart. Otherwise /h2h skips the two careers' reads a chart needs (4x its cost).
+    charts: bool = False
 
 
 @dataclass

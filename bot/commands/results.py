@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot.charts.gaps import gaps_chart
 from bot.commands.again import event_words, line, page_word, quoted
 from bot.commands.pages import paged
 from bot.commands.registry import Args, Command, Context, Kind, Param
@@ -68,6 +69,8 @@ async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
         rr = chosen[0]
         wa_ids = await store.source_ids([ath.id for _, ath in rr.results], WA_SCHEME)
         reply = race_reply(rr, others=await store.other_versions(rr.race.id), wa_ids=wa_ids)
+        if ctx.charts:
+            reply = _charted(reply, rr)
         if passed:
             reply = _also(reply, "Also: " + "; ".join(
                 f"{race_title(rr)} ({picking_words(rr, races)})" for rr in passed) + ".")
@@ -85,6 +88,12 @@ async def run(services: Services, args: ResultsArgs, ctx: Context) -> Reply:
                     {"M": "men", "W": "women"}[args.gender] if args.gender else "", page_word(to))
 
     return paged(reply, args.page or 1, PAGE_ROWS, again, ctx.clickable)
+
+
+def _charted(reply: Reply, rr: RaceResults) -> Reply:
+    """The race's reply with its gaps chart, whose points --json carries too."""
+    chart = gaps_chart(rr)
+    return replace(reply, chart=chart, data={**(reply.data or {}), "chart": chart.spec if chart else None})
 
 
 def _also(reply: Reply, text: str) -> Reply:

@@ -93,3 +93,10 @@ def test_polls_rss_and_scaling_benches_print_their_tables(tmp_path):
 def test_clicks_bench_prints_each_click_beside_the_command_typed():
     out = run("bench/clicks.py", "--calls", "2", "--runs", "1")
     assert out.count("  click: CPU") == 4 and out.count("floor: the command typed") == 4
+
+
+@pytest.mark.slow  # the bundled store opened and a chart worker started: tens of seconds
+def test_chart_bench_prints_its_figures(db_copy):
+    out = run("bench/chart.py", "--db", str(db_copy), "--charts", "3", "--runs", "1", "--pairs", "0", "--gap", "0")
+    assert "p99 wall ms: median" in out and "floor p50 CPU ms" in out and "worker RSS MB" in out
+    assert "plotting libraries loaded here: none" in out

@@ -233,6 +233,8 @@ class FakeDiscord:
             return self._json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
         body = self._bodies[id(request)]
         kind, data = body["type"], body.get("data") or {}
+        if body.get("files"):  # multipart: the uploads travel beside payload_json's data
+            data = {**data, "files": body["files"]}
         if kind == 4:
             problems = message_problems(data)
             if problems:
@@ -276,7 +278,11 @@ class FakeDiscord:
             return self._json({"message": "Unknown Message", "code": 10008}, 404)
         body = self._bodies[id(request)]
         merged = {**state["original"], **{k: v for k, v in body.items() if k in ("content", "embeds", "components")}}
-        problems = message_problems(merged)
+        # An edit's `attachments` lists what stays (by id); its files are added as new attachments.
+        keep = {str(a.get("id")) for a in body.get("attachments") or []} if "attachments" in body else None
+        kept = [a for a in state["original"].get("attachments", []) if keep is None or a["id"] in keep]
+        merged["attachments"] = kept + shapes.attachments(state["original"]["id"], body)
+        problems = message_problems({**merged, "files": body.get("files"), "kept": kept})
         if problems:
             return self._invalid(problems)
         state["original"].update(merged, flags=merged.get("flags", 0) & ~128)  # the message itself changes
@@ -358,7 +364,8 @@ class FakeDiscord:
 
     def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
         # Exactly `application/json`: discord.py compares the header verbatim before parsing.
-        return web.Response(body=json.dumps(data).encode(), status=status,
+        # Uploaded bytes stay in the recordings (a message's attachments keep them): not in answers.
+        return web.Response(body=json.dumps(data, default=lambda _bytes: None).encode(), status=status,
                             headers={"Content-Type": "application/json", **(headers or {})})
 
     def _invalid(self, problems: list[str]) -> web.Response:

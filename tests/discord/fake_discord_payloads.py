@@ -27,7 +27,8 @@ def message(message_id: str, channel_id: str, body: dict) -> dict:
     return {"id": message_id, "type": 0, "channel_id": channel_id, "author": BOT_USER,
             "content": body.get("content") or "", "timestamp": datetime.now(timezone.utc).isoformat(),
             "edited_timestamp": None, "tts": False, "mention_everyone": pings_everyone(body),
-            "mentions": [], "mention_roles": [], "attachments": [], "embeds": body.get("embeds") or [],
+            "mentions": [], "mention_roles": [], "attachments": attachments(message_id, body),
+            "embeds": body.get("embeds") or [],
             "pinned": False, "flags": body.get("flags", 0), "components": body.get("components") or [],
             "nonce": body.get("nonce")}
 
@@ -35,6 +36,24 @@ def message(message_id: str, channel_id: str, body: dict) -> dict:
 def snowflake(at: datetime) -> str:
     """An id Discord would have made at `at` (milliseconds since Discord's epoch, shifted 22 bits)."""
     return str((int(at.timestamp() * 1000) - 1420070400000) << 22)
+
+
+def attachments(message_id: str, body: dict) -> list[dict]:
+    """Uploaded files as a message's attachments: `files[n]` parts matched to payload_json's
+    `attachments` entries by id n (their description is the alt text). An edit without files keeps
+    the attachments it lists by id."""
+    described = {str(a.get("id")): a for a in body.get("attachments") or []}
+    out = []
+    for f in body.get("files") or []:
+        n = (f["name"] or "").removeprefix("files[").removesuffix("]")
+        meta = described.get(n, {})
+        out.append({"id": f"{message_id}{n}", "filename": meta.get("filename") or f["filename"], "size": f["size"],
+                    "content_type": f["content_type"] or "application/octet-stream",
+                    "description": meta.get("description"),
+                    "url": f"https://cdn.example/attachments/{message_id}/{f['filename']}",
+                    "proxy_url": f"https://media.example/attachments/{message_id}/{f['filename']}",
+                    "data": f["data"]})
+    return out
 
 
 def application() -> dict:
@@ -98,7 +117,9 @@ async def read_body(request: web.Request) -> Any:
             if part.name == "payload_json":
                 parts.update(json.loads(await part.text()))
             else:
-                parts["files"].append({"name": part.name, "filename": part.filename, "size": len(await part.read())})
+                data = await part.read()  # bytes kept: tests decode the PNG, docs/screens shows it
+                parts["files"].append({"name": part.name, "filename": part.filename, "size": len(data),
+                                       "content_type": part.headers.get("Content-Type", ""), "data": data})
         return parts
     return None
 
@@ -123,6 +144,11 @@ def message_problems(body: dict) -> list[str]:
         total += sum(len(f["name"]) + len(f["value"]) for f in fields)
     if total > 6000:
         out.append(f"embeds total {total} > 6000")
+    names = {f["filename"] for f in body.get("files") or []} | {a.get("filename") for a in body.get("kept") or []}
+    for e in embeds:
+        url = (e.get("image") or {}).get("url", "")
+        if url.startswith("attachment://") and url.removeprefix("attachment://") not in names:
+            out.append(f"embed image {url} names no uploaded file")
     if not body.get("content") and not embeds and not body.get("files"):
         out.append("Cannot send an empty message")
     if body.get("nonce") is not None and len(str(body["nonce"])) > 25:

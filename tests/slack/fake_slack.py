@@ -42,6 +42,10 @@ class FakeSlack:
     delays: dict[str, float] = field(default_factory=dict)  # seconds a method takes to answer
     fault: Callable[[str, dict], Fault | None] | None = None  # asked for every Web API call
     clock: Callable[[], float] = time.time  # Slack's clock: message ts are its seconds
+    # files.getUploadURLExternal -> upload -> files.completeUploadExternal: file id -> what arrived
+    uploads: dict[str, dict] = field(default_factory=dict)
+    files: list[dict] = field(default_factory=list)  # completed uploads, shared into a channel, in order
+    not_in_channels: set[str] = field(default_factory=set)  # channels the bot was never invited to
 
     def __post_init__(self) -> None:
         # What each response_url put in the channel (the first message through it), as replaced
@@ -59,6 +63,7 @@ class FakeSlack:
         app = web.Application()
         app.add_routes([web.route("*", "/api/{method}", self._api),
                         web.post("/response/{rid}", self._response_url),
+                        web.post("/upload/{fid}", self._upload),
                         web.get("/socket", self._socket)])
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -132,6 +137,35 @@ class FakeSlack:
         ts = f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
         await self._record(lambda: self.posts.append(dict(args, ts=ts)))
         return {"ok": True, "channel": args["channel"], "ts": ts}
+
+    async def _files_getUploadURLExternal(self, args: dict) -> dict:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        fid = f"F{len(self.uploads) + 1:08d}"
+        self.uploads[fid] = {"filename": args["filename"], "length": int(args["length"]),
+                             "alt_txt": args.get("alt_txt"), "data": None}
+        return {"ok": True, "upload_url": f"{self.url}/upload/{fid}", "file_id": fid}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        entry = self.uploads.get(request.match_info["fid"])
+        if entry is None:
+            return web.Response(status=404, text="unknown upload")
+        entry["data"] = await request.read()
+        return web.Response(text=f"OK - {len(entry['data'])}")
+
+    async def _files_completeUploadExternal(self, args: dict) -> dict:
+        files = json.loads(args.get("files", "[]")) if isinstance(args.get("files"), str) else args.get("files", [])
+        for f in files:
+            entry = self.uploads.get(f.get("id", ""))
+            if entry is None or entry["data"] is None or len(entry["data"]) != entry["length"]:
+                return {"ok": False, "error": "file_upload_not_found"}  # never uploaded, or cut short
+        channel = args.get("channel_id", "")
+        if channel in self.not_in_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        shared = [{**self.uploads[f["id"]], "id": f["id"], "title": f.get("title"), "channel": channel,
+                   "initial_comment": args.get("initial_comment"), "thread_ts": args.get("thread_ts")} for f in files]
+        await self._record(lambda: self.files.extend(shared))
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     async def _conversations_history(self, args: dict) -> dict:
         """Top-level messages of the channel since `oldest`, newest first, a page at a time."""
