@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 _REGIONAL_A = 0x1F1E6  # REGIONAL INDICATOR SYMBOL LETTER A
 
@@ -17,7 +17,8 @@ _REGIONAL_A = 0x1F1E6  # REGIONAL INDICATOR SYMBOL LETTER A
 @cache
 def alpha2_codes() -> dict[str, str]:
     """Three-letter code -> ISO alpha-2 ("" where the code has no flag), read once."""
-    text = resources.files(__package__).joinpath("countries.csv").read_text(encoding="utf-8")
+    # beside this module (package data); not importlib.resources, whose import a one-shot command skips
+    text = (Path(__file__).parent / "countries.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return {row["code"]: row["alpha2"] for row in rows}
 
