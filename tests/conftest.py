@@ -173,6 +173,19 @@ async def open_copy(_read_only_core):
         await c.store.close()
 
 
+def pytest_configure(config) -> None:
+    """Compile the project's modules once, before the workers start: where PYTHONDONTWRITEBYTECODE
+    is set (as on this machine and CI) every `racebot` subprocess a test starts would otherwise
+    compile every module it imports again (pip compiles the dependencies when it installs them)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    import compileall
+
+    root = Path(__file__).resolve().parents[1]
+    for package in ("bot", "adapters", "storage", "racebot", "bench"):
+        compileall.compile_dir(root / package, quiet=1)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """One line when the PostgreSQL half was skipped (tests/pg_server.py), whatever -r says."""
     for report in terminalreporter.stats.get("skipped", []):
