@@ -1,6 +1,8 @@
 """The ready-built store shipped in the package is what the bundled sources build today:
 rebuild it with `python -m racebot.build_bundle` whenever a bundled file or an importer changes."""
 import logging
+import math
+from array import array
 import sqlite3
 
 import pytest
@@ -42,6 +44,8 @@ def plain(obj):
     table of rows by the objects it stands for, made now or not)."""
     if isinstance(obj, Rows):
         return {plain(k): plain(obj[k]) for k in obj}
+    if isinstance(obj, array):  # NaN marks a value not computed yet (bot.search.athletes), never equal to itself
+        return [None if isinstance(v, float) and math.isnan(v) else v for v in obj]
     if isinstance(obj, dict):
         return {plain(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
