@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bot.ingest.linking import Entry, choose, split
+from bot.ingest.linking import Entry, decide
 from bot.search.names import fold
 from storage.athlete_merge import merge_athletes
 from storage.scalar import scalar
@@ -109,21 +109,8 @@ async def _link(db: Writer, before: Tops, linked: Linked) -> None:
     pairs = await db.execute_fetchall(_CANDIDATES, (before.races, before.races))
     if not pairs:
         return
-    candidates: dict[int, list[int]] = defaultdict(list)
-    for new, old in pairs:
-        candidates[new].append(old)
     entries = await _entries(db, {r for pair in pairs for r in pair})
-    shares: dict[int, dict[int, list[int]]] = {}
-    fresh: dict[int, int] = {}
-    for new, olds in candidates.items():
-        stored = {o: entries[o] for o in olds}
-        parts = split(entries[new], stored) if len(olds) > 1 else None
-        if parts:
-            shares[new] = parts
-            continue
-        old = choose(entries[new], stored)
-        if old is not None:
-            fresh[new] = old
+    fresh, shares = decide(pairs, entries)
     if fresh or shares:
         comps = await _competitions_of(db, set(fresh) | set(fresh.values()) | set(shares)
                                        | {old for parts in shares.values() for old in parts})

@@ -127,3 +127,25 @@ def split(new: Sequence[Entry], candidates: Mapping[int, Sequence[Entry]]) -> di
         if len(slots) == 1:
             out[slots[0]].append(e.athlete)
     return out
+
+
+def decide(pairs: Sequence[tuple[int, int]], entries: Mapping[int, Sequence[Entry]]
+           ) -> tuple[dict[int, int], dict[int, dict[int, list[int]]]]:
+    """Each new race's fate, from its (new, stored) candidate pairs and every race's entries: the
+    stored race it is (`fresh`: new -> stored), or the stored races it splits into (`shares`: new ->
+    stored -> its athletes); a new race in neither stays a race of its own. Both stores apply it."""
+    candidates: dict[int, list[int]] = {}
+    for new, old in pairs:
+        candidates.setdefault(new, []).append(old)
+    shares: dict[int, dict[int, list[int]]] = {}
+    fresh: dict[int, int] = {}
+    for new, olds in candidates.items():
+        stored = {o: entries[o] for o in olds}
+        parts = split(entries[new], stored) if len(olds) > 1 else None
+        if parts:
+            shares[new] = parts
+            continue
+        old = choose(entries[new], stored)
+        if old is not None:
+            fresh[new] = old
+    return fresh, shares

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 
 import asyncpg
 
-from bot.ingest.linking import Entry, choose, split
+from bot.ingest.linking import Entry, decide
 from storage.linking import Linked, Tops
 from storage.postgres.athlete_merge import merge_athletes
 from storage.postgres.writes import RESULT_COLUMNS, add_alias, touched, upsert_result
@@ -61,21 +61,8 @@ async def _link(conn: asyncpg.Connection, before: Tops, linked: Linked) -> None:
     pairs = [tuple(p) for p in await conn.fetch(_CANDIDATES, before.races)]
     if not pairs:
         return
-    candidates: dict[int, list[int]] = defaultdict(list)
-    for new, old in pairs:
-        candidates[new].append(old)
     entries = await _entries(conn, {r for pair in pairs for r in pair})
-    shares: dict[int, dict[int, list[int]]] = {}
-    fresh: dict[int, int] = {}
-    for new, olds in candidates.items():
-        stored = {o: entries[o] for o in olds}
-        parts = split(entries[new], stored) if len(olds) > 1 else None
-        if parts:
-            shares[new] = parts
-            continue
-        old = choose(entries[new], stored)
-        if old is not None:
-            fresh[new] = old
+    fresh, shares = decide(pairs, entries)
     if fresh or shares:
         comps = await _competitions_of(conn, set(fresh) | set(fresh.values()) | set(shares)
                                        | {old for parts in shares.values() for old in parts})
