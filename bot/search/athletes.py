@@ -43,6 +43,19 @@ def prominence(st: AthleteStat, today: date) -> float:
 _NAN = float("nan")
 
 
+def reachable_lengths(n: int, cutoff: float = FUZZY_CUTOFF) -> range:
+    """The lengths a name may have to score `cutoff` against a text of n characters by fuzz.ratio,
+    100 * (1 - edits / total length): at least |n - m| insertions and deletions separate them, so
+    m qualifies only if 200 * min(n, m) >= cutoff * (n + m). (A hair below the cutoff: rapidfuzz
+    compares floats, and a length it could let through must never be skipped.)"""
+    slack = cutoff - 0.01
+    low = next(m for m in range(1, n + 1) if 200 * m >= slack * (n + m))
+    high = n
+    while 200 * n >= slack * (n + high + 1):
+        high += 1
+    return range(low, high + 1)
+
+
 def _unknown(n: int) -> array[float]:
     """n prominences, none computed yet."""
     return array("d", [_NAN]) * n
@@ -104,7 +117,9 @@ class AthleteIndex:
         self._prefixes: list[tuple[str, int]] = []  # while loading; then the two below
         self._prefix_keys: list[str] = []
         self._prefix_ids = array("i")
-        self._families: dict[str, list[str]] = {}  # first letter -> folded family names
+        # (first letter, length) -> folded family names: a typo's search reads only the lengths
+        # within reach of the cutoff (hundreds of surnames share a first letter at a million results)
+        self._families: dict[tuple[str, int], list[str]] = {}
         # Each athlete's prominence as of `today`, computed on first use: a new results day moves
         # every athlete's, and recomputing 50,000 of them was most of that day's first poll.
         # (an array by athlete id, NaN where not yet computed: 8 bytes an athlete, where a dict of
@@ -140,7 +155,7 @@ class AthleteIndex:
         self._prefixes = []
         self._families = defaultdict(list)
         for family in sorted(self._by_family):
-            self._families[family[0]].append(family)
+            self._families[family[0], len(family)].append(family)
         # Arrays, 4 bytes an id: a tuple held an int object per id once unpickled (the snapshot),
         # and a list more. By id, so an athlete added later sits where a build would put it.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
@@ -213,13 +228,13 @@ class AthleteIndex:
         _change(self._by_full, full, aid, add)
         for key in families:
             if _change(self._by_family, key, aid, add):  # a surname new to the index, or gone from it
-                letter = self._families.setdefault(key[0], [])
+                group = self._families.setdefault((key[0], len(key)), [])
                 if add:
-                    bisect.insort(letter, key)
+                    bisect.insort(group, key)
                 else:
-                    letter.remove(key)
-                    if not letter:
-                        del self._families[key[0]]
+                    group.remove(key)
+                    if not group:
+                        del self._families[key[0], len(key)]
         if given_key is not None:
             _change(self._by_given, given_key, aid, add)
         _change(self._by_initials, initials_key, aid, add)
@@ -330,17 +345,29 @@ class AthleteIndex:
         first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
         surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,
         each against whole surnames, two-word and hyphenated ones included."""
-        from rapidfuzz import fuzz, process  # on the first typo: an exact name never needs it
-
         words = q.split()
         for cut in range(len(words)):
             family, given = " ".join(words[cut:]), " ".join(words[:cut])
-            for found, score, _ in process.extract(family, self._families.get(family[0], []),
-                                                   scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF):
+            for found, score in self._like(family):
                 if given:
                     hit(self._given_like(found, given), score * 0.92)
                 else:
                     hit(self._by_family[found], score * 0.92, 1, found)
+
+    def _like(self, family: str) -> list[tuple[str, float]]:
+        """The 5 surnames most like `family` at the cutoff, best first, ties in alphabetical order:
+        what one search of every surname sharing its first letter finds, reading only the lengths
+        that can reach the cutoff."""
+        from rapidfuzz import fuzz, process  # on the first typo: an exact name never needs it
+
+        found: list[tuple[str, float]] = []
+        for length in reachable_lengths(len(family)):
+            group = self._families.get((family[0], length))
+            if group:
+                found += ((name, score) for name, score, _ in process.extract(
+                    family, group, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF))
+        found.sort(key=lambda hit: (-hit[1], hit[0]))  # rapidfuzz's order within one sorted list
+        return found[:5]
 
     def _given_like(self, family: str, given: str) -> list[int]:
         """The family's athletes whose given name is like `given`: each distinct given name
