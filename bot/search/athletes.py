@@ -49,7 +49,7 @@ def reachable_lengths(n: int, cutoff: float = FUZZY_CUTOFF) -> range:
     m qualifies only if 200 * min(n, m) >= cutoff * (n + m). (A hair below the cutoff: rapidfuzz
     compares floats, and a length it could let through must never be skipped.)"""
     slack = cutoff - 0.01
-    low = next(m for m in range(1, n + 1) if 200 * m >= slack * (n + m))
+    low = next(m for m in range(n + 1) if 200 * m >= slack * (n + m))
     high = n
     while 200 * n >= slack * (n + high + 1):
         high += 1
