@@ -36,8 +36,12 @@ class Candidate:
 def prominence(st: AthleteStat, today: date) -> float:
     """How much and how recently the athlete raced: ties in a name's match go to the busier.
     Never more than twice the results: the leaders' search stops on that bound."""
-    years = (today - st.last_day).days / 365.25 if st.last_day else 20
-    return st.results * (1.0 + min(1.0, max(0.0, 1.0 - years / 8)))  # a later day than today counts as today
+    return _prominence(st.results, st.last_day, today)
+
+
+def _prominence(results: int, last_day: date | None, today: date) -> float:
+    years = (today - last_day).days / 365.25 if last_day else 20
+    return results * (1.0 + min(1.0, max(0.0, 1.0 - years / 8)))  # a later day than today counts as today
 
 
 _NAN = float("nan")
@@ -103,13 +107,22 @@ class StatRows(Rows[AthleteStat]):
     def decode(row: Row) -> AthleteStat:
         return AthleteStat(Athlete(*row[:8]), *row[8:])
 
+    def activity(self, athlete_id: int) -> tuple[int, date | None]:
+        """Results and last day, read from the row when the athlete was not made yet: ranking a
+        group of hundreds of namesakes made each only to read these two."""
+        row = self._rows[athlete_id]
+        if row is None:
+            st = self._made[athlete_id]
+            return st.results, st.last_day
+        return row[8], row[9]
+
 
 class AthleteIndex:
     def __init__(self) -> None:
         self._clear()
 
     def _clear(self) -> None:
-        self.stats: Rows[AthleteStat] = StatRows()
+        self.stats: StatRows = StatRows()
         self._by_full: dict[str, list[int]] = defaultdict(list)
         self._by_family: dict[str, list[int]] = defaultdict(list)
         self._by_given: dict[str, list[int]] = defaultdict(list)
@@ -268,12 +281,11 @@ class AthleteIndex:
         held = self._prominence
         if athlete_id < len(held) and (known := held[athlete_id]) == known:  # NaN: not computed yet
             return known
-        st = self.stats.get(athlete_id)
-        if st is None:
+        if athlete_id not in self.stats:
             return 0.0
         if athlete_id >= len(held):
             held.extend(_unknown(athlete_id + 1 - len(held)))
-        known = held[athlete_id] = prominence(st, self.today)
+        known = held[athlete_id] = _prominence(*self.stats.activity(athlete_id), self.today)
         return known
 
     def _rank_key(self, athlete_id: int) -> tuple[float, int]:
