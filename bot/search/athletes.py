@@ -142,6 +142,9 @@ class AthleteIndex:
         self._by_results = array("q")  # _packed() of every athlete, ascending: the leaders' search
         # (table, key) -> the key's athletes, most prominent first, ranked on first use as of `today`
         self._ranked: dict[tuple[int, str], tuple[int, ...]] = {}
+        # surname -> its athletes by folded given name, made on a typo's first use, until a name
+        # in it changes (a two-word typo compares each given name once, not each namesake)
+        self._givens: dict[str, dict[str, list[int]]] = {}
         self.most_words = 1  # in any athlete's name: where two typed names may split is bounded by it
         self._words: Counter[int] = Counter()  # words in a name -> how many names have that many
         self._aliases: dict[int, list[tuple[str, str, str]]] = {}  # athlete -> earlier names
@@ -240,6 +243,7 @@ class AthleteIndex:
         self._words[full.count(" ") + 1] += 1 if add else -1
         _change(self._by_full, full, aid, add)
         for key in families:
+            self._givens.pop(key, None)
             if _change(self._by_family, key, aid, add):  # a surname new to the index, or gone from it
                 group = self._families.setdefault((key[0], len(key)), [])
                 if add:
@@ -384,17 +388,14 @@ class AthleteIndex:
     def _given_like(self, family: str, given: str) -> list[int]:
         """The family's athletes whose given name is like `given`: each distinct given name
         compared once (hundreds of namesakes share a few dozen given names)."""
-        from rapidfuzz import fuzz  # imported by _fuzzy, the only caller, already
+        from rapidfuzz import fuzz  # imported by _like, on the way here, already
 
-        ids = self._by_family[family]
-        givens = [fold(self.stats[i].athlete.given) for i in ids] if len(ids) <= RANKED_FROM else None
-        if givens is None:
-            by_given: dict[str, list[int]] = {}
-            for i in ids:
-                by_given.setdefault(self.stats[i].athlete.given, []).append(i)
-            alike = {g for g in by_given if fuzz.ratio(given, fold(g)) >= 70}
-            return [i for i in ids if self.stats[i].athlete.given in alike]
-        return [i for i, g in zip(ids, givens) if fuzz.ratio(given, g) >= 70]
+        by_given = self._givens.get(family)
+        if by_given is None:
+            by_given = self._givens[family] = {}
+            for i in self._by_family[family]:
+                by_given.setdefault(fold(self.stats[i].athlete.given), []).append(i)
+        return [i for g, ids in by_given.items() if fuzz.ratio(given, g) >= 70 for i in ids]
 
     def label(self, athlete_id: int) -> str:
         """'Josh Kerr (GBR, 1500m)': enough to tell namesakes apart."""

@@ -127,18 +127,21 @@ def test_a_large_group_of_namesakes_is_cut_by_a_ranking_that_follows_changes():
 
     stats = {i: stat(i, i * 7 % 50) for i in range(1, RANKED_FROM * 3)}
     live = fresh(list(stats.values()), day)
-    for typed in ("Kerr", "Kerrr", "Runner3 Kerr", "Runner3 Kera", "R Kerr"):
+    for typed in ("Kerr", "Kerrr", "Runner3 Kerr", "Runner3 Ker", "R Kerr"):
         assert live.candidates(typed, 3) == fresh(list(stats.values()), day).candidates(typed, 3)
-    changes = [({5: stat(5, 400)}, day), ({5: stat(5, 1)}, day), ({9: None}, day),
+    renamed = AthleteStat(Athlete(12, "Zed Kerr", "Zed", "Kerr", "NOR", "M"), 3, day, ("1500",))
+    changes = [({5: stat(5, 400)}, day), ({5: stat(5, 1)}, day), ({9: None}, day), ({12: renamed}, day),
                ({11: stat(11, 60, date(2016, 1, 1))}, date(2025, 3, 1))]
     for change, today in changes:
         live.update(change, {}, today)
         stats.update(change)
         held = [s for s in stats.values() if s is not None]
-        for typed in ("Kerr", "Kerrr", "Runner3 Kerr", "Runner4 Kera", "R Kerr"):
+        for typed in ("Kerr", "Kerrr", "Runner3 Kerr", "Runner4 Ker", "R Kerr", "Zed Ker", "Runner5 Ker"):
             assert live.candidates(typed, 3) == fresh(held, today).candidates(typed, 3), (change, typed)
         assert live.complete("", {}, 5) == fresh(held, today).complete("", {}, 5)
     assert live.candidates("Kerr", 1)[0].athlete_id != 5  # back to one result: no longer first
+    assert [c.athlete_id for c in live.candidates("Zed Ker", 3)] == [12]  # a typo's given names follow a rename
+    assert 12 not in {c.athlete_id for c in live.candidates("Runner5 Ker", 50)}
 
 
 def test_a_typo_reaches_only_lengths_the_cutoff_allows_and_every_one_of_them():
