@@ -142,8 +142,8 @@ class AthleteIndex:
         self._by_results = array("q")  # _packed() of every athlete, ascending: the leaders' search
         # (table, key) -> the key's athletes, most prominent first, ranked on first use as of `today`
         self._ranked: dict[tuple[int, str], tuple[int, ...]] = {}
-        # surname -> its athletes by folded given name, made on a typo's first use, until a name
-        # in it changes (a two-word typo compares each given name once, not each namesake)
+        # a large surname -> its athletes by folded given name, made on a typo's first use, until a
+        # name in it changes (a two-word typo compares each given name once, not each namesake)
         self._givens: dict[str, dict[str, list[int]]] = {}
         self.most_words = 1  # in any athlete's name: where two typed names may split is bounded by it
         self._words: Counter[int] = Counter()  # words in a name -> how many names have that many
@@ -390,12 +390,15 @@ class AthleteIndex:
         compared once (hundreds of namesakes share a few dozen given names)."""
         from rapidfuzz import fuzz  # imported by _like, on the way here, already
 
+        ids = self._by_family[family]
+        if len(ids) <= RANKED_FROM:  # a few: compared directly, nothing kept
+            return [i for i in ids if fuzz.ratio(given, fold(self.stats[i].athlete.given)) >= 70]
         by_given = self._givens.get(family)
         if by_given is None:
             by_given = self._givens[family] = {}
-            for i in self._by_family[family]:
+            for i in ids:
                 by_given.setdefault(fold(self.stats[i].athlete.given), []).append(i)
-        return [i for g, ids in by_given.items() if fuzz.ratio(given, g) >= 70 for i in ids]
+        return [i for g, named in by_given.items() if fuzz.ratio(given, g) >= 70 for i in named]
 
     def label(self, athlete_id: int) -> str:
         """'Josh Kerr (GBR, 1500m)': enough to tell namesakes apart."""
