@@ -36,11 +36,28 @@ class Candidate:
 def prominence(st: AthleteStat, today: date) -> float:
     """How much and how recently the athlete raced: ties in a name's match go to the busier.
     Never more than twice the results: the leaders' search stops on that bound."""
-    years = (today - st.last_day).days / 365.25 if st.last_day else 20
-    return st.results * (1.0 + min(1.0, max(0.0, 1.0 - years / 8)))  # a later day than today counts as today
+    return _prominence(st.results, st.last_day, today)
+
+
+def _prominence(results: int, last_day: date | None, today: date) -> float:
+    years = (today - last_day).days / 365.25 if last_day else 20
+    return results * (1.0 + min(1.0, max(0.0, 1.0 - years / 8)))  # a later day than today counts as today
 
 
 _NAN = float("nan")
+
+
+def reachable_lengths(n: int, cutoff: float = FUZZY_CUTOFF) -> range:
+    """The lengths a name may have to score `cutoff` against a text of n characters by fuzz.ratio,
+    100 * (1 - edits / total length): at least |n - m| insertions and deletions separate them, so
+    m qualifies only if 200 * min(n, m) >= cutoff * (n + m). (A hair below the cutoff: rapidfuzz
+    compares floats, and a length it could let through must never be skipped.)"""
+    slack = cutoff - 0.01
+    low = next(m for m in range(n + 1) if 200 * m >= slack * (n + m))
+    high = n
+    while 200 * n >= slack * (n + high + 1):
+        high += 1
+    return range(low, high + 1)
 
 
 def _unknown(n: int) -> array[float]:
@@ -90,13 +107,22 @@ class StatRows(Rows[AthleteStat]):
     def decode(row: Row) -> AthleteStat:
         return AthleteStat(Athlete(*row[:8]), *row[8:])
 
+    def activity(self, athlete_id: int) -> tuple[int, date | None]:
+        """Results and last day, read from the row when the athlete was not made yet: ranking a
+        group of hundreds of namesakes made each only to read these two."""
+        row = self._rows[athlete_id]
+        if row is None:
+            st = self._made[athlete_id]
+            return st.results, st.last_day
+        return row[8], row[9]
+
 
 class AthleteIndex:
     def __init__(self) -> None:
         self._clear()
 
     def _clear(self) -> None:
-        self.stats: Rows[AthleteStat] = StatRows()
+        self.stats: StatRows = StatRows()
         self._by_full: dict[str, list[int]] = defaultdict(list)
         self._by_family: dict[str, list[int]] = defaultdict(list)
         self._by_given: dict[str, list[int]] = defaultdict(list)
@@ -104,7 +130,9 @@ class AthleteIndex:
         self._prefixes: list[tuple[str, int]] = []  # while loading; then the two below
         self._prefix_keys: list[str] = []
         self._prefix_ids = array("i")
-        self._families: dict[str, list[str]] = {}  # first letter -> folded family names
+        # (first letter, length) -> folded family names: a typo's search reads only the lengths
+        # within reach of the cutoff (hundreds of surnames share a first letter at a million results)
+        self._families: dict[tuple[str, int], list[str]] = {}
         # Each athlete's prominence as of `today`, computed on first use: a new results day moves
         # every athlete's, and recomputing 50,000 of them was most of that day's first poll.
         # (an array by athlete id, NaN where not yet computed: 8 bytes an athlete, where a dict of
@@ -114,6 +142,9 @@ class AthleteIndex:
         self._by_results = array("q")  # _packed() of every athlete, ascending: the leaders' search
         # (table, key) -> the key's athletes, most prominent first, ranked on first use as of `today`
         self._ranked: dict[tuple[int, str], tuple[int, ...]] = {}
+        # a large surname -> its athletes by folded given name, made on a typo's first use, until a
+        # name in it changes (a two-word typo compares each given name once, not each namesake)
+        self._givens: dict[str, dict[str, list[int]]] = {}
         self.most_words = 1  # in any athlete's name: where two typed names may split is bounded by it
         self._words: Counter[int] = Counter()  # words in a name -> how many names have that many
         self._aliases: dict[int, list[tuple[str, str, str]]] = {}  # athlete -> earlier names
@@ -140,7 +171,7 @@ class AthleteIndex:
         self._prefixes = []
         self._families = defaultdict(list)
         for family in sorted(self._by_family):
-            self._families[family[0]].append(family)
+            self._families[family[0], len(family)].append(family)
         # Arrays, 4 bytes an id: a tuple held an int object per id once unpickled (the snapshot),
         # and a list more. By id, so an athlete added later sits where a build would put it.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
@@ -212,14 +243,15 @@ class AthleteIndex:
         self._words[full.count(" ") + 1] += 1 if add else -1
         _change(self._by_full, full, aid, add)
         for key in families:
+            self._givens.pop(key, None)
             if _change(self._by_family, key, aid, add):  # a surname new to the index, or gone from it
-                letter = self._families.setdefault(key[0], [])
+                group = self._families.setdefault((key[0], len(key)), [])
                 if add:
-                    bisect.insort(letter, key)
+                    bisect.insort(group, key)
                 else:
-                    letter.remove(key)
-                    if not letter:
-                        del self._families[key[0]]
+                    group.remove(key)
+                    if not group:
+                        del self._families[key[0], len(key)]
         if given_key is not None:
             _change(self._by_given, given_key, aid, add)
         _change(self._by_initials, initials_key, aid, add)
@@ -253,12 +285,11 @@ class AthleteIndex:
         held = self._prominence
         if athlete_id < len(held) and (known := held[athlete_id]) == known:  # NaN: not computed yet
             return known
-        st = self.stats.get(athlete_id)
-        if st is None:
+        if athlete_id not in self.stats:
             return 0.0
         if athlete_id >= len(held):
             held.extend(_unknown(athlete_id + 1 - len(held)))
-        known = held[athlete_id] = prominence(st, self.today)
+        known = held[athlete_id] = _prominence(*self.stats.activity(athlete_id), self.today)
         return known
 
     def _rank_key(self, athlete_id: int) -> tuple[float, int]:
@@ -330,32 +361,44 @@ class AthleteIndex:
         first letter is rare, and the bucket keeps this fast at 50,000 athletes). Where the
         surname starts is unknown ('Holub-Kowalk', 'Wayde Van Niekrek'): every split is tried,
         each against whole surnames, two-word and hyphenated ones included."""
-        from rapidfuzz import fuzz, process  # on the first typo: an exact name never needs it
-
         words = q.split()
         for cut in range(len(words)):
             family, given = " ".join(words[cut:]), " ".join(words[:cut])
-            for found, score, _ in process.extract(family, self._families.get(family[0], []),
-                                                   scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF):
+            for found, score in self._like(family):
                 if given:
                     hit(self._given_like(found, given), score * 0.92)
                 else:
                     hit(self._by_family[found], score * 0.92, 1, found)
 
+    def _like(self, family: str) -> list[tuple[str, float]]:
+        """The 5 surnames most like `family` at the cutoff, best first, ties in alphabetical order:
+        what one search of every surname sharing its first letter finds, reading only the lengths
+        that can reach the cutoff."""
+        from rapidfuzz import fuzz, process  # on the first typo: an exact name never needs it
+
+        found: list[tuple[str, float]] = []
+        for length in reachable_lengths(len(family)):
+            group = self._families.get((family[0], length))
+            if group:
+                found += ((name, score) for name, score, _ in process.extract(
+                    family, group, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF))
+        found.sort(key=lambda hit: (-hit[1], hit[0]))  # rapidfuzz's order within one sorted list
+        return found[:5]
+
     def _given_like(self, family: str, given: str) -> list[int]:
         """The family's athletes whose given name is like `given`: each distinct given name
         compared once (hundreds of namesakes share a few dozen given names)."""
-        from rapidfuzz import fuzz  # imported by _fuzzy, the only caller, already
+        from rapidfuzz import fuzz  # imported by _like, on the way here, already
 
         ids = self._by_family[family]
-        givens = [fold(self.stats[i].athlete.given) for i in ids] if len(ids) <= RANKED_FROM else None
-        if givens is None:
-            by_given: dict[str, list[int]] = {}
+        if len(ids) <= RANKED_FROM:  # a few: compared directly, nothing kept
+            return [i for i in ids if fuzz.ratio(given, fold(self.stats[i].athlete.given)) >= 70]
+        by_given = self._givens.get(family)
+        if by_given is None:
+            by_given = self._givens[family] = {}
             for i in ids:
-                by_given.setdefault(self.stats[i].athlete.given, []).append(i)
-            alike = {g for g in by_given if fuzz.ratio(given, fold(g)) >= 70}
-            return [i for i in ids if self.stats[i].athlete.given in alike]
-        return [i for i, g in zip(ids, givens) if fuzz.ratio(given, g) >= 70]
+                by_given.setdefault(fold(self.stats[i].athlete.given), []).append(i)
+        return [i for g, named in by_given.items() if fuzz.ratio(given, g) >= 70 for i in named]
 
     def label(self, athlete_id: int) -> str:
         """'Josh Kerr (GBR, 1500m)': enough to tell namesakes apart."""
