@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 # also let a stray "$" fail the drawing).
 matplotlib.rcParams["text.parse_math"] = False
 import matplotlib.dates as mdates  # noqa: E402  (after the backend is chosen)
+from PIL import Image  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -185,9 +186,15 @@ def _gaps(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
 
 
 def _png(fig: Figure) -> bytes:
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    # Straight from the canvas as RGB (the white background needs no alpha), zlib level 1: a quarter of
+    # the time of savefig's default level for a file about a fifth larger (still ~120 kB at most).
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     out = io.BytesIO()
-    # zlib level 1: a quarter of the PNG time for a file about a fifth larger (still ~50 kB)
-    fig.savefig(out, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    image.save(out, format="png", compress_level=1)
     return out.getvalue()
 
 
