@@ -17,9 +17,13 @@ matplotlib.use("Agg")
 # also let a stray "$" fail the drawing).
 matplotlib.rcParams["text.parse_math"] = False
 import matplotlib.dates as mdates  # noqa: E402  (after the backend is chosen)
+from PIL import Image  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
 SIZE = (8.0, 4.5)  # inches; at DPI, 800 x 450 px: wide enough for chat, small enough to load at once
 DPI = 100
@@ -55,27 +59,33 @@ def mark_text(value: float, measured: bool) -> str:
     return f"{value:.2f}"
 
 
-_spare: list[tuple[Figure, Any]] = []  # a figure and axes made while idle (prepare), for the next drawing
+# One figure for every drawing, cleared and given fresh axes between requests (prepare). Its canvas
+# keeps one Agg renderer, and matplotlib caches text metrics per renderer: a new figure per chart
+# measured every tick label, name and legend entry afresh.
+_figure_now: list[Figure] = []
+_ready: list[Any] = []  # the next drawing's axes, made while idle
 
 
 def prepare() -> None:
-    """Make the next drawing's figure and axes now, between requests: a fifth of a drawing's time."""
-    if not _spare:
-        fig = _new_figure()
-        _spare.append((fig, fig.add_subplot()))
-
-
-def _new_figure() -> Figure:
-    fig = Figure(figsize=SIZE, dpi=DPI)
-    fig.patch.set_facecolor("white")
-    return fig
+    """Make the next drawing's axes now, between requests, with their ticks: a third of a drawing's time."""
+    if _ready:
+        return
+    if not _figure_now:
+        fig = Figure(figsize=SIZE, dpi=DPI)
+        FigureCanvasAgg(fig)  # its own canvas, kept: savefig on a bare Figure made a new one (and renderer) each time
+        fig.patch.set_facecolor("white")
+        _figure_now.append(fig)
+    fig = _figure_now[0]
+    fig.clear()
+    ax = fig.add_subplot()
+    ax.xaxis.get_major_ticks(10)  # made here, not while drawing; a chart uses fewer
+    ax.yaxis.get_major_ticks(16)
+    _ready.append(ax)
 
 
 def _figure(left: float = 0.09) -> tuple[Figure, Any]:
-    fig, ax = _spare.pop() if _spare else (None, None)
-    if fig is None:
-        fig = _new_figure()
-        ax = fig.add_subplot()
+    prepare()
+    fig, ax = _figure_now[0], _ready.pop()
     # Fixed margins: a constrained layout measured every label first, half of each drawing's time.
     fig.subplots_adjust(left=left, right=0.98, top=0.9, bottom=0.1)
     return fig, ax
@@ -86,7 +96,8 @@ def _rivalry(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     measured = bool(spec["measured"])
     names = {a["side"]: a["short"] for a in spec["athletes"]}
     points = spec["points"]
-    x = [mdates.date2num(date.fromisoformat(p["date"])) for p in points]
+    # date2num once for the lot: per point it was a tenth of a large rivalry's time
+    x = [float(v) for v in mdates.date2num([date.fromisoformat(p["date"]) for p in points])] if points else []
     y = [float(p["value"]) for p in points]
     plotted: list[Any] = [None] * len(points)
     for side, colour in SIDE_COLOURS.items():
@@ -104,8 +115,8 @@ def _rivalry(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     for i, p in enumerate(points):
         if p["championship"] and p["outcome"] in ("won", "tie") and (p["championship"], p["date"]) not in labelled:
             labelled.add((p["championship"], p["date"]))
-            ax.annotate(p["championship"].capitalize(), (x[i], y[i]), xytext=(6, 8), textcoords="offset points",
-                        fontsize=8, color="#333333", zorder=5)
+            ax.text(x[i], y[i], p["championship"].capitalize(), transform=_nudged(ax, 6, 8), fontsize=8,
+                    color="#333333", zorder=5)
     if not measured:
         ax.invert_yaxis()  # faster is higher, as fans read a progression
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: mark_text(v, measured)))
@@ -137,13 +148,16 @@ def _meeting_links(ax: Any, points: list[dict[str, Any]], x: list[float], y: lis
     for i, p in enumerate(points):
         if p["meeting"]:
             by_race.setdefault((p["date"], p["competition"]), {})[p["side"]] = i
+    segments, colours = [], []
     for pair in by_race.values():
         if len(pair) != 2:
             continue
         ia, ib = pair["a"], pair["b"]
         won = points[ia]["outcome"]
-        colour = SIDE_COLOURS["a"] if won == "won" else SIDE_COLOURS["b"] if won == "lost" else TIE
-        ax.plot([x[ia], x[ib]], [y[ia], y[ib]], color=colour, linewidth=1.5, alpha=0.8, zorder=3)
+        colours.append(SIDE_COLOURS["a"] if won == "won" else SIDE_COLOURS["b"] if won == "lost" else TIE)
+        segments.append([(x[ia], y[ia]), (x[ib], y[ib])])
+    # One collection, not a line per meeting: a rivalry of 400 meetings spent a third of its time here.
+    ax.add_collection(LineCollection(segments, colors=colours, linewidths=1.5, alpha=0.8, zorder=3), autolim=False)
 
 
 def _gaps(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
@@ -159,8 +173,8 @@ def _gaps(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     ax.scatter([0.0], [0], s=40, color=WINNER, zorder=3)  # the winner's bar has no length
     top = max(gaps) or 1.0
     for i, p in enumerate(points):
-        ax.annotate(f"+{p['gap']:.2f} {unit}" if i else p["mark"], (gaps[i], i), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=8, color="#333333")
+        ax.text(gaps[i], i, f"+{p['gap']:.2f} {unit}" if i else p["mark"], transform=_nudged(ax, 4, 0),
+                va="center", fontsize=8, color="#333333")
     ax.set_yticks(rows, labels, fontsize=8)
     ax.invert_yaxis()  # the winner on top
     ax.set_xlim(0, top * 1.18)
@@ -172,18 +186,30 @@ def _gaps(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     return png, _placed(fig, ax, [[gaps[i], i] for i in rows])
 
 
+def _nudged(ax: Any, right: float, up: float) -> Any:
+    """Data coordinates moved by points: a label beside its mark. Plain text, not an annotation, whose
+    per-label positioning cost more than its glyphs."""
+    return ax.transData + ScaledTranslation(right / 72, up / 72, ax.figure.dpi_scale_trans)
+
+
 def _png(fig: Figure) -> bytes:
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    # Straight from the canvas as RGB (the white background needs no alpha), zlib level 1: a quarter of
+    # the time of savefig's default level for a file about a fifth larger (still ~120 kB at most).
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     out = io.BytesIO()
-    # zlib level 1: a quarter of the PNG time for a file about a fifth larger (still ~50 kB)
-    fig.savefig(out, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    image.save(out, format="png", compress_level=1)
     return out.getvalue()
 
 
 def _placed(fig: Figure, ax: Any, plotted: list[Any]) -> dict[str, Any]:
     """Each plotted point's pixel in the saved PNG (savefig drew the figure, so the layout is final)."""
     width, height = fig.canvas.get_width_height()
-    out = []
-    for x, y in plotted:
-        px, py = ax.transData.transform((x, y))
-        out.append([x, y, round(float(px), 1), round(float(height - py), 1)])
-    return {"size": [width, height], "points": out}
+    if not plotted:
+        return {"size": [width, height], "points": []}
+    pixels = ax.transData.transform(plotted)  # all at once: one transform per point cost as much as the text
+    return {"size": [width, height], "points": [[x, y, round(float(px), 1), round(float(height - py), 1)]
+                                                for (x, y), (px, py) in zip(plotted, pixels)]}
