@@ -75,3 +75,17 @@ def pg_results_only(pg_server, results_only_db, tmp_path_factory):
     report = asyncio.run(sqlite_to_postgres(source, pg_server, schema))
     yield source, schema, report
     drop(schema)
+
+
+@pytest.fixture
+async def both_stores(pg_results_only, pg_server):
+    """The results-only store opened on both backends: (SQLite, PostgreSQL), for tests comparing them."""
+    from storage.postgres.store import PostgresStore
+    from storage.sqlite import SqliteStore
+
+    path, schema, _ = pg_results_only
+    lite = await SqliteStore.open(path)
+    pg = await PostgresStore.open(pg_server, schema=schema)
+    yield lite, pg
+    await pg.close()
+    await lite.close()

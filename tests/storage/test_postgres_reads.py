@@ -8,23 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from pg_server import pg_results_only, pg_server  # noqa: F401  (fixtures)
+from pg_server import both_stores as both, pg_results_only, pg_server  # noqa: F401  (fixtures)
 
 from bot.indexes import Indexes
-from storage.postgres.store import PostgresStore
-from storage.sqlite import SqliteStore
 
 TODAY = date(2024, 9, 1)
-
-
-@pytest.fixture
-async def both(pg_results_only, pg_server):  # noqa: F811
-    path, schema, _ = pg_results_only
-    lite = await SqliteStore.open(path)
-    pg = await PostgresStore.open(pg_server, schema=schema)
-    yield lite, pg
-    await pg.close()
-    await lite.close()
 
 
 async def test_indexes_loaded_from_either_store_are_the_same(both):

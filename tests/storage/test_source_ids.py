@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from pg_server import pg_results_only, pg_server  # noqa: F401  (fixtures)
+from pg_server import both_stores as both, pg_results_only, pg_server  # noqa: F401  (fixtures)
 
-from storage.postgres.store import PostgresStore
-from storage.sqlite import SqliteStore
 
 ARCHIVE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "diamond-league-archive"
 
@@ -25,16 +23,6 @@ def archive_ids(stem: str) -> dict[str, str]:
                                     for w in row["athlete"].split())
                     out[name] = str(row["id"])
     return out
-
-
-@pytest.fixture
-async def both(pg_results_only, pg_server):  # noqa: F811
-    path, schema, _ = pg_results_only
-    lite = await SqliteStore.open(path)
-    pg = await PostgresStore.open(pg_server, schema=schema)
-    yield lite, pg
-    await pg.close()
-    await lite.close()
 
 
 async def test_world_athletics_ids_are_the_archives_on_both_backends(both):
