@@ -145,7 +145,7 @@ def decide(pairs: Sequence[tuple[int, int]], entries: Mapping[int, Sequence[Entr
         if parts:
             shares[new] = parts
             continue
-        old = choose(entries[new], stored)
-        if old is not None:
-            fresh[new] = old
+        chosen = choose(entries[new], stored)
+        if chosen is not None:
+            fresh[new] = chosen
     return fresh, shares

@@ -45,10 +45,12 @@ def plain(obj):
     if isinstance(obj, Rows):
         return {plain(k): plain(obj[k]) for k in obj}
     if isinstance(obj, array):  # NaN marks a value not computed yet (bot.search.athletes), never equal to itself
-        return [None if isinstance(v, float) and math.isnan(v) else v for v in obj]
+        return tuple(None if isinstance(v, float) and math.isnan(v) else v for v in obj)
     if isinstance(obj, dict):
         return {plain(k): plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
+    if isinstance(obj, tuple):  # hashable still: tuples are dict keys too (surname groups by letter and length)
+        return tuple(plain(v) for v in obj)
+    if isinstance(obj, list):
         return [plain(v) for v in obj]
     if isinstance(obj, (set, frozenset)):
         return frozenset(map(plain, obj))
