@@ -143,9 +143,7 @@ class SqliteBulkWrite:
     async def summary(self) -> WriteSummary:
         await self.settle()
         added = await count_rows(self.db, "results") - self._before
-        linked = self._linked
-        return WriteSummary(self._new[0], self._new[1] - linked.competitions, self._new[2] - linked.gone,
-                            added, self._touched - added, linked.gone, linked.competitions)
+        return self._linked.summary(self._new[0], self._new[1], self._new[2], added, self._touched - added)
 
     async def _with_ids(self, table: str, rows: list[tuple[int, tuple[Any, ...]]], columns: str) -> dict[int, int]:
         """insert_with_ids; the largest id is asked once, as nothing else writes in this transaction."""

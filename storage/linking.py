@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from bot.ingest.linking import Entry, decide
+from bot.store import WriteSummary
 from bot.search.names import fold
 from storage.athlete_merge import merge_athletes
 from storage.scalar import scalar
@@ -71,6 +72,12 @@ class Linked:
 
     def mapping(self) -> dict[int, tuple[int, ...]]:
         return {**{new: (old,) for new, old in self.races.items()}, **self.parts}
+
+    def summary(self, athletes: int, competitions: int, races: int, added: int, updated: int) -> WriteSummary:
+        """A write's counts (what it brought in: new athletes, competitions, races) less what linking
+        found already stored; both stores' unit of work and bulk writer report this."""
+        return WriteSummary(athletes, competitions - self.competitions, races - self.gone, added, updated,
+                            self.gone, self.competitions)
 
 
 async def tops(db: Writer) -> Tops:

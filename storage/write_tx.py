@@ -52,10 +52,8 @@ class SqliteWriteTx:
             # a renamed athlete is news too: search finds them by the new name
             await record_changes(db, races, {linked.athlete(ids[a.key]) for a in plan.athletes}
                                  | {linked.athlete(r[0]) for r in plan.renames})
-        return WriteSummary(len(plan.athletes) - len(linked.merged.keys() & {ids[a.key] for a in plan.athletes}),
-                            len(plan.competitions) - linked.competitions,
-                            len(plan.races) - linked.gone, added, updated + linked.changed,
-                            linked.gone, linked.competitions)
+        return linked.summary(len(plan.athletes) - len(linked.merged.keys() & {ids[a.key] for a in plan.athletes}),
+                              len(plan.competitions), len(plan.races), added, updated + linked.changed)
 
     async def bulk(self) -> SqliteBulkWrite:
         if not self._bulk_allowed:

@@ -131,9 +131,7 @@ class PostgresBulkWrite:
     async def summary(self) -> WriteSummary:
         await self.settle()
         added = await count_rows(self.conn, "results") - self._before
-        linked = self._linked
-        return WriteSummary(self._new[0], self._new[1] - linked.competitions, self._new[2] - linked.gone,
-                            added, self._touched - added, linked.gone, linked.competitions)
+        return self._linked.summary(self._new[0], self._new[1], self._new[2], added, self._touched - added)
 
     def _with_ids(self, table: str, rows: list[tuple[int, tuple[Any, ...]]], cols: str,
                   types: Sequence[str]) -> dict[int, int]:
