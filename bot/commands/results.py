@@ -14,6 +14,7 @@ from bot.domain.models import Competition, RaceResults
 from bot.race_choice import RaceWords, choose, picking_words, take_day, take_round
 from bot.domain.people import WA_SCHEME
 from bot.domain.race_report import known_finishers, race_reply, race_title, winner
+from bot.h2h.prose import counted
 from bot.narrow import BREAK
 from bot.replies import Column, Paragraph, Reply, Table
 from bot.search.competitions import CompetitionIndex
@@ -134,7 +135,7 @@ def _overview(comp: Competition, races: list[RaceResults]) -> Reply:
         if not done:
             continue
         if winner(rr) is None:  # known in part, without its winner: say so rather than crown 4th place
-            rows.append((race_title(rr), "not known", "", "", f"racebot knows {known_finishers(rr)} finishers"))
+            rows.append((race_title(rr), "not known", "", "", f"racebot knows {counted(known_finishers(rr) or 0, 'finisher')}"))
             continue
         w, wa = done[0]
         partial = known_finishers(rr) is not None
