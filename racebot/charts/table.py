@@ -1,0 +1,71 @@
+"""A table drawn as the console prints it: monospace lines, the header in bold over a rule, rows
+in light bands so the eye keeps its row across a wide table (Pillow, with matplotlib's own DejaVu
+Sans Mono: no font to install). Runs in the chart worker only.
+
+Chat apps shrink a wide picture to the screen and let the reader zoom, where a wide code block
+wraps each row into pieces: the picture keeps every column of a row on one line.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from matplotlib import get_data_path
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_PX = 16
+TITLE_PX = 18
+SMALL_PX = 13
+PAD = 16  # around the table, in pixels
+LINE = 22  # a row's height
+MAX_LINES = 300  # a table taller than this is cut, and says how many rows it left out
+INK, GREY, BAND, RULE = (33, 33, 33), (110, 110, 110), (241, 245, 250), (180, 180, 180)
+
+
+@lru_cache(maxsize=None)
+def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    name = "DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"
+    return ImageFont.truetype(str(Path(get_data_path()) / "fonts" / "ttf" / name), size)
+
+
+def draw_table(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """PNG bytes, and {"size": [w, h], "points": [], "lines": rows drawn, "cut": rows left out}."""
+    lines: list[str] = list(spec["lines"])
+    header = int(spec.get("header", 2))
+    head, rule, rows = lines[: header - 1], lines[header - 1: header], lines[header:]
+    cut = max(len(rows) - MAX_LINES, 0)
+    rows = rows[:MAX_LINES]
+    body, bold = _font(False, FONT_PX), _font(True, FONT_PX)
+    title, small = _font(True, TITLE_PX), _font(False, SMALL_PX)
+    notes = [f"{cut} more rows not drawn: narrow the question down."] if cut else []
+    notes += [spec["footer"]] if spec.get("footer") else []
+    char = body.getlength("M")  # every glyph of a monospace font is as wide
+    widest = max([len(x) for x in lines] or [1])
+    width = int(max(widest * char, title.getlength(spec.get("title", "")), *(small.getlength(n) for n in notes), 200)) + 2 * PAD
+    top = PAD + (TITLE_PX + 14 if spec.get("title") else 0)
+    height = top + LINE * (len(head) + len(rows)) + 9 + (len(notes) * (SMALL_PX + 6) + 8 if notes else 0) + PAD
+    image = Image.new("RGB", (width, height), "white")
+    pen = ImageDraw.Draw(image)
+    if spec.get("title"):
+        pen.text((PAD, PAD), spec["title"], font=title, fill=INK)
+    y = top
+    for text in head:
+        pen.text((PAD, y + 3), text, font=bold, fill=INK)
+        y += LINE
+    if rule:  # the console's row of dashes, drawn as a line
+        pen.line([(PAD, y + 3), (width - PAD, y + 3)], fill=RULE, width=1)
+        y += 9
+    for i, text in enumerate(rows):
+        if i % 2:
+            pen.rectangle([(PAD // 2, y), (width - PAD // 2, y + LINE - 1)], fill=BAND)
+        pen.text((PAD, y + 3), text, font=body, fill=INK)
+        y += LINE
+    y += 8
+    for note in notes:
+        pen.text((PAD, y), note, font=small, fill=GREY)
+        y += SMALL_PX + 6
+    out = io.BytesIO()
+    image.save(out, format="png", optimize=False, compress_level=6)
+    return out.getvalue(), {"size": [width, height], "points": [], "lines": len(rows), "cut": cut}
