@@ -10,9 +10,9 @@ from typing import Any, Callable
 from bot.actions import ActionCodec, ClickAnswer, answer_click
 from bot.change_feed import ChangeFeed, follow
 from bot.charts import ChartDrawer
-from bot.commands.again import invocation_line
 from bot.commands.catalog import build_registry
-from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize, typed_args
+from bot.commands.parsing import (MAX_COMMAND_CHARS, check_command, invocation_line, missing, parse, parse_args,
+                                  tokenize, typed_args)
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
 from bot.commands.services import CoreStore, Services
 from bot.errors import StoreBusy, UserError

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.actions import ActionCodec
-from bot.commands.again import invocation_line
-from bot.commands.parsing import parse
+from bot.commands.parsing import invocation_line, parse
 from bot.commands.registry import Context, Invocation
 from bot.full_table import LABEL, LONG, wants_full_table
 from bot.replies import TABLE_WIDTH, Column, Reply, Table, format_table
