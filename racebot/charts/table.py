@@ -1,5 +1,5 @@
 """A table drawn as the console prints it: monospace lines, the header in bold over a rule, rows
-in light bands so the eye keeps its row across a wide table (Pillow, with matplotlib's own DejaVu
+in light grey bands so the eye keeps its row across a wide table (Pillow, with matplotlib's own DejaVu
 Sans Mono: no font to install). Runs in the chart worker only.
 
 Chat apps shrink a wide picture to the screen and let the reader zoom, where a wide code block
@@ -21,7 +21,8 @@ SMALL_PX = 13
 PAD = 16  # around the table, in pixels
 LINE = 22  # a row's height
 MAX_LINES = 300  # a table taller than this is cut, and says how many rows it left out
-INK, GREY, BAND, RULE = (33, 33, 33), (110, 110, 110), (241, 245, 250), (180, 180, 180)
+# Greys only: drawn in one channel ("L"), the PNG is half the bytes of RGB and quicker to encode.
+INK, GREY, BAND, RULE = 33, 110, 243, 180
 
 
 @lru_cache(maxsize=None)
@@ -49,7 +50,7 @@ def draw_table(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     width = int(max(widest * char, title.getlength(spec.get("title", "")), *(small.getlength(n) for n in notes), 200)) + 2 * PAD
     top = PAD + (TITLE_PX + 14 if spec.get("title") else 0)
     height = top + LINE * (len(head) + len(rows)) + 9 + (len(notes) * (SMALL_PX + 6) + 8 if notes else 0) + PAD
-    image = Image.new("RGB", (width, height), "white")
+    image = Image.new("L", (width, height), 255)
     pen = ImageDraw.Draw(image)
     if spec.get("title"):
         pen.text((PAD, PAD), spec["title"], font=title, fill=INK)
