@@ -8,6 +8,7 @@ wraps each row into pieces: the picture keeps every column of a row on one line.
 from __future__ import annotations
 
 import io
+import textwrap
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -43,17 +44,20 @@ def draw_table(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
     rows = rows[:MAX_LINES]
     body, bold = _font(False, FONT_PX), _font(True, FONT_PX)
     title, small = _font(True, TITLE_PX), _font(False, SMALL_PX)
+    # The table sets the width (at least a phone's worth): the title and notes wrap within it, so a
+    # long footer never widens the picture and shrinks the table on a phone's screen.
+    room = max(max([len(x) for x in lines] or [1]) * body.getlength("M"), 40 * body.getlength("M"))
     notes = [f"{cut} more rows not drawn: narrow the question down."] if cut else []
     notes += [spec["footer"]] if spec.get("footer") else []
-    char = body.getlength("M")  # every glyph of a monospace font is as wide
-    widest = max([len(x) for x in lines] or [1])
-    width = int(max(widest * char, title.getlength(spec.get("title", "")), *(small.getlength(n) for n in notes), 200)) + 2 * PAD
-    top = PAD + (TITLE_PX + 14 if spec.get("title") else 0)
+    notes = [part for note in notes for part in textwrap.wrap(note, int(room // small.getlength("M")))]
+    heads = textwrap.wrap(spec.get("title", ""), int(room // title.getlength("M")))
+    width = int(room) + 2 * PAD
+    top = PAD + len(heads) * (TITLE_PX + 6) + (8 if heads else 0)
     height = top + LINE * (len(head) + len(rows)) + 9 + (len(notes) * (SMALL_PX + 6) + 8 if notes else 0) + PAD
     image = Image.new("L", (width, height), 255)
     pen = ImageDraw.Draw(image)
-    if spec.get("title"):
-        pen.text((PAD, PAD), spec["title"], font=title, fill=INK)
+    for i, text in enumerate(heads):
+        pen.text((PAD, PAD + i * (TITLE_PX + 6)), text, font=title, fill=INK)
     y = top
     for text in head:
         pen.text((PAD, y + 3), text, font=bold, fill=INK)
