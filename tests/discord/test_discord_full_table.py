@@ -65,3 +65,26 @@ async def test_a_short_table_whose_cards_tell_everything_has_no_button(fake, dis
     assert 0 < len(reply.table.rows) <= 10 and "```" in message["embeds"][0]["description"]
     labels = [c.get("label") for row in message.get("components", []) for c in row["components"]]
     assert "Full table" not in labels
+
+
+async def test_a_slow_full_table_is_deferred_then_sent_privately(fake, make_adapter, shared_core):
+    adapter = make_adapter(defer_after=0.0)  # always defer: the click is acked, the table follows up
+    await adapter.start()
+    try:
+        await fake.wait_connected()
+        asked = fake.interaction("top", [opt("event", "1500m"), opt("season", 2022, 4)], user_id=ASKER)
+        await answer_to(fake, asked)
+        await fake.wait_for(lambda r: r.method == "PATCH" and asked["token"] in r.path and r.status == 200)
+        message = fake.answer_message(asked)
+        before = [dict(e) for e in message["embeds"]]
+        click = fake.click(message, button(message, "Full table"), user_id=ASKER)
+        with charts_on(shared_core):
+            assert (await answer_to(fake, click)).body["type"] == 6  # acked; the message is left as it is
+            sent = await fake.wait_for(lambda r: r.method == "POST" and r.path.endswith(click["token"]))
+    finally:
+        await adapter.stop()
+    assert sent.status == 200 and sent.body["flags"] & 64 and message_problems(sent.body) == []
+    [upload] = sent.body["files"]
+    assert Image.open(io.BytesIO(upload["data"])).format == "PNG"
+    assert sent.body["embeds"][0]["image"] == {"url": "attachment://racebot.png"}
+    assert message["embeds"] == before
