@@ -16,7 +16,7 @@ from bot.commands.parsing import (MAX_COMMAND_CHARS, check_command, invocation_l
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
 from bot.commands.services import CoreStore, Services
 from bot.errors import StoreBusy, UserError
-from bot.full_table import with_full_table
+from bot.full_table import wants_full_table, with_full_table
 from bot.indexes import Indexes
 from bot.replies import Reply, error_reply, failure_reply
 
@@ -129,7 +129,7 @@ class Core:
             reply = await cmd.handler(self.services, typed_args(cmd, inv), ctx)
             if not isinstance(reply, Reply):
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
-            if ctx.clickable and (again := invocation_line(cmd, inv)) is not None:
+            if ctx.clickable and wants_full_table(reply) and (again := invocation_line(cmd, inv)) is not None:
                 reply = with_full_table(reply, again)
             return await self._drawn(reply)
         except UserError as exc:

@@ -28,9 +28,7 @@ def wants_full_table(reply: Reply) -> bool:
 
 
 def with_full_table(reply: Reply, command: str) -> Reply:
-    """`reply` with the button that shows its full table, where it wants one (wants_full_table)."""
-    if not wants_full_table(reply):
-        return reply
+    """`reply` with the button that shows its full table (`command`: the text that asks it again)."""
     return replace(reply, actions=(*reply.actions, Button(LABEL, command, full_table=True)))
 
 
