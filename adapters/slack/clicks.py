@@ -2,7 +2,8 @@
 URL) or Socket Mode. Acked at once; the core then runs the command the clicked id names, and the
 answer replaces the message through the click's response_url (which works for ephemeral
 messages too, where chat.update cannot), or reaches only the clicker when the core says the
-click is not theirs or the message is too old.
+click is not theirs or the message is too old; "Full table" reaches only the clicker, as a
+message of its own beside the clicked one.
 """
 from __future__ import annotations
 
@@ -82,7 +83,6 @@ class SlackClicks:
         delivery = await self._outbound.post(dest, message)
         if delivery.outcome is not Outcome.DELIVERED:
             log.warning("answer to a click not delivered: %s %s", delivery.outcome.value, delivery.detail)
-
 
     async def _aside(self, reply: Reply, response_url: str) -> None:
         """A whole answer for the clicker alone (the full table), beside the clicked message: its
