@@ -8,7 +8,8 @@ it (a namesake, a filter: it changes their question; any reader may turn a page)
 asked in any case, so a page turned by someone else keeps the asker's own choices theirs.
 
     rb1|[!]<asker>|/command text           the command itself (`!`: only the asker may use it)
-    rb1|[!]<asker>|#<key>|<command name>   kept in memory under <key>
+    rb1|[!]<asker>|~/command text          its answer's full wide table, shown to the clicker alone
+    rb1|[!]<asker>|#<key>|<command name>   kept in memory under <key> (with its `~`, if any)
     rb1|[!]<asker>|menu:<n>                a menu's own id: its options carry the commands
 """
 from __future__ import annotations
@@ -20,10 +21,12 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
 from bot.commands.registry import Context
+from bot.full_table import full_table_reply
 from bot.replies import Reply, error_reply
 
 PREFIX = "rb1"
 MAX_AGE = timedelta(hours=24)  # older answers may rest on data since changed: asked afresh instead
+FULL_TABLE = "~"  # before an id's command: its answer's full table, for the clicker alone
 KEPT = 20_000  # long commands remembered (about 200 bytes each), the oldest forgotten first
 
 
@@ -35,6 +38,7 @@ class Ticket:
     personal: bool  # only the asker may use it
     command: str | None  # the command text; None when it was kept in memory that is gone
     name: str  # the command's name (without the slash), for the fresh command to suggest
+    full_table: bool = False  # show the answer's full wide table privately, not the answer in place
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class ClickAnswer:
     reply: Reply
     update: bool  # True: the reply replaces the clicked message; False: a private word to the clicker
     asker: str  # whose the new message's personal actions are
+    # True (with update False): a whole reply for the clicker alone, a message of its own (the
+    # full table, bot/full_table.py), rendered as any answer is rather than as a short word.
+    aside: bool = False
 
 
 class ActionCodec:
@@ -54,15 +61,17 @@ class ActionCodec:
         self._boot = secrets.token_hex(3)
         self._count = 0
 
-    def encode(self, command: str, asker: str, personal: bool, limit: int) -> str:
-        """An id of at most `limit` characters that runs `command`."""
+    def encode(self, command: str, asker: str, personal: bool, limit: int, *, full_table: bool = False) -> str:
+        """An id of at most `limit` characters that runs `command` (`full_table`: shows its
+        answer's full table to the clicker instead)."""
         asker = _who(asker, personal)
-        whole = f"{PREFIX}|{asker}|{command}"
+        shown = f"{FULL_TABLE}{command}" if full_table else command
+        whole = f"{PREFIX}|{asker}|{shown}"
         if len(whole) <= limit:
             return whole
         self._count += 1
         key = f"{self._boot}{self._count:x}"
-        self._kept[key] = command
+        self._kept[key] = shown
         while len(self._kept) > self._keep:
             self._kept.popitem(last=False)
         name = command.lstrip("/").split(" ", 1)[0]
@@ -78,12 +87,22 @@ class ActionCodec:
         if len(parts) != 3 or parts[0] != PREFIX:
             return None
         personal, asker, body = parts[1].startswith("!"), parts[1].lstrip("!"), parts[2]
-        if body.startswith("/"):
-            return Ticket(asker, personal, body, body[1:].split(" ", 1)[0])
+        if body.startswith(("/", f"{FULL_TABLE}/")):
+            full, command = _marked(body)
+            return Ticket(asker, personal, command, command[1:].split(" ", 1)[0], full)
         if body.startswith("#"):
             key, _, name = body[1:].partition("|")
-            return Ticket(asker, personal, self._kept.get(key), name)
+            kept = self._kept.get(key)
+            if kept is None:
+                return Ticket(asker, personal, None, name)
+            full, command = _marked(kept)
+            return Ticket(asker, personal, command, name, full)
         return Ticket(asker, personal, None, "")  # a menu's own id: no command of its own
+
+
+def _marked(body: str) -> tuple[bool, str]:
+    """Whether an id's command asks for the full table, and the command itself."""
+    return (True, body[len(FULL_TABLE):]) if body.startswith(FULL_TABLE) else (False, body)
 
 
 def _who(asker: str, personal: bool) -> str:
@@ -115,9 +134,22 @@ async def answer_click(codec: ActionCodec, run: Run, carrier: str, chosen: str |
         return _private("racebot has restarted since that message was sent and no longer knows "
                         "what this button did.", f"Run {fresh} again.", ctx)
     reply = await run(ticket.command, replace(ctx, clickable=True))
+    if ticket.full_table:
+        return _full_table(reply, ticket.command, ctx)
     if reply.error and not reply.actions:  # e.g. the data changed: keep the message, tell the clicker
         return ClickAnswer(reply, False, ctx.user_id)
     return ClickAnswer(reply, True, own.asker or ctx.user_id)
+
+
+def _full_table(reply: Reply, command: str, ctx: Context) -> ClickAnswer:
+    """The answer's whole table, for the clicker alone; the clicked message stays as it was."""
+    if reply.error:  # the data changed under it: the clicker hears why
+        return ClickAnswer(replace(reply, actions=()), False, ctx.user_id)
+    shown = full_table_reply(reply, command)
+    if shown is None:
+        return _private("That answer has no table any more (the data may have changed since).",
+                        f"For a fresh answer, run: {command}", ctx)
+    return ClickAnswer(shown, False, ctx.user_id, aside=True)
 
 
 def _private(message: str, hint: str, ctx: Context) -> ClickAnswer:

@@ -11,10 +11,12 @@ from bot.actions import ActionCodec, ClickAnswer, answer_click
 from bot.change_feed import ChangeFeed, follow
 from bot.charts import ChartDrawer
 from bot.commands.catalog import build_registry
-from bot.commands.parsing import MAX_COMMAND_CHARS, check_command, missing, parse, parse_args, tokenize, typed_args
+from bot.commands.parsing import (MAX_COMMAND_CHARS, check_command, invocation_line, missing, parse, parse_args,
+                                  tokenize, typed_args)
 from bot.commands.registry import Command, Context, Invocation, Kind, Registry
 from bot.commands.services import CoreStore, Services
 from bot.errors import StoreBusy, UserError
+from bot.full_table import wants_full_table, with_full_table
 from bot.indexes import Indexes
 from bot.replies import Reply, error_reply, failure_reply
 
@@ -127,12 +129,9 @@ class Core:
             reply = await cmd.handler(self.services, typed_args(cmd, inv), ctx)
             if not isinstance(reply, Reply):
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
-            if reply.chart is not None and self.charts is not None:
-                # The data version keys the drawing's cache: an import since then draws afresh.
-                png = await self.charts.draw(reply.chart, self.feed.seq)
-                if png:
-                    reply = replace(reply, image=png)
-            return reply
+            if ctx.clickable and wants_full_table(reply) and (again := invocation_line(cmd, inv)) is not None:
+                reply = with_full_table(reply, again)
+            return await self._drawn(reply)
         except UserError as exc:
             return error_reply(exc.message, hint=exc.hint, actions=exc.actions)
         except StoreBusy as exc:  # an import elsewhere holds the write lock: not our bug, nothing changed
@@ -147,10 +146,22 @@ class Core:
         """A button pressed (`carrier`: its id) or a menu option picked (`carrier`: the menu's id,
         `chosen`: the option's), by `ctx`'s user, on a message posted at `sent_at`; never raises."""
         try:
-            return await answer_click(self.actions, self.handle_text, carrier, chosen, ctx, sent_at, self.clock())
+            answer = await answer_click(self.actions, self.handle_text, carrier, chosen, ctx, sent_at, self.clock())
+            if answer.aside:  # the full table: drawn now, as the answer it was made from had its chart
+                answer = replace(answer, reply=await self._drawn(answer.reply))
+            return answer
         except Exception:  # the clicker still hears from us
             log.exception("a click failed: %r", carrier[:100])
             return ClickAnswer(failure_reply(), False, ctx.user_id)
+
+    async def _drawn(self, reply: Reply) -> Reply:
+        """`reply` with its chart drawn into its image, where this core draws charts."""
+        if reply.chart is not None and self.charts is not None:
+            # The data version keys the drawing's cache: an import since then draws afresh.
+            png = await self.charts.draw(reply.chart, self.feed.seq)
+            if png:
+                reply = replace(reply, image=png)
+        return reply
 
     def _command(self, name: str) -> Command[Any]:
         cmd = self.registry.get(name)

@@ -61,6 +61,9 @@ class Table:
     # The same rows told for a phone, one entry per row: its lines, where " · " marks a place a
     # line may break. Empty: bot/narrow.py lays each row out from its cells.
     narrow: tuple[tuple[str, ...], ...] = ()
+    # Shown as the console shows it, one line per row (format_table), not as phone cards: the
+    # full table asked for on purpose (bot/full_table.py), where no picture of it could be sent.
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,9 @@ class Button:
     command: str
     # Only the asker may press it: it changes the question (a namesake, a filter), not the page.
     personal: bool = False
+    # Shows the answer's full wide table to the clicker alone (bot/full_table.py) instead of
+    # replacing the message.
+    full_table: bool = False
 
 
 @dataclass(frozen=True)

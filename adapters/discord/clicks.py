@@ -2,7 +2,8 @@
 
 The core runs the command the component's id names; the answer replaces the message (UPDATE_MESSAGE,
 type 7), or, when the core says the click is not for this user or this message any more, only the
-clicker sees a short word (an ephemeral message). Ack first, as for commands: past `defer_after`
+clicker sees a short word (an ephemeral message). "Full table" answers the clicker alone with a
+message of its own (CHANNEL_MESSAGE_WITH_SOURCE, ephemeral, its picture attached). Ack first, as for commands: past `defer_after`
 the click is acknowledged (DEFERRED_UPDATE_MESSAGE, type 6) and the message edited afterwards.
 """
 from __future__ import annotations
@@ -49,6 +50,9 @@ class Clicks:
         await self._answer(interaction, await task, deferred=not done)
 
     async def _answer(self, interaction: discord.Interaction, answer: ClickAnswer, *, deferred: bool) -> None:
+        if answer.aside:
+            await self._aside(interaction, answer, deferred=deferred)
+            return
         if not answer.update:
             private = error_message(answer.reply)
             if deferred:
@@ -72,3 +76,19 @@ class Clicks:
             await interaction.edit_original_response(**edit)
         else:
             await interaction.response.edit_message(**edit)
+
+    async def _aside(self, interaction: discord.Interaction, answer: ClickAnswer, *, deferred: bool) -> None:
+        """A whole answer for the clicker alone (the full table, its picture attached), in messages
+        of its own; the clicked message stays as it was."""
+        try:
+            messages = render(answer.reply)
+        except Exception:
+            log.exception("rendering a click's private answer failed")
+            messages = [error_message(failure_reply())]
+        first, rest = messages[0], messages[1:]
+        if deferred:  # the ack (DEFERRED_UPDATE_MESSAGE) left the message alone: follow up privately
+            await interaction.followup.send(**message_kwargs(first), ephemeral=True)
+        else:
+            await interaction.response.send_message(**message_kwargs(first), ephemeral=True)
+        for m in rest:
+            await interaction.followup.send(**message_kwargs(m), ephemeral=True)

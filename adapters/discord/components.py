@@ -28,7 +28,7 @@ def component_rows(actions: Sequence[Action], codec: ActionCodec, asker: str) ->
     seen: set[str] = set()  # Discord refuses a message whose custom_ids repeat
     for i, action in enumerate(actions):
         if isinstance(action, Button):
-            custom_id = codec.encode(action.command, asker, action.personal, CUSTOM_ID)
+            custom_id = codec.encode(action.command, asker, action.personal, CUSTOM_ID, full_table=action.full_table)
             if custom_id in seen:
                 continue
             seen.add(custom_id)

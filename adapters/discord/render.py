@@ -97,7 +97,11 @@ def _body(reply: Reply, stamps: "_Stamps", timed: list[str]) -> list[_Block]:
     if len(reply.people) == 1 and reply.people[0].profile:  # one athlete's card: the title is the link
         first.embed["url"] = reply.people[0].profile
     blocks = [first]
-    table = cards.flagged_table(reply.table) if reply.table else None
+    table = reply.table
+    if table is not None and table.wide and reply.image:
+        table = None  # the full table is in the picture (its alt text reads it out): not told twice
+    elif table is not None and not table.wide:  # a wide table is the console's, codes and all
+        table = cards.flagged_table(table)
     for i, chunk in enumerate(tables.chunks(table, limits.DESCRIPTION, spoiler=reply.spoiler)
                               if table else []):
         joined = f"{description}\n\n{chunk.text}" if description else chunk.text

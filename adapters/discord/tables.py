@@ -1,11 +1,11 @@
 """A Reply table as code blocks of phone-width cards (bot/narrow.py), split between cards so no
-row is ever cut."""
+row is ever cut; a wide table (Table.wide) line by line, as the console prints it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.narrow import cards
-from bot.replies import Table
+from bot.replies import TABLE_WIDTH, Table, format_table
 
 from adapters.discord import escape
 
@@ -30,7 +30,7 @@ def chunks(table: Table, budget: int, *, spoiler: bool = False) -> list[Chunk]:
         block = FENCE_OPEN + "\n".join(current) + FENCE_CLOSE
         out.append(Chunk(f"||{block}||" if spoiler else block, rows))
 
-    for card in cards(table):
+    for card in _told(table):
         text = "\n".join(escape.code(line) for line in card)
         if len(text) > room:
             # A card longer than a whole embed: the only case where clipping beats failing.
@@ -44,3 +44,12 @@ def chunks(table: Table, budget: int, *, spoiler: bool = False) -> list[Chunk]:
     if current:
         flush()
     return out
+
+
+def _told(table: Table) -> list[list[str]]:
+    """Phone cards; a wide table (the full table asked for) as the console prints it: its header
+    and rule kept together, then a row a line."""
+    if not table.wide:
+        return cards(table)
+    lines = format_table(table, TABLE_WIDTH)
+    return [lines[:2], *([line] for line in lines[2:])]

@@ -2,26 +2,29 @@
 URL) or Socket Mode. Acked at once; the core then runs the command the clicked id names, and the
 answer replaces the message through the click's response_url (which works for ephemeral
 messages too, where chat.update cannot), or reaches only the clicker when the core says the
-click is not theirs or the message is too old.
+click is not theirs or the message is too old; "Full table" reaches only the clicker, as a
+message of its own beside the clicked one.
 """
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
 from adapters.slack.auth import AdminCheck
 from adapters.slack.components import BUTTON_PREFIX, action_blocks, with_actions
-from adapters.slack.limits import MAX_BLOCKS
+from adapters.slack.limits import MAX_ALT_TEXT, MAX_BLOCKS
 from adapters.slack.outbound import Dest, Outbound
 from adapters.slack.render import render
+from adapters.slack.slash import RESPONSE_URL_USES
 from adapters.slack.tasks import TaskSet
 from adapters.slack.users import Users
 from bot.actions import PREFIX, ClickAnswer
 from bot.announce.publishing import ChannelRef, Outcome
 from bot.commands.registry import Context
-from bot.replies import failure_reply
+from bot.replies import Reply, ellipsize, failure_reply
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,9 @@ class SlackClicks:
         if not response_url:
             log.warning("a click came without a response_url; nothing to answer through")
             return
+        if answer.aside:
+            await self._aside(answer.reply, response_url)
+            return
         try:
             messages = render(answer.reply)
             message = messages[0] if len(messages) == 1 else _first_of(messages)
@@ -77,6 +83,30 @@ class SlackClicks:
         delivery = await self._outbound.post(dest, message)
         if delivery.outcome is not Outcome.DELIVERED:
             log.warning("answer to a click not delivered: %s %s", delivery.outcome.value, delivery.detail)
+
+    async def _aside(self, reply: Reply, response_url: str) -> None:
+        """A whole answer for the clicker alone (the full table), beside the clicked message: its
+        picture uploaded into no channel and shown by file id in an ephemeral message; where that
+        fails, the wide table as text."""
+        if reply.image:
+            alt = ellipsize(reply.chart.alt if reply.chart else reply.title, MAX_ALT_TEXT)
+            file_id = await self._outbound.upload_private(reply.image, title=reply.title, alt=alt)
+            if file_id:
+                message = render(replace(reply, table=None, image=None))[0]
+                image = {"type": "image", "slack_file": {"id": file_id}, "alt_text": alt}
+                at = 1 if message["blocks"][:1] and message["blocks"][0]["type"] == "header" else 0
+                message = {**message, "blocks": message["blocks"][:at] + [image] + message["blocks"][at:]}
+                delivery = await self._outbound.post(Dest(response_url=response_url, ephemeral=True), message)
+                if delivery.outcome is Outcome.DELIVERED:
+                    return
+                # e.g. Slack still processing the file: the table goes as text instead
+                log.info("the full table's picture was not shown (%s %s); sending it as text",
+                         delivery.outcome.value, delivery.detail)
+        for message in render(replace(reply, image=None))[:RESPONSE_URL_USES - 1]:
+            delivery = await self._outbound.post(Dest(response_url=response_url, ephemeral=True), message)
+            if delivery.outcome is not Outcome.DELIVERED:
+                log.warning("the full table not delivered: %s %s", delivery.outcome.value, delivery.detail)
+                return
 
 
 def _first_of(messages: list[dict]) -> dict:

@@ -23,7 +23,8 @@ def action_blocks(actions: Sequence[Action], codec: ActionCodec, asker: str) -> 
         if isinstance(action, Button):
             elements.append({"type": "button", "text": _plain(action.label, MAX_CONTROL_TEXT),
                              "action_id": f"{BUTTON_PREFIX}{i}",
-                             "value": codec.encode(action.command, asker, action.personal, MAX_BUTTON_VALUE)})
+                             "value": codec.encode(action.command, asker, action.personal, MAX_BUTTON_VALUE,
+                                                   full_table=action.full_table)})
             continue
         options, values = [], set()
         for o in action.options[:MAX_OPTIONS]:

@@ -22,6 +22,7 @@ MAX_OPTIONS = 100
 MAX_PLACEHOLDER = 150
 # `text` may be 40,000 characters; the fallback is only for notifications, so we keep it short.
 MAX_FALLBACK_TEXT = 3000
+MAX_ALT_TEXT = 2000  # an image block's alt_text (and its title)
 
 
 def violations(message: dict) -> list[str]:
@@ -56,6 +57,12 @@ def violations(message: dict) -> list[str]:
                 _check(problems, i, "context", e["text"], MAX_CONTEXT_TEXT)
         elif kind == "actions":
             problems += _action_problems(i, block)
+        elif kind == "image":
+            _check(problems, i, "image alt_text", block.get("alt_text", ""), MAX_ALT_TEXT)
+            if not block.get("alt_text"):
+                problems.append(f"block {i}: image without alt_text")
+            if ("image_url" in block) == ("slack_file" in block):
+                problems.append(f"block {i}: an image takes either image_url or slack_file")
         elif kind != "divider":
             problems.append(f"block {i}: unexpected block type {kind!r}")
     return problems

@@ -93,6 +93,18 @@ class Outbound:
             return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__)
         return Delivery(Outcome.DELIVERED)
 
+    async def upload_private(self, png: bytes, *, title: str, alt: str) -> str | None:
+        """A PNG uploaded into no channel (so nobody else sees it), for a message's image block to
+        show by its file id (`slack_file`); the id, or None when Slack refused it (logged)."""
+        try:
+            resp = await self._client.files_upload_v2(file=png, filename="racebot.png", title=title[:250],
+                                                      alt_txt=alt[:1000])
+        except (SlackApiError, SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("uploading a picture failed: %s", type(exc).__name__)
+            return None
+        found = resp.get("file") or {}
+        return str(found.get("id", "")) or None
+
     async def read(self, method: str, **args) -> dict | Delivery:
         """A Web API read (conversations.history, ...): its data, or the Delivery saying why not
         (RETRY for limits and outages, GONE for a channel gone, REJECTED otherwise)."""

@@ -42,7 +42,8 @@ def render(reply: Reply) -> list[dict]:
     blocks += _text_sections(_badge_lines(reply.badges))
     blocks += _text_sections(_paragraph_pieces(reply.paragraphs, moments))
     if reply.table is not None:
-        blocks += _table_sections(cards.flagged_table(reply.table))
+        # A wide table (the full table asked for) is the console's, codes and all.
+        blocks += _table_sections(reply.table if reply.table.wide else cards.flagged_table(reply.table))
     blocks += _field_sections(reply.fields, moments)
     footer = ellipsize(reply.footer, _FOOTER)  # a moment in it ("Result in at 21:00 CEST") is shown there
     footer_pieces = _rendered(footer, lambda chunk: moments.apply(esc.mrkdwn(chunk))) if footer.strip() else []
@@ -177,7 +178,7 @@ def _table_sections(table: Table) -> list[dict]:
     budget = MAX_SECTION_TEXT - len(_FENCE) * 2 - 2
     chunks: list[list[str]] = [[]]
     size = -1  # length of "\n".join(current chunk) so far; -1 while it is empty
-    for card in phone_cards(table):
+    for card in _told(table):
         # Escaping can grow a line of `&` five times; such a card is cut (with an ellipsis), not split.
         text = _clip_lines("\n".join(esc.code(line) for line in card), budget)
         if chunks[-1] and size + 1 + len(text) > budget:
@@ -186,6 +187,14 @@ def _table_sections(table: Table) -> list[dict]:
         chunks[-1].append(text)
         size += 1 + len(text)
     return [{"type": "section", "text": _mrkdwn("\n".join([_FENCE, *rows, _FENCE]))} for rows in chunks if rows]
+
+
+def _told(table: Table) -> list[list[str]]:
+    """Phone cards; a wide table as the console prints it: header and rule together, a row a line."""
+    if not table.wide:
+        return phone_cards(table)
+    lines = format_table(table, TABLE_WIDTH)
+    return [lines[:2], *([line] for line in lines[2:])]
 
 
 def _field_sections(fields: Sequence[Field], moments: _Moments) -> list[dict]:

@@ -33,3 +33,4 @@ def event_words(code: str) -> str | None:
 
 def page_word(page: int) -> str:
     return f"page:{page}" if page > 1 else ""
+

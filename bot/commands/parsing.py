@@ -1,5 +1,5 @@
 """Turn command text (`/h2h "Jakob Ingebrigtsen" kerr event:1500m season:2024 finals`) into an Invocation,
-and an Invocation into the command's typed Args.
+and an Invocation into the command's typed Args, or back into text (invocation_line).
 
 Slack and the console both type commands as text; Discord hands us options already split. Either
 way each value is checked here, by its parameter's kind, and converted here once: handlers get
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.commands.again import event_words, line, quoted
 from bot.commands.registry import Args, Command, Invocation, Kind, Param, Registry
 from bot.domain.disciplines import parse_discipline
 from bot.domain.gender import parse_gender
@@ -218,3 +219,35 @@ def _place_words(command: Command[Any], inv: Invocation, words: list[str]) -> No
 
 def missing(command: Command[Any], inv: Invocation) -> list[Param]:
     return [p for p in command.params if p.required and p.name not in inv.args and not inv.words]
+
+
+def invocation_line(command: Command[Any], inv: Invocation) -> str | None:
+    """The command text that parses back to `inv` (however it came: typed, or Discord's options),
+    so any answer can be asked again; None when no text reads back the same."""
+    parts: list[str | None] = []
+    for p in command.params:
+        if p.name not in inv.args:
+            continue
+        value = inv.args[p.name]
+        if p.kind == Kind.FLAG:
+            parts.append(p.name if value else "")
+        elif p.kind == Kind.EVENT:
+            parts.append(event_words(value))
+        elif p.kind == Kind.DATE:
+            parts.append(f"{p.name}:{value.text}")
+        elif p.kind.wordy:
+            text = " ".join(str(value).split())
+            simple = text and not any(c in text for c in " \"'") and not text.startswith("/")
+            parts.append(f"{p.name}:{text}" if simple else quoted(text))
+        else:
+            parts.append(f"{p.name}:{value}")
+    parts += inv.words
+    written = line(command.name, *parts)
+    if written is None:
+        return None
+    try:
+        check_command(written)
+        back = parse_args(command, tokenize(written.split(" ", 1)[1] if " " in written else ""))
+    except UserError:
+        return None
+    return written if back.args == inv.args and back.words == inv.words else None

@@ -1,5 +1,5 @@
 """Screenshots of what fans see: each reply type (/h2h, /results, /athlete, an announcement) on
-Discord and Slack, and the charts themselves, as PNGs in this folder.
+Discord and Slack, the charts themselves, and the picture "Full table" shows, as PNGs in this folder.
 
     .venv/bin/python docs/screens/make.py [--db PATH]
 
@@ -120,6 +120,17 @@ async def on_slack(core, db: Path) -> dict[str, tuple[list[dict], list[dict]]]:
     return shots
 
 
+async def full_table(core) -> None:
+    """What "Full table" shows the clicker (bot/full_table.py): /h2h's table as the worker draws it."""
+    ctx = Context(user_id="screens", clickable=True)
+    reply = await core.handle_text("/h2h Kerr Ingebrigtsen", ctx)
+    button = next(a for a in reply.actions if getattr(a, "full_table", False))
+    token = core.actions.encode(button.command, "screens", False, 100, full_table=True)
+    answer = await core.click(token, None, ctx, None)
+    assert answer.aside and answer.reply.image, "the worker drew no full table"
+    (HERE / "h2h.full-table.png").write_bytes(answer.reply.image)
+
+
 async def record(db: Path) -> None:
     core = await open_core(db)
     worker = core.charts = ChartWorker()
@@ -129,6 +140,7 @@ async def record(db: Path) -> None:
             reply = await core.handle_text(text, Context(user_id="screens"))
             if reply.image:
                 (HERE / f"{case}.chart.png").write_bytes(reply.image)
+        await full_table(core)
         for case, messages in (await on_discord(core, db)).items():
             paint.discord(messages).save(HERE / f"{case}.discord.png", optimize=True)
         for case, (messages, files) in (await on_slack(core, db)).items():

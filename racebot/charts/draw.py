@@ -1,4 +1,5 @@
-"""The drawings: a rivalry over time and a race's gaps to the winner (matplotlib, Agg).
+"""The drawings: a rivalry over time and a race's gaps to the winner (matplotlib, Agg); a table
+(Pillow, racebot/charts/table.py).
 
 Runs in the worker process only. Each drawing also answers where it put every point, in pixels
 of the PNG and read back from what matplotlib plotted, so a test can hold the picture against
@@ -40,6 +41,10 @@ def draw(kind: str, spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
         return _rivalry(spec)
     if kind == "gaps":
         return _gaps(spec)
+    if kind == "table":
+        from racebot.charts.table import draw_table
+
+        return draw_table(spec)
     if kind == "blank":  # bench/chart.py's floor: an empty figure of the same size, saved the same way
         fig, ax = _figure()
         return _png(fig), _placed(fig, ax, [])

@@ -55,6 +55,7 @@ def main() -> int:
                                  "competition": "c"}
                                 for d, v, s, o in (("2023-08-23", 210.0, "a", "won"), ("2023-08-23", 211.0, "b", "lost"),
                                                    ("2024-06-01", 209.0, "b", "won"), ("2024-06-01", 212.0, "a", "lost"))]})
+    draw("table", {"title": "warm", "lines": ["A  B", "----", "1  2"], "header": 2, "footer": "f"})  # fonts loaded
     # No collection while drawing (a figure is thousands of objects in cycles: collections landed
     # inside drawings, the slowest tenth); the garbage goes between requests, with the next figure made.
     gc.collect()

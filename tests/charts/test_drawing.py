@@ -99,3 +99,17 @@ def test_text_from_data_prints_as_typed_never_as_mathtext():
     png, meta = draw_module.draw("gaps", spec)  # a stray "$" used to fail the drawing
     assert png.startswith(b"\x89PNG") and meta["size"] == [800, 450]
     assert draw_module.mark_text(7530.0, False) == "2:05:30"  # a marathon in hours
+
+
+def test_a_table_is_drawn_line_for_line_within_its_size():
+    from racebot.charts import table
+
+    lines = ["Date        Competition", "-" * 23] + [f"2024-05-{i:02d}  Bislett Games" for i in range(1, 31)]
+    png, meta = draw_module.draw("table", {"title": "Kerr v Ingebrigtsen", "lines": lines, "header": 2,
+                                           "footer": "World Athletics"})
+    image = PIL.open(io.BytesIO(png))
+    image.load()
+    assert image.format == "PNG" and list(image.size) == meta["size"] and meta["lines"] == 30
+    assert image.size[1] > 30 * table.LINE  # a line for every row
+    tall, meta = draw_module.draw("table", {"title": "", "lines": lines[:2] + lines[2:] * 20, "header": 2})
+    assert meta["lines"] == table.MAX_LINES and meta["cut"] == 600 - table.MAX_LINES  # and says what it left out

@@ -106,3 +106,29 @@ def test_worker_survives_a_bad_request_and_its_own_death():
     assert got["back"] > 1000 and got["restarted"] and got["closed"]  # ... and the next one has a new worker
     assert got["rss_kb"] > 10_000
     assert got["unready"] is None and got["ready"] > 1000
+
+
+TABLE = """
+import asyncio, io, json, sys
+from bot.charts.table import table_chart
+from bot.replies import Column, Table
+from racebot.charts.client import ChartWorker
+
+async def main():
+    worker = ChartWorker()
+    table = Table((Column("Date"), Column("Competition")), tuple(("2024-05-%02d" % d, "Bislett Games") for d in range(1, 13)))
+    drawn = await worker.drawn(table_chart("Full table", table, "World Athletics"))
+    await worker.close()
+    print(json.dumps({"size": drawn.meta["size"], "png": len(drawn.png), "head": drawn.png[:8].hex(),
+                      "plotting": sorted({m.split(".")[0] for m in sys.modules} & {"matplotlib", "PIL"})}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_a_full_table_is_drawn_by_the_worker_process():
+    run = subprocess.run([sys.executable, "-c", TABLE], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    got = json.loads(run.stdout)
+    assert got["head"] == b"\x89PNG\r\n\x1a\n".hex() and got["png"] > 1000
+    assert got["size"][1] > 12 * 22 and got["plotting"] == []  # drawn over there, not in the bot's process

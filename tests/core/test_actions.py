@@ -53,7 +53,7 @@ def test_ids_round_trip_and_long_commands_stay_within_the_limit():
 async def test_top_pages_through_the_season_list(shared_core):
     first = await shared_core.handle_text("/top 1500m 2022", ASKER)
     assert not first.error and [r[0] for r in first.table.rows] == [str(i) for i in range(1, 21)]
-    assert set(buttons(first)) == {"Next \u25b6"} and first.footer.startswith("Page 1.")
+    assert set(buttons(first)) == {"Next \u25b6", "Full table"} and first.footer.startswith("Page 1.")
     second = await press(shared_core, first, "Next \u25b6", OTHER)  # any reader may turn a page
     assert second.update and second.asker == "U1"  # the asker's own choices stay theirs
     assert [r[0] for r in second.reply.table.rows][:2] == ["21", "22"]

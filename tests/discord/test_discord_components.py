@@ -53,7 +53,7 @@ def ranks(message: dict) -> list[str]:
 async def test_paging_through_top_edits_the_message(fake, discord_adapter):
     message = await ask(fake, "top", [opt("event", "1500m"), opt("season", 2022, 4)])
     assert ranks(message) == [str(i) for i in range(1, 21)] and message_problems(message) == []
-    assert [c["label"] for row in message["components"] for c in row["components"]] == ["Next \u25b6"]
+    assert [c["label"] for row in message["components"] for c in row["components"]] == ["Next \u25b6", "Full table"]
     # Any reader may turn the page.
     got = await answer_to(fake, fake.click(message, button(message, "Next \u25b6"), user_id=OTHER))
     assert got.status == 200 and got.body["type"] == 7, got.body  # UPDATE_MESSAGE

@@ -52,7 +52,7 @@ async def test_paging_through_top_over_http(fake_slack, http_adapter):
     assert status == 200
     await fake_slack.wait_until(lambda: "t1" in fake_slack.shown)
     first = fake_slack.shown["t1"]
-    assert violations(first) == [] and controls(first) == ["Next \u25b6"]
+    assert violations(first) == [] and controls(first) == ["Next \u25b6", "Full table"]
     assert table_rows(first)[0].split()[0] == "1."
     # Someone else may turn the page of a shared list.
     payload = fake_slack.block_actions("t1", user="U0OTHER", rid="c1", label="Next \u25b6")

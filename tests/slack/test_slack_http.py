@@ -22,10 +22,11 @@ def answers(fake, rid: str) -> list[dict]:
 
 
 def mrkdwn_texts(message: dict) -> list[str]:
-    """What Slack parses as mrkdwn: the fallback and every text but the plain_text header."""
+    """What Slack parses as mrkdwn: the fallback and every text but the plain_text header and
+    buttons (Full table, on an /h2h: plain_text too)."""
     out = [message["text"]]
     for b in message["blocks"]:
-        if b["type"] != "header":
+        if b["type"] not in ("header", "actions"):
             out += [o["text"] for o in [b.get("text")] + b.get("fields", []) + b.get("elements", []) if o]
     return out
 
