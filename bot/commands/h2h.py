@@ -108,7 +108,8 @@ def _narrow(bouts: tuple[Bout, ...], sa: str, sb: str, every: Sequence[Bout]) ->
     def marks(x: str, y: str, bout: Bout) -> str:
         return BREAK.join((f"{x} {_cell(bout.meeting.a)}", f"{y} {_cell(bout.meeting.b)}"))
 
-    if any(len(marks(sa, sb, b)) > PHONE_WIDTH for b in every):
+    widest = max((len(_cell(b.meeting.a)) + len(_cell(b.meeting.b)) for b in every), default=0)
+    if len(sa) + len(sb) + 2 + len(BREAK) + widest > PHONE_WIDTH:  # the longest marks(sa, sb, ...)
         sa, sb = abbreviated(sa, sb)
     out = []
     for bout in bouts:
