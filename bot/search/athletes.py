@@ -335,7 +335,7 @@ class AthleteIndex:
                 # Typos only when no name starts so: a word half typed is no typo of a whole one
                 # (fuzzy matching it against every surname found nothing, at up to a millisecond).
                 pool.update(c.athlete_id for c in self.candidates(partial, limit=limit, typos=not pool))
-        prom = self.prominence
+        prom = self._rank.prominence  # up to PREFIX_POOL calls: no forwarding frame each
         if rivals:
             return [i for *_, i in heapq.nsmallest(limit, [(-rivals.get(i, 0), -prom(i), i) for i in pool])]
         return [i for _, i in heapq.nsmallest(limit, [(-prom(i), i) for i in pool])]
