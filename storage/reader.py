@@ -95,8 +95,8 @@ class Reader:
         return [span for a in sorted(wanted) for span in self._spans[a]]  # as GROUP BY gave them
 
     def source_ids(self, athlete_ids: list[int], scheme: str) -> dict[int, str]:
-        """Reads the scheme's ids through the primary key (scheme, source_id): no index on athlete_id, so
-        a scan of that scheme (8,000 rows in the bundled store, about 0.3 ms); an index would bound it."""
+        """Reads the athletes' ids through athlete_ids_athlete (schema 11): without it the primary
+        key (scheme, source_id) scanned the whole scheme, 5 ms of each /h2h at a million results."""
         marks = ",".join("?" * len(athlete_ids))
         rows = self.conn.execute(
             f"SELECT athlete_id, MIN(source_id) FROM athlete_ids WHERE scheme = ? AND athlete_id IN ({marks}) "

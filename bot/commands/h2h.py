@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from bot.commands.again import event_words, line, page_word, quoted
 from bot.commands.pages import paged
@@ -101,13 +101,15 @@ def _row(bout: Bout) -> tuple[str, ...]:
             _cell(m.a), _cell(m.b), bout.margin + (" 📸" if bout.photo_finish else ""))
 
 
-def _narrow(bouts: tuple[Bout, ...], sa: str, sb: str) -> tuple[tuple[str, ...], ...]:
+def _narrow(bouts: tuple[Bout, ...], sa: str, sb: str, every: Sequence[Bout]) -> tuple[tuple[str, ...], ...]:
     """Each meeting in two phone-width lines: `2024-05-25 Eugene · Mile · 0.26 s` and
-    `Kerr 1. 3:45.34 · Ing. 2. 3:45.60`; names shortened only when a line would not fit."""
+    `Kerr 1. 3:45.34 · Ing. 2. 3:45.60`; names shortened only when a line of `every` meeting
+    would not fit (so every page of them shortens alike)."""
     def marks(x: str, y: str, bout: Bout) -> str:
         return BREAK.join((f"{x} {_cell(bout.meeting.a)}", f"{y} {_cell(bout.meeting.b)}"))
 
-    if any(len(marks(sa, sb, b)) > PHONE_WIDTH for b in bouts):
+    widest = max((len(_cell(b.meeting.a)) + len(_cell(b.meeting.b)) for b in every), default=0)
+    if len(sa) + len(sb) + 2 + len(BREAK) + widest > PHONE_WIDTH:  # the longest marks(sa, sb, ...)
         sa, sb = abbreviated(sa, sb)
     out = []
     for bout in bouts:
@@ -146,16 +148,25 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
     sa, sb = short_names(a, b)
     fields: list[Field] = []
     table = None
+    # Where the answer comes in pages (a chat, or a page asked for), only the page shown is made,
+    # its rows, cards and data: a long rivalry's 90 meetings made and frozen were most of /h2h's
+    # time, and a click on Next asks again for the next page. The record, the fields and the
+    # prose still tell every meeting.
+    page = args.page or 1
+    paging = ctx.clickable or bool(args.page)
+    shown: tuple[Bout, ...] = ()
     if not rec.bouts:
         paragraphs = [Paragraph.of(f"{a.name} and {b.name} have never met in a race we know of"
                                    + (" with those filters." if args.filtered else "."))]
     else:
         paragraphs = rivalry_paragraphs(a, b, rec)
         fields = _fields(rec, sa, sb)
-        bouts = tuple(reversed(rec.bouts))
+        shown = tuple(reversed(rec.bouts))  # newest first
+        if paging:
+            shown = shown[(page - 1) * PAGE_ROWS:page * PAGE_ROWS]
         table = Table((Column("Date"), Column("Competition"), Column("Event"), Column("Round"),
                        Column(sa, "right"), Column(sb, "right"), Column("Margin", "right")),
-                      tuple(_row(x) for x in bouts), _narrow(bouts, sa, sb))
+                      tuple(_row(x) for x in shown), _narrow(shown, sa, sb, rec.bouts))
     if choice.typed_pair:
         x, y = (stats[i].athlete.name for i in choice.typed_pair)
         paragraphs.insert(0, Paragraph.of(
@@ -177,12 +188,13 @@ async def run(services: Services, args: H2HArgs, ctx: Context) -> Reply:
                   people=people([a, b], await store.source_ids([a.id, b.id], WA_SCHEME)),
                   data={"chart": chart.spec if chart else None, "a": _athlete_data(a), "b": _athlete_data(b),
                         "wins": {"a": rec.wins["a"], "b": rec.wins["b"]}, "ties": rec.ties,
-                        "meetings": [_meeting_data(x) for x in rec.bouts], "guessed": choice.guessed,
+                        "meetings": [_meeting_data(x) for x in reversed(shown)], "guessed": choice.guessed,
                         "coverage": coverage},
                   actions=_actions(args, choice, meetings, stats) if ctx.clickable else ())
-    if not (ctx.clickable or args.page):
+    if not paging:
         return reply  # the terminal shows every meeting at once
-    return paged(reply, args.page or 1, PAGE_ROWS, lambda to: _again(args, a.id, b.id, page=to), ctx.clickable)
+    return paged(reply, page, PAGE_ROWS, lambda to: _again(args, a.id, b.id, page=to), ctx.clickable,
+                 total=len(rec.bouts))
 
 
 PAGE_ROWS = 10  # meetings a page where the asker can page (Discord, Slack)

@@ -12,12 +12,14 @@ PREVIOUS, NEXT = "\u25c0 Previous", "Next \u25b6"
 
 
 def paged(reply: Reply, page: int, size: int, again: Callable[[int], str | None], clickable: bool,
-          *, more: bool = False) -> Reply:
+          *, more: bool = False, total: int | None = None) -> Reply:
     """`reply` with rows (page-1)*size .. page*size of its table. `more`: rows exist beyond those
-    in the table (a list read only as far as this page). Page buttons come before the reply's
-    own actions; without buttons the footer says how to ask for the next page."""
+    in the table (a list read only as far as this page). `total`: the table holds only this
+    page's rows already, of `total` in all (an answer that builds only the page it shows). Page
+    buttons come before the reply's own actions; without buttons the footer says how to ask for
+    the next page."""
     rows = reply.table.rows if reply.table is not None else ()
-    pages = max(1, -(-len(rows) // size))
+    pages = max(1, -(-(len(rows) if total is None else total) // size))
     if page > pages:
         raise UserError(f"There is no page {page}: this answer has {pages} "
                         + ("page." if pages == 1 else "pages."), f"Try page:{pages}." if pages > 1 else "")
@@ -27,7 +29,7 @@ def paged(reply: Reply, page: int, size: int, again: Callable[[int], str | None]
     start = (page - 1) * size
     # the phone-width cards (Table.narrow) run beside the rows, one per row
     table = (replace(reply.table, rows=rows[start:start + size], narrow=reply.table.narrow[start:start + size])
-             if reply.table is not None else None)
+             if reply.table is not None and total is None else reply.table)
     place = f"Page {page}" + ("" if more else f" of {pages}")
     buttons: list[Button] = []
     if clickable:

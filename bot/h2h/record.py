@@ -40,6 +40,9 @@ class Bout:
 
 @dataclass
 class Record:
+    """Made once from its bouts (record()) and never changed: the walks over them below are
+    cached, as the fields, the prose and the chart each ask (a long rivalry has 90 bouts)."""
+
     bouts: list[Bout]
     wins: Counter[str] = field(default_factory=Counter)  # by winner: "a", "b", "" for a tie
     by_event: dict[str, Counter[str]] = field(default_factory=dict)
@@ -52,16 +55,16 @@ class Record:
     def ties(self) -> int:
         return self.wins[""]
 
-    @property
+    @cached_property
     def decided(self) -> list[Bout]:
         return [b for b in self.bouts if b.winner]
 
-    @property
+    @cached_property
     def last(self) -> Bout | None:
         decided = self.decided
         return decided[-1] if decided else None
 
-    @property
+    @cached_property
     def streak(self) -> tuple[str, int]:
         """Wins in a row up to the latest meeting; a tie ends a run."""
         if not self.bouts or not self.bouts[-1].winner:
@@ -73,12 +76,12 @@ class Record:
             n += 1
         return who, n
 
-    @property
+    @cached_property
     def closest(self) -> Bout | None:
         timed = [b for b in self.decided if b.gap is not None]
         return min(timed, key=lambda b: (b.gap, -b.meeting.race.day.toordinal())) if timed else None
 
-    @property
+    @cached_property
     def biggest(self) -> Bout | None:
         timed = [b for b in self.decided if b.gap is not None and not b.meeting.race.discipline.measured]
         timed = timed or [b for b in self.decided if b.gap is not None]

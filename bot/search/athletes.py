@@ -11,19 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.disciplines import discipline
-from bot.domain.models import Athlete
 from bot.search.names import fold, fold_once, initials
-from bot.search.rows import Row, Rows
+from bot.search.ranking import RANKED_FROM, Ranking
+from bot.search.stats import StatRows
 from bot.store import AthleteStat
 
 FUZZY_CUTOFF = 82
-LEADERS = 100  # ranked ahead for an empty autocomplete field: Discord shows 25
-# A group of namesakes larger than this is cut to its most prominent few before ranking, from a
-# ranking kept per group (hundreds share 'Kerr' at a million results: sorting them per keystroke
-# was most of a typo search).
-RANKED_FROM = 32
 PREFIX_POOL = 400  # prefix matches ranked for autocomplete: a short prefix matches thousands
-_ID_BITS = 32  # an athlete id in the low bits of a packed (results, id) key
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -31,20 +26,6 @@ class Candidate:
     score: float  # 0-100: how well the text matches the name
     prominence: float  # how much and how recently the athlete raced
     typo: bool = False  # found only by tolerating a misspelling
-
-
-def prominence(st: AthleteStat, today: date) -> float:
-    """How much and how recently the athlete raced: ties in a name's match go to the busier.
-    Never more than twice the results: the leaders' search stops on that bound."""
-    return _prominence(st.results, st.last_day, today)
-
-
-def _prominence(results: int, last_day: date | None, today: date) -> float:
-    years = (today - last_day).days / 365.25 if last_day else 20
-    return results * (1.0 + min(1.0, max(0.0, 1.0 - years / 8)))  # a later day than today counts as today
-
-
-_NAN = float("nan")
 
 
 def reachable_lengths(n: int, cutoff: float = FUZZY_CUTOFF) -> range:
@@ -58,16 +39,6 @@ def reachable_lengths(n: int, cutoff: float = FUZZY_CUTOFF) -> range:
     while 200 * n >= slack * (n + high + 1):
         high += 1
     return range(low, high + 1)
-
-
-def _unknown(n: int) -> array[float]:
-    """n prominences, none computed yet."""
-    return array("d", [_NAN]) * n
-
-
-def _packed(st: AthleteStat) -> int:
-    """Most results first, then the lower id, as one int in ascending order."""
-    return (-st.results << _ID_BITS) + st.athlete.id
 
 
 def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None, str, set[str]]:
@@ -92,31 +63,6 @@ def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # An
     return len(ids) == add
 
 
-class StatRows(Rows[AthleteStat]):
-    """Athletes' stats by id, made from their saved rows on first use (bot.search.rows)."""
-
-    __slots__ = ()
-
-    @staticmethod
-    def encode(st: AthleteStat) -> Row:
-        a = st.athlete
-        return (a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date,
-                st.results, st.last_day, st.events)
-
-    @staticmethod
-    def decode(row: Row) -> AthleteStat:
-        return AthleteStat(Athlete(*row[:8]), *row[8:])
-
-    def activity(self, athlete_id: int) -> tuple[int, date | None]:
-        """Results and last day, read from the row when the athlete was not made yet: ranking a
-        group of hundreds of namesakes made each only to read these two."""
-        row = self._rows[athlete_id]
-        if row is None:
-            st = self._made[athlete_id]
-            return st.results, st.last_day
-        return row[8], row[9]
-
-
 class AthleteIndex:
     def __init__(self) -> None:
         self._clear()
@@ -133,15 +79,7 @@ class AthleteIndex:
         # (first letter, length) -> folded family names: a typo's search reads only the lengths
         # within reach of the cutoff (hundreds of surnames share a first letter at a million results)
         self._families: dict[tuple[str, int], list[str]] = {}
-        # Each athlete's prominence as of `today`, computed on first use: a new results day moves
-        # every athlete's, and recomputing 50,000 of them was most of that day's first poll.
-        # (an array by athlete id, NaN where not yet computed: 8 bytes an athlete, where a dict of
-        # floats took 100)
-        self._prominence = array("d")
-        self.today = date.min
-        self._by_results = array("q")  # _packed() of every athlete, ascending: the leaders' search
-        # (table, key) -> the key's athletes, most prominent first, ranked on first use as of `today`
-        self._ranked: dict[tuple[int, str], tuple[int, ...]] = {}
+        self._rank = Ranking(self.stats, date.min)  # who comes first among equal matches
         # a large surname -> its athletes by folded given name, made on a typo's first use, until a
         # name in it changes (a two-word typo compares each given name once, not each namesake)
         self._givens: dict[str, dict[str, list[int]]] = {}
@@ -149,18 +87,15 @@ class AthleteIndex:
         self._words: Counter[int] = Counter()  # words in a name -> how many names have that many
         self._aliases: dict[int, list[tuple[str, str, str]]] = {}  # athlete -> earlier names
         self.top = 0  # the largest athlete id held: a later one is new
-        self._leaders: list[int] | None = None  # most prominent first, for an empty field; None: to rank
 
     def load(self, stats: list[AthleteStat], today: date,
              aliases: Iterable[tuple[int, str, str, str]] = ()) -> None:
         self._clear()
-        self.today = today
         for st in stats:
             a = st.athlete
             self.stats[a.id] = st
             self._add_name(a.id, a.name, a.given, a.family)
-        self._by_results = array("q", sorted(map(_packed, self.stats.values())))
-        self._prominence = _unknown(max(self.stats, default=0) + 1)
+        self._rank = Ranking(self.stats, today)
         for aid, name, given, family in aliases:  # a name known before a source named them otherwise
             if aid in self.stats:
                 self._add_name(aid, name, given, family)
@@ -169,9 +104,7 @@ class AthleteIndex:
         self._prefix_keys = [k for k, _ in self._prefixes]
         self._prefix_ids = array("i", (i for _, i in self._prefixes))
         self._prefixes = []
-        self._families = defaultdict(list)
-        for family in sorted(self._by_family):
-            self._families[family[0], len(family)].append(family)
+        self._group_families()
         # Arrays, 4 bytes an id: a tuple held an int object per id once unpickled (the snapshot),
         # and a list more. By id, so an athlete added later sits where a build would put it.
         for table in (self._by_full, self._by_family, self._by_given, self._by_initials):
@@ -179,6 +112,20 @@ class AthleteIndex:
                 # in place: a second copy of each table would be the peak
                 table[key] = array("i", sorted(ids))  # type: ignore[assignment]  # lists while loading
         self.top = max(self.stats, default=0)
+
+    def _group_families(self) -> None:
+        """Surnames by first letter and length, each group's strings fresh copies made one after
+        the other: a typo's search reads thousands of them, and read where the athletes' order had
+        strewn them over the heap it took twice the CPU (cache misses). The copies replace the
+        originals everywhere (keys of _by_family first, so a snapshot's unpickling makes them in
+        this order again), so they cost no memory."""
+        canon = {family: family.encode().decode()  # a new str: slicing or str() returns the same object
+                 for family in sorted(self._by_family, key=lambda f: (f[0], len(f), f))}
+        self._by_family = defaultdict(list, ((canon[f], self._by_family[f]) for f in canon))
+        self._families = defaultdict(list)
+        for family in canon.values():
+            self._families[family[0], len(family)].append(family)
+        self._prefix_keys = [canon.get(key, key) for key in self._prefix_keys]
 
     def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
         full, families, given_key, initials_key, prefixes = _keys(name, given, family)
@@ -197,9 +144,7 @@ class AthleteIndex:
     def update(self, stats: dict[int, AthleteStat | None], aliases: dict[int, list[tuple[str, str, str]]],
                today: date) -> None:
         """These athletes as they are now (None: gone), with their earlier names, as of `today`."""
-        self._leaders = None
-        if today != self.today:  # everyone's prominence moves: forgotten, computed again on use
-            self.today, self._prominence, self._ranked = today, _unknown(len(self._prominence)), {}
+        self._rank.new_day(today)
         for aid in sorted(stats):
             old, st = self.stats.get(aid), stats[aid]
             before = [(old.athlete.name, old.athlete.given, old.athlete.family), *self._aliases.get(aid, ())] \
@@ -215,28 +160,19 @@ class AthleteIndex:
                 if after[1:]:
                     self._aliases[aid] = after[1:]
             self._unrank(before + after)
-            if aid < len(self._prominence):
-                self._prominence[aid] = _NAN
-            if old is not None:
-                del self._by_results[bisect.bisect_left(self._by_results, _packed(old))]
+            self._rank.changed(aid, old, st)
             if st is None:
                 self.stats.pop(aid, None)
                 continue
             self.stats[aid] = st  # in place when known: ties in prominence keep a build's order
-            key = _packed(st)
-            self._by_results.insert(bisect.bisect_left(self._by_results, key), key)
             self.top = max(self.top, aid)
         self.most_words = max([1] + [n for n, count in self._words.items() if count > 0])
 
     def _unrank(self, names: list[tuple[str, str, str]]) -> None:
         """Forget the rankings of groups these names belong to: a member's prominence changed."""
-        if not self._ranked:
-            return
         for name in names:
             full, families, given_key, initials_key, _ = _keys(*name)
-            for key in (full, *families, given_key, initials_key):
-                for table in range(4):
-                    self._ranked.pop((table, key or ""), None)
+            self._rank.forget((full, *families, given_key or "", initials_key))
 
     def _change_name(self, aid: int, name: str, given: str, family: str, *, add: bool) -> None:
         full, families, given_key, initials_key, prefixes = _keys(name, given, family)
@@ -271,8 +207,7 @@ class AthleteIndex:
         """Everything held, in a canonical form: two indexes of the same store dump equal."""
         tables = (self._by_full, self._by_family, self._by_given, self._by_initials)
         return {"stats": dict(sorted(self.stats.items())),
-                "prominence": {a: self.prominence(a) for a in sorted(self.stats)},
-                "by_results": list(self._by_results),
+                **self._rank.dump(),
                 "tables": [{k: tuple(v) for k, v in sorted(t.items()) if v} for t in tables],
                 "prefixes": list(zip(self._prefix_keys, self._prefix_ids)),
                 "families": {k: v for k, v in sorted(self._families.items()) if v},
@@ -282,32 +217,7 @@ class AthleteIndex:
         return len(self.stats)
 
     def prominence(self, athlete_id: int) -> float:
-        held = self._prominence
-        if athlete_id < len(held) and (known := held[athlete_id]) == known:  # NaN: not computed yet
-            return known
-        if athlete_id not in self.stats:
-            return 0.0
-        if athlete_id >= len(held):
-            held.extend(_unknown(athlete_id + 1 - len(held)))
-        known = held[athlete_id] = _prominence(*self.stats.activity(athlete_id), self.today)
-        return known
-
-    def _rank_key(self, athlete_id: int) -> tuple[float, int]:
-        """The order of every ranking: most prominent first, then the lower id."""
-        return -self.prominence(athlete_id), athlete_id
-
-    def _leading(self, table: int, key: str, ids: Sequence[int], limit: int) -> Sequence[int]:
-        """The `limit` most prominent of a table's group; a large group is ranked once per change."""
-        if len(ids) <= max(limit, RANKED_FROM):
-            return ids
-        return self._ranking(table, key, ids)[:limit]
-
-    def _ranking(self, table: int, key: str, ids: Sequence[int]) -> Sequence[int]:
-        """A table's group, most prominent first, kept until a member or the day changes."""
-        ranked = self._ranked.get((table, key))
-        if ranked is None:
-            ranked = self._ranked[(table, key)] = tuple(sorted(ids, key=self._rank_key))
-        return ranked
+        return self._rank.prominence(athlete_id)
 
     def candidates(self, text: str, limit: int = 8, *, typos: bool = True) -> list[Candidate]:
         """Every athlete the text could mean, best first (match quality, then prominence); with
@@ -317,7 +227,7 @@ class AthleteIndex:
         def hit(ids: Sequence[int], score: float, table: int = -1, key: str = "") -> None:
             # Only a group's `limit` most prominent can make the answer: any other has that many
             # of the group, scored at least as well, ahead of it.
-            for i in self._leading(table, key, ids, limit) if table >= 0 else ids:
+            for i in self._rank.leading(table, key, ids, limit) if table >= 0 else ids:
                 if scores.get(i, 0) < score:
                     scores[i] = score
 
@@ -340,7 +250,7 @@ class AthleteIndex:
             # the first `limit` in order of prominence whose given name has that initial: the
             # group's others are outranked by as many, so reading on would change nothing
             big = len(family) > max(limit, RANKED_FROM)
-            initial = (i for i in (self._ranking(1, words[-1], family) if big else family)
+            initial = (i for i in (self._rank.ranking(1, words[-1], family) if big else family)
                        if fold(self.stats[i].athlete.given).startswith(words[0]))
             hit(list(itertools.islice(initial, limit) if big else initial), 97)
         if len(words) == 1:
@@ -353,7 +263,7 @@ class AthleteIndex:
         typo = not scores
         if typo and typos:
             self._fuzzy(q, hit)
-        ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], *self._rank_key(kv[0])))
+        ranked = heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], *self._rank.key(kv[0])))
         return [Candidate(i, s, self.prominence(i), typo) for i, s in ranked]
 
     def _fuzzy(self, q: str, hit: Callable[..., None]) -> None:
@@ -411,33 +321,11 @@ class AthleteIndex:
         found = self.candidates(text, limit=1)
         return found[0].athlete_id if found else None
 
-    def _most_prominent(self, limit: int) -> list[int]:
-        """Discord asks the moment a field is focused: ranked once per change of the index, not per
-        keystroke (sorting every athlete took 10-19 ms at a million results)."""
-        if self._leaders is None or len(self._leaders) < min(limit, len(self.stats)):
-            self._leaders = self._rank_leaders(max(limit, LEADERS))
-        return self._leaders[:limit]
-
-    def _rank_leaders(self, n: int) -> list[int]:
-        """The n most prominent, reading athletes by results, most first, only until no one
-        left could pass the n-th: prominence is at most twice the results (a few hundred read)."""
-        best: list[tuple[float, int]] = []  # a heap of (prominence, -id): the weakest on top
-        for packed in self._by_results:
-            results, aid = -(packed >> _ID_BITS), packed & ((1 << _ID_BITS) - 1)
-            if len(best) == n and 2 * results < best[0][0]:
-                break
-            entry = (self.prominence(aid), -aid)
-            if len(best) < n:
-                heapq.heappush(best, entry)
-            elif entry > best[0]:
-                heapq.heapreplace(best, entry)
-        return [-aid for _, aid in sorted(best, reverse=True)]
-
     def complete(self, partial: str, rivals: dict[int, int], limit: int) -> list[int]:
         """Athlete ids for autocomplete: prefix matches first, rivals of the other athlete favoured."""
         q = fold(partial)
         if not q:
-            pool = set(rivals) or set(self._most_prominent(limit))
+            pool = set(rivals) or set(self._rank.most_prominent(limit))
         else:
             keys, start = self._prefix_keys, bisect.bisect_left(self._prefix_keys, q)
             # folded keys are lowercase ASCII: every key starting with q sorts before q + DEL
@@ -447,7 +335,7 @@ class AthleteIndex:
                 # Typos only when no name starts so: a word half typed is no typo of a whole one
                 # (fuzzy matching it against every surname found nothing, at up to a millisecond).
                 pool.update(c.athlete_id for c in self.candidates(partial, limit=limit, typos=not pool))
-        prom = self.prominence
+        prom = self._rank.prominence  # up to PREFIX_POOL calls: no forwarding frame each
         if rivals:
             return [i for *_, i in heapq.nsmallest(limit, [(-rivals.get(i, 0), -prom(i), i) for i in pool])]
         return [i for _, i in heapq.nsmallest(limit, [(-prom(i), i) for i in pool])]

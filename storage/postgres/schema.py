@@ -202,7 +202,11 @@ M010 = """
 ALTER TABLE race_keys DROP CONSTRAINT race_keys_pkey, ADD PRIMARY KEY (key, race_id);
 """
 
-MIGRATIONS: list[str] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010]
+M011 = """
+CREATE INDEX athlete_ids_athlete ON athlete_ids (athlete_id, scheme, source_id);
+"""
+
+MIGRATIONS: list[str] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010, M011]
 STEPS: list[tuple[str, str]] = list(zip(SQLITE_MIGRATIONS, MIGRATIONS, strict=True))
 """(SQLite's SQL, PostgreSQL's SQL) of each version: one list, a step for both backends or neither."""
 VERSION = len(STEPS)

@@ -91,6 +91,25 @@ async def test_a_long_head_to_head_comes_in_pages_with_its_filters(shared_core):
     assert {r[2] for r in chosen.reply.table.rows} == {"1500m"}
 
 
+async def test_a_chat_head_to_head_makes_only_its_page_and_still_tells_every_meeting(shared_core):
+    """Each page's rows, phone cards and data are the console's whole table cut at that page; the
+    record, fields and prose are the whole rivalry's on every page."""
+    text = '/h2h "Jakob Ingebrigtsen" "Narve Gilje Nordås"'
+    whole = await shared_core.handle_text(text, Context())
+    rows, cards, meetings = whole.table.rows, whole.table.narrow, whole.data["meetings"]
+    pages = -(-len(rows) // 10)
+    assert pages >= 2 and len(meetings) == len(rows) == len(cards)
+    for page in range(1, pages + 1):
+        got = await shared_core.handle_text(f"{text} page:{page}", ASKER)
+        cut = slice((page - 1) * 10, page * 10)
+        assert (got.table.rows, got.table.narrow) == (rows[cut], cards[cut])
+        assert list(got.data["meetings"]) == list(reversed(list(reversed(meetings))[cut]))  # oldest first
+        assert (got.paragraphs, got.fields, got.data["wins"]) == (whole.paragraphs, whole.fields, whole.data["wins"])
+        assert got.footer.startswith(f"Page {page} of {pages}.")
+    beyond = await shared_core.handle_text(f"{text} page:{pages + 1}", ASKER)
+    assert beyond.error and f"no page {pages + 1}" in beyond.plain_text()
+
+
 async def test_only_the_asker_may_change_the_question(shared_core):
     first = await shared_core.handle_text('/h2h "Jakob Ingebrigtsen" "Narve Gilje Nordås"', ASKER)
     refused = await press(shared_core, first, "Finals only", OTHER)

@@ -55,6 +55,8 @@ ROWS = [
     (10, "races", {"id": 2, "competition_id": 1, "event": "800", "gender": "M", "round": "final", "race_no": 1,
                    "day": "2024-05-30"}),
     (10, "race_keys", {"key": "tp:1:2024-05-30:1500:final", "race_id": 2}),
+    # ids read by athlete (an index only): a second scheme's id beside the first
+    (11, "athlete_ids", {"scheme": "tilastopaja", "source_id": "77", "athlete_id": 1}),
 ]
 # Columns a later version added, as rows written before it read them: (row's version, table, where, column, value).
 DEFAULTS = [(1, "results", "athlete_id = 1", "origin", 1), (1, "races", "id = 1", "venues", ""),
@@ -137,3 +139,20 @@ async def test_a_store_from_a_newer_racebot_is_refused_and_left_alone(tmp_path):
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'note'").fetchone() == ("kept",)
     db.close()
+
+
+def test_source_ids_are_read_by_athlete_not_by_scanning_their_scheme(tmp_path):
+    """Every /h2h card reads both athletes' ids: the reader's own query must find them by athlete
+    (schema 11's index), not walk every id of the scheme (5 ms at a million results)."""
+    from storage.reader import Reader, query_only
+
+    old_store(tmp_path / "s.db", VERSION)
+    conn = query_only(tmp_path / "s.db")
+    asked: list[str] = []
+    conn.set_trace_callback(asked.append)
+    assert Reader(conn).source_ids([1, 2], "wa") == {1: "14653746"}
+    conn.set_trace_callback(None)
+    (sql,) = [q for q in asked if "athlete_ids" in q]
+    plan = " ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "INDEX athlete_ids_athlete" in plan, plan
+    conn.close()
