@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.announce.corrections import what_changed
-from bot.announce.outbox import (CORRECTION, DELIVERED, PENDING, RESULT, EarlierRow, NewRow, PollStart, RaceFacts,
-                        Version)
+from bot.announce.follows import AlertNote, Follow, by_athlete, digest_due, matching
+from bot.announce.outbox import (CORRECTION, DELIVERED, FOLLOW, PENDING, RESULT, EarlierRow, NewRow, PollStart,
+                                 RaceFacts, Version)
 from bot.announce.store import OutboxTx
 from bot.announce.subscriptions import Subscription
 from bot.store import WriteTx
+
+
+DIGEST_WINDOW = timedelta(minutes=10)  # a user's alerts within it come as one message
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class DiffReport:
 
 
 async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start: PollStart, *,
-                         announce_new: bool = True) -> DiffReport:
+                         announce_new: bool = True, digest: timedelta = DIGEST_WINDOW) -> DiffReport:
     """`start` is this poll's tx.begin_poll(...), taken in the same transaction.
     `announce_new=False` (a backfill, a file import): new races are recorded, not announced;
     changes to races a channel was shown still go out as corrections."""
@@ -48,7 +52,9 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
     await tx.save_versions({f.race.id: new for f, _, new in changed}, now)
     if start.first_for_source:
         return DiffReport(len(first) + len(changed), 0, True)
-    subs = [s for s in await tx.active_subscriptions() if s.id not in start.baseline_subscriptions]
+    # A user's direct-message target is fed by their follows, never by channel filters.
+    subs = [s for s in await tx.active_subscriptions()
+            if s.id not in start.baseline_subscriptions and not s.channel.user_id]
     earlier = await tx.earlier_rows([f.race.id for f, _, _ in changed], now)
     rows: list[NewRow] = []
     stale: list[int] = []
@@ -59,8 +65,31 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
             row = _row_for(sub, f, old, new, earlier.get((sub.id, f.race.id), []), now, stale, announce_new)
             if row:
                 rows.append(row)
+    if announce_new:  # a race's first results: the news a follower asked for (not corrections)
+        rows += await _follow_rows(tx, [(f, new) for f, old, new in changed if old is None], now, digest)
     await tx.supersede(stale)
     return DiffReport(len(first) + len(changed), await tx.add_rows(rows), False)
+
+
+async def _follow_rows(tx: OutboxTx, fresh: list[tuple[RaceFacts, Version]], now: datetime,
+                       digest: timedelta) -> list[NewRow]:
+    """One row per user per race their follows fire, to their direct messages; followers are
+    looked up by the races' athletes (an indexed read), not by scanning every follow."""
+    athletes = sorted({a for f, _ in fresh for a in f.athlete_ids})
+    if not athletes:
+        return []
+    index = by_athlete(await tx.follows_of(athletes))
+    hits: dict[tuple[int, int], tuple[int, list[Follow]]] = {}
+    for f, new in fresh:
+        for follow in matching(index, f.race.event, f.athlete_ids):
+            hits.setdefault((follow.subscription_id, f.race.id), (new.revision, []))[1].append(follow)
+    if not hits:
+        return []
+    last = await tx.last_follow_due(sorted({sub for sub, _ in hits}))
+    # One due time per user for the whole poll: its races go out together.
+    due = {sub: digest_due(last.get(sub), now, digest) for sub, _ in hits}
+    return [NewRow(sub, race, revision, FOLLOW, AlertNote.of(follows).text(), now, due[sub])
+            for (sub, race), (revision, follows) in hits.items()]
 
 
 def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version, earlier: list[EarlierRow],
@@ -85,11 +114,12 @@ def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version,
     return None
 
 
-async def record_poll_changes(tx: WriteTx, source: str, now: datetime, complete: bool) -> DiffReport:
+async def record_poll_changes(tx: WriteTx, source: str, now: datetime, complete: bool, *,
+                              digest: timedelta = DIGEST_WINDOW) -> DiffReport:
     """A poll's news: the races `tx` wrote, counted as this poll of `source` (`complete`: no
     source errors, so it may end baselines)."""
     start = await tx.outbox.begin_poll(source, now, complete)
-    return await record_changes(tx.outbox, tx.races(), now, start)
+    return await record_changes(tx.outbox, tx.races(), now, start, digest=digest)
 
 
 async def record_corrections(tx: WriteTx, now: datetime) -> DiffReport:

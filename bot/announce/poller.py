@@ -17,7 +17,7 @@ from typing import Awaitable, Callable, Generic, Protocol, Sequence, TypeVar
 from bot.errors import ImportFailed
 from bot.ingest.importer import CpuBound, plan_rows
 from bot.ingest.rows import ResultRow
-from bot.announce.diff import DiffReport, record_poll_changes
+from bot.announce.diff import DIGEST_WINDOW, DiffReport, record_poll_changes
 from bot.announce.store import OutboxStore
 from bot.store import Writes
 
@@ -84,8 +84,9 @@ class Poller(Generic[B]):
     def __init__(self, source: Source[B], store: PollStore, *, holder: str | None = None,
                  lease_seconds: float = 300.0,
                  on_poll: Callable[[PollReport], Awaitable[None]] | None = None,
-                 cpu_bound: CpuBound = nullcontext) -> None:
+                 cpu_bound: CpuBound = nullcontext, digest: timedelta = DIGEST_WINDOW) -> None:
         self.source = source
+        self.digest = digest  # a user's follow alerts within it come as one message
         self.cpu_bound = cpu_bound
         self.store = store
         self.holder = f"{holder or holder_name()}:{id(self):x}"
@@ -128,5 +129,5 @@ class Poller(Generic[B]):
                                   cpu_bound=self.cpu_bound)
         async with self.store.write() as tx:
             s = (await planned.write(tx)).summary
-            diff = await record_poll_changes(tx, self.source.name, now, complete)
+            diff = await record_poll_changes(tx, self.source.name, now, complete, digest=self.digest)
         return diff, bool(s.athletes or s.competitions or s.races or s.results_added or s.results_changed)

@@ -9,8 +9,37 @@ from bot.announce.outbox import (Claim, Delivered, EarlierRow, NewRow, OutboxHea
                         Version)
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
+from bot.announce.follows import Follow
 
-class OutboxTx(Protocol):
+
+class TooManyFollows(Exception):
+    """The user already has MAX_FOLLOWS: nothing was added."""
+
+
+class FollowStore(Protocol):
+    async def add_follow(self, follow: Follow, limit: int) -> tuple[Follow, bool]:
+        """Store `follow` (its user's DM target made or reopened as needed), or return the same
+        follow already stored (False). Raises TooManyFollows when the user has `limit` already."""
+        ...
+    async def follows(self, user: ChannelRef) -> list[Follow]: ...
+    async def end_follows(self, user: ChannelRef, ids: Sequence[int] | None) -> int:
+        """Delete these follows (all when None); alerts not yet sent for them are dropped."""
+        ...
+    async def forget_user(self, user: ChannelRef, now: datetime) -> int:
+        """Delete every follow and the user's id from the DM target; returns the follows deleted."""
+        ...
+    async def gone_reported(self, ids: Sequence[int]) -> None: ...
+
+
+class FollowTx(Protocol):
+    """Inside the poll's write (`WriteTx.outbox`): followers of a race's athletes, and the last
+    follow alert of each user, for the digest window."""
+
+    async def follows_of(self, athlete_ids: Sequence[int]) -> list[Follow]: ...
+    async def last_follow_due(self, subscription_ids: Sequence[int]) -> dict[int, datetime]: ...
+
+
+class OutboxTx(FollowTx, Protocol):
     """Reads and writes that run inside the transaction storing polled results (`WriteTx.outbox`).
 
     Only valid while that unit of work is open: they take no lock.

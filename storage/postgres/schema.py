@@ -202,7 +202,21 @@ M010 = """
 ALTER TABLE race_keys DROP CONSTRAINT race_keys_pkey, ADD PRIMARY KEY (key, race_id);
 """
 
-MIGRATIONS: list[str] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010]
+M011 = f"""
+CREATE TABLE follows (
+    id {ID},
+    subscription_id {_ref('subscriptions')},
+    platform {T} NOT NULL, workspace {T} NOT NULL, user_id {T} NOT NULL,
+    athlete_id BIGINT NOT NULL, rival_id BIGINT NOT NULL DEFAULT 0,
+    event {T} NOT NULL DEFAULT '', alert_on {T} NOT NULL DEFAULT 'results',
+    spoilers {T} NOT NULL DEFAULT 'off',
+    created_at {T} NOT NULL,
+    gone_at {T}, gone_detail {T} NOT NULL DEFAULT '', gone_reported INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (platform, workspace, user_id, athlete_id, rival_id, event));
+CREATE INDEX follows_athlete ON follows (athlete_id);
+"""
+
+MIGRATIONS: list[str] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010, M011]
 STEPS: list[tuple[str, str]] = list(zip(SQLITE_MIGRATIONS, MIGRATIONS, strict=True))
 """(SQLite's SQL, PostgreSQL's SQL) of each version: one list, a step for both backends or neither."""
 VERSION = len(STEPS)
