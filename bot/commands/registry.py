@@ -22,6 +22,7 @@ class Kind(Enum):
     DATE = "date"
     NUMBER = "number"
     PAGE = "page"  # of a long answer; keyword only (page:2), so a bare year stays a name or season
+    CHOICE = "choice"  # one of the parameter's `choices`, typed bare (`start`) or as a keyword (`when:start`)
 
     @property
     def wordy(self) -> bool:
