@@ -118,6 +118,8 @@ class RateLimitSection(Section):
     burst: NonNegative | None = None
     channel_per_second: NonNegative | None = None
     channel_burst: NonNegative | None = None
+    dm_per_second: NonNegative | None = None  # every user's direct messages together (follow alerts)
+    dm_burst: NonNegative | None = None
 
 
 class RateLimitsSection(Section):
