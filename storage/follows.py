@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
-from bot.announce.follows import Follow
+from bot.announce.follows import Follow, Follower
 from bot.announce.outbox import DROPPED, FOLLOW, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.store import TooManyFollows
@@ -25,25 +25,23 @@ def follow(row: Sequence[Any]) -> Follow:
                   oc.when(created), oc.when(gone), detail, bool(reported))
 
 
-async def follows_of(db: Writer, athlete_ids: Sequence[int]) -> list[Follow]:
-    found: list[Follow] = []
+# Each follower with their user's latest alert (outbox_follow_due): one statement, one round trip.
+FOLLOWER = ("SELECT f.id, f.subscription_id, f.athlete_id, f.rival_id, f.event, f.spoilers, "
+            "(SELECT max(o.due_at) FROM outbox o WHERE o.subscription_id = f.subscription_id AND o.kind = 'follow') "
+            "FROM follows f WHERE f.athlete_id IN ({marks}) AND f.gone_at IS NULL AND f.alert_on != 'start'")
+
+
+def follower(row: Sequence[Any]) -> Follower:
+    i, sub, athlete, rival, event, spoilers, due = row
+    return Follower(i, sub, athlete, rival, event, spoilers, oc.when(due))
+
+
+async def followers_of(db: Writer, athlete_ids: Sequence[int]) -> list[Follower]:
+    found: list[Follower] = []
     for i in range(0, len(athlete_ids), 500):
         part = list(athlete_ids[i:i + 500])
-        found += [follow(r) for r in await db.execute_fetchall(
-            f"SELECT {FOLLOW_COLS} FROM follows f WHERE f.athlete_id IN ({','.join('?' * len(part))}) "
-            "AND f.gone_at IS NULL", part)]
+        found += map(follower, await db.execute_fetchall(FOLLOWER.format(marks=",".join("?" * len(part))), part))
     return found
-
-
-async def last_follow_due(db: Writer, subscription_ids: Sequence[int]) -> dict[int, datetime]:
-    out: dict[int, datetime] = {}
-    for i in range(0, len(subscription_ids), 500):
-        part = list(subscription_ids[i:i + 500])
-        for sub, due in await db.execute_fetchall(
-                f"SELECT subscription_id, max(due_at) FROM outbox WHERE kind = ? AND subscription_id IN "
-                f"({','.join('?' * len(part))}) GROUP BY subscription_id", [FOLLOW, *part]):
-            out[sub] = oc.when(due)  # type: ignore[assignment]  # max() of a group is never NULL
-    return out
 
 
 class FollowRows(Connected):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.announce.corrections import what_changed
-from bot.announce.follows import AlertNote, Follow, by_athlete, digest_due, matching
+from bot.announce.follows import AlertNote, Follower, by_athlete, digest_due, matching
 from bot.announce.outbox import (CORRECTION, DELIVERED, FOLLOW, PENDING, RESULT, EarlierRow, NewRow, PollStart,
                                  RaceFacts, Version)
 from bot.announce.store import OutboxTx
@@ -66,29 +66,28 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
             if row:
                 rows.append(row)
     if announce_new:  # a race's first results: the news a follower asked for (not corrections)
-        rows += await _follow_rows(tx, [(f, new) for f, old, new in changed if old is None], now, digest)
+        rows += await follow_rows(tx, [(f, new) for f, old, new in changed if old is None], now, digest)
     await tx.supersede(stale)
     return DiffReport(len(first) + len(changed), await tx.add_rows(rows), False)
 
 
-async def _follow_rows(tx: OutboxTx, fresh: list[tuple[RaceFacts, Version]], now: datetime,
+async def follow_rows(tx: OutboxTx, fresh: list[tuple[RaceFacts, Version]], now: datetime,
                        digest: timedelta) -> list[NewRow]:
     """One row per user per race their follows fire, to their direct messages; followers are
     looked up by the races' athletes (an indexed read), not by scanning every follow."""
     athletes = sorted({a for f, _ in fresh for a in f.athlete_ids})
     if not athletes:
         return []
-    index = by_athlete(await tx.follows_of(athletes))
-    hits: dict[tuple[int, int], tuple[int, list[Follow]]] = {}
+    index = by_athlete(await tx.followers_of(athletes))
+    hits: dict[tuple[int, int], tuple[int, list[Follower]]] = {}
     for f, new in fresh:
         for follow in matching(index, f.race.event, f.athlete_ids):
             hits.setdefault((follow.subscription_id, f.race.id), (new.revision, []))[1].append(follow)
     if not hits:
         return []
-    last = await tx.last_follow_due(sorted({sub for sub, _ in hits}))
     # One due time per user for the whole poll: its races go out together.
-    due = {sub: digest_due(last.get(sub), now, digest) for sub, _ in hits}
-    return [NewRow(sub, race, revision, FOLLOW, AlertNote.of(follows).text(), now, due[sub])
+    due = {sub: digest_due(follows[0].last_due, now, digest) for (sub, _), (_, follows) in hits.items()}
+    return [NewRow(sub, race, revision, FOLLOW, AlertNote.text_of(follows), now, due[sub])
             for (sub, race), (revision, follows) in hits.items()]
 
 

@@ -9,7 +9,7 @@ from bot.announce.outbox import (Claim, Delivered, EarlierRow, NewRow, OutboxHea
                         Version)
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
-from bot.announce.follows import Follow
+from bot.announce.follows import Follow, Follower
 
 
 class TooManyFollows(Exception):
@@ -32,11 +32,12 @@ class FollowStore(Protocol):
 
 
 class FollowTx(Protocol):
-    """Inside the poll's write (`WriteTx.outbox`): followers of a race's athletes, and the last
-    follow alert of each user, for the digest window."""
+    """Inside the poll's write (`WriteTx.outbox`): followers of a race's athletes, each with their
+    user's last alert (the digest window), in one indexed read."""
 
-    async def follows_of(self, athlete_ids: Sequence[int]) -> list[Follow]: ...
-    async def last_follow_due(self, subscription_ids: Sequence[int]) -> dict[int, datetime]: ...
+    async def followers_of(self, athlete_ids: Sequence[int]) -> list[Follower]:
+        """The live follows (not gone, not start lists only) of these athletes, by an indexed read."""
+        ...
 
 
 class OutboxTx(FollowTx, Protocol):

@@ -2,7 +2,8 @@
 
 Each follow points at its user's direct-message target, a `subscriptions` row whose channel is
 `user:<id>` (bot.announce.publishing.ChannelRef.for_user): the outbox, its leases and its
-exactly-once delivery serve follows unchanged. Followers are found per athlete (follows_athlete).
+exactly-once delivery serve follows unchanged. Followers are found per athlete (follows_athlete),
+a user's last alert for the digest window by outbox_follow_due.
 No foreign key to athletes: a follow must not stop a merge of athletes (the merged-away id is not
 yet moved to the kept one: noted in the report of issue 18).
 """
@@ -19,4 +20,5 @@ CREATE TABLE follows (
     gone_at TEXT, gone_detail TEXT NOT NULL DEFAULT '', gone_reported INTEGER NOT NULL DEFAULT 0,
     UNIQUE (platform, workspace, user_id, athlete_id, rival_id, event));
 CREATE INDEX follows_athlete ON follows (athlete_id);
+CREATE INDEX outbox_follow_due ON outbox (subscription_id, due_at) WHERE kind = 'follow';
 """

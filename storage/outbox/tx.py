@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any, Iterator, Sequence
 
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
-from bot.announce.follows import Follow
+from bot.announce.follows import Follower
 from bot.announce.subscriptions import Subscription
 from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
-from storage.follows import follows_of, last_follow_due
+from storage.follows import followers_of
 from storage.writer import Writer
 
 _CHUNK = 500
@@ -127,11 +127,8 @@ class OutboxTxView:
             [(rid, v.revision, json.dumps([e.as_list() for e in v.entries], ensure_ascii=False), oc.ts(now))
              for rid, v in versions.items()])
 
-    async def follows_of(self, athlete_ids: Sequence[int]) -> list[Follow]:
-        return await follows_of(self.conn, athlete_ids)
-
-    async def last_follow_due(self, subscription_ids: Sequence[int]) -> dict[int, datetime]:
-        return await last_follow_due(self.conn, subscription_ids)
+    async def followers_of(self, athlete_ids: Sequence[int]) -> list[Follower]:
+        return await followers_of(self.conn, athlete_ids)
 
     async def active_subscriptions(self) -> list[Subscription]:
         rows = await self.conn.execute_fetchall(

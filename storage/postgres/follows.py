@@ -6,27 +6,23 @@ from typing import Any, Sequence
 
 import asyncpg
 
-from bot.announce.follows import Follow
+from bot.announce.follows import Follow, Follower
 from bot.announce.outbox import DROPPED, FOLLOW, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.store import TooManyFollows
-from storage.follows import FOLLOW_COLS, FORGOTTEN, follow
+from storage.follows import FOLLOW_COLS, FORGOTTEN, follow, follower
 from storage.outbox import convert as oc
 
 _USER = "platform = $1 AND workspace = $2 AND user_id = $3"
 
 
-async def follows_of(conn: asyncpg.Connection, athlete_ids: Sequence[int]) -> list[Follow]:
-    rows = await conn.fetch(f"SELECT {FOLLOW_COLS} FROM follows f WHERE f.athlete_id = ANY($1::bigint[]) "
-                            "AND f.gone_at IS NULL", list(athlete_ids))
-    return [follow(tuple(r)) for r in rows]
-
-
-async def last_follow_due(conn: asyncpg.Connection, subscription_ids: Sequence[int]) -> dict[int, datetime]:
-    rows = await conn.fetch("SELECT subscription_id, max(due_at) FROM outbox WHERE kind = $1 "
-                            "AND subscription_id = ANY($2::bigint[]) GROUP BY subscription_id",
-                            FOLLOW, list(subscription_ids))
-    return {sub: due for sub, text in rows if (due := oc.when(text)) is not None}
+async def followers_of(conn: asyncpg.Connection, athlete_ids: Sequence[int]) -> list[Follower]:
+    rows = await conn.fetch(
+        "SELECT f.id, f.subscription_id, f.athlete_id, f.rival_id, f.event, f.spoilers, "
+        "(SELECT max(o.due_at) FROM outbox o WHERE o.subscription_id = f.subscription_id AND o.kind = 'follow') "
+        "FROM follows f WHERE f.athlete_id = ANY($1::bigint[]) AND f.gone_at IS NULL AND f.alert_on != 'start'",
+        list(athlete_ids))
+    return [follower(tuple(r)) for r in rows]
 
 
 async def mark_gone(conn: asyncpg.Connection, user: ChannelRef, detail: str, now: datetime) -> None:

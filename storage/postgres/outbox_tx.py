@@ -14,9 +14,9 @@ from typing import Any, Sequence
 import asyncpg
 
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
-from bot.announce.follows import Follow
+from bot.announce.follows import Follower
 from bot.announce.subscriptions import Subscription
-from storage.postgres.follows import follows_of, last_follow_due
+from storage.postgres.follows import followers_of
 from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
@@ -105,11 +105,8 @@ class PostgresOutboxTx:
             [(rid, v.revision, json.dumps([e.as_list() for e in v.entries], ensure_ascii=False), oc.ts(now))
              for rid, v in versions.items()])
 
-    async def follows_of(self, athlete_ids: Sequence[int]) -> list[Follow]:
-        return await follows_of(self.conn, athlete_ids)
-
-    async def last_follow_due(self, subscription_ids: Sequence[int]) -> dict[int, datetime]:
-        return await last_follow_due(self.conn, subscription_ids)
+    async def followers_of(self, athlete_ids: Sequence[int]) -> list[Follower]:
+        return await followers_of(self.conn, athlete_ids)
 
     async def active_subscriptions(self) -> list[Subscription]:
         rows = await self.conn.fetch(

@@ -214,6 +214,7 @@ CREATE TABLE follows (
     gone_at {T}, gone_detail {T} NOT NULL DEFAULT '', gone_reported INTEGER NOT NULL DEFAULT 0,
     UNIQUE (platform, workspace, user_id, athlete_id, rival_id, event));
 CREATE INDEX follows_athlete ON follows (athlete_id);
+CREATE INDEX outbox_follow_due ON outbox (subscription_id, due_at) WHERE kind = 'follow';
 """
 
 MIGRATIONS: list[str] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010, M011]
