@@ -25,23 +25,26 @@ def follow(row: Sequence[Any]) -> Follow:
                   oc.when(created), oc.when(gone), detail, bool(reported))
 
 
-# Each follower with their user's latest alert (outbox_follow_due): one statement, one round trip.
-FOLLOWER = ("SELECT f.id, f.subscription_id, f.athlete_id, f.rival_id, f.event, f.spoilers, "
-            "(SELECT max(o.due_at) FROM outbox o WHERE o.subscription_id = f.subscription_id AND o.kind = 'follow') "
-            "FROM follows f WHERE f.athlete_id IN ({marks}) AND f.gone_at IS NULL AND f.alert_on != 'start'")
+VERSION_KEY = "follows_version"
+# Every write to follows bumps it in the same transaction: pollers' maps reload when it moved.
+BUMP = ("INSERT INTO meta (key, value) VALUES ('follows_version', '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+LIVE = ("SELECT id, subscription_id, athlete_id, rival_id, event, spoilers FROM follows "
+        "WHERE gone_at IS NULL AND alert_on != 'start'")
+LAST_DUES = "SELECT subscription_id, max(due_at) FROM outbox WHERE kind = 'follow' GROUP BY subscription_id"
 
 
-def follower(row: Sequence[Any]) -> Follower:
-    i, sub, athlete, rival, event, spoilers, due = row
-    return Follower(i, sub, athlete, rival, event, spoilers, oc.when(due))
+async def follows_version(db: Writer) -> int:
+    rows = await db.execute_fetchall("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,))
+    return int(rows[0][0]) if rows else 0
 
 
-async def followers_of(db: Writer, athlete_ids: Sequence[int]) -> list[Follower]:
-    found: list[Follower] = []
-    for i in range(0, len(athlete_ids), 500):
-        part = list(athlete_ids[i:i + 500])
-        found += map(follower, await db.execute_fetchall(FOLLOWER.format(marks=",".join("?" * len(part))), part))
-    return found
+async def live_followers(db: Writer) -> list[Follower]:
+    return list(map(Follower._make, await db.execute_fetchall(LIVE)))
+
+
+async def last_follow_dues(db: Writer) -> dict[int, datetime]:
+    return {sub: oc.at(due) for sub, due in await db.execute_fetchall(LAST_DUES)}
 
 
 class FollowRows(Connected):
@@ -57,6 +60,7 @@ class FollowRows(Connected):
                 if (old.when, old.spoilers) != (new.when, new.spoilers):  # the newer settings win
                     await db.execute("UPDATE follows SET alert_on = ?, spoilers = ? WHERE id = ?",
                                      (new.when, new.spoilers, old.id))
+                    await db.execute(BUMP)
                     return (await self._follows("f.id = ?", [old.id]))[0], False
                 return old, False
             if same:  # it had gone quiet (DM closed): asked again, it starts afresh
@@ -73,6 +77,7 @@ class FollowRows(Connected):
                 (sub, u.platform, u.workspace, u.user_id, new.athlete_id, new.rival_id, new.event, new.when,
                  new.spoilers, oc.ts(new.created_at or datetime.now(timezone.utc))))
             new_id = cur.lastrowid
+            await db.execute(BUMP)
         return (await self._follows("f.id = ?", [new_id]))[0], True
 
     async def _dm_target(self, db: Writer, u: ChannelRef, now: datetime) -> int:
@@ -106,6 +111,7 @@ class FollowRows(Connected):
             ended = [i for (i,) in await db.execute_fetchall(f"SELECT id FROM follows WHERE {where}", args)]
             if ended:
                 await db.execute(f"DELETE FROM follows WHERE id IN ({','.join('?' * len(ended))})", ended)
+                await db.execute(BUMP)
                 if ids is None:  # nothing left to alert: what waits for this user will never be wanted
                     await _drop_waiting(db, user, "unfollowed")
         return len(ended)
@@ -118,6 +124,7 @@ class FollowRows(Connected):
             await db.execute("DELETE FROM follows WHERE platform = ? AND workspace = ? AND user_id = ?",
                              (user.platform, user.workspace, user.user_id))
             await _drop_waiting(db, user, FORGOTTEN)
+            await db.execute(BUMP)
             # The DM targets stay as rows (delivered alerts point at them) without the user's id.
             await db.execute(
                 "UPDATE subscriptions SET channel = 'user:' || ?, created_by = '', active = 0, ended_at = ?, "
@@ -142,3 +149,4 @@ async def mark_gone(db: Writer, user: ChannelRef, detail: str, now: datetime) ->
     await db.execute("UPDATE follows SET gone_at = ?, gone_detail = ? WHERE platform = ? AND workspace = ? "
                      "AND user_id = ? AND gone_at IS NULL",
                      (oc.ts(now), detail, user.platform, user.workspace, user.user_id))
+    await db.execute(BUMP)

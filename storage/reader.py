@@ -103,6 +103,11 @@ class Reader:
             "GROUP BY athlete_id", [scheme, *athlete_ids]).fetchall()
         return {a: i for a, i in rows}
 
+    def follows_version(self) -> int:
+        """storage.follows' counter, bumped by every committed change to follows."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'follows_version'").fetchone()
+        return int(row[0]) if row else 0
+
     def data_version(self) -> int:
         """Changes by other connections since this one opened (PRAGMA data_version)."""
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]

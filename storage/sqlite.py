@@ -126,7 +126,7 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, FollowRows, OutboxRows, S
         from storage.write_tx import SqliteWriteTx
 
         async with self.transaction(foreign_keys=not bulk) as db:
-            tx = SqliteWriteTx(db, bulk=bulk)
+            tx = SqliteWriteTx(db, bulk=bulk, reader=self.reader)
             try:
                 yield tx
                 await tx.finish()

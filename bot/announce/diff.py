@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.announce.corrections import what_changed
-from bot.announce.follows import AlertNote, Follower, by_athlete, digest_due, matching
+from bot.announce.follows import AlertNote, Follower, FollowerMap, digest_due, matching
 from bot.announce.outbox import (CORRECTION, DELIVERED, FOLLOW, PENDING, RESULT, EarlierRow, NewRow, PollStart,
                                  RaceFacts, Version)
 from bot.announce.store import OutboxTx
@@ -30,7 +30,8 @@ class DiffReport:
 
 
 async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start: PollStart, *,
-                         announce_new: bool = True, digest: timedelta = DIGEST_WINDOW) -> DiffReport:
+                         announce_new: bool = True, digest: timedelta = DIGEST_WINDOW,
+                         followers: FollowerMap | None = None) -> DiffReport:
     """`start` is this poll's tx.begin_poll(...), taken in the same transaction.
     `announce_new=False` (a backfill, a file import): new races are recorded, not announced;
     changes to races a channel was shown still go out as corrections."""
@@ -66,59 +67,39 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
             if row:
                 rows.append(row)
     if announce_new:  # a race's first results: the news a follower asked for (not corrections)
-        rows += await follow_rows(tx, [(f, new) for f, old, new in changed if old is None], now, digest)
+        rows += await follow_rows(tx, [(f, new) for f, old, new in changed if old is None], now, digest, followers)
     await tx.supersede(stale)
     return DiffReport(len(first) + len(changed), await tx.add_rows(rows), False)
 
 
 async def follow_rows(tx: OutboxTx, fresh: list[tuple[RaceFacts, Version]], now: datetime,
-                       digest: timedelta) -> list[NewRow]:
-    """One row per user per race their follows fire, to their direct messages; followers are
-    looked up by the races' athletes (an indexed read), not by scanning every follow."""
-    athletes = sorted({a for f, _ in fresh for a in f.athlete_ids})
-    if not athletes:
+                      digest: timedelta, followers: FollowerMap | None = None) -> list[NewRow]:
+    """One row per user per race their follows fire, to their direct messages. Followers come from
+    `followers`, the poller's in-memory map, checked against the store's follows version (one
+    read a poll; a changed version reloads it); without one, a map is loaded for this poll."""
+    if not fresh:
         return []
-    index = by_athlete(await tx.followers_of(athletes))
+    followers = followers or FollowerMap()
+    version = await tx.follows_version()
+    if version != followers.version:
+        followers.load(version, await tx.live_followers(), await tx.last_follow_dues())
     hits: dict[tuple[int, int], tuple[int, list[Follower]]] = {}
     for f, new in fresh:
-        for follow in matching(index, f.race.event, f.athlete_ids):
+        for follow in matching(followers.index, f.race.event, f.athlete_ids):
             hits.setdefault((follow.subscription_id, f.race.id), (new.revision, []))[1].append(follow)
-    if not hits:
-        return []
     # One due time per user for the whole poll: its races go out together.
-    due = {sub: digest_due(follows[0].last_due, now, digest) for (sub, _), (_, follows) in hits.items()}
+    due = {sub: digest_due(followers.last_due.get(sub), now, digest) for sub, _ in hits}
+    followers.last_due.update(due)
     return [NewRow(sub, race, revision, FOLLOW, AlertNote.text_of(follows), now, due[sub])
             for (sub, race), (revision, follows) in hits.items()]
 
 
-def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version, earlier: list[EarlierRow],
-             now: datetime, stale: list[int], announce_new: bool) -> NewRow | None:
-    """The row this subscription gets for the new revision, or None.
-
-    Nothing announced yet and still waiting: the waiting row is replaced by one for the new
-    revision (announce the current result once, not result-then-correction). Announced (or being
-    sent right now): a correction saying what changed. The race was final before this
-    subscription saw it: nothing, it never saw the original.
-    """
-    due = now + timedelta(minutes=sub.delay_minutes)
-    shown = [e for e in earlier if e.state == DELIVERED or (e.state == PENDING and e.leased)]
-    waiting = [e for e in earlier if e.state == PENDING and not e.leased]
-    stale += [e.id for e in waiting]
-    change = what_changed(old.entries, new.entries) if old else ""
-    if shown:
-        notes = [e.note for e in waiting if e.kind == CORRECTION and e.note] + [change]
-        return NewRow(sub.id, f.race.id, new.revision, CORRECTION, " ".join(n for n in notes if n), now, due)
-    if earlier or (old is None and announce_new):
-        return NewRow(sub.id, f.race.id, new.revision, RESULT, "", now, due)
-    return None
-
-
 async def record_poll_changes(tx: WriteTx, source: str, now: datetime, complete: bool, *,
-                              digest: timedelta = DIGEST_WINDOW) -> DiffReport:
+                              digest: timedelta = DIGEST_WINDOW, followers: FollowerMap | None = None) -> DiffReport:
     """A poll's news: the races `tx` wrote, counted as this poll of `source` (`complete`: no
     source errors, so it may end baselines)."""
     start = await tx.outbox.begin_poll(source, now, complete)
-    return await record_changes(tx.outbox, tx.races(), now, start, digest=digest)
+    return await record_changes(tx.outbox, tx.races(), now, start, digest=digest, followers=followers)
 
 
 async def record_corrections(tx: WriteTx, now: datetime) -> DiffReport:

@@ -35,9 +35,8 @@ class Follow:
 
 
 class Follower(NamedTuple):
-    """What matching a race needs of a follow, and no more: a poll reads thousands of them, so no
-    user reference is built (the store leaves out gone and start-list-only follows). Read in one
-    statement with the user's last alert, so a race costs the store one round trip."""
+    """What matching a race needs of a follow, and no more: a map holds 100,000 of them, so no
+    user reference is built (the store leaves out gone and start-list-only follows)."""
 
     id: int
     subscription_id: int
@@ -45,18 +44,33 @@ class Follower(NamedTuple):
     rival_id: int
     event: str
     spoilers: str
-    last_due: datetime | None = None  # when the user's latest alert was (or is) due: the digest window
 
 
-def by_athlete(followers: Iterable[Follower]) -> dict[int, list[Follower]]:
-    """Followers looked up per athlete: a race asks only about its own athletes."""
-    out: dict[int, list[Follower]] = defaultdict(list)
-    for f in followers:
-        out[f.athlete_id].append(f)
-    return out
+class FollowerMap:
+    """Every live follow by athlete, in memory, so matching a race costs no read per follower.
+
+    Kept per poller and checked at every poll against the store's follows version (bumped by
+    every follow written, in any process): a change reloads it whole. Beside it, each user's
+    last alert due (the digest window), loaded with it and moved on by the alerts this poller
+    writes; an alert written meanwhile by another process for the same user is not seen until
+    the next reload, which can only split a digest in two, never send or lose an alert."""
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.index: dict[int, tuple[Follower, ...]] = {}
+        self.last_due: dict[int, datetime] = {}
+
+    def load(self, version: int, followers: Iterable[Follower], last_due: dict[int, datetime]) -> None:
+        # Tuples of ints and strings only: the garbage collector stops tracking them after its
+        # first pass, so 100,000 follows do not slow every later full collection.
+        index: dict[int, list[Follower]] = defaultdict(list)
+        for f in followers:
+            index[f.athlete_id].append(f)
+        self.version, self.last_due = version, dict(last_due)
+        self.index = {a: tuple(fs) for a, fs in index.items()}
 
 
-def matching(index: dict[int, list[Follower]], event: str, athlete_ids: frozenset[int]) -> list[Follower]:
+def matching(index: dict[int, tuple[Follower, ...]], event: str, athlete_ids: frozenset[int]) -> list[Follower]:
     """The follows a race with these athletes fires, each once (a follow names one athlete)."""
     return [f for a in athlete_ids if a in index for f in index[a]
             if (not f.event or f.event == event) and (not f.rival_id or f.rival_id in athlete_ids)]
@@ -77,6 +91,10 @@ class AlertNote:
 
     @classmethod
     def text_of(cls, follows: list[Follower]) -> str:
+        if len(follows) == 1:  # the common case, written directly
+            f = follows[0]
+            who = f"a=;r={f.athlete_id}-{f.rival_id}" if f.rival_id else f"a={f.athlete_id};r="
+            return f"f={f.id};{who};s={f.spoilers}"
         ids = ",".join(str(f.id) for f in follows)
         athletes = ",".join(dict.fromkeys(str(f.athlete_id) for f in follows if not f.rival_id))
         rivals = ",".join(dict.fromkeys(f"{f.athlete_id}-{f.rival_id}" for f in follows if f.rival_id))

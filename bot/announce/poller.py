@@ -18,6 +18,7 @@ from bot.errors import ImportFailed
 from bot.ingest.importer import CpuBound, plan_rows
 from bot.ingest.rows import ResultRow
 from bot.announce.diff import DIGEST_WINDOW, DiffReport, record_poll_changes
+from bot.announce.follows import FollowerMap
 from bot.announce.store import OutboxStore
 from bot.store import Writes
 
@@ -87,6 +88,7 @@ class Poller(Generic[B]):
                  cpu_bound: CpuBound = nullcontext, digest: timedelta = DIGEST_WINDOW) -> None:
         self.source = source
         self.digest = digest  # a user's follow alerts within it come as one message
+        self.followers = FollowerMap()  # followers by athlete, reloaded when follows change
         self.cpu_bound = cpu_bound
         self.store = store
         self.holder = f"{holder or holder_name()}:{id(self):x}"
@@ -127,7 +129,12 @@ class Poller(Generic[B]):
             return DiffReport(0, 0, start.first_for_source), False
         planned = await plan_rows(self.store, list(batch.rows), f"{self.source.name} poll", strict=False,
                                   cpu_bound=self.cpu_bound)
-        async with self.store.write() as tx:
-            s = (await planned.write(tx)).summary
-            diff = await record_poll_changes(tx, self.source.name, now, complete, digest=self.digest)
+        try:
+            async with self.store.write() as tx:
+                s = (await planned.write(tx)).summary
+                diff = await record_poll_changes(tx, self.source.name, now, complete, digest=self.digest,
+                                                  followers=self.followers)
+        except BaseException:
+            self.followers.version = None  # it moved on with alerts that were rolled back: read it again
+            raise
         return diff, bool(s.athletes or s.competitions or s.races or s.results_added or s.results_changed)

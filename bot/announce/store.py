@@ -32,11 +32,16 @@ class FollowStore(Protocol):
 
 
 class FollowTx(Protocol):
-    """Inside the poll's write (`WriteTx.outbox`): followers of a race's athletes, each with their
-    user's last alert (the digest window), in one indexed read."""
+    """Inside the poll's write (`WriteTx.outbox`): what the poller's FollowerMap is loaded from."""
 
-    async def followers_of(self, athlete_ids: Sequence[int]) -> list[Follower]:
-        """The live follows (not gone, not start lists only) of these athletes, by an indexed read."""
+    async def follows_version(self) -> int:
+        """Bumped by every change to follows, in any process: the map reloads when it moved."""
+        ...
+    async def live_followers(self) -> list[Follower]:
+        """Every follow that can fire now (not gone, not start lists only)."""
+        ...
+    async def last_follow_dues(self) -> dict[int, datetime]:
+        """Each user's (DM target's) latest follow alert due time."""
         ...
 
 

@@ -10,24 +10,33 @@ from bot.announce.follows import Follow, Follower
 from bot.announce.outbox import DROPPED, FOLLOW, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.store import TooManyFollows
-from storage.follows import FOLLOW_COLS, FORGOTTEN, follow, follower
+from storage.follows import FOLLOW_COLS, FORGOTTEN, LAST_DUES, LIVE, follow
 from storage.outbox import convert as oc
 
 _USER = "platform = $1 AND workspace = $2 AND user_id = $3"
 
 
-async def followers_of(conn: asyncpg.Connection, athlete_ids: Sequence[int]) -> list[Follower]:
-    rows = await conn.fetch(
-        "SELECT f.id, f.subscription_id, f.athlete_id, f.rival_id, f.event, f.spoilers, "
-        "(SELECT max(o.due_at) FROM outbox o WHERE o.subscription_id = f.subscription_id AND o.kind = 'follow') "
-        "FROM follows f WHERE f.athlete_id = ANY($1::bigint[]) AND f.gone_at IS NULL AND f.alert_on != 'start'",
-        list(athlete_ids))
-    return [follower(tuple(r)) for r in rows]
+BUMP = ("INSERT INTO meta (key, value) VALUES ('follows_version', '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text")
+
+
+async def follows_version(conn: asyncpg.Connection) -> int:
+    value = await conn.fetchval("SELECT value FROM meta WHERE key = 'follows_version'")
+    return int(value) if value else 0
+
+
+async def live_followers(conn: asyncpg.Connection) -> list[Follower]:
+    return [Follower._make(r) for r in await conn.fetch(LIVE)]
+
+
+async def last_follow_dues(conn: asyncpg.Connection) -> dict[int, datetime]:
+    return {sub: oc.at(due) for sub, due in await conn.fetch(LAST_DUES)}
 
 
 async def mark_gone(conn: asyncpg.Connection, user: ChannelRef, detail: str, now: datetime) -> None:
     await conn.execute(f"UPDATE follows SET gone_at = $4, gone_detail = $5 WHERE {_USER} AND gone_at IS NULL",
                        user.platform, user.workspace, user.user_id, oc.ts(now), detail)
+    await conn.execute(BUMP)
 
 
 async def _drop_waiting(conn: asyncpg.Connection, user: ChannelRef, reason: str) -> None:
@@ -55,6 +64,7 @@ class PostgresFollows:
                     return old, False
                 await conn.execute("UPDATE follows SET alert_on = $1, spoilers = $2 WHERE id = $3",
                                    new.when, new.spoilers, old.id)
+                await conn.execute(BUMP)
                 changed = True
                 new_id = old.id
             else:
@@ -77,6 +87,7 @@ class PostgresFollows:
                     "alert_on, spoilers, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                     sub, u.platform, u.workspace, u.user_id, new.athlete_id, new.rival_id, new.event, new.when,
                     new.spoilers, oc.ts(now))
+                await conn.execute(BUMP)
                 changed = False
         stored = (await self._follows("f.id = $1", [new_id]))[0]
         return stored, not changed
@@ -99,6 +110,8 @@ class PostgresFollows:
             else:
                 ended = await conn.fetch(f"DELETE FROM follows WHERE {_USER} AND id = ANY($4::bigint[]) RETURNING id",
                                          user.platform, user.workspace, user.user_id, list(ids))
+            if ended:
+                await conn.execute(BUMP)
         return len(ended)
 
     async def forget_user(self, user: ChannelRef, now: datetime) -> int:
@@ -106,6 +119,7 @@ class PostgresFollows:
             gone = await conn.fetch(f"DELETE FROM follows WHERE {_USER} RETURNING id",
                                     user.platform, user.workspace, user.user_id)
             await _drop_waiting(conn, user, FORGOTTEN)
+            await conn.execute(BUMP)
             await conn.execute(
                 "UPDATE subscriptions SET channel = 'user:' || $1, created_by = '', active = 0, ended_at = $2, "
                 "ended_reason = $1 WHERE platform = $3 AND workspace = $4 AND channel = $5",

@@ -16,7 +16,7 @@ import asyncpg
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
 from bot.announce.follows import Follower
 from bot.announce.subscriptions import Subscription
-from storage.postgres.follows import followers_of
+from storage.postgres.follows import follows_version, last_follow_dues, live_followers
 from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
@@ -105,8 +105,14 @@ class PostgresOutboxTx:
             [(rid, v.revision, json.dumps([e.as_list() for e in v.entries], ensure_ascii=False), oc.ts(now))
              for rid, v in versions.items()])
 
-    async def followers_of(self, athlete_ids: Sequence[int]) -> list[Follower]:
-        return await followers_of(self.conn, athlete_ids)
+    async def follows_version(self) -> int:
+        return await follows_version(self.conn)
+
+    async def live_followers(self) -> list[Follower]:
+        return await live_followers(self.conn)
+
+    async def last_follow_dues(self) -> dict[int, datetime]:
+        return await last_follow_dues(self.conn)
 
     async def active_subscriptions(self) -> list[Subscription]:
         rows = await self.conn.fetch(

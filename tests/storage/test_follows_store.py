@@ -34,16 +34,19 @@ async def test_follows_are_per_user_limited_and_idempotent(any_store):
     assert len({f.subscription_id for f in await s.follows(ANN)}) == 1  # one DM target a user
 
 
-async def test_followers_are_found_per_athlete_in_the_poll_transaction(any_store):
+async def test_the_poll_transaction_reads_live_followers_and_a_version_that_moves(any_store):
     s = any_store
     a, _ = await s.add_follow(Follow(ANN, 7, created_at=T0), 50)
     b, _ = await s.add_follow(Follow(BOB, 8, 7, created_at=T0), 50)
     await s.add_follow(Follow(BOB, 99, created_at=T0), 50)
     await s.add_follow(Follow(BOB, 7, when="start", created_at=T0), 50)  # start lists: no source has them yet
     async with s.write() as tx:
-        found = await tx.outbox.followers_of([7, 8])
-    assert sorted((f.subscription_id, f.athlete_id, f.rival_id, f.last_due) for f in found) == [
-        (a.subscription_id, 7, 0, None), (b.subscription_id, 8, 7, None)]  # no alert yet
+        version = await tx.outbox.follows_version()
+        found = await tx.outbox.live_followers()
+        assert await tx.outbox.last_follow_dues() == {}  # no alert yet
+    assert version == 4  # one bump a follow written
+    assert sorted((f.subscription_id, f.athlete_id, f.rival_id) for f in found) == [
+        (a.subscription_id, 7, 0), (b.subscription_id, 8, 7), (b.subscription_id, 99, 0)]
 
 
 async def test_a_closed_dm_silences_the_users_follows_until_followed_again(any_store):
@@ -53,7 +56,7 @@ async def test_a_closed_dm_silences_the_users_follows_until_followed_again(any_s
     [gone] = await s.follows(ANN)
     assert gone.gone_at == T0 and gone.gone_detail == "channel gone: 403 50007" and not gone.gone_reported
     async with s.write() as tx:
-        assert await tx.outbox.followers_of([7]) == []
+        assert await tx.outbox.live_followers() == []
     await s.gone_reported([gone.id])
     assert (await s.follows(ANN))[0].gone_reported
     again, added = await s.add_follow(Follow(ANN, 7, created_at=T0 + timedelta(days=1)), 50)
