@@ -31,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.announce.diff import DIGEST_WINDOW, follow_rows  # noqa: E402
-from bot.announce.follows import FollowerMap  # noqa: E402
+from bot.announce.follows import Follow, FollowerMap  # noqa: E402
+from bot.announce.publishing import ChannelRef  # noqa: E402
 from bot.announce.outbox import RaceFacts, Version  # noqa: E402
 from bot.ingest.dl_archive import read_meeting  # noqa: E402
 from bot.ingest.importer import import_rows  # noqa: E402
@@ -80,6 +81,24 @@ async def timed(tx, facts: RaceFacts, now: datetime, followers: FollowerMap) -> 
     return time.process_time() - cpu, time.perf_counter() - wall, rows
 
 
+async def changed_then_race(store: SqliteStore, races: list[int], now: datetime, n: int,
+                            rng: random.Random) -> tuple[float, float]:
+    """CPU and wall of the first race after `n` follows were added through the store (as /follow
+    adds them): the map reads only those follows again."""
+    followers = FollowerMap()
+    async with store.write() as tx:
+        followers.load(await tx.outbox.follows_version(), await tx.outbox.live_followers(),
+                       await tx.outbox.last_follow_dues())
+        facts = [f for f in await tx.outbox.race_facts(races[:1]) if f.entries][0]
+    gc.collect()
+    for i in range(n):
+        user = ChannelRef.for_user("discord", "", f"new{rng.randrange(10**9)}")
+        await store.add_follow(Follow(user, rng.choice([e.athlete_id for e in facts.entries]), created_at=now), 50)
+    async with store.write() as tx:
+        cpu, wall, _ = await timed(tx, facts, now, followers)
+    return cpu, wall
+
+
 async def one_run(store: SqliteStore, races: list[int], now: datetime) -> dict[str, float]:
     """Per result: CPU and wall of the matching and of the floor, over the whole meeting; and the
     map's load (a poller's first poll, and the first after any follow changed)."""
@@ -118,6 +137,7 @@ async def main(runs: int, n_follows: int, n_athletes: int) -> None:
     now = datetime(2022, 8, 26, 20, 0, tzinfo=timezone.utc)
     try:
         found = [await one_run(store, races, now + timedelta(hours=i)) for i in range(runs)]
+        after = [await changed_then_race(store, races, now + timedelta(days=1, hours=i), 100, rng) for i in range(runs)]
     finally:
         await store.close()
     first = found[0]
@@ -129,7 +149,10 @@ async def main(runs: int, n_follows: int, n_athletes: int) -> None:
           + spread("wall", [r["floor_wall"] for r in found]))
     load_cpu = [r["load_cpu"] * 1e3 for r in found]
     load_wall = [r["load_wall"] * 1e3 for r in found]
-    print(f"map load (first poll, and after any follow changed): CPU {statistics.median(load_cpu):.0f} ms "
+    print(f"one race after 100 new follows (map updated by id): CPU "
+          f"{statistics.median(a[0] for a in after) * 1e3:.2f} ms ({min(a[0] for a in after) * 1e3:.2f}-"
+          f"{max(a[0] for a in after) * 1e3:.2f}), wall {statistics.median(a[1] for a in after) * 1e3:.2f} ms")
+    print(f"map load (a poller's first poll): CPU {statistics.median(load_cpu):.0f} ms "
           f"({min(load_cpu):.0f}-{max(load_cpu):.0f}), wall {statistics.median(load_wall):.0f} ms "
           f"({min(load_wall):.0f}-{max(load_wall):.0f})")
     median = statistics.median(r["cpu"] for r in found) * 1e6

@@ -25,18 +25,34 @@ def follow(row: Sequence[Any]) -> Follow:
                   oc.when(created), oc.when(gone), detail, bool(reported))
 
 
-VERSION_KEY = "follows_version"
-# Every write to follows bumps it in the same transaction: pollers' maps reload when it moved.
-BUMP = ("INSERT INTO meta (key, value) VALUES ('follows_version', '1') "
-        "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+# Every write to follows logs the follows it changed, in the same transaction: pollers' maps
+# (bot.announce.follows.FollowerMap) read only those again.
+VERSION = "SELECT coalesce(max(seq), 0) FROM follow_changes"
 LIVE = ("SELECT id, subscription_id, athlete_id, rival_id, event, spoilers FROM follows "
         "WHERE gone_at IS NULL AND alert_on != 'start'")
+
+
+async def log_changes(db: Writer, ids: Sequence[int]) -> None:
+    await db.executemany("INSERT INTO follow_changes (follow_id) VALUES (?)", [(i,) for i in ids])
 LAST_DUES = "SELECT subscription_id, max(due_at) FROM outbox WHERE kind = 'follow' GROUP BY subscription_id"
 
 
 async def follows_version(db: Writer) -> int:
-    rows = await db.execute_fetchall("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,))
-    return int(rows[0][0]) if rows else 0
+    return int((await db.execute_fetchall(VERSION))[0][0])
+
+
+async def follow_changes(db: Writer, since: int) -> tuple[int, list[int]]:
+    rows = await db.execute_fetchall("SELECT seq, follow_id FROM follow_changes WHERE seq > ? ORDER BY seq", (since,))
+    return (rows[-1][0] if rows else since), list(dict.fromkeys(i for _, i in rows))
+
+
+async def live_followers_by_id(db: Writer, ids: Sequence[int]) -> list[Follower]:
+    found: list[Follower] = []
+    for i in range(0, len(ids), 500):
+        part = list(ids[i:i + 500])
+        found += map(Follower._make, await db.execute_fetchall(
+            f"{LIVE} AND id IN ({','.join('?' * len(part))})", part))
+    return found
 
 
 async def live_followers(db: Writer) -> list[Follower]:
@@ -60,11 +76,12 @@ class FollowRows(Connected):
                 if (old.when, old.spoilers) != (new.when, new.spoilers):  # the newer settings win
                     await db.execute("UPDATE follows SET alert_on = ?, spoilers = ? WHERE id = ?",
                                      (new.when, new.spoilers, old.id))
-                    await db.execute(BUMP)
+                    await log_changes(db, [old.id])
                     return (await self._follows("f.id = ?", [old.id]))[0], False
                 return old, False
             if same:  # it had gone quiet (DM closed): asked again, it starts afresh
                 await db.execute("DELETE FROM follows WHERE id = ?", (same[0][0],))
+                await log_changes(db, [same[0][0]])
             (count,) = (await db.execute_fetchall(
                 "SELECT count(*) FROM follows WHERE platform = ? AND workspace = ? AND user_id = ?",
                 (u.platform, u.workspace, u.user_id)))[0]
@@ -77,7 +94,7 @@ class FollowRows(Connected):
                 (sub, u.platform, u.workspace, u.user_id, new.athlete_id, new.rival_id, new.event, new.when,
                  new.spoilers, oc.ts(new.created_at or datetime.now(timezone.utc))))
             new_id = cur.lastrowid
-            await db.execute(BUMP)
+            await log_changes(db, [int(new_id or 0)])
         return (await self._follows("f.id = ?", [new_id]))[0], True
 
     async def _dm_target(self, db: Writer, u: ChannelRef, now: datetime) -> int:
@@ -111,26 +128,24 @@ class FollowRows(Connected):
             ended = [i for (i,) in await db.execute_fetchall(f"SELECT id FROM follows WHERE {where}", args)]
             if ended:
                 await db.execute(f"DELETE FROM follows WHERE id IN ({','.join('?' * len(ended))})", ended)
-                await db.execute(BUMP)
+                await log_changes(db, ended)
                 if ids is None:  # nothing left to alert: what waits for this user will never be wanted
                     await _drop_waiting(db, user, "unfollowed")
         return len(ended)
 
     async def forget_user(self, user: ChannelRef, now: datetime) -> int:
         async with self.transaction(wait=USER_WAIT) as db:
-            (count,) = (await db.execute_fetchall(
-                "SELECT count(*) FROM follows WHERE platform = ? AND workspace = ? AND user_id = ?",
-                (user.platform, user.workspace, user.user_id)))[0]
-            await db.execute("DELETE FROM follows WHERE platform = ? AND workspace = ? AND user_id = ?",
-                             (user.platform, user.workspace, user.user_id))
+            gone = [i for (i,) in await db.execute_fetchall(
+                "DELETE FROM follows WHERE platform = ? AND workspace = ? AND user_id = ? RETURNING id",
+                (user.platform, user.workspace, user.user_id))]
+            await log_changes(db, gone)
             await _drop_waiting(db, user, FORGOTTEN)
-            await db.execute(BUMP)
             # The DM targets stay as rows (delivered alerts point at them) without the user's id.
             await db.execute(
                 "UPDATE subscriptions SET channel = 'user:' || ?, created_by = '', active = 0, ended_at = ?, "
                 "ended_reason = ? WHERE platform = ? AND workspace = ? AND channel = ?",
                 (FORGOTTEN, oc.ts(now), FORGOTTEN, user.platform, user.workspace, user.channel))
-        return int(count)
+        return len(gone)
 
     async def gone_reported(self, ids: Sequence[int]) -> None:
         if ids:
@@ -146,7 +161,8 @@ async def _drop_waiting(db: Writer, user: ChannelRef, reason: str) -> None:
 
 async def mark_gone(db: Writer, user: ChannelRef, detail: str, now: datetime) -> None:
     """The platform will not take this user's DMs: their follows go quiet until asked again."""
-    await db.execute("UPDATE follows SET gone_at = ?, gone_detail = ? WHERE platform = ? AND workspace = ? "
-                     "AND user_id = ? AND gone_at IS NULL",
-                     (oc.ts(now), detail, user.platform, user.workspace, user.user_id))
-    await db.execute(BUMP)
+    gone = await db.execute_fetchall(
+        "UPDATE follows SET gone_at = ?, gone_detail = ? WHERE platform = ? AND workspace = ? "
+        "AND user_id = ? AND gone_at IS NULL RETURNING id", (oc.ts(now), detail, user.platform, user.workspace,
+                                                             user.user_id))
+    await log_changes(db, [i for (i,) in gone])

@@ -104,9 +104,9 @@ class Reader:
         return {a: i for a, i in rows}
 
     def follows_version(self) -> int:
-        """storage.follows' counter, bumped by every committed change to follows."""
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'follows_version'").fetchone()
-        return int(row[0]) if row else 0
+        """The last committed entry of the follows' change log (storage.follows)."""
+        version: int = self.conn.execute("SELECT coalesce(max(seq), 0) FROM follow_changes").fetchone()[0]
+        return version
 
     def data_version(self) -> int:
         """Changes by other connections since this one opened (PRAGMA data_version)."""

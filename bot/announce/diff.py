@@ -76,13 +76,17 @@ async def follow_rows(tx: OutboxTx, fresh: list[tuple[RaceFacts, Version]], now:
                       digest: timedelta, followers: FollowerMap | None = None) -> list[NewRow]:
     """One row per user per race their follows fire, to their direct messages. Followers come from
     `followers`, the poller's in-memory map, checked against the store's follows version (one
-    read a poll; a changed version reloads it); without one, a map is loaded for this poll."""
+    read a poll; the follows changed since are read again); without one, a map is loaded for
+    this poll."""
     if not fresh:
         return []
     followers = followers or FollowerMap()
     version = await tx.follows_version()
-    if version != followers.version:
+    if followers.version is None:
         followers.load(version, await tx.live_followers(), await tx.last_follow_dues())
+    elif version != followers.version:
+        version, changed = await tx.follow_changes(followers.version)
+        followers.apply(version, changed, await tx.live_followers_by_id(changed))
     hits: dict[tuple[int, int], tuple[int, list[Follower]]] = {}
     for f, new in fresh:
         for follow in matching(followers.index, f.race.event, f.athlete_ids):

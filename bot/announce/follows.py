@@ -49,8 +49,9 @@ class Follower(NamedTuple):
 class FollowerMap:
     """Every live follow by athlete, in memory, so matching a race costs no read per follower.
 
-    Kept per poller and checked at every poll against the store's follows version (bumped by
-    every follow written, in any process): a change reloads it whole. Beside it, each user's
+    Kept per poller and checked at every poll against the store's follows version (the last entry
+    of its log of changed follows, written with every follow, in any process): the follows
+    changed since are read again, by id. Beside it, each user's
     last alert due (the digest window), loaded with it and moved on by the alerts this poller
     writes; an alert written meanwhile by another process for the same user is not seen until
     the next reload, which can only split a digest in two, never send or lose an alert."""
@@ -59,6 +60,7 @@ class FollowerMap:
         self.version: int | None = None
         self.index: dict[int, tuple[Follower, ...]] = {}
         self.last_due: dict[int, datetime] = {}
+        self._athlete_of: dict[int, int] = {}  # follow id -> its athlete, to find it again on a change
 
     def load(self, version: int, followers: Iterable[Follower], last_due: dict[int, datetime]) -> None:
         # Tuples of ints and strings only: the garbage collector stops tracking them after its
@@ -68,6 +70,25 @@ class FollowerMap:
             index[f.athlete_id].append(f)
         self.version, self.last_due = version, dict(last_due)
         self.index = {a: tuple(fs) for a, fs in index.items()}
+        self._athlete_of = {f.id: f.athlete_id for fs in self.index.values() for f in fs}
+
+    def apply(self, version: int, changed: Iterable[int], current: Iterable[Follower]) -> None:
+        """Follows `changed` since the last version, as they are now (`current`: the live ones)."""
+        changed = set(changed)
+        now = list(current)
+        touched = {self._athlete_of.pop(i) for i in changed if i in self._athlete_of} | {f.athlete_id for f in now}
+        for f in now:
+            self._athlete_of[f.id] = f.athlete_id
+        fresh: dict[int, list[Follower]] = defaultdict(list)
+        for f in now:
+            fresh[f.athlete_id].append(f)
+        for a in touched:
+            kept = tuple(f for f in self.index.get(a, ()) if f.id not in changed) + tuple(fresh.get(a, ()))
+            if kept:
+                self.index[a] = kept
+            else:
+                self.index.pop(a, None)
+        self.version = version
 
 
 def matching(index: dict[int, tuple[Follower, ...]], event: str, athlete_ids: frozenset[int]) -> list[Follower]:

@@ -35,10 +35,16 @@ class FollowTx(Protocol):
     """Inside the poll's write (`WriteTx.outbox`): what the poller's FollowerMap is loaded from."""
 
     async def follows_version(self) -> int:
-        """Bumped by every change to follows, in any process: the map reloads when it moved."""
+        """The last entry of the follows' change log (every change, in any process)."""
         ...
     async def live_followers(self) -> list[Follower]:
         """Every follow that can fire now (not gone, not start lists only)."""
+        ...
+    async def follow_changes(self, since: int) -> tuple[int, list[int]]:
+        """(the version now, the follows changed after `since`)."""
+        ...
+    async def live_followers_by_id(self, ids: Sequence[int]) -> list[Follower]:
+        """Those of these follows that can fire now."""
         ...
     async def last_follow_dues(self) -> dict[int, datetime]:
         """Each user's (DM target's) latest follow alert due time."""

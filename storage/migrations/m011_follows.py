@@ -3,7 +3,8 @@
 Each follow points at its user's direct-message target, a `subscriptions` row whose channel is
 `user:<id>` (bot.announce.publishing.ChannelRef.for_user): the outbox, its leases and its
 exactly-once delivery serve follows unchanged. Followers are found per athlete (follows_athlete),
-a user's last alert for the digest window by outbox_follow_due.
+a user's last alert for the digest window by outbox_follow_due. Every write to follows appends
+the follow's id to follow_changes, so a poller's map of followers reads only what changed.
 No foreign key to athletes: a follow must not stop a merge of athletes (the merged-away id is not
 yet moved to the kept one: noted in the report of issue 18).
 """
@@ -21,4 +22,5 @@ CREATE TABLE follows (
     UNIQUE (platform, workspace, user_id, athlete_id, rival_id, event));
 CREATE INDEX follows_athlete ON follows (athlete_id);
 CREATE INDEX outbox_follow_due ON outbox (subscription_id, due_at) WHERE kind = 'follow';
+CREATE TABLE follow_changes (seq INTEGER PRIMARY KEY, follow_id INTEGER NOT NULL);
 """

@@ -17,7 +17,7 @@ from bot.announce.subscriptions import Subscription
 from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
-from storage.follows import follows_version, last_follow_dues, live_followers
+from storage.follows import follow_changes, follows_version, last_follow_dues, live_followers, live_followers_by_id
 from storage.reader import Reader
 from storage.writer import Writer
 
@@ -142,6 +142,12 @@ class OutboxTxView:
 
     async def live_followers(self) -> list[Follower]:
         return await live_followers(self.conn)
+
+    async def follow_changes(self, since: int) -> tuple[int, list[int]]:
+        return await follow_changes(self.conn, since)
+
+    async def live_followers_by_id(self, ids: Sequence[int]) -> list[Follower]:
+        return await live_followers_by_id(self.conn, ids)
 
     async def last_follow_dues(self) -> dict[int, datetime]:
         return await last_follow_dues(self.conn)

@@ -10,19 +10,29 @@ from bot.announce.follows import Follow, Follower
 from bot.announce.outbox import DROPPED, FOLLOW, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.store import TooManyFollows
-from storage.follows import FOLLOW_COLS, FORGOTTEN, LAST_DUES, LIVE, follow
+from storage.follows import FOLLOW_COLS, FORGOTTEN, LAST_DUES, LIVE, VERSION, follow
 from storage.outbox import convert as oc
 
 _USER = "platform = $1 AND workspace = $2 AND user_id = $3"
 
 
-BUMP = ("INSERT INTO meta (key, value) VALUES ('follows_version', '1') "
-        "ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text")
+async def log_changes(conn: asyncpg.Connection, ids: Sequence[int]) -> None:
+    """Every write to follows logs the follows it changed: pollers' maps read only those again."""
+    if ids:
+        await conn.execute("INSERT INTO follow_changes (follow_id) SELECT unnest($1::bigint[])", list(ids))
 
 
 async def follows_version(conn: asyncpg.Connection) -> int:
-    value = await conn.fetchval("SELECT value FROM meta WHERE key = 'follows_version'")
-    return int(value) if value else 0
+    return int(await conn.fetchval(VERSION))
+
+
+async def follow_changes(conn: asyncpg.Connection, since: int) -> tuple[int, list[int]]:
+    rows = await conn.fetch("SELECT seq, follow_id FROM follow_changes WHERE seq > $1 ORDER BY seq", since)
+    return (rows[-1][0] if rows else since), list(dict.fromkeys(r[1] for r in rows))
+
+
+async def live_followers_by_id(conn: asyncpg.Connection, ids: Sequence[int]) -> list[Follower]:
+    return [Follower._make(r) for r in await conn.fetch(f"{LIVE} AND id = ANY($1::bigint[])", list(ids))]
 
 
 async def live_followers(conn: asyncpg.Connection) -> list[Follower]:
@@ -34,9 +44,9 @@ async def last_follow_dues(conn: asyncpg.Connection) -> dict[int, datetime]:
 
 
 async def mark_gone(conn: asyncpg.Connection, user: ChannelRef, detail: str, now: datetime) -> None:
-    await conn.execute(f"UPDATE follows SET gone_at = $4, gone_detail = $5 WHERE {_USER} AND gone_at IS NULL",
-                       user.platform, user.workspace, user.user_id, oc.ts(now), detail)
-    await conn.execute(BUMP)
+    gone = await conn.fetch(f"UPDATE follows SET gone_at = $4, gone_detail = $5 WHERE {_USER} AND gone_at IS NULL "
+                            "RETURNING id", user.platform, user.workspace, user.user_id, oc.ts(now), detail)
+    await log_changes(conn, [r[0] for r in gone])
 
 
 async def _drop_waiting(conn: asyncpg.Connection, user: ChannelRef, reason: str) -> None:
@@ -64,12 +74,13 @@ class PostgresFollows:
                     return old, False
                 await conn.execute("UPDATE follows SET alert_on = $1, spoilers = $2 WHERE id = $3",
                                    new.when, new.spoilers, old.id)
-                await conn.execute(BUMP)
+                await log_changes(conn, [old.id])
                 changed = True
                 new_id = old.id
             else:
                 if same is not None:  # it had gone quiet (DM closed): asked again, it starts afresh
                     await conn.execute("DELETE FROM follows WHERE id = $1", same["id"])
+                    await log_changes(conn, [same["id"]])
                 count = await conn.fetchval(f"SELECT count(*) FROM follows WHERE {_USER}",
                                             u.platform, u.workspace, u.user_id)
                 if count >= limit:
@@ -87,7 +98,7 @@ class PostgresFollows:
                     "alert_on, spoilers, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                     sub, u.platform, u.workspace, u.user_id, new.athlete_id, new.rival_id, new.event, new.when,
                     new.spoilers, oc.ts(now))
-                await conn.execute(BUMP)
+                await log_changes(conn, [new_id])
                 changed = False
         stored = (await self._follows("f.id = $1", [new_id]))[0]
         return stored, not changed
@@ -110,16 +121,15 @@ class PostgresFollows:
             else:
                 ended = await conn.fetch(f"DELETE FROM follows WHERE {_USER} AND id = ANY($4::bigint[]) RETURNING id",
                                          user.platform, user.workspace, user.user_id, list(ids))
-            if ended:
-                await conn.execute(BUMP)
+            await log_changes(conn, [r[0] for r in ended])
         return len(ended)
 
     async def forget_user(self, user: ChannelRef, now: datetime) -> int:
         async with self.pool.acquire() as conn, conn.transaction():
             gone = await conn.fetch(f"DELETE FROM follows WHERE {_USER} RETURNING id",
                                     user.platform, user.workspace, user.user_id)
+            await log_changes(conn, [r[0] for r in gone])
             await _drop_waiting(conn, user, FORGOTTEN)
-            await conn.execute(BUMP)
             await conn.execute(
                 "UPDATE subscriptions SET channel = 'user:' || $1, created_by = '', active = 0, ended_at = $2, "
                 "ended_reason = $1 WHERE platform = $3 AND workspace = $4 AND channel = $5",

@@ -16,7 +16,8 @@ import asyncpg
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
 from bot.announce.follows import Follower
 from bot.announce.subscriptions import Subscription
-from storage.postgres.follows import follows_version, last_follow_dues, live_followers
+from storage.postgres.follows import (follow_changes, follows_version, last_follow_dues, live_followers,
+                                      live_followers_by_id)
 from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
@@ -110,6 +111,12 @@ class PostgresOutboxTx:
 
     async def live_followers(self) -> list[Follower]:
         return await live_followers(self.conn)
+
+    async def follow_changes(self, since: int) -> tuple[int, list[int]]:
+        return await follow_changes(self.conn, since)
+
+    async def live_followers_by_id(self, ids: Sequence[int]) -> list[Follower]:
+        return await live_followers_by_id(self.conn, ids)
 
     async def last_follow_dues(self) -> dict[int, datetime]:
         return await last_follow_dues(self.conn)

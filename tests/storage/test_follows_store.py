@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backends import any_store, pg_schema, pg_server, store_target  # noqa: F401 (fixtures)
-from bot.announce.follows import Follow
+from bot.announce.follows import Follow, FollowerMap
 from bot.announce.publishing import ChannelRef
 from bot.announce.store import TooManyFollows
 
@@ -44,9 +44,19 @@ async def test_the_poll_transaction_reads_live_followers_and_a_version_that_move
         version = await tx.outbox.follows_version()
         found = await tx.outbox.live_followers()
         assert await tx.outbox.last_follow_dues() == {}  # no alert yet
-    assert version == 4  # one bump a follow written
     assert sorted((f.subscription_id, f.athlete_id, f.rival_id) for f in found) == [
         (a.subscription_id, 7, 0), (b.subscription_id, 8, 7), (b.subscription_id, 99, 0)]
+    # A poller's map, loaded now, then brought up to date with only what changed since.
+    followers = FollowerMap()
+    followers.load(version, found, {})
+    assert await s.end_follows(BOB, [b.id]) == 1
+    c, _ = await s.add_follow(Follow(ANN, 8, created_at=T0), 50)
+    async with s.write() as tx:
+        now, changed = await tx.outbox.follow_changes(version)
+        followers.apply(now, changed, await tx.outbox.live_followers_by_id(changed))
+        assert now == await tx.outbox.follows_version() > version
+    assert sorted(changed) == sorted([b.id, c.id])
+    assert {a_: [f.id for f in fs] for a_, fs in followers.index.items()} == {7: [a.id], 8: [c.id], 99: [found[2].id]}
 
 
 async def test_a_closed_dm_silences_the_users_follows_until_followed_again(any_store):
