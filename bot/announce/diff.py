@@ -72,6 +72,28 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
     return DiffReport(len(first) + len(changed), await tx.add_rows(rows), False)
 
 
+def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version, earlier: list[EarlierRow],
+             now: datetime, stale: list[int], announce_new: bool) -> NewRow | None:
+    """The row this subscription gets for the new revision, or None.
+
+    Nothing announced yet and still waiting: the waiting row is replaced by one for the new
+    revision (announce the current result once, not result-then-correction). Announced (or being
+    sent right now): a correction saying what changed. The race was final before this
+    subscription saw it: nothing, it never saw the original.
+    """
+    due = now + timedelta(minutes=sub.delay_minutes)
+    shown = [e for e in earlier if e.state == DELIVERED or (e.state == PENDING and e.leased)]
+    waiting = [e for e in earlier if e.state == PENDING and not e.leased]
+    stale += [e.id for e in waiting]
+    change = what_changed(old.entries, new.entries) if old else ""
+    if shown:
+        notes = [e.note for e in waiting if e.kind == CORRECTION and e.note] + [change]
+        return NewRow(sub.id, f.race.id, new.revision, CORRECTION, " ".join(n for n in notes if n), now, due)
+    if earlier or (old is None and announce_new):
+        return NewRow(sub.id, f.race.id, new.revision, RESULT, "", now, due)
+    return None
+
+
 async def follow_rows(tx: OutboxTx, fresh: list[tuple[RaceFacts, Version]], now: datetime,
                       digest: timedelta, followers: FollowerMap | None = None) -> list[NewRow]:
     """One row per user per race their follows fire, to their direct messages. Followers come from
