@@ -1,7 +1,7 @@
 """Matching follows to a meeting's results (issue 18): 100,000 follows over 10,000 athletes, one
 Diamond League meeting (Athletissima 2022, as `racebot run` replays it) stored race by race.
 
-    python bench/follows.py [--runs 3] [--follows 100000] [--athletes 10000]
+    python bench/follows.py [--runs 3] [--follows 100000] [--athletes 10000] [--db bench/out/follows.db]
 
 A fresh SQLite store in bench/out/follows.db gets the meeting's results (the real importer) and
 the follows (written in bulk: 5 per user, athletes drawn uniformly from the meeting's athletes and
@@ -131,9 +131,9 @@ def spread(label: str, values: list[float]) -> str:
     return f"{label} {statistics.median(us):.1f} us ({min(us):.1f}-{max(us):.1f})"
 
 
-async def main(runs: int, n_follows: int, n_athletes: int) -> None:
+async def main(runs: int, n_follows: int, n_athletes: int, db: Path) -> None:
     rng = random.Random(18)
-    store, races = await build(Path("bench/out/follows.db"), n_follows, n_athletes, rng)
+    store, races = await build(db, n_follows, n_athletes, rng)
     now = datetime(2022, 8, 26, 20, 0, tzinfo=timezone.utc)
     try:
         found = [await one_run(store, races, now + timedelta(hours=i)) for i in range(runs)]
@@ -165,5 +165,6 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--follows", type=int, default=100_000)
     parser.add_argument("--athletes", type=int, default=10_000)
+    parser.add_argument("--db", type=Path, default=Path("bench/out/follows.db"))
     args = parser.parse_args()
-    asyncio.run(main(args.runs, args.follows, args.athletes))
+    asyncio.run(main(args.runs, args.follows, args.athletes, args.db))
