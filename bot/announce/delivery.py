@@ -309,9 +309,11 @@ class Deliverer:
         if d.outcome is Outcome.DELIVERED:
             # Recorded at once, folded only with marks already waiting: the gap between a post and
             # its record (where a crash means a look in the channel) stays one write long.
-            done = await asyncio.gather(*(self._mark_delivered(Delivered(i.id, now, d.message_id, d.detail, h.token))
-                                          for i, h in marks))
-            for (i, _), marked in zip(marks, done):
+            delivered = [Delivered(i.id, now, d.message_id, d.detail, h.token) for i, h in marks]
+            # A digest's rows in one statement: all marked or none, so a retry never re-sends a part of it.
+            marked = (await self._mark_delivered(delivered[0]) if len(delivered) == 1
+                      else await self.store.mark_delivered(delivered))
+            for i, _ in marks:
                 if i.id in marked:
                     stats.delivered += 1
                 else:
