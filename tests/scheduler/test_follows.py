@@ -194,3 +194,13 @@ async def test_unfollow_all_and_forget_me_delete_follows_and_the_dm_id(core, clo
     assert await core.store.follows(DM) == []
     assert [s for s in await core.store.subscriptions(include_inactive=True) if s.channel.user_id == "42"] == []
     assert (await run.deliver()).delivered == 0 and run.pub.posted == []
+
+
+async def test_discords_two_options_are_a_rivalry_as_given(core):
+    from bot.commands.registry import Invocation, Syntax
+
+    on_discord = Context(user_id="42", channel=HERE, syntax=Syntax(options=True), clickable=True)
+    pair = await core.handle(Invocation("follow", {"athlete": "Kerr", "rival": "Ingebrigtsen"}), on_discord)
+    assert not pair.error and pair.paragraphs[0].text == "You follow Josh Kerr v Jakob Ingebrigtsen."
+    one = await core.handle(Invocation("follow", {"athlete": "Josh Kerr", "when": "both"}), on_discord)
+    assert one.paragraphs[0].text == "You follow Josh Kerr · results and start lists."
