@@ -17,8 +17,8 @@ class TooManyFollows(Exception):
 
 
 class FollowStore(Protocol):
-    async def add_follow(self, follow: Follow, limit: int) -> tuple[Follow, bool]:
-        """Store `follow` (its user's DM target made or reopened as needed), or return the same
+    async def add_follow(self, new: Follow, limit: int) -> tuple[Follow, bool]:
+        """Store `new` (its user's DM target made or reopened as needed), or return the same
         follow already stored (False). Raises TooManyFollows when the user has `limit` already."""
         ...
     async def follows(self, user: ChannelRef) -> list[Follow]: ...
