@@ -151,7 +151,7 @@ class Command(Generic[A]):
         parts = [f"/{self.name}"]
         for p in self.params:
             label = p.name if p.kind != Kind.FLAG else p.name
-            if p.kind in (Kind.SEASON, Kind.EVENT, Kind.GENDER, Kind.DATE, Kind.PAGE) and not p.required:
+            if p.kind in (Kind.SEASON, Kind.EVENT, Kind.GENDER, Kind.DATE, Kind.PAGE, Kind.CHOICE) and not p.required:
                 label = f"{p.name}:…"
             parts.append(f"<{label}>" if p.required else f"[{label}]")
         return " ".join(parts)
