@@ -1,6 +1,7 @@
 """Follows in SQLite (bot.announce.store.FollowStore), and the reads a poll makes of them."""
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
@@ -9,6 +10,7 @@ from bot.announce.outbox import DROPPED, FOLLOW, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.store import TooManyFollows
 from storage.connected import Connected
+from storage.reader import query_only
 from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
 from storage.writer import Writer
@@ -61,6 +63,22 @@ async def live_followers(db: Writer) -> list[Follower]:
 
 async def last_follow_dues(db: Writer) -> dict[int, datetime]:
     return {sub: oc.at(due) for sub, due in await db.execute_fetchall(LAST_DUES)}
+
+
+def snapshot(path: str) -> tuple[int, list[Follower], dict[int, datetime]]:
+    """follower_snapshot on a connection of its own (query-only, on a worker thread): one read
+    transaction, so the version and the rows agree."""
+    conn = query_only(path)
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")  # off the loop: it may wait for a checkpoint
+        conn.execute("BEGIN")
+        version = int(conn.execute(VERSION).fetchone()[0])
+        followers = list(map(Follower._make, conn.execute(LIVE)))
+        dues = {sub: oc.at(due) for sub, due in conn.execute(LAST_DUES)}
+        conn.execute("COMMIT")
+        return version, followers, dues
+    finally:
+        conn.close()
 
 
 class FollowRows(Connected):
@@ -146,6 +164,9 @@ class FollowRows(Connected):
                 "ended_reason = ? WHERE platform = ? AND workspace = ? AND channel = ?",
                 (FORGOTTEN, oc.ts(now), FORGOTTEN, user.platform, user.workspace, user.channel))
         return len(gone)
+
+    async def follower_snapshot(self) -> tuple[int, list[Follower], dict[int, datetime]]:
+        return await asyncio.to_thread(snapshot, str(self.path))
 
     async def gone_reported(self, ids: Sequence[int]) -> None:
         if ids:

@@ -217,7 +217,10 @@ class Deliverer:
                         stats.deferred += 1
                         stats.wait_at_most(channel_wait)
                         return stats
-                    got = [c.get(i.id) for i, c in zip(unit, await asyncio.gather(*(claim(i.id) for i in unit)))]
+                    if len(unit) == 1:  # awaited in place: lanes keep the order they had
+                        got = [(await claim(item.id)).get(item.id)]
+                    else:
+                        got = [c.get(i.id) for i, c in zip(unit, await asyncio.gather(*(claim(i.id) for i in unit)))]
                     helds = [h for h in got if h is not None]
                     if len(helds) < len(unit):  # another worker has (some of) it
                         await self.store.release_rows([(i.id, h.token) for i, h in zip(unit, got) if h])

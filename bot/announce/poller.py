@@ -109,6 +109,10 @@ class Poller(Generic[B]):
             return PollReport(name, skipped=True)
         try:
             batch = await self.source.poll(now)
+            if batch.rows and self.followers.version is None:
+                # Loaded before the write lock is taken; the poll's transaction then reads only
+                # the follows changed since (100,000 follows: a third of a second of CPU).
+                self.followers.load(*await self.store.follower_snapshot())
             diff, data_changed = await self._store(batch, now, batch.complete)
             await self.source.commit(batch)  # only now: a crash before this refetches, and the diff adds nothing
         except ImportFailed as exc:

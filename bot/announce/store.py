@@ -29,6 +29,10 @@ class FollowStore(Protocol):
         """Delete every follow and the user's id from the DM target; returns the follows deleted."""
         ...
     async def gone_reported(self, ids: Sequence[int]) -> None: ...
+    async def follower_snapshot(self) -> tuple[int, list[Follower], dict[int, datetime]]:
+        """(follows version, live followers, each user's last alert due), as committed, read in one
+        snapshot outside any write: a poller loads its map here, not while holding the write lock."""
+        ...
 
 
 class FollowTx(Protocol):
@@ -92,6 +96,10 @@ class OutboxStatus(Protocol):
 
 
 class OutboxStore(SubscriptionStore, OutboxStatus, Protocol):
+    async def follower_snapshot(self) -> tuple[int, list[Follower], dict[int, datetime]]:
+        """FollowStore.follower_snapshot: what a poller loads its map of followers from."""
+        ...
+
     async def record_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         """A poll that stored nothing still counts: it is the baseline of new subscriptions."""
         ...

@@ -136,6 +136,10 @@ class PostgresFollows:
                 FORGOTTEN, oc.ts(now), user.platform, user.workspace, user.channel)
         return len(gone)
 
+    async def follower_snapshot(self) -> tuple[int, list[Follower], dict[int, datetime]]:
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+            return await follows_version(conn), await live_followers(conn), await last_follow_dues(conn)
+
     async def gone_reported(self, ids: Sequence[int]) -> None:
         if ids:
             await self.pool.execute("UPDATE follows SET gone_reported = 1 WHERE id = ANY($1::bigint[])", list(ids))

@@ -46,6 +46,7 @@ async def test_the_poll_transaction_reads_live_followers_and_a_version_that_move
         assert await tx.outbox.last_follow_dues() == {}  # no alert yet
     assert sorted((f.subscription_id, f.athlete_id, f.rival_id) for f in found) == [
         (a.subscription_id, 7, 0), (b.subscription_id, 8, 7), (b.subscription_id, 99, 0)]
+    assert await s.follower_snapshot() == (version, found, {})  # the same, read outside any write
     # A poller's map, loaded now, then brought up to date with only what changed since.
     followers = FollowerMap()
     followers.load(version, found, {})
