@@ -55,9 +55,9 @@ def _user(ctx: Context) -> ChannelRef:
 
 def _names(athletes: AthleteIndex, args: FollowArgs, ctx: Context) -> tuple[str, str | None]:
     """(athlete text, rival text or None) from what was typed."""
-    if ctx.syntax.options and args.athlete:  # Discord's two options are explicit
+    if ctx.syntax.options and args.athlete and args.rival:  # Discord's two options are explicit
         return args.athlete, args.rival
-    words = list(args.words) or [w for w in (args.athlete, args.rival) if w]
+    words = list(args.words) or " ".join(w for w in (args.athlete, args.rival) if w).split()
     if not words:
         raise UserError("/follow needs an athlete.", "Example: /follow Kipyegon, or /follow Kerr v Ingebrigtsen")
     split = [i for i, w in enumerate(words) if _VERSUS.match(w)]

@@ -202,5 +202,7 @@ async def test_discords_two_options_are_a_rivalry_as_given(core):
     on_discord = Context(user_id="42", channel=HERE, syntax=Syntax(options=True), clickable=True)
     pair = await core.handle(Invocation("follow", {"athlete": "Kerr", "rival": "Ingebrigtsen"}), on_discord)
     assert not pair.error and pair.paragraphs[0].text == "You follow Josh Kerr v Jakob Ingebrigtsen."
+    typed = await core.handle(Invocation("follow", {"athlete": "Kerr v Cheruiyot"}), on_discord)
+    assert typed.paragraphs[0].text == "You follow Josh Kerr v Timothy Cheruiyot."
     one = await core.handle(Invocation("follow", {"athlete": "Josh Kerr", "when": "both"}), on_discord)
     assert one.paragraphs[0].text == "You follow Josh Kerr · results and start lists."
