@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
 from bot.announce.message import Announcer
@@ -76,10 +76,11 @@ def _live_sources(cfg: Config, store: Store, publishers: dict[str, Publisher]) -
     return [(watched, settings.idle_poll_seconds)]
 
 
-def _pipeline(result: "Announcements", name: str, store, render, publishers: dict[str, Publisher], limits: RateLimits,
+def _pipeline(result: "Announcements", name: str, store, announcer: Announcer, publishers: dict[str, Publisher], limits: RateLimits,
               settings: DeliverySettings, every: float, clock, on_data=None) -> Callable[[PollReport], Awaitable[None]]:
     jobs = result.jobs
-    deliverer = Deliverer(store, render, publishers, limits, settings, clock=clock)
+    deliverer = Deliverer(store, announcer.render, publishers, limits, settings, clock=clock,
+                          render_digest=announcer.render_digest)
     result.deliverers.append(deliverer)
     job_id = f"deliver:{name}"
     jobs.add_delivery(job_id, deliverer.run, every)
@@ -104,10 +105,11 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     jobs = Jobs(clock)
     result = Announcements(jobs)
     sources = _live_sources(cfg, core.store, publishers)
-    on_poll = _pipeline(result, "main", core.store, Announcer(core.store).render, publishers, limits, settings, every,
+    on_poll = _pipeline(result, "main", core.store, Announcer(core.store), publishers, limits, settings, every,
                         clock, on_data=core.refresh)  # new athletes and meetings become searchable
     for source, idle in sources:
-        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
+        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses,
+                        digest=timedelta(minutes=section.digest_minutes))
         jobs.add_poll(f"poll:main:{source.name}", poller.step, section.poll_seconds or idle)
         result.closers.append(source.aclose)
     await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources))
@@ -129,9 +131,10 @@ async def _add_replay(cfg: Config, result: Announcements, publishers, limits, se
         await replay.store.add_subscription(Subscription(channel, created_at=clock(), created_by="replay"))
     label = f"Replay of {replay.label}, not live"
     replay_settings = replace(settings, namespace=f"replay-{int(time.time())}")  # a new replay is new posts
-    on_poll = _pipeline(result, "replay", replay.store, Announcer(replay.store, source_label=label).render,
+    on_poll = _pipeline(result, "replay", replay.store, Announcer(replay.store, source_label=label),
                         publishers, limits, replay_settings, every, clock)
-    poller = Poller(replay.source, replay.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
+    poller = Poller(replay.source, replay.store, on_poll=on_poll, cpu_bound=no_gc_pauses,
+                    digest=timedelta(minutes=cfg.file.announcements.digest_minutes))
     result.jobs.add_poll("poll:replay", poller.step, rs.poll_seconds, min_gap_seconds=0.1)
     result.replay_label = replay.label
     log.info("replaying %s: %d races, one every %.0f s", replay.label, len(replay.source.races), rs.interval_seconds)

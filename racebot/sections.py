@@ -118,6 +118,8 @@ class RateLimitSection(Section):
     burst: NonNegative | None = None
     channel_per_second: NonNegative | None = None
     channel_burst: NonNegative | None = None
+    dm_per_second: NonNegative | None = None  # every user's direct messages together (follow alerts)
+    dm_burst: NonNegative | None = None
 
 
 class RateLimitsSection(Section):
@@ -141,6 +143,7 @@ class AnnouncementsSection(Section):
     enabled: bool = True
     delivery_seconds: Positive = 2.0  # how often the delivery job looks for due rows
     poll_seconds: Positive | None = None  # a live source's poll interval; none: the source's idle interval
+    digest_minutes: Positive = 10.0  # a user's follow alerts within this window come as one message
     namespace: Text = D.namespace
     batch: Count = D.batch
     per_channel_window: Count = D.per_channel_window

@@ -15,6 +15,7 @@ class Connected:
 
     conn: Writer
     reader: Reader
+    path: str
 
     if TYPE_CHECKING:  # only declared: SqliteStore's own definitions are the ones that run
         def transaction(self, *, foreign_keys: bool = True,

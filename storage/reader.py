@@ -103,6 +103,11 @@ class Reader:
             "GROUP BY athlete_id", [scheme, *athlete_ids]).fetchall()
         return {a: i for a, i in rows}
 
+    def follows_version(self) -> int:
+        """The last committed entry of the follows' change log (storage.follows)."""
+        version: int = self.conn.execute("SELECT coalesce(max(seq), 0) FROM follow_changes").fetchone()[0]
+        return version
+
     def data_version(self) -> int:
         """Changes by other connections since this one opened (PRAGMA data_version)."""
         version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]

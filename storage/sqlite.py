@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import NotStarted
 from storage.changes import ChangeRows
+from storage.follows import FollowRows
 from storage.outbox.queue import OutboxRows
 from storage.queries import Reads
 from storage.reader import Reader, query_only
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRows, ChangeRows,
+class SqliteStore(Reads, IndexReads, SubscriptionRows, FollowRows, OutboxRows, SourceStateRows, ChangeRows,
                   SeenRequestRows):
     def __init__(self, conn: Writer, path: str) -> None:
         self.conn = conn
@@ -125,7 +126,7 @@ class SqliteStore(Reads, IndexReads, SubscriptionRows, OutboxRows, SourceStateRo
         from storage.write_tx import SqliteWriteTx
 
         async with self.transaction(foreign_keys=not bulk) as db:
-            tx = SqliteWriteTx(db, bulk=bulk)
+            tx = SqliteWriteTx(db, bulk=bulk, reader=self.reader)
             try:
                 yield tx
                 await tx.finish()

@@ -9,6 +9,7 @@ from bot.announce.outbox import DROPPED, PENDING
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
 from storage.connected import Connected
+from storage.follows import mark_gone
 from storage.outbox import convert as oc
 from storage.turns import USER_WAIT
 
@@ -60,4 +61,7 @@ class SubscriptionRows(Connected):
         return len(ended)
 
     async def disable_channel(self, channel: ChannelRef, reason: str, now: datetime) -> int:
+        if channel.user_id:  # a closed DM: the user's follows go quiet, reported once in /following
+            async with self.transaction() as db:
+                await mark_gone(db, channel, reason, now)
         return await self.end_subscriptions(channel, None, reason, now)

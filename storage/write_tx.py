@@ -17,13 +17,14 @@ from storage.linking import link_new, tops
 from storage.outbox.tx import OutboxTxView
 from storage.source_state import write_marks
 from storage.writes import UPSERT_RESULT, count_rows, insert_parents
+from storage.reader import Reader
 from storage.writer import Writer
 
 
 class SqliteWriteTx:
-    def __init__(self, db: Writer, *, bulk: bool) -> None:
+    def __init__(self, db: Writer, *, bulk: bool, reader: Reader | None = None) -> None:
         self.db = db
-        self.outbox = OutboxTxView(db)
+        self.outbox = OutboxTxView(db, reader)
         self._bulk_allowed = bulk  # foreign keys are off: the bulk writer checks references itself
         self._bulk: SqliteBulkWrite | None = None
         self._races: set[int] = set()

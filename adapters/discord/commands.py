@@ -51,6 +51,8 @@ def option_payload(p: Param) -> dict:
                               "required": p.required}
     if p.kind == Kind.GENDER:
         option["choices"] = list(_GENDER_CHOICES)
+    elif p.kind == Kind.CHOICE:
+        option["choices"] = [{"name": c, "value": c} for c in p.choices]
     elif p.autocomplete and option["type"] != BOOLEAN:
         option["autocomplete"] = True
     if p.kind == Kind.SEASON:

@@ -54,16 +54,23 @@ class ChannelPublisher:
         self.client: discord.Client | None = None  # set by the adapter once logged in
         self.clock, self.nonce_window = clock, nonce_window
         self._sent: OrderedDict[str, str] = OrderedDict()  # nonce -> message id
+        self._dms: OrderedDict[int, int] = OrderedDict()  # user id -> DM channel id
 
     async def send(self, channel: ChannelRef, reply: Reply, key: str, *,
                    in_doubt_since: datetime | None = None) -> Delivery:
-        if channel.platform != self.platform or not channel.channel.isdigit():
+        if channel.platform != self.platform or not (channel.channel.isdigit() or channel.user_id.isdigit()):
             return Delivery(Outcome.REJECTED, detail=f"not a Discord channel: {channel}")
         client = self.client
         if client is None:
             return Delivery(Outcome.RETRY, RETRY_SOON, detail="Discord adapter not started")
-        target = client.get_partial_messageable(
-            int(channel.channel), guild_id=int(channel.workspace) if channel.workspace.isdigit() else None)
+        if channel.user_id:  # a follower's direct messages: opened (or found) first
+            dm = await self._dm_channel(client, int(channel.user_id))
+            if isinstance(dm, Delivery):
+                return dm
+            target = client.get_partial_messageable(dm)
+        else:
+            target = client.get_partial_messageable(
+                int(channel.channel), guild_id=int(channel.workspace) if channel.workspace.isdigit() else None)
         pages = render(reply)
         refs = [recall.ref_for(key, page) for page in range(len(pages))]
         nonces = [nonce_for(key, page) for page in range(len(pages))]
@@ -85,6 +92,27 @@ class ChannelPublisher:
             ids.append(self._sent[nonce])
         return Delivery(Outcome.DELIVERED, message_id=ids[0], detail=f"{len(ids)} message(s)")
 
+    async def _dm_channel(self, client: discord.Client, user_id: int) -> int | Delivery:
+        """The DM channel's id (POST /users/@me/channels, the same channel every time; kept in
+        memory only, and bounded). A closed DM answers 403 50007 to the send, not here."""
+        if user_id in self._dms:
+            self._dms.move_to_end(user_id)
+            return self._dms[user_id]
+        try:
+            dm = await client.create_dm(discord.Object(id=user_id))
+        except discord.RateLimited as exc:
+            return Delivery(Outcome.RETRY, exc.retry_after, detail="rate limited")
+        except (discord.NotFound, discord.Forbidden) as exc:  # no such user, or none reachable
+            return Delivery(Outcome.GONE, detail=f"{exc.status} {exc.code} {exc.text}")
+        except discord.HTTPException as exc:
+            return Delivery(Outcome.RETRY, NO_TIME, detail=f"Discord error {exc.status} opening a DM")
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+            return Delivery(Outcome.RETRY, NO_TIME, detail=f"network: {type(exc).__name__}")
+        self._dms[user_id] = dm.id
+        while len(self._dms) > _REMEMBER:
+            self._dms.popitem(last=False)
+        return dm.id
+
     async def _post(self, target: discord.PartialMessageable, kwargs: dict, nonce: str) -> str | Delivery:
         """The message id, or the Delivery that says why there is none."""
         try:
@@ -93,8 +121,8 @@ class ChannelPublisher:
         except discord.RateLimited as exc:  # a 429 longer than max_ratelimit_wait
             return Delivery(Outcome.RETRY, exc.retry_after, detail="rate limited")
         except (discord.NotFound, discord.Forbidden) as exc:
-            # 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions:
-            # the channel is gone or the bot was removed; stop sending there.
+            # 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions: the channel
+            # is gone or the bot was removed; 50007 a user who takes no DMs: stop sending there.
             return Delivery(Outcome.GONE, detail=f"{exc.status} {exc.code} {exc.text}")
         except discord.HTTPException as exc:
             if exc.status == 429:  # no Via header: discord.py does not retry these itself

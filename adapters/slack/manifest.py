@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from adapters.slack.names import RESERVED, UMBRELLA, syntax
+from adapters.slack.names import RESERVED, UMBRELLA, UMBRELLA_ONLY, syntax
 from bot.commands.usage import usage
 
 SCOPES = (
@@ -25,6 +25,8 @@ SCOPES = (
     "channels:history",
     "groups:history",
     "im:history",
+    # conversations.open: a follower's direct messages (/follow alerts)
+    "im:write",
     # files.getUploadURLExternal / files.completeUploadExternal: the /h2h and /results charts
     "files:write",
 )
@@ -36,7 +38,7 @@ HEADER = ("# Slack app manifest for racebot. Generated from the command registry
 def build(registry, *, request_url: str = "", name: str = "racebot") -> dict:
     commands = []
     for cmd in registry:
-        if cmd.name in RESERVED:  # Slack refuses these: they are typed as /racebot NAME
+        if cmd.name in RESERVED | UMBRELLA_ONLY:  # Slack refuses these (or we keep them): /racebot NAME
             continue
         commands.append({"command": f"/{cmd.name}", "description": cmd.description,
                          "usage_hint": usage(cmd, syntax(registry)).removeprefix(f"/{cmd.name}").strip()})

@@ -16,15 +16,18 @@ RESERVED = frozenset({
     "remove", "rename", "search", "shortcuts", "shrug", "star", "status", "topic", "who",
 })
 
+# Too general a word to take as a workspace's own slash command: `/racebot forget me` only.
+UMBRELLA_ONLY = frozenset({"forget"})
+
 
 def under_umbrella(registry: Registry) -> frozenset[str]:
-    """The racebot commands Slack would not route by their own name."""
-    return frozenset(name for name in registry.names() if name in RESERVED)
+    """The racebot commands Slack would not route by their own name, or that we keep under it."""
+    return frozenset(name for name in registry.names() if name in RESERVED | UMBRELLA_ONLY)
 
 
 def slash_names(registry: Registry) -> list[str]:
     """The slash commands racebot declares on Slack: its own names where free, and the umbrella."""
-    names = [name for name in registry.names() if name not in RESERVED]
+    names = [name for name in registry.names() if name not in RESERVED | UMBRELLA_ONLY]
     return names if UMBRELLA in names else names + [UMBRELLA]
 
 

@@ -20,6 +20,9 @@ from bot.announce.publishing import Delivery, Outcome
 log = logging.getLogger(__name__)
 
 # The channel is deleted/archived, the bot was removed, or the workspace uninstalled us.
+# conversations.open: the person left, was deactivated, or cannot be messaged by this app.
+DM_GONE_ERRORS = frozenset({"user_not_found", "user_disabled", "user_not_visible", "cannot_dm_bot",
+                            "account_inactive"})
 GONE_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel", "account_inactive",
                          "token_revoked", "team_not_found"})
 # Slack's own transient failures, sometimes sent with HTTP 200 and ok: false.
@@ -117,6 +120,19 @@ class Outbound:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__)
         return resp.data if isinstance(resp.data, dict) else {}
+
+    async def open_dm(self, user: str) -> str | Delivery:
+        """The id of the bot's DM with `user` (conversations.open, needs im:write), or why not."""
+        try:
+            resp = await self._client.conversations_open(users=user)
+        except SlackApiError as exc:
+            status, error, headers = _api_error(exc)
+            return replace(_failed(Dest(channel=user), status, error, headers, gone=error in DM_GONE_ERRORS),
+                           maybe_posted=False)  # opening posts nothing
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            return Delivery(Outcome.RETRY, retry_after=DEFAULT_RETRY_AFTER, detail=type(exc).__name__)
+        channel = resp.get("channel") or {}
+        return str(channel.get("id", "")) if isinstance(channel, dict) else ""
 
     async def _post_message(self, dest: Dest, message: dict) -> Delivery:
         extra: dict[str, Any] = {"thread_ts": dest.thread_ts} if dest.thread_ts else {}

@@ -38,6 +38,7 @@ class SlackPublisher:
         self._outbound = outbound
         self._remember = remember
         self._progress: OrderedDict[str, _Progress] = OrderedDict()
+        self._dms: OrderedDict[str, str] = OrderedDict()  # user id -> DM channel id
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}  # key -> (lock, callers using it)
         # id(reply) -> (reply, messages); the reply is held so its id cannot be reused meanwhile
         self._rendered: OrderedDict[int, tuple[Reply, list[_Part]]] = OrderedDict()
@@ -50,7 +51,10 @@ class SlackPublisher:
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:  # two sends with one key at once: the second waits, then sees "complete"
-                return await self._send(channel.channel, reply, key, in_doubt_since)
+                target = await self._dm(channel.user_id) if channel.user_id else channel.channel
+                if isinstance(target, Delivery):
+                    return target
+                return await self._send(target, reply, key, in_doubt_since)
         finally:
             lock, users = self._locks[key]
             if users == 1:
@@ -86,6 +90,21 @@ class SlackPublisher:
         self._keep(key, progress)
         return Delivery(Outcome.DELIVERED, message_id=progress.posted[0] if progress.posted else "",
                         detail=f"{recovered} part(s) found in the channel" if recovered else "")
+
+    async def _dm(self, user: str) -> str | Delivery:
+        """A follower's DM channel, opened once and kept (in memory, bounded)."""
+        if user in self._dms:
+            self._dms.move_to_end(user)
+            return self._dms[user]
+        opened = await self._outbound.open_dm(user)
+        if isinstance(opened, Delivery):
+            return opened
+        if not opened:
+            return Delivery(Outcome.RETRY, detail="conversations.open gave no channel")
+        self._dms[user] = opened
+        while len(self._dms) > self._remember:
+            self._dms.popitem(last=False)
+        return opened
 
     def _render(self, reply: Reply) -> list[_Part]:
         """Rendered once per reply object: Block Kit is the same in every channel."""

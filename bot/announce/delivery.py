@@ -34,6 +34,7 @@ from bot.replies import Reply
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Render = Callable[[OutboxItem], Awaitable[Reply | None]]
+RenderDigest = Callable[[list[OutboxItem]], Awaitable[Reply | None]]
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,10 @@ class Deliverer:
     def __init__(self, store: OutboxStore, render: Render, publishers: Mapping[str, Publisher],
                  limits: RateLimits, settings: DeliverySettings, *, clock: Clock,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 spread: Callable[[], float] = random.random) -> None:
+                 spread: Callable[[], float] = random.random,
+                 render_digest: RenderDigest | None = None) -> None:
         self.store, self.render, self.publishers = store, render, publishers
+        self.render_digest = render_digest  # several alerts due together in a user's DMs: one message
         self.limits, self.settings, self.clock, self.sleep = limits, settings, clock, sleep
         self.spread = spread  # backoff jitter, in [0, 1)
         self._stopping = False
@@ -201,8 +204,10 @@ class Deliverer:
             async with gate:
                 under_way.tick()
                 admitted = True
-                for item in items:
-                    taken_over = item.lease_until + self._grace if item.lease_until else None
+                for unit in self._units(channel, items):
+                    item = unit[0]
+                    taken_over = max((i.lease_until for i in unit if i.lease_until), default=None)
+                    taken_over = taken_over + self._grace if taken_over else None
                     blocked_until = max(t for t in (taken_over, item.next_attempt_at, now) if t is not None)
                     if blocked_until > now:
                         stats.wait_at_most((blocked_until - now).total_seconds())
@@ -212,15 +217,22 @@ class Deliverer:
                         stats.deferred += 1
                         stats.wait_at_most(channel_wait)
                         return stats
-                    held = (await claim(item.id)).get(item.id)
-                    if held is None:
-                        return stats  # another worker has it
-                    self._leases.hold(item.id, held.token)
+                    if len(unit) == 1:  # awaited in place: lanes keep the order they had
+                        got = [(await claim(item.id)).get(item.id)]
+                    else:
+                        got = [c.get(i.id) for i, c in zip(unit, await asyncio.gather(*(claim(i.id) for i in unit)))]
+                    helds = [h for h in got if h is not None]
+                    if len(helds) < len(unit):  # another worker has (some of) it
+                        await self.store.release_rows([(i.id, h.token) for i, h in zip(unit, got) if h])
+                        return stats
+                    for i, h in zip(unit, helds):
+                        self._leases.hold(i.id, h.token)
                     try:
-                        if not await self._deliver(item, held, publisher, stats):
+                        if not await self._deliver(unit, helds, publisher, stats):
                             return stats
                     finally:
-                        self._leases.drop(item.id)
+                        for i in unit:
+                            self._leases.drop(i.id)
             return stats
         finally:
             if not admitted:  # it never got to the gate: it counts as under way all the same
@@ -245,24 +257,50 @@ class Deliverer:
                     return False
                 await self.sleep(wait)
 
-    async def _deliver(self, item: OutboxItem, held: Claim, publisher: Publisher, stats: DeliveryStats) -> bool:
-        """Send one claimed row and record the outcome; False when the channel should wait."""
+    def _units(self, channel: ChannelRef, items: list[OutboxItem]) -> list[list[OutboxItem]]:
+        """What goes out as one message: a row, or for a user's direct messages (with a digest
+        renderer) every row of one due time, as bot.announce.follows.digest_due grouped them."""
+        if not channel.user_id or self.render_digest is None:
+            return [[i] for i in items]
+        units: dict[datetime, list[OutboxItem]] = {}
+        for i in items:
+            units.setdefault(i.due_at, []).append(i)
+        return list(units.values())
+
+    def _key(self, unit: list[OutboxItem]) -> str:
+        if len(unit) == 1:
+            return unit[0].key(self.settings.namespace)
+        # A group's rows are fixed once it is due (nothing joins a due group), so this is stable.
+        first = unit[0]
+        return f"{self.settings.namespace}:{first.subscription.id}:digest:{first.id}-{unit[-1].id}:{len(unit)}"
+
+    async def _deliver(self, unit: list[OutboxItem], helds: list[Claim], publisher: Publisher,
+                       stats: DeliveryStats) -> bool:
+        """Send claimed rows as one message and record the outcome; False when the channel should wait."""
+        item, held = unit[0], helds[0]
+        marks = list(zip(unit, helds))
         try:
-            reply = await self.render(item)
+            if len(unit) == 1:
+                reply = await self.render(item)
+            else:
+                assert self.render_digest is not None  # _units groups only with one
+                reply = await self.render_digest(unit)
             problem = "race no longer in the store" if reply is None else ""
         except Exception as exc:  # a bug in rendering: this row fails, the fan-out goes on
             log.exception("rendering outbox row %d failed", item.id)
             reply, problem = None, f"could not render: {type(exc).__name__}"
         if reply is None:
-            if await self.store.mark_failed(item.id, held.token, self.clock(), problem):
-                stats.failed += 1
+            for i, h in marks:
+                if await self.store.mark_failed(i.id, h.token, self.clock(), problem):
+                    stats.failed += 1
             return True
         if not await self._token(item.subscription.channel, stats):  # last, so the limit is on sends
-            await self.store.release_rows([(item.id, held.token)])
+            await self.store.release_rows([(i.id, h.token) for i, h in marks])
             return False
-        key = item.key(self.settings.namespace)
+        key = self._key(unit)
         # Only when in doubt: publishers that never are (tests, benchmarks) need not take the argument.
-        doubt = {"in_doubt_since": held.first_attempt_at or item.created_at} if held.in_doubt else {}
+        doubted = [h.first_attempt_at or i.created_at for i, h in marks if h.in_doubt]
+        doubt = {"in_doubt_since": min(doubted)} if doubted else {}
         try:
             d = await publisher.send(item.subscription.channel, reply, key, **doubt)
         except Exception as exc:  # a bug or a dropped connection: it may or may not have posted
@@ -274,18 +312,24 @@ class Deliverer:
         if d.outcome is Outcome.DELIVERED:
             # Recorded at once, folded only with marks already waiting: the gap between a post and
             # its record (where a crash means a look in the channel) stays one write long.
-            if item.id in await self._mark_delivered(Delivered(item.id, now, d.message_id, d.detail, held.token)):
-                stats.delivered += 1
-            else:
-                self._lost(item)
+            delivered = [Delivered(i.id, now, d.message_id, d.detail, h.token) for i, h in marks]
+            # A digest's rows in one statement: all marked or none, so a retry never re-sends a part of it.
+            marked = (await self._mark_delivered(delivered[0]) if len(delivered) == 1
+                      else await self.store.mark_delivered(delivered))
+            for i, _ in marks:
+                if i.id in marked:
+                    stats.delivered += 1
+                else:
+                    self._lost(i)
             return True
         if d.outcome is Outcome.RETRY:
             # Not the message's fault: it waits, however long the platform refuses, until it expires.
             attempts = item.attempts + 1
             wait = d.retry_after if d.retry_after > 0 else self.settings.backoff(attempts, self.spread())
-            if not await self.store.mark_retry(item.id, held.token, attempts, now + timedelta(seconds=wait),
-                                               d.detail, in_doubt=d.maybe_posted):
-                self._lost(item)
+            for i, h in marks:
+                if not await self.store.mark_retry(i.id, h.token, i.attempts + 1, now + timedelta(seconds=wait),
+                                                   d.detail, in_doubt=d.maybe_posted):
+                    self._lost(i)
             stats.retried += 1
             stats.wait_at_most(wait)
             return False
@@ -297,8 +341,9 @@ class Deliverer:
             stats.gone += 1
             return False
         log.error("outbox row %d rejected by %s: %s", item.id, item.subscription.channel.platform, d.detail)
-        if await self.store.mark_failed(item.id, held.token, now, f"rejected: {d.detail}"):
-            stats.failed += 1
+        for i, h in marks:
+            if await self.store.mark_failed(i.id, h.token, now, f"rejected: {d.detail}"):
+                stats.failed += 1
         return True
 
     def _lost(self, item: OutboxItem) -> None:

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.announce.corrections import what_changed
-from bot.announce.outbox import (CORRECTION, DELIVERED, PENDING, RESULT, EarlierRow, NewRow, PollStart, RaceFacts,
-                        Version)
+from bot.announce.follows import AlertNote, Follower, FollowerMap, digest_due, matching
+from bot.announce.outbox import (CORRECTION, DELIVERED, FOLLOW, PENDING, RESULT, EarlierRow, NewRow, PollStart,
+                                 RaceFacts, Version)
 from bot.announce.store import OutboxTx
 from bot.announce.subscriptions import Subscription
 from bot.store import WriteTx
+
+
+DIGEST_WINDOW = timedelta(minutes=10)  # a user's alerts within it come as one message
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,8 @@ class DiffReport:
 
 
 async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start: PollStart, *,
-                         announce_new: bool = True) -> DiffReport:
+                         announce_new: bool = True, digest: timedelta = DIGEST_WINDOW,
+                         followers: FollowerMap | None = None) -> DiffReport:
     """`start` is this poll's tx.begin_poll(...), taken in the same transaction.
     `announce_new=False` (a backfill, a file import): new races are recorded, not announced;
     changes to races a channel was shown still go out as corrections."""
@@ -48,7 +53,9 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
     await tx.save_versions({f.race.id: new for f, _, new in changed}, now)
     if start.first_for_source:
         return DiffReport(len(first) + len(changed), 0, True)
-    subs = [s for s in await tx.active_subscriptions() if s.id not in start.baseline_subscriptions]
+    # A user's direct-message target is fed by their follows, never by channel filters.
+    subs = [s for s in await tx.active_subscriptions()
+            if s.id not in start.baseline_subscriptions and not s.channel.user_id]
     earlier = await tx.earlier_rows([f.race.id for f, _, _ in changed], now)
     rows: list[NewRow] = []
     stale: list[int] = []
@@ -59,6 +66,8 @@ async def record_changes(tx: OutboxTx, race_ids: list[int], now: datetime, start
             row = _row_for(sub, f, old, new, earlier.get((sub.id, f.race.id), []), now, stale, announce_new)
             if row:
                 rows.append(row)
+    if announce_new:  # a race's first results: the news a follower asked for (not corrections)
+        rows += await follow_rows(tx, [(f, new) for f, old, new in changed if old is None], now, digest, followers)
     await tx.supersede(stale)
     return DiffReport(len(first) + len(changed), await tx.add_rows(rows), False)
 
@@ -85,11 +94,38 @@ def _row_for(sub: Subscription, f: RaceFacts, old: Version | None, new: Version,
     return None
 
 
-async def record_poll_changes(tx: WriteTx, source: str, now: datetime, complete: bool) -> DiffReport:
+async def follow_rows(tx: OutboxTx, fresh: list[tuple[RaceFacts, Version]], now: datetime,
+                      digest: timedelta, followers: FollowerMap | None = None) -> list[NewRow]:
+    """One row per user per race their follows fire, to their direct messages. Followers come from
+    `followers`, the poller's in-memory map, checked against the store's follows version (one
+    read a poll; the follows changed since are read again); without one, a map is loaded for
+    this poll."""
+    if not fresh:
+        return []
+    followers = followers or FollowerMap()
+    version = await tx.follows_version()
+    if followers.version is None:
+        followers.load(version, await tx.live_followers(), await tx.last_follow_dues())
+    elif version != followers.version:
+        version, changed = await tx.follow_changes(followers.version)
+        followers.apply(version, changed, await tx.live_followers_by_id(changed))
+    hits: dict[tuple[int, int], tuple[int, list[Follower]]] = {}
+    for f, new in fresh:
+        for follow in matching(followers.index, f.race.event, f.athlete_ids):
+            hits.setdefault((follow.subscription_id, f.race.id), (new.revision, []))[1].append(follow)
+    # One due time per user for the whole poll: its races go out together.
+    due = {sub: digest_due(followers.last_due.get(sub), now, digest) for sub, _ in hits}
+    followers.last_due.update(due)
+    return [NewRow(sub, race, revision, FOLLOW, AlertNote.text_of(follows), now, due[sub])
+            for (sub, race), (revision, follows) in hits.items()]
+
+
+async def record_poll_changes(tx: WriteTx, source: str, now: datetime, complete: bool, *,
+                              digest: timedelta = DIGEST_WINDOW, followers: FollowerMap | None = None) -> DiffReport:
     """A poll's news: the races `tx` wrote, counted as this poll of `source` (`complete`: no
     source errors, so it may end baselines)."""
     start = await tx.outbox.begin_poll(source, now, complete)
-    return await record_changes(tx.outbox, tx.races(), now, start)
+    return await record_changes(tx.outbox, tx.races(), now, start, digest=digest, followers=followers)
 
 
 async def record_corrections(tx: WriteTx, now: datetime) -> DiffReport:

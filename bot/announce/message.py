@@ -12,7 +12,10 @@ from datetime import timezone
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.announce.outbox import CORRECTION, OutboxItem
+from bot.announce.alert import digest, race_alert
+from bot.announce.follows import AlertNote
+from bot.announce.outbox import CORRECTION, FOLLOW, OutboxItem
+from bot.domain.models import RaceResults
 from bot.domain.people import WA_SCHEME
 from bot.domain.race_report import race_reply
 from bot.replies import Moment, Paragraph, Reply, ReplyKind, Span
@@ -34,11 +37,20 @@ class Announcer:
         self._cache: OrderedDict[tuple[Any, ...], Reply | None] = OrderedDict()
         self._shown: OrderedDict[tuple[Any, ...], Reply] = OrderedDict()
 
+    async def render_digest(self, items: list[OutboxItem]) -> Reply | None:
+        """Follow alerts due together in one user's direct messages, as one message."""
+        replies = [r for r in [await self.render(i) for i in items] if r is not None]
+        return digest(replies) if replies else None
+
     async def render(self, item: OutboxItem) -> Reply | None:
         """The message for `item`, or None when its race is no longer in the store.
 
         Channels whose subscriptions show it alike get the very same Reply object, so a
         publisher can render it for its platform once (replies are not changed once made)."""
+        if item.kind == FOLLOW:  # for one person: nothing to share with a fan-out
+            rr = await self._race_results(item.race_id)
+            return None if rr is None else await race_alert(self.store, rr, AlertNote.parse(item.note),
+                                                            self.source_label)
         key = (item.race_id, item.revision, item.kind, item.note)
         if key not in self._cache:
             self._cache[key] = await self._base(item)
@@ -54,14 +66,17 @@ class Announcer:
             _trim(self._shown)
         return reply
 
-    async def _base(self, item: OutboxItem) -> Reply | None:
-        race = await self.store.race(item.race_id)
+    async def _race_results(self, race_id: int) -> RaceResults | None:
+        race = await self.store.race(race_id)
         if race is None:
             return None
         found = [rr for rr in await self.store.race_results(race.competition_id, race.event) if rr.race.id == race.id]
-        if not found:
+        return found[0] if found else None
+
+    async def _base(self, item: OutboxItem) -> Reply | None:
+        rr = await self._race_results(item.race_id)
+        if rr is None:
             return None
-        rr = found[0]
         wa_ids = await self.store.source_ids([ath.id for _, ath in rr.results], WA_SCHEME)
         reply = race_reply(rr, self.source_label, wa_ids=wa_ids)
         paragraphs = list(reply.paragraphs)

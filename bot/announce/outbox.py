@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from bot.domain.models import Competition, Race
+from bot.announce.follows import AlertNote
 from bot.announce.subscriptions import Subscription
 
 PENDING, DELIVERED, FAILED, DROPPED, SUPERSEDED = "pending", "delivered", "failed", "dropped", "superseded"
 EXPIRED = "expired"
 STATES = (PENDING, DELIVERED, FAILED, EXPIRED, DROPPED, SUPERSEDED)
 RESULT, CORRECTION = "result", "correction"
+FOLLOW = "follow"  # a personal alert in a user's direct messages; its note names the follows (follows.AlertNote)
 
 
 @dataclass(frozen=True)
@@ -138,4 +140,7 @@ class OutboxItem:
 
     def key(self, namespace: str) -> str:
         """The idempotency key: the same on every attempt, so an adapter can drop a repeat."""
-        return f"{namespace}:{self.subscription.id}:{self.race_id}:{self.revision}"
+        base = f"{namespace}:{self.subscription.id}:{self.race_id}:{self.revision}"
+        if self.kind == FOLLOW:  # the follows it answers are part of what was sent
+            return f"{base}:f{'.'.join(map(str, AlertNote.parse(self.note).follows))}"
+        return base

@@ -17,7 +17,8 @@ from typing import Awaitable, Callable, Generic, Protocol, Sequence, TypeVar
 from bot.errors import ImportFailed
 from bot.ingest.importer import CpuBound, plan_rows
 from bot.ingest.rows import ResultRow
-from bot.announce.diff import DiffReport, record_poll_changes
+from bot.announce.diff import DIGEST_WINDOW, DiffReport, record_poll_changes
+from bot.announce.follows import FollowerMap
 from bot.announce.store import OutboxStore
 from bot.store import Writes
 
@@ -84,8 +85,10 @@ class Poller(Generic[B]):
     def __init__(self, source: Source[B], store: PollStore, *, holder: str | None = None,
                  lease_seconds: float = 300.0,
                  on_poll: Callable[[PollReport], Awaitable[None]] | None = None,
-                 cpu_bound: CpuBound = nullcontext) -> None:
+                 cpu_bound: CpuBound = nullcontext, digest: timedelta = DIGEST_WINDOW) -> None:
         self.source = source
+        self.digest = digest  # a user's follow alerts within it come as one message
+        self.followers = FollowerMap()  # followers by athlete, reloaded when follows change
         self.cpu_bound = cpu_bound
         self.store = store
         self.holder = f"{holder or holder_name()}:{id(self):x}"
@@ -106,6 +109,10 @@ class Poller(Generic[B]):
             return PollReport(name, skipped=True)
         try:
             batch = await self.source.poll(now)
+            if batch.rows and self.followers.version is None:
+                # Loaded before the write lock is taken; the poll's transaction then reads only
+                # the follows changed since (100,000 follows: a third of a second of CPU).
+                self.followers.load(*await self.store.follower_snapshot())
             diff, data_changed = await self._store(batch, now, batch.complete)
             await self.source.commit(batch)  # only now: a crash before this refetches, and the diff adds nothing
         except ImportFailed as exc:
@@ -126,7 +133,12 @@ class Poller(Generic[B]):
             return DiffReport(0, 0, start.first_for_source), False
         planned = await plan_rows(self.store, list(batch.rows), f"{self.source.name} poll", strict=False,
                                   cpu_bound=self.cpu_bound)
-        async with self.store.write() as tx:
-            s = (await planned.write(tx)).summary
-            diff = await record_poll_changes(tx, self.source.name, now, complete)
+        try:
+            async with self.store.write() as tx:
+                s = (await planned.write(tx)).summary
+                diff = await record_poll_changes(tx, self.source.name, now, complete, digest=self.digest,
+                                                  followers=self.followers)
+        except BaseException:
+            self.followers.version = None  # it moved on with alerts that were rolled back: read it again
+            raise
         return diff, bool(s.athletes or s.competitions or s.races or s.results_added or s.results_changed)

@@ -9,6 +9,9 @@ from typing import Protocol
 from bot.replies import Reply
 
 
+USER_PREFIX = "user:"
+
+
 @dataclass(frozen=True)
 class ChannelRef:
     platform: str  # "discord", "slack", "console"
@@ -17,6 +20,17 @@ class ChannelRef:
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.workspace}:{self.channel}"
+
+    @classmethod
+    def for_user(cls, platform: str, workspace: str, user_id: str) -> "ChannelRef":
+        """A person's direct messages: the publisher opens the DM itself (Discord's create-DM,
+        Slack's conversations.open). Slack users belong to a workspace; Discord's do not."""
+        return cls(platform, workspace if platform == "slack" else "", f"{USER_PREFIX}{user_id}")
+
+    @property
+    def user_id(self) -> str:
+        """The person a direct-message ref names, or "" for a channel."""
+        return self.channel[len(USER_PREFIX):] if self.channel.startswith(USER_PREFIX) else ""
 
     @classmethod
     def parse(cls, text: str) -> "ChannelRef":

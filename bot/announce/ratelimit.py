@@ -11,7 +11,8 @@ platform then refuses a few, whose Retry-After can leave a fan-out waiting secon
 
 Time comes from the caller (`now`), never from a clock here: tests step it by hand.
 Config, per platform (`[announcements.rate_limits.<platform>]`): per_second, burst,
-channel_per_second, channel_burst. A rate of 0 means no limit.
+channel_per_second, channel_burst, and dm_per_second, dm_burst for direct messages (follow alerts),
+all users' together. A rate of 0 means no limit.
 """
 from __future__ import annotations
 
@@ -24,13 +25,19 @@ from bot.announce.publishing import ChannelRef
 
 # Published limits, with headroom: Discord 50 requests/s per bot and 5 messages per 5 s per
 # channel; Slack chat.postMessage about 1 per second per channel, short bursts allowed.
+# Direct messages (follow alerts) share a stricter budget of their own on top: Discord watches bots
+# that open many DMs (spam heuristics) and Slack's conversations.open is a Tier 3 method (~50/min).
 DEFAULTS: dict[str, dict[str, float]] = {
-    "discord": {"per_second": 40, "burst": 40, "channel_per_second": 1, "channel_burst": 5},
-    "slack": {"per_second": 10, "burst": 20, "channel_per_second": 1, "channel_burst": 3},
-    "console": {"per_second": 0, "burst": 0, "channel_per_second": 0, "channel_burst": 0},
+    "discord": {"per_second": 40, "burst": 40, "channel_per_second": 1, "channel_burst": 5,
+                "dm_per_second": 2, "dm_burst": 5},
+    "slack": {"per_second": 10, "burst": 20, "channel_per_second": 1, "channel_burst": 3,
+              "dm_per_second": 0.8, "dm_burst": 3},
+    "console": {"per_second": 0, "burst": 0, "channel_per_second": 0, "channel_burst": 0,
+                "dm_per_second": 0, "dm_burst": 0},
 }
 _SWEEP_FROM = 1024  # channel limits kept before idle ones are swept out
-_OTHER = {"per_second": 5, "burst": 5, "channel_per_second": 1, "channel_burst": 1}
+_OTHER = {"per_second": 5, "burst": 5, "channel_per_second": 1, "channel_burst": 1, "dm_per_second": 1,
+          "dm_burst": 1}
 
 
 @dataclass
@@ -129,9 +136,10 @@ class RateLimits:
             self._config[platform] = {**self._config.get(platform, _OTHER), **values}
         self._platforms: dict[str, Limit] = {}
         self._channels: dict[ChannelRef, Limit] = {}
+        self._dms: dict[str, Limit] = {}  # per platform: every user's direct messages together
         self._sweep_at = _SWEEP_FROM
 
-    def _limits(self, channel: ChannelRef, t: float) -> tuple[Limit, Limit]:
+    def _limits(self, channel: ChannelRef, t: float) -> tuple[Limit, Limit, Limit | None]:
         c = self._config.get(channel.platform, _OTHER)
         platform = self._platforms.get(channel.platform)
         if platform is None:
@@ -141,31 +149,37 @@ class RateLimits:
             if len(self._channels) >= self._sweep_at:
                 self._sweep(t)
             own = self._channels[channel] = Limit(c["channel_per_second"], c["channel_burst"])
-        return platform, own
+        dm = None
+        if channel.user_id:
+            dm = self._dms.get(channel.platform)
+            if dm is None:
+                dm = self._dms[channel.platform] = Limit(c.get("dm_per_second", 1), c.get("dm_burst", 1))
+        return platform, own, dm
 
     def channel_wait(self, channel: ChannelRef, now: datetime) -> float:
         """Seconds until the channel's own limit lets a send through (the platform's aside)."""
         t = now.timestamp()
-        return self._limits(channel, t)[1].wait(t)
+        _, own, dm = self._limits(channel, t)
+        return max(own.wait(t), dm.wait(t) if dm else 0.0)
 
     def acquire(self, channel: ChannelRef, now: datetime) -> float:
         """0 with a send counted against both limits, or the seconds until both allow one (nothing
         counted). Every acquire that returned 0 is followed by `answered` once the send is over."""
         t = now.timestamp()
-        platform, own = self._limits(channel, t)
-        wait = max(platform.wait(t), own.wait(t))
+        limits = [x for x in self._limits(channel, t) if x is not None]
+        wait = max(x.wait(t) for x in limits)
         if wait > 0:
             return wait
-        platform.take(t)
-        own.take(t)
+        for x in limits:
+            x.take(t)
         return 0.0
 
     def answered(self, channel: ChannelRef, now: datetime) -> None:
         """The send counted by `acquire` is over (answered, failed or abandoned)."""
         t = now.timestamp()
-        platform, own = self._limits(channel, t)
-        platform.answered(t)
-        own.answered(t)
+        for x in self._limits(channel, t):
+            if x is not None:
+                x.answered(t)
 
     def _sweep(self, t: float) -> None:
         """Forget idle channel limits: a fan-out to 10,000 channels would otherwise keep 10,000

@@ -9,8 +9,53 @@ from bot.announce.outbox import (Claim, Delivered, EarlierRow, NewRow, OutboxHea
                         Version)
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
+from bot.announce.follows import Follow, Follower
 
-class OutboxTx(Protocol):
+
+class TooManyFollows(Exception):
+    """The user already has MAX_FOLLOWS: nothing was added."""
+
+
+class FollowStore(Protocol):
+    async def add_follow(self, new: Follow, limit: int) -> tuple[Follow, bool]:
+        """Store `new` (its user's DM target made or reopened as needed), or return the same
+        follow already stored (False). Raises TooManyFollows when the user has `limit` already."""
+        ...
+    async def follows(self, user: ChannelRef) -> list[Follow]: ...
+    async def end_follows(self, user: ChannelRef, ids: Sequence[int] | None) -> int:
+        """Delete these follows (all when None); alerts not yet sent for them are dropped."""
+        ...
+    async def forget_user(self, user: ChannelRef, now: datetime) -> int:
+        """Delete every follow and the user's id from the DM target; returns the follows deleted."""
+        ...
+    async def gone_reported(self, ids: Sequence[int]) -> None: ...
+    async def follower_snapshot(self) -> tuple[int, list[Follower], dict[int, datetime]]:
+        """(follows version, live followers, each user's last alert due), as committed, read in one
+        snapshot outside any write: a poller loads its map here, not while holding the write lock."""
+        ...
+
+
+class FollowTx(Protocol):
+    """Inside the poll's write (`WriteTx.outbox`): what the poller's FollowerMap is loaded from."""
+
+    async def follows_version(self) -> int:
+        """The last entry of the follows' change log (every change, in any process)."""
+        ...
+    async def live_followers(self) -> list[Follower]:
+        """Every follow that can fire now (not gone, not start lists only)."""
+        ...
+    async def follow_changes(self, since: int) -> tuple[int, list[int]]:
+        """(the version now, the follows changed after `since`)."""
+        ...
+    async def live_followers_by_id(self, ids: Sequence[int]) -> list[Follower]:
+        """Those of these follows that can fire now."""
+        ...
+    async def last_follow_dues(self) -> dict[int, datetime]:
+        """Each user's (DM target's) latest follow alert due time."""
+        ...
+
+
+class OutboxTx(FollowTx, Protocol):
     """Reads and writes that run inside the transaction storing polled results (`WriteTx.outbox`).
 
     Only valid while that unit of work is open: they take no lock.
@@ -51,6 +96,10 @@ class OutboxStatus(Protocol):
 
 
 class OutboxStore(SubscriptionStore, OutboxStatus, Protocol):
+    async def follower_snapshot(self) -> tuple[int, list[Follower], dict[int, datetime]]:
+        """FollowStore.follower_snapshot: what a poller loads its map of followers from."""
+        ...
+
     async def record_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         """A poll that stored nothing still counts: it is the baseline of new subscriptions."""
         ...

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from bot.commands.registry import Args, Command, Context, Kind, Param
 from bot.commands.services import Services
@@ -28,7 +29,12 @@ class AthleteArgs(Args):
     name: str
 
 
-def resolve_one(athletes: AthleteIndex, text: str, clickable: bool = False) -> tuple[int, list[int]]:
+def _athlete_command(athlete_id: int) -> str:
+    return f"/athlete #{athlete_id}"
+
+
+def resolve_one(athletes: AthleteIndex, text: str, clickable: bool = False,
+                pick: Callable[[int], str] = _athlete_command) -> tuple[int, list[int]]:
     """The athlete a fan means, and namesakes worth mentioning. Where the asker can click, a
     name too close to call comes back with a menu of the namesakes to pick from."""
     cands = athletes.candidates(text, limit=NAMESAKES if clickable else 8)
@@ -39,15 +45,15 @@ def resolve_one(athletes: AthleteIndex, text: str, clickable: bool = False) -> t
         names = "; ".join(athletes.label(c.athlete_id) for c in top[:5])
         if clickable:
             raise UserError(f"'{text}' could be {names}.", "Pick one below, or type the full name.",
-                            [namesakes(athletes, [c.athlete_id for c in top], "Which one?")])
+                            [namesakes(athletes, [c.athlete_id for c in top], "Which one?", pick)])
         raise UserError(f"'{text}' could be {names}.", "Type the full name to pick one.")
     return top[0].athlete_id, [c.athlete_id for c in top[1:4]]
 
 
-def namesakes(athletes: AthleteIndex, ids: list[int], placeholder: str) -> Menu:
-    """A menu of athletes, each answered by /athlete with its id; only the asker may pick."""
-    return Menu(placeholder, [Option(athletes.label(i)[:100], f"/athlete #{i}") for i in ids[:NAMESAKES]],
-                personal=True)
+def namesakes(athletes: AthleteIndex, ids: list[int], placeholder: str,
+              pick: Callable[[int], str] = _athlete_command) -> Menu:
+    """A menu of athletes, each answered by `pick`'s command (/athlete with its id); only the asker may pick."""
+    return Menu(placeholder, [Option(athletes.label(i)[:100], pick(i)) for i in ids[:NAMESAKES]], personal=True)
 
 
 def best_by_event(perfs: list[Performance]) -> dict[str, Performance]:

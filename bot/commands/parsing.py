@@ -94,7 +94,7 @@ def recognise(kind: Kind, token: str) -> Any:
 def keyword_param(command: Command[Any], key: str) -> Param | None:
     key = key.lower()
     for p in command.params:
-        if p.name == key or key in p.choices or (p.kind.value == key and p.kind != Kind.FLAG):
+        if p.name == key or (key in p.choices and p.kind != Kind.CHOICE) or (p.kind.value == key and p.kind != Kind.FLAG):
             return p
     return None
 
@@ -162,6 +162,11 @@ def parse_args(command: Command[Any], tokens: list[tuple[str, bool]]) -> Invocat
 
 def _typed_slot(command: Command[Any], inv: Invocation, token: str) -> Param | None:
     for p in command.params:
+        if p.kind == Kind.CHOICE:
+            if p.name not in inv.args and token.lower() in p.choices:
+                inv.args[p.name] = token.lower()
+                return p
+            continue
         # Dates are keyword-only (since:2019-06-01): a bare year is a season.
         if p.kind.wordy or p.kind in (Kind.FLAG, Kind.DATE, Kind.PAGE) or p.name in inv.args:
             continue
@@ -187,6 +192,10 @@ def checked_value(p: Param, value: str) -> Any:
         return value
     if p.kind == Kind.FLAG:  # finals_only:yes, spoiler:hide
         return value.lower() in (*_TRUE, p.name, *p.choices)
+    if p.kind == Kind.CHOICE:
+        if value.lower() not in p.choices:
+            raise UserError(f"'{value}' is not a valid {p.name}.", f"Try one of: {', '.join(p.choices)}.")
+        return value.lower()
     got = recognise(p.kind, value)
     if got is None:
         raise UserError(f"'{value}' is not a valid {p.name}.", f"Try {_EXAMPLES.get(p.kind, '')}.")

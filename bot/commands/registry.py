@@ -22,6 +22,7 @@ class Kind(Enum):
     DATE = "date"
     NUMBER = "number"
     PAGE = "page"  # of a long answer; keyword only (page:2), so a bare year stays a name or season
+    CHOICE = "choice"  # one of the parameter's `choices`, typed bare (`start`) or as a keyword (`when:start`)
 
     @property
     def wordy(self) -> bool:
@@ -150,7 +151,7 @@ class Command(Generic[A]):
         parts = [f"/{self.name}"]
         for p in self.params:
             label = p.name if p.kind != Kind.FLAG else p.name
-            if p.kind in (Kind.SEASON, Kind.EVENT, Kind.GENDER, Kind.DATE, Kind.PAGE) and not p.required:
+            if p.kind in (Kind.SEASON, Kind.EVENT, Kind.GENDER, Kind.DATE, Kind.PAGE, Kind.CHOICE) and not p.required:
                 label = f"{p.name}:…"
             parts.append(f"<{label}>" if p.required else f"[{label}]")
         return " ".join(parts)

@@ -10,15 +10,15 @@ from datetime import date, datetime
 from typing import Callable, Protocol
 
 from bot.indexes import Indexes
-from bot.announce.store import OutboxStatus, SubscriptionStore
+from bot.announce.store import FollowStore, OutboxStatus, SubscriptionStore
 from bot.sources.health import HealthStore
 from bot.store import Changes, IndexReads, Lifecycle, Profiles, Queries, SeenRequests
 
 
-class CoreStore(Queries, Profiles, IndexReads, Changes, SubscriptionStore, OutboxStatus, HealthStore, SeenRequests, Lifecycle,
-                Protocol):
+class CoreStore(Queries, Profiles, IndexReads, Changes, SubscriptionStore, FollowStore, OutboxStatus, HealthStore,
+                SeenRequests, Lifecycle, Protocol):
     """The roles the core and its commands use: reads, the change feed, channels' subscriptions,
-    /status's health; the Slack adapter's replay defence and the composition root's close reach
+    users' follows, /status's health; the Slack adapter's replay defence and the composition root's close reach
     the store through the core too."""
 
 

@@ -12,14 +12,15 @@ from storage.outbox.tx import OutboxTxView
 _ITEM = (f"SELECT {oc.SUBSCRIPTION_COLS}, {oc.OUTBOX_COLS} FROM outbox o "
          "JOIN subscriptions s ON s.id = o.subscription_id")
 # Rows of a channel go out in order, so delivery looks at the first few of each channel only:
-# one busy channel cannot hide the rest behind a LIMIT.
+# one busy channel cannot hide the rest behind a LIMIT. A user's direct messages are the exception:
+# their due alerts go out together, as one digest (bot.announce.delivery).
 _DUE = """
 WITH ranked AS (
     SELECT o.id AS oid, row_number() OVER (PARTITION BY s.platform, s.workspace, s.channel
                                            ORDER BY o.due_at, o.id) AS n
     FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
     WHERE o.state = 'pending' AND o.due_at <= ? AND s.active = 1 {platforms})
-""" + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE ranked.n <= ? ORDER BY o.due_at, o.id LIMIT ?
+""" + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE (ranked.n <= ? OR s.channel LIKE 'user:%') ORDER BY o.due_at, o.id LIMIT ?
 """
 _CHUNK = 500  # rows a statement at most: well inside SQLite's 32,766 bound parameters
 

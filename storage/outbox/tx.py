@@ -6,15 +6,19 @@ write transaction (WriteTx.outbox in a `store.write()` block, or SqliteStore.tra
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import defaultdict
 from datetime import datetime
 from typing import Any, Iterator, Sequence
 
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
+from bot.announce.follows import Follower
 from bot.announce.subscriptions import Subscription
 from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
+from storage.follows import follow_changes, follows_version, last_follow_dues, live_followers, live_followers_by_id
+from storage.reader import Reader
 from storage.writer import Writer
 
 _CHUNK = 500
@@ -60,8 +64,11 @@ def _runs(ids: list[int]) -> Iterator[tuple[int, int]]:
 
 
 class OutboxTxView:
-    def __init__(self, conn: Writer) -> None:
+    def __init__(self, conn: Writer, reader: Reader | None = None) -> None:
         self.conn = conn
+        # The store's query-only connection, for the follows version every poll reads: committed
+        # state is what it asks for, and reading it here costs no hop to the writer's thread.
+        self.reader = reader
 
     async def begin_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         rows = await self.conn.execute_fetchall("SELECT polls FROM poll_state WHERE source = ?", (source,))
@@ -124,6 +131,26 @@ class OutboxTxView:
             "changed_at = excluded.changed_at",
             [(rid, v.revision, json.dumps([e.as_list() for e in v.entries], ensure_ascii=False), oc.ts(now))
              for rid, v in versions.items()])
+
+    async def follows_version(self) -> int:
+        if self.reader is not None:
+            try:
+                return self.reader.follows_version()
+            except sqlite3.OperationalError:  # refused (busy_timeout 0): ask the writer's thread
+                pass
+        return await follows_version(self.conn)
+
+    async def live_followers(self) -> list[Follower]:
+        return await live_followers(self.conn)
+
+    async def follow_changes(self, since: int) -> tuple[int, list[int]]:
+        return await follow_changes(self.conn, since)
+
+    async def live_followers_by_id(self, ids: Sequence[int]) -> list[Follower]:
+        return await live_followers_by_id(self.conn, ids)
+
+    async def last_follow_dues(self) -> dict[int, datetime]:
+        return await last_follow_dues(self.conn)
 
     async def active_subscriptions(self) -> list[Subscription]:
         rows = await self.conn.execute_fetchall(

@@ -25,7 +25,7 @@ WITH ranked AS (
                                            ORDER BY o.due_at, o.id) AS n
     FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
     WHERE o.state = 'pending' AND o.due_at <= $1 AND s.active = 1 AND ($2::text[] IS NULL OR s.platform = ANY($2)))
-""" + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE ranked.n <= $3 ORDER BY o.due_at, o.id LIMIT $4
+""" + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE (ranked.n <= $3 OR s.channel LIKE 'user:%') ORDER BY o.due_at, o.id LIMIT $4
 """
 # The lease as the row had it: one still set means its holder neither marked nor released it (it
 # died, or stalled past the lease), so it may have posted: in doubt.

@@ -14,7 +14,10 @@ from typing import Any, Sequence
 import asyncpg
 
 from bot.announce.outbox import PENDING, SUPERSEDED, EarlierRow, Entry, NewRow, PollStart, RaceFacts, Version
+from bot.announce.follows import Follower
 from bot.announce.subscriptions import Subscription
+from storage.postgres.follows import (follow_changes, follows_version, last_follow_dues, live_followers,
+                                      live_followers_by_id)
 from bot.domain.models import Competition, Race
 from storage import convert as cv
 from storage.outbox import convert as oc
@@ -102,6 +105,21 @@ class PostgresOutboxTx:
             "changed_at = excluded.changed_at",
             [(rid, v.revision, json.dumps([e.as_list() for e in v.entries], ensure_ascii=False), oc.ts(now))
              for rid, v in versions.items()])
+
+    async def follows_version(self) -> int:
+        return await follows_version(self.conn)
+
+    async def live_followers(self) -> list[Follower]:
+        return await live_followers(self.conn)
+
+    async def follow_changes(self, since: int) -> tuple[int, list[int]]:
+        return await follow_changes(self.conn, since)
+
+    async def live_followers_by_id(self, ids: Sequence[int]) -> list[Follower]:
+        return await live_followers_by_id(self.conn, ids)
+
+    async def last_follow_dues(self) -> dict[int, datetime]:
+        return await last_follow_dues(self.conn)
 
     async def active_subscriptions(self) -> list[Subscription]:
         rows = await self.conn.fetch(

@@ -21,6 +21,7 @@ from storage.postgres.poll_state import PostgresPollState
 from storage.postgres.queries import PostgresReads
 from storage.postgres.schema import MIGRATIONS, VERSION
 from storage.postgres.source_state import PostgresSourceState
+from storage.postgres.follows import PostgresFollows
 from storage.postgres.subscriptions import PostgresSubscriptions
 from storage.postgres.unit_of_work import PostgresWrites
 
@@ -30,7 +31,8 @@ _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take in turn
 
 
-class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresWrites,
+class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresFollows,
+                    PostgresWrites,
                     PostgresPollState, PostgresOutboxQueue):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema

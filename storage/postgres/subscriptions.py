@@ -13,6 +13,7 @@ from bot.announce.outbox import DROPPED, EXPIRED, PENDING, OutboxHealth
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
 from storage.outbox import convert as oc
+from storage.postgres.follows import mark_gone
 
 
 class PostgresSubscriptions:
@@ -60,6 +61,9 @@ class PostgresSubscriptions:
         return len(ended)
 
     async def disable_channel(self, channel: ChannelRef, reason: str, now: datetime) -> int:
+        if channel.user_id:  # a closed DM: the user's follows go quiet, reported once in /following
+            async with self.pool.acquire() as conn:
+                await mark_gone(conn, channel, reason, now)
         return await self.end_subscriptions(channel, None, reason, now)
 
     async def outbox_health(self) -> OutboxHealth:

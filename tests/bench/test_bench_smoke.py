@@ -100,3 +100,11 @@ def test_chart_bench_prints_its_figures(db_copy):
     out = run("bench/chart.py", "--db", str(db_copy), "--charts", "3", "--runs", "1", "--pairs", "0", "--gap", "0")
     assert "p99 wall ms: median" in out and "floor p50 CPU ms" in out and "worker RSS MB" in out
     assert "plotting libraries loaded here: none" in out
+
+
+@pytest.mark.slow  # imports a bundled meeting into a fresh store
+def test_the_follows_bench_prints_matching_beside_its_floor(tmp_path):
+    out = run("bench/follows.py", "--follows", "2000", "--athletes", "500", "--runs", "1", "--db",
+              str(tmp_path / "follows.db"))
+    for row in ("matching per result: CPU", "floor per result:", "after 100 new follows", "map load", "target:"):
+        assert row in out, out

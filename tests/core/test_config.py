@@ -28,7 +28,9 @@ def test_example_config_loads_and_builds_every_settings_object(tmp_path):
     assert f.sources.worldathletics.enabled and f.sources.worldathletics.settings(cfg.env).api_key == "wa-secret-5"
     assert f.alerts.settings().channel is None
     assert f.announcements.rate_limits.overrides() == {"discord": {"per_second": 40, "burst": 40,
-                                                                   "channel_per_second": 1, "channel_burst": 5}}
+                                                                   "channel_per_second": 1, "channel_burst": 5,
+                                                                   "dm_per_second": 2, "dm_burst": 5}}
+    assert f.announcements.digest_minutes == 10
     assert f.replay.enabled == "auto"
 
 

@@ -68,6 +68,8 @@ class FakeDiscord:
         self.messages: dict[str, dict] = {}  # every message as it now stands (after edits), by id
         self.unknown_channels: set[str] = set()
         self.forbidden_channels: set[str] = set()
+        self.dm_channels: dict[str, str] = {}  # user id -> their DM channel id, as POST /users/@me/channels made it
+        self.closed_dms: set[str] = set()  # user ids who take no DMs from the bot: 403 50007 on send
         self._plans: deque[_Plan] = deque()
         self._bodies: dict[int, Any] = {}
         self._ids = itertools.count(1200000000000000000)
@@ -102,6 +104,7 @@ class FakeDiscord:
         r.add_patch(API + "/webhooks/{app}/{token}/messages/{mid}", self._edit_original)
         r.add_delete(API + "/webhooks/{app}/{token}/messages/{mid}", self._delete_original)
         r.add_post(API + "/channels/{cid}/messages", self._channel_message)
+        r.add_post(API + "/users/@me/channels", self._open_dm)
         r.add_get(API + "/channels/{cid}/messages", self._channel_history)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -295,8 +298,18 @@ class FakeDiscord:
         state["original"] = None
         return web.Response(status=204)
 
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        """A DM channel with a user, the same one each time, as Discord gives it."""
+        uid = str(self._bodies[id(request)]["recipient_id"])
+        cid = self.dm_channels.setdefault(uid, str(next(self._ids)))
+        return self._json({"id": cid, "type": 1, "last_message_id": None,
+                           "recipients": [{"id": uid, "username": f"user{uid}", "discriminator": "0",
+                                           "global_name": None, "avatar": None}]})
+
     async def _channel_message(self, request: web.Request) -> web.Response:
         cid = request.match_info["cid"]
+        if cid in {self.dm_channels.get(u) for u in self.closed_dms}:
+            return self._json({"message": "Cannot send messages to this user", "code": 50007}, 403)
         if cid in self.unknown_channels:
             return self._json({"message": "Unknown Channel", "code": 10003}, 404)
         if cid in self.forbidden_channels:

@@ -137,3 +137,25 @@ async def test_markup_links_and_mentions_from_data_reach_discord_inert(fake, pub
     assert embed["title"].startswith("\\*\\*Kerr\\*\\*")
     assert "https://" not in description and req.body["allowed_mentions"] == {"parse": []}
     assert embed["footer"]["text"].startswith("**Kerr**")  # footers show text as is: nothing to escape
+
+
+async def test_a_follow_alert_opens_the_users_dm_and_posts_there(fake, publisher):
+    dm = ChannelRef.for_user("discord", GUILD_ID, "4242")
+    assert dm.workspace == ""  # Discord users belong to no guild
+    d = await publisher.send(dm, _reply(), "racebot:7:9:1:f3")
+    assert d.outcome is Outcome.DELIVERED
+    [opened] = fake.requests_to("POST", r"^/users/@me/channels$")
+    assert opened.body == {"recipient_id": 4242}
+    dm_channel = fake.dm_channels["4242"]
+    assert [m["id"] for m in fake.channel_messages[dm_channel]] == [d.message_id]
+    again = await publisher.send(dm, _reply(), "racebot:7:9:1:f3")  # the same key: nothing twice
+    assert again.message_id == d.message_id and len(fake.channel_messages[dm_channel]) == 1
+    await publisher.send(dm, _reply("Another race"), "racebot:7:10:1:f3")
+    assert len(fake.requests_to("POST", r"^/users/@me/channels$")) == 1  # the DM channel is kept
+
+
+async def test_a_closed_dm_is_gone(fake, publisher):
+    fake.closed_dms.add("4343")
+    d = await publisher.send(ChannelRef.for_user("discord", "", "4343"), _reply(), "racebot:7:9:1:f4")
+    assert d.outcome is Outcome.GONE and "50007" in d.detail
+    assert fake.channel_messages.get(fake.dm_channels["4343"]) is None

@@ -56,3 +56,17 @@ def test_idle_channel_limits_are_forgotten():
         assert limits.acquire(channel, at(i * 0.01)) == 0
         limits.answered(channel, at(i * 0.01))
     assert len(limits._channels) < 1500  # only those sent to in the last second or so are kept
+
+
+def test_direct_messages_share_a_stricter_budget_of_their_own():
+    from datetime import datetime, timezone
+
+    from bot.announce.publishing import ChannelRef
+    from bot.announce.ratelimit import RateLimits
+
+    limits = RateLimits({"discord": {"dm_per_second": 1, "dm_burst": 2}})
+    now = datetime(2024, 6, 7, tzinfo=timezone.utc)
+    users = [ChannelRef.for_user("discord", "", str(i)) for i in range(3)]
+    assert [limits.acquire(u, now) for u in users[:2]] == [0.0, 0.0]
+    assert limits.acquire(users[2], now) > 0  # a third user waits: the DM budget is shared
+    assert limits.acquire(ChannelRef("discord", "1", "100"), now) == 0.0  # channels are not held back

@@ -46,6 +46,7 @@ class FakeSlack:
     uploads: dict[str, dict] = field(default_factory=dict)
     files: list[dict] = field(default_factory=list)  # completed uploads, shared into a channel, in order
     not_in_channels: set[str] = field(default_factory=set)  # channels the bot was never invited to
+    gone_users: set[str] = field(default_factory=set)  # users conversations.open refuses (deactivated)
 
     def __post_init__(self) -> None:
         # What each response_url put in the channel (the first message through it), as replaced
@@ -131,6 +132,12 @@ class FakeSlack:
 
     async def _auth_test(self, args: dict) -> dict:
         return {"ok": True, "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "team": "Test"}
+
+    async def _conversations_open(self, args: dict) -> dict:
+        user = str(args.get("users", ""))
+        if user in self.gone_users:
+            return {"ok": False, "error": "user_disabled"}
+        return {"ok": True, "channel": {"id": "D" + user}}
 
     async def _chat_postMessage(self, args: dict) -> dict:
         self._last_us = max(int(self.clock() * 1_000_000), self._last_us + 1)  # unique and rising, as Slack's are

@@ -12,7 +12,7 @@ from slack_requests import SIGNING_SECRET, post_slash, slash_form
 
 from adapters.slack.limits import violations
 from adapters.slack.manifest import render_manifest
-from adapters.slack.names import RESERVED
+from adapters.slack.names import RESERVED, UMBRELLA_ONLY
 
 pytestmark = pytest.mark.asyncio
 
@@ -151,14 +151,16 @@ async def test_bad_text_is_refused_in_the_ack_itself(fake_slack, http_adapter):
 
 
 async def test_every_registry_command_is_a_slack_command(fake_slack, http_adapter, core):
-    """Each by its own name, but those Slack keeps for itself (/status): they are /racebot NAME."""
-    names = [c.name for c in core.registry if c.name not in RESERVED] + ["racebot"]
+    """Each by its own name, but those Slack keeps for itself (/status) and those we keep under the
+    umbrella (/racebot forget me): they are /racebot NAME."""
+    names = [c.name for c in core.registry if c.name not in RESERVED | UMBRELLA_ONLY] + ["racebot"]
     assert "status" not in names and "h2h" in names
     for i, name in enumerate(names):
         status, _, _ = await post_slash(http_adapter.port, slash_form(fake_slack, f"/{name}", "", rid=f"c{i}"))
         assert status == 200, name  # bolt answers 404 for a command nobody listens to
     assert (await post_slash(http_adapter.port, slash_form(fake_slack, "/nosuchcommand", "")))[0] == 404
     assert (await post_slash(http_adapter.port, slash_form(fake_slack, "/status", "")))[0] == 404
+    assert (await post_slash(http_adapter.port, slash_form(fake_slack, "/forget", "me")))[0] == 404
 
 
 async def test_manifest_in_the_repo_matches_the_registry(shared_core):

@@ -142,3 +142,20 @@ async def test_formatting_from_data_reaches_slack_as_look_alikes(fake_slack, pub
                        "\u2217bold\u2217 \u02cdit\u02cd \u223cstrike\u223c \u02cbcode\u02cb &lt;!channel&gt; "
                        "&lt;https://evil.example|click&gt; &amp;\n\u00ad&gt; quote"}
     assert "*" not in post["text"] and "<!channel>" not in post["text"]
+
+
+async def test_a_follow_alert_opens_the_dm_then_posts_there_once(fake_slack, publisher):
+    dm = ChannelRef.for_user("slack", "T0TEAM", "U0FAN")
+    assert dm.workspace == "T0TEAM"  # Slack users belong to their workspace
+    first = await publisher.send(dm, RESULT, "racebot:7:9:1:f3")
+    again = await publisher.send(dm, RESULT, "racebot:7:9:1:f3")
+    assert first.outcome is again.outcome is Outcome.DELIVERED and first.message_id == again.message_id
+    await publisher.send(dm, RESULT, "racebot:7:10:1:f3")
+    assert [c.args["users"] for c in fake_slack.calls if c.method == "conversations.open"] == ["U0FAN"]
+    assert [p["channel"] for p in fake_slack.posts] == ["DU0FAN", "DU0FAN"]
+
+
+async def test_a_user_slack_will_not_dm_is_gone(fake_slack, publisher):
+    fake_slack.gone_users.add("U0LEFT")
+    d = await publisher.send(ChannelRef.for_user("slack", "T0TEAM", "U0LEFT"), RESULT, "racebot:7:9:1:f4")
+    assert (d.outcome, d.detail) == (Outcome.GONE, "user_disabled") and fake_slack.posts == []

@@ -57,6 +57,14 @@ ROWS = [
     (10, "race_keys", {"key": "tp:1:2024-05-30:1500:final", "race_id": 2}),
     # ids read by athlete (an index only): a second scheme's id beside the first
     (11, "athlete_ids", {"scheme": "tilastopaja", "source_id": "77", "athlete_id": 1}),
+    # a follower's direct-message target, their follow, its change and an alert sent
+    (12, "subscriptions", {"id": 2, "platform": "slack", "workspace": "T1", "channel": "user:U9", "created_at": T,
+                           "baseline_at": T}),
+    (12, "follows", {"id": 1, "subscription_id": 2, "platform": "slack", "workspace": "T1", "user_id": "U9",
+                     "athlete_id": 1, "created_at": T}),
+    (12, "follow_changes", {"follow_id": 1}),
+    (12, "outbox", {"id": 2, "subscription_id": 2, "race_id": 1, "revision": 1, "kind": "follow",
+                    "note": "f=1;a=1;r=;s=off", "created_at": T, "due_at": T, "next_attempt_at": T}),
 ]
 # Columns a later version added, as rows written before it read them: (row's version, table, where, column, value).
 DEFAULTS = [(1, "results", "athlete_id = 1", "origin", 1), (1, "races", "id = 1", "venues", ""),
