@@ -202,7 +202,17 @@ M010 = """
 ALTER TABLE race_keys DROP CONSTRAINT race_keys_pkey, ADD PRIMARY KEY (key, race_id);
 """
 
-MIGRATIONS: list[str] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010]
+M011 = f"""
+CREATE TABLE installs (
+    platform {T} NOT NULL, org {T} NOT NULL, workspace {T} NOT NULL, secret {T} NOT NULL,
+    details {T} NOT NULL, installed_at {T} NOT NULL, PRIMARY KEY (platform, org, workspace));
+CREATE TABLE install_states (
+    key {T} PRIMARY KEY,
+    expires_at {T} NOT NULL);
+CREATE INDEX install_states_expiry ON install_states (expires_at);
+"""
+
+MIGRATIONS: list[str] = [M001, M002, M003, M004, M005, M006, M007, M008, M009, M010, M011]
 STEPS: list[tuple[str, str]] = list(zip(SQLITE_MIGRATIONS, MIGRATIONS, strict=True))
 """(SQLite's SQL, PostgreSQL's SQL) of each version: one list, a step for both backends or neither."""
 VERSION = len(STEPS)

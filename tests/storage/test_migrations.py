@@ -55,6 +55,9 @@ ROWS = [
     (10, "races", {"id": 2, "competition_id": 1, "event": "800", "gender": "M", "round": "final", "race_no": 1,
                    "day": "2024-05-30"}),
     (10, "race_keys", {"key": "tp:1:2024-05-30:1500:final", "race_id": 2}),
+    (11, "installs", {"platform": "slack", "org": "", "workspace": "T1", "secret": "plain:xoxb-1",
+                      "details": "{}", "installed_at": T}),
+    (11, "install_states", {"key": "slack:abc", "expires_at": T}),
 ]
 # Columns a later version added, as rows written before it read them: (row's version, table, where, column, value).
 DEFAULTS = [(1, "results", "athlete_id = 1", "origin", 1), (1, "races", "id = 1", "venues", ""),

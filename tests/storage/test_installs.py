@@ -1,0 +1,43 @@
+"""Installations and the install flow's one-time states (bot.store.installs), on both backends."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from backends import any_store, store_target, pg_schema, pg_server, table_rows  # noqa: F401 (fixtures)
+from bot.store.installs import Install
+
+pytestmark = pytest.mark.asyncio
+
+NOW = datetime(2026, 12, 4, 5, 0, tzinfo=timezone.utc)
+
+
+async def test_an_install_is_saved_found_replaced_and_deleted(any_store):
+    first = Install("slack", "", "T1", "sealed-1", '{"bot_id": "B1"}', NOW)
+    await any_store.save_install(first)
+    await any_store.save_install(Install("slack", "E1", "T1", "sealed-org", "{}", NOW))  # another org's T1
+    assert await any_store.find_install("slack", "", "T1") == first
+    assert await any_store.find_install("slack", "", "T2") is None
+    again = Install("slack", "", "T1", "sealed-2", '{"bot_id": "B2"}', NOW + timedelta(days=1))  # a reinstall
+    await any_store.save_install(again)
+    assert await any_store.find_install("slack", "", "T1") == again
+    assert len(await table_rows(any_store, "installs")) == 2
+    assert await any_store.delete_install("slack", "", "T1")
+    assert not await any_store.delete_install("slack", "", "T1")  # Slack may tell us twice
+    assert await any_store.find_install("slack", "", "T1") is None
+    assert (await any_store.find_install("slack", "E1", "T1")).secret == "sealed-org"
+
+
+async def test_the_secret_is_kept_out_of_the_repr():
+    assert "sealed" not in repr(Install("slack", "", "T1", "sealed-1"))
+
+
+async def test_a_state_is_consumed_once_and_only_before_it_expires(any_store):
+    await any_store.issue_state("slack:a", NOW + timedelta(minutes=10))
+    await any_store.issue_state("slack:b", NOW + timedelta(minutes=10))
+    assert await any_store.consume_state("slack:a", NOW)
+    assert not await any_store.consume_state("slack:a", NOW)  # single use
+    assert not await any_store.consume_state("slack:never", NOW)
+    assert not await any_store.consume_state("slack:b", NOW + timedelta(minutes=10))  # expired at that moment
+    assert await table_rows(any_store, "install_states") == []  # and forgotten on the way
