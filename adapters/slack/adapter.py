@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # loaded in start(), in Socket Mode only
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30)
+NOT_INSTALLED = "racebot is not installed in this workspace (any more): an admin can add it again."
 DRAIN_SECONDS = 10.0  # on stop, answers already under way get this long to reach Slack
 
 
@@ -79,6 +80,7 @@ class SlackAdapter:
             request_verification_enabled=s.mode == "http",
             process_before_response=False,  # ack first; our listener keeps working after ack()
             oauth_settings=oauth, installation_store_bot_only=True if oauth else None,
+            user_facing_authorize_error_message=NOT_INSTALLED,
         )
         if oauth is not None:
             self.app.enable_token_revocation_listeners()  # app_uninstalled, tokens_revoked: forget the token

@@ -39,18 +39,21 @@ def oauth_settings(s: SlackSettings, installations: StoreInstallations, states: 
 
 async def _success(args: AsyncSuccessArgs) -> BoltResponse:
     team = html.escape(args.installation.team_name or args.installation.team_id or "your workspace")
-    return _page(200, "racebot is installed", f"racebot now answers in {team}. Try <code>/h2h Kerr Ingebrigtsen</code> "
+    return _page(args.settings.state_utils.build_set_cookie_for_deletion(), 200, "racebot is installed", f"racebot now answers in {team}. Try <code>/h2h Kerr Ingebrigtsen</code> "
                  "in any channel, and <code>/subscribe</code> where results should be posted.")
 
 
 async def _failure(args: AsyncFailureArgs) -> BoltResponse:
     why = WHY.get(args.reason, "Slack's answer could not be used.")
     # 4xx as bolt suggests, so a monitor sees failures; nothing was stored.
-    return _page(args.suggested_status_code, "racebot was not installed",
+    return _page(args.settings.state_utils.build_set_cookie_for_deletion(), args.suggested_status_code,
+                 "racebot was not installed",
                  f"{html.escape(why)} Nothing was changed. <a href=\"{INSTALL_PATH}\">Start the install again</a>.")
 
 
-def _page(status: int, title: str, body: str) -> BoltResponse:
+def _page(spent_cookie: str, status: int, title: str, body: str) -> BoltResponse:
+    """The state's cookie is cleared either way: this install attempt is over."""
     page = (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>"
             f"<body><h1>{title}</h1><p>{body}</p></body></html>")
-    return BoltResponse(status=status, body=page, headers={"Content-Type": "text/html; charset=utf-8"})
+    return BoltResponse(status=status, body=page,
+                        headers={"Content-Type": "text/html; charset=utf-8", "Set-Cookie": [spent_cookie]})
