@@ -22,7 +22,10 @@ class InstallRows(Connected):
     async def find_install(self, platform: str, org: str, workspace: str) -> Install | None:
         rows = await self.conn.execute_fetchall(
             f"SELECT {_COLS} FROM installs WHERE platform = ? AND org = ? AND workspace = ?", (platform, org, workspace))
-        return Install(*rows[0][:5], installed_at=oc.at(rows[0][5])) if rows else None
+        if not rows:
+            return None
+        platform_, org_, workspace_, secret, details, installed_at = rows[0]
+        return Install(platform_, org_, workspace_, secret, details, oc.at(installed_at))
 
     async def delete_install(self, platform: str, org: str, workspace: str) -> bool:
         async with self.transaction() as db:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable, cast
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -134,7 +134,7 @@ class SlackAdapter:
             return identity
         return authorize, None
 
-    async def _installed(self) -> tuple[StoredAuthorize, AsyncOAuthSettings]:
+    async def _installed(self) -> tuple[Callable[..., Awaitable[AuthorizeResult]], AsyncOAuthSettings]:
         """Many workspaces: each request answered with its workspace's token from the store."""
         s = self.settings
         seal = TokenSeal(s.token_key)
@@ -142,7 +142,9 @@ class SlackAdapter:
             log.warning("Slack: SLACK_TOKEN_KEY is not set: installed workspaces' bot tokens are stored unencrypted")
         installations = StoreInstallations(self.core.store, seal)
         self._workspaces = InstalledWorkspaces(self._workspace, installations.bot_token)
-        return StoredAuthorize(installations), oauth_settings(s, installations, StoreStates(self.core.store))
+        # bolt takes an AsyncAuthorize object where its type hint names only functions.
+        authorize = cast(Callable[..., Awaitable[AuthorizeResult]], StoredAuthorize(installations))
+        return authorize, oauth_settings(s, installations, StoreStates(self.core.store))
 
     async def stop(self) -> None:
         if self._socket is not None:

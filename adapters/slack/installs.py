@@ -61,11 +61,12 @@ class StoreInstallations(AsyncInstallationStore):
         token = self._seal.open(found.secret) if found else None
         if found is None or token is None:
             return None
-        details: dict[str, Any] = json.loads(found.details)
+        d: dict[str, Any] = json.loads(found.details)
         return Bot(enterprise_id=org or None, team_id=workspace or None, bot_token=token,
                    installed_at=(found.installed_at or datetime.now(timezone.utc)).timestamp(),
-                   **{k: details.get(k) for k in _DETAILS if k not in ("bot_id", "bot_user_id")},
-                   bot_id=details.get("bot_id") or "", bot_user_id=details.get("bot_user_id") or "")
+                   app_id=d.get("app_id"), enterprise_name=d.get("enterprise_name"), team_name=d.get("team_name"),
+                   bot_id=d.get("bot_id") or "", bot_user_id=d.get("bot_user_id") or "",
+                   bot_scopes=d.get("bot_scopes") or "", is_enterprise_install=bool(d.get("is_enterprise_install")))
 
     async def bot_token(self, team_id: str) -> str | None:
         """The workspace's bot token for posting into it; None when racebot is not installed there."""

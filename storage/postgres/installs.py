@@ -25,7 +25,10 @@ class PostgresInstalls:
     async def find_install(self, platform: str, org: str, workspace: str) -> Install | None:
         row = await self.pool.fetchrow(
             f"SELECT {_COLS} FROM installs WHERE platform = $1 AND org = $2 AND workspace = $3", platform, org, workspace)
-        return Install(*tuple(row)[:5], installed_at=oc.at(row[5])) if row else None
+        if row is None:
+            return None
+        platform_, org_, workspace_, secret, details, installed_at = tuple(row)
+        return Install(platform_, org_, workspace_, secret, details, oc.at(installed_at))
 
     async def delete_install(self, platform: str, org: str, workspace: str) -> bool:
         status = await self.pool.execute("DELETE FROM installs WHERE platform = $1 AND org = $2 AND workspace = $3",

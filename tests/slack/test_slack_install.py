@@ -152,3 +152,15 @@ async def test_a_token_sealed_with_another_key_is_not_used(results_only_core, fa
     assert delivery.outcome is Outcome.RETRY and not fake_slack.called("chat.postMessage")
     assert "cannot be opened" in caplog.text and fake_slack.token_of("T0ONE") not in caplog.text
 
+
+
+async def test_the_manifest_for_many_workspaces_names_the_redirect_and_the_uninstall_events(shared_core):
+    from adapters.slack.manifest import build
+
+    events = "https://bot.example.org/slack/events"
+    app = build(shared_core.registry, request_url=events, redirect_url="https://bot.example.org/slack/oauth_redirect")
+    assert app["oauth_config"]["redirect_urls"] == ["https://bot.example.org/slack/oauth_redirect"]
+    assert app["oauth_config"]["scopes"]["bot"] == list(SCOPES)  # what /slack/install asks for
+    assert app["settings"]["event_subscriptions"] == {"request_url": events,
+                                                      "bot_events": ["app_uninstalled", "tokens_revoked"]}
+    assert "event_subscriptions" not in build(shared_core.registry, request_url=events)["settings"]
