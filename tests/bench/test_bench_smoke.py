@@ -100,3 +100,10 @@ def test_chart_bench_prints_its_figures(db_copy):
     out = run("bench/chart.py", "--db", str(db_copy), "--charts", "3", "--runs", "1", "--pairs", "0", "--gap", "0")
     assert "p99 wall ms: median" in out and "floor p50 CPU ms" in out and "worker RSS MB" in out
     assert "plotting libraries loaded here: none" in out
+
+
+@pytest.mark.slow  # a process importing slack_bolt and opening a store: a second or two
+def test_the_slack_authorize_bench_prints_the_install_flow_beside_its_floors():
+    out = run("bench/slack_authorize.py", "--workspaces", "5", "--calls", "20", "--runs", "1")
+    assert "install flow: authorize from the store" in out and "floor: the store's point read" in out
+    assert "ratio to the point-read floor" in out

@@ -96,3 +96,10 @@ def test_the_install_flow_needs_http_mode_and_keeps_secrets_out_of_the_file():
         settings({"mode": "http", "client_id": "1111.2222", "client_secret": "in-the-file"}, OAUTH_ENV)
     with pytest.raises(ConfigError, match="slack.redirect_uri"):
         settings({"mode": "http", "redirect_uri": "bot.example.org/slack/oauth_redirect"}, OAUTH_ENV)
+
+
+async def test_a_client_id_from_the_environment_in_socket_mode_is_named_and_ignored(caplog, tmp_path):
+    caplog.set_level(logging.INFO, logger="racebot.runner")
+    [adapter] = await adapters({}, {**ENV, "SLACK_CLIENT_ID": "1111.2222"}, tmp_path)
+    assert not adapter.settings.oauth and adapter.settings.mode == "socket"
+    assert "SLACK_CLIENT_ID is set but not used" in caplog.text
