@@ -3,6 +3,7 @@ consent screen, back to racebot's redirect; and what the store then holds."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import sqlite3
 
 import aiohttp
@@ -40,7 +41,10 @@ def installs(core) -> list[tuple]:
 
 
 async def until(predicate, timeout: float = 5.0) -> None:
-    """Waits for what a listener does after its ack, within a bound."""
+    """Waits for what a listener does after its ack, within a bound; `predicate` may be async."""
     async with asyncio.timeout(timeout):
-        while not predicate():
+        while True:
+            held = predicate()
+            if await held if inspect.isawaitable(held) else held:
+                return
             await asyncio.sleep(0.01)

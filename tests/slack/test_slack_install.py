@@ -154,13 +154,14 @@ async def test_a_token_sealed_with_another_key_is_not_used(results_only_core, fa
 
 
 
-async def test_the_manifest_for_many_workspaces_names_the_redirect_and_the_uninstall_events(shared_core):
+async def test_the_manifest_for_many_workspaces_names_the_redirect_and_the_uninstall_events():
     from adapters.slack.manifest import build
+    from bot.commands.catalog import build_registry
 
-    events = "https://bot.example.org/slack/events"
-    app = build(shared_core.registry, request_url=events, redirect_url="https://bot.example.org/slack/oauth_redirect")
+    events, registry = "https://bot.example.org/slack/events", build_registry()
+    app = build(registry, request_url=events, redirect_url="https://bot.example.org/slack/oauth_redirect")
     assert app["oauth_config"]["redirect_urls"] == ["https://bot.example.org/slack/oauth_redirect"]
     assert app["oauth_config"]["scopes"]["bot"] == list(SCOPES)  # what /slack/install asks for
     assert app["settings"]["event_subscriptions"] == {"request_url": events,
                                                       "bot_events": ["app_uninstalled", "tokens_revoked"]}
-    assert "event_subscriptions" not in build(shared_core.registry, request_url=events)["settings"]
+    assert "event_subscriptions" not in build(registry, request_url=events)["settings"]
