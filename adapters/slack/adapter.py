@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Awaitable, Callable, cast
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.auth import AdminCheck
 from adapters.slack.clicks import SlackClicks
 from adapters.slack.installs import StoreInstallations, StoredAuthorize
-from adapters.slack.oauth import oauth_settings
+from adapters.slack.oauth import oauth_flow
 from adapters.slack.oauth_states import StoreStates
 from adapters.slack.outbound import Outbound, web_client
 from adapters.slack.publisher import SlackPublisher
@@ -79,7 +79,7 @@ class SlackAdapter:
             # Socket Mode frames arrive over our own authenticated websocket: nothing to sign.
             request_verification_enabled=s.mode == "http",
             process_before_response=False,  # ack first; our listener keeps working after ack()
-            oauth_settings=oauth, installation_store_bot_only=True if oauth else None,
+            oauth_flow=oauth, installation_store_bot_only=True if oauth else None,
             user_facing_authorize_error_message=NOT_INSTALLED,
         )
         if oauth is not None:
@@ -134,7 +134,7 @@ class SlackAdapter:
             return identity
         return authorize, None
 
-    async def _installed(self) -> tuple[Callable[..., Awaitable[AuthorizeResult]], AsyncOAuthSettings]:
+    async def _installed(self) -> tuple[Callable[..., Awaitable[AuthorizeResult]], AsyncOAuthFlow]:
         """Many workspaces: each request answered with its workspace's token from the store."""
         s = self.settings
         seal = TokenSeal(s.token_key)
@@ -144,7 +144,8 @@ class SlackAdapter:
         self._workspaces = InstalledWorkspaces(self._workspace, installations.bot_token)
         # bolt takes an AsyncAuthorize object where its type hint names only functions.
         authorize = cast(Callable[..., Awaitable[AuthorizeResult]], StoredAuthorize(installations))
-        return authorize, oauth_settings(s, installations, StoreStates(self.core.store))
+        assert self._session is not None
+        return authorize, oauth_flow(s, self._session, installations, StoreStates(self.core.store))
 
     async def stop(self) -> None:
         if self._socket is not None:

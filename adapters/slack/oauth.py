@@ -3,10 +3,14 @@ scopes, installations and states in racebot's store, and pages that say what to 
 from __future__ import annotations
 
 import html
+import logging
 
+import aiohttp
 from slack_bolt.oauth.async_callback_options import AsyncCallbackOptions, AsyncFailureArgs, AsyncSuccessArgs
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.installs import StoreInstallations
 from adapters.slack.manifest import SCOPES
@@ -22,6 +26,17 @@ WHY = {
     "invalid_code": "Slack did not accept the authorisation code (it may have been used already).",
     "storage_error": "racebot could not save the install.",
 }
+
+
+def oauth_flow(s: SlackSettings, session: aiohttp.ClientSession, installations: StoreInstallations,
+               states: StoreStates) -> AsyncOAuthFlow:
+    """The flow, with a Web API client of its own whose logger never logs at DEBUG: slack_sdk logs
+    each answer's body there, and oauth.v2.access answers with the new bot token."""
+    quiet = logging.getLogger("racebot.slack.oauth.web")
+    quiet.setLevel(max(logging.INFO, quiet.getEffectiveLevel()))
+    client = AsyncWebClient(base_url=s.api_base_url, session=session, logger=quiet)
+    return AsyncOAuthFlow(client=client, logger=logging.getLogger("racebot.slack.oauth"),
+                          settings=oauth_settings(s, installations, states))
 
 
 def oauth_settings(s: SlackSettings, installations: StoreInstallations, states: StoreStates) -> AsyncOAuthSettings:

@@ -3,11 +3,13 @@ screen and oauth.v2.access, into racebot's real store; each workspace then answe
 bot token (the fake records which token every call carried), and forgotten when it uninstalls."""
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import pytest_asyncio
 from cryptography.fernet import Fernet
+from fake_oauth import CLIENT_SECRET
 from install_flow import browser, install, installs, returns, until
 from slack_requests import oauth_settings, post_event, post_slash, slash_form
 
@@ -165,3 +167,12 @@ async def test_the_manifest_for_many_workspaces_names_the_redirect_and_the_unins
     assert app["settings"]["event_subscriptions"] == {"request_url": events,
                                                       "bot_events": ["app_uninstalled", "tokens_revoked"]}
     assert "event_subscriptions" not in build(registry, request_url=events)["settings"]
+
+
+async def test_no_token_or_secret_reaches_the_log_even_at_debug(installing, fake_slack, caplog):
+    caplog.set_level(logging.DEBUG)
+    await install(installing, "T0ONE")
+    await installing.send(ChannelRef("slack", "T0ONE", "C0RESULTS"), Reply(title="Bislett 1500m"), "k1")
+    assert fake_slack.called("oauth.v2.access") and fake_slack.called("chat.postMessage")
+    for secret in (fake_slack.token_of("T0ONE"), CLIENT_SECRET, KEY):
+        assert secret not in caplog.text
