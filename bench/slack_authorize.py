@@ -39,8 +39,8 @@ async def _timed(calls: int, step) -> tuple[float, float]:
 
 def _line(label: str, runs: list[tuple[float, float]]) -> str:
     cpu, wall = [r[0] * 1e6 for r in runs], [r[1] * 1e6 for r in runs]
-    return (f"{label}: CPU {statistics.median(cpu):.0f} us (spread {max(cpu) - min(cpu):.0f}), "
-            f"wall {statistics.median(wall):.0f} us (spread {max(wall) - min(wall):.0f}) per call")
+    return (f"{label}: CPU {statistics.median(cpu):.1f} us (spread {max(cpu) - min(cpu):.1f}), "
+            f"wall {statistics.median(wall):.1f} us (spread {max(wall) - min(wall):.1f}) per call")
 
 
 async def _open(url: str | None):
