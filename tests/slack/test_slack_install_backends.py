@@ -39,3 +39,4 @@ async def test_install_announce_and_uninstall_on_either_store(any_store, fake_sl
         assert await table_rows(any_store, "install_states") == []  # both states spent
     finally:
         await adapter.stop()
+

@@ -41,3 +41,14 @@ async def test_a_state_is_consumed_once_and_only_before_it_expires(any_store):
     assert not await any_store.consume_state("slack:never", NOW)
     assert not await any_store.consume_state("slack:b", NOW + timedelta(minutes=10))  # expired at that moment
     assert await table_rows(any_store, "install_states") == []  # and forgotten on the way
+
+    # bolt's state store over it (adapters/slack/oauth_states.py): random states, once, ten minutes.
+    from adapters.slack.oauth_states import STATE_SECONDS, StoreStates
+
+    now = [NOW.timestamp()]
+    states = StoreStates(any_store, clock=lambda: now[0])
+    first, second = await states.async_issue(), await states.async_issue()
+    assert first != second and len(first) >= 40
+    assert await states.async_consume(first) and not await states.async_consume(first)
+    now[0] += STATE_SECONDS  # the browser came back too late
+    assert not await states.async_consume(second) and not await states.async_consume("made-up")
