@@ -19,18 +19,17 @@ class InstallRows(Connected):
                              (i.platform, i.org, i.workspace, i.secret, i.details,
                               oc.ts(i.installed_at or datetime.now(timezone.utc))))
 
-    async def find_install(self, platform: str, org: str, workspace: str) -> Install | None:
+    async def find_install(self, platform: str, workspace: str) -> Install | None:
         rows = await self.conn.execute_fetchall(
-            f"SELECT {_COLS} FROM installs WHERE platform = ? AND org = ? AND workspace = ?", (platform, org, workspace))
+            f"SELECT {_COLS} FROM installs WHERE platform = ? AND workspace = ?", (platform, workspace))
         if not rows:
             return None
         platform_, org_, workspace_, secret, details, installed_at = rows[0]
         return Install(platform_, org_, workspace_, secret, details, oc.at(installed_at))
 
-    async def delete_install(self, platform: str, org: str, workspace: str) -> bool:
+    async def delete_install(self, platform: str, workspace: str) -> bool:
         async with self.transaction() as db:
-            cur = await db.execute("DELETE FROM installs WHERE platform = ? AND org = ? AND workspace = ?",
-                                   (platform, org, workspace))
+            cur = await db.execute("DELETE FROM installs WHERE platform = ? AND workspace = ?", (platform, workspace))
             return cur.rowcount == 1
 
     async def issue_state(self, key: str, until: datetime) -> None:

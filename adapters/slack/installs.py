@@ -2,7 +2,9 @@
 per workspace, kept where every replica reads it, sealed at rest (adapters/slack/sealing.py).
 
 Only the bot's part of an install is kept (racebot asks for no user scopes): bolt runs bot-only.
-Org-wide installs (Enterprise Grid) are kept under their org with an empty workspace.
+A workspace's install is found by its team id alone (unique in Slack, inside an Enterprise Grid
+org too), so an announcement, which knows only the channel's team, finds its token. An org-wide
+install (Enterprise Grid) is kept under ORG_WIDE + the org's id.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from adapters.slack.sealing import NoToken, TokenSeal
-from bot.store.installs import Install, Installs
+from bot.store.installs import ORG_WIDE, Install, Installs
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +29,8 @@ PLATFORM = "slack"
 _DETAILS = ("app_id", "enterprise_name", "team_name", "bot_id", "bot_user_id", "bot_scopes", "is_enterprise_install")
 
 
-def _key(enterprise_id: Optional[str], team_id: Optional[str], org_wide: Optional[bool]) -> tuple[str, str]:
-    return enterprise_id or "", "" if org_wide else team_id or ""
+def _workspace(enterprise_id: Optional[str], team_id: Optional[str], org_wide: Optional[bool]) -> str:
+    return ORG_WIDE + (enterprise_id or "") if org_wide else team_id or ""
 
 
 class StoreInstallations(AsyncInstallationStore):
@@ -49,20 +51,20 @@ class StoreInstallations(AsyncInstallationStore):
             return
         scopes = ",".join(bot.bot_scopes) if isinstance(bot.bot_scopes, (list, tuple)) else bot.bot_scopes
         details = {name: getattr(bot, name) for name in _DETAILS} | {"bot_scopes": scopes or ""}
-        org, workspace = _key(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
+        org, workspace = bot.enterprise_id or "", _workspace(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
         await self._store.save_install(Install(PLATFORM, org, workspace, self._seal.seal(bot.bot_token),
                                                json.dumps(details, sort_keys=True), datetime.now(timezone.utc)))
         log.info("Slack: installed in team %s%s", bot.team_id or "-", f" (org {org})" if org else "")
 
     async def async_find_bot(self, *, enterprise_id: Optional[str], team_id: Optional[str],
                              is_enterprise_install: Optional[bool] = False) -> Optional[Bot]:
-        org, workspace = _key(enterprise_id, team_id, is_enterprise_install)
-        found = await self._store.find_install(PLATFORM, org, workspace)
+        found = await self._store.find_install(PLATFORM, _workspace(enterprise_id, team_id, is_enterprise_install))
         token = self._seal.open(found.secret) if found else None
         if found is None or token is None:
             return None
         d: dict[str, Any] = json.loads(found.details)
-        return Bot(enterprise_id=org or None, team_id=workspace or None, bot_token=token,
+        team = None if found.workspace.startswith(ORG_WIDE) else found.workspace
+        return Bot(enterprise_id=found.org or None, team_id=team, bot_token=token,
                    installed_at=(found.installed_at or datetime.now(timezone.utc)).timestamp(),
                    app_id=d.get("app_id"), enterprise_name=d.get("enterprise_name"), team_name=d.get("team_name"),
                    bot_id=d.get("bot_id") or "", bot_user_id=d.get("bot_user_id") or "",
@@ -70,7 +72,7 @@ class StoreInstallations(AsyncInstallationStore):
 
     async def bot_token(self, team_id: str) -> str | None:
         """The workspace's bot token for posting into it; None when racebot is not installed there."""
-        found = await self._store.find_install(PLATFORM, "", team_id)
+        found = await self._store.find_install(PLATFORM, team_id)
         if found is None:
             return None
         token = self._seal.open(found.secret)
@@ -93,7 +95,7 @@ class StoreInstallations(AsyncInstallationStore):
     async def async_delete_bot(self, *, enterprise_id: Optional[str], team_id: Optional[str]) -> None:
         # bolt's uninstall listeners name no org-wide flag: the workspace's row, else the org's.
         for org_wide in (False, True):
-            if await self._store.delete_install(PLATFORM, *_key(enterprise_id, team_id, org_wide)):
+            if await self._store.delete_install(PLATFORM, _workspace(enterprise_id, team_id, org_wide)):
                 log.info("Slack: uninstalled from team %s; its bot token is forgotten", team_id or "-")
                 return
 

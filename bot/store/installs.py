@@ -12,11 +12,14 @@ from datetime import datetime
 from typing import Protocol
 
 
+ORG_WIDE = "org:"  # an install for a whole organisation is kept under this prefix and the org's id
+
+
 @dataclass(frozen=True)
 class Install:
     platform: str  # "slack"
-    org: str  # the enterprise (Slack Enterprise Grid) id, "" for a plain workspace
-    workspace: str  # the team id
+    org: str  # the enterprise (Slack Enterprise Grid) id, "" when none
+    workspace: str  # the team id (unique across orgs), or ORG_WIDE + the org's id
     secret: str = field(repr=False)  # the bot token as the adapter sealed it: never shown
     details: str = "{}"  # JSON the adapter reads back (bot and app ids, scopes, names); no secrets
     installed_at: datetime | None = None
@@ -24,12 +27,12 @@ class Install:
 
 class Installs(Protocol):
     async def save_install(self, install: Install) -> None:
-        """Adds the installation, or replaces the one of the same platform, org and workspace."""
+        """Adds the installation, or replaces the one of the same platform and workspace."""
         ...
 
-    async def find_install(self, platform: str, org: str, workspace: str) -> Install | None: ...
+    async def find_install(self, platform: str, workspace: str) -> Install | None: ...
 
-    async def delete_install(self, platform: str, org: str, workspace: str) -> bool:
+    async def delete_install(self, platform: str, workspace: str) -> bool:
         """True when there was one to delete."""
         ...
 

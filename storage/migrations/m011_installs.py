@@ -1,6 +1,6 @@
 """Version 11: chat apps installed through Slack's OAuth flow, and the flow's one-time states.
 
-One row per (platform, org, workspace): a reinstall replaces it, an uninstall deletes it. `secret`
+One row per (platform, workspace): a reinstall replaces it, an uninstall deletes it. `secret`
 is the bot token as the adapter sealed it (encrypted when a key is configured). `expires_at` and
 `installed_at` are UTC ISO-8601 with microseconds: text order is time order.
 """
@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS installs (
     secret TEXT NOT NULL,
     details TEXT NOT NULL,
     installed_at TEXT NOT NULL,
-    PRIMARY KEY (platform, org, workspace)) WITHOUT ROWID;
+    PRIMARY KEY (platform, workspace)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS install_states (
     key TEXT PRIMARY KEY,
     expires_at TEXT NOT NULL) WITHOUT ROWID;

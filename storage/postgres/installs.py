@@ -18,21 +18,20 @@ class PostgresInstalls:
         i = install
         await self.pool.execute(
             f"INSERT INTO installs ({_COLS}) VALUES ($1, $2, $3, $4, $5, $6) "
-            "ON CONFLICT (platform, org, workspace) DO UPDATE SET secret = excluded.secret, "
+            "ON CONFLICT (platform, workspace) DO UPDATE SET org = excluded.org, secret = excluded.secret, "
             "details = excluded.details, installed_at = excluded.installed_at",
             i.platform, i.org, i.workspace, i.secret, i.details, oc.ts(i.installed_at or datetime.now(timezone.utc)))
 
-    async def find_install(self, platform: str, org: str, workspace: str) -> Install | None:
-        row = await self.pool.fetchrow(
-            f"SELECT {_COLS} FROM installs WHERE platform = $1 AND org = $2 AND workspace = $3", platform, org, workspace)
+    async def find_install(self, platform: str, workspace: str) -> Install | None:
+        row = await self.pool.fetchrow(f"SELECT {_COLS} FROM installs WHERE platform = $1 AND workspace = $2",
+                                       platform, workspace)
         if row is None:
             return None
         platform_, org_, workspace_, secret, details, installed_at = tuple(row)
         return Install(platform_, org_, workspace_, secret, details, oc.at(installed_at))
 
-    async def delete_install(self, platform: str, org: str, workspace: str) -> bool:
-        status = await self.pool.execute("DELETE FROM installs WHERE platform = $1 AND org = $2 AND workspace = $3",
-                                         platform, org, workspace)
+    async def delete_install(self, platform: str, workspace: str) -> bool:
+        status = await self.pool.execute("DELETE FROM installs WHERE platform = $1 AND workspace = $2", platform, workspace)
         return bool(status == "DELETE 1")
 
     async def issue_state(self, key: str, until: datetime) -> None:

@@ -205,7 +205,7 @@ ALTER TABLE race_keys DROP CONSTRAINT race_keys_pkey, ADD PRIMARY KEY (key, race
 M011 = f"""
 CREATE TABLE installs (
     platform {T} NOT NULL, org {T} NOT NULL, workspace {T} NOT NULL, secret {T} NOT NULL,
-    details {T} NOT NULL, installed_at {T} NOT NULL, PRIMARY KEY (platform, org, workspace));
+    details {T} NOT NULL, installed_at {T} NOT NULL, PRIMARY KEY (platform, workspace));
 CREATE TABLE install_states (
     key {T} PRIMARY KEY,
     expires_at {T} NOT NULL);

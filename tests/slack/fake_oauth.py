@@ -23,6 +23,7 @@ class FakeOAuth:
         self.redirect_uri = ""  # the app's redirect URL as set in its config (tests set it)
         self.consents: list[dict] = []  # each authorize request's query: scope, state, team
         self.team_names: dict[str, str] = {}
+        self.orgs: dict[str, str] = {}  # team -> its Enterprise Grid org, for teams inside one
         self._codes: dict[str, str] = {}  # unused code -> team
         self._serial = itertools.count(1)
 
@@ -61,4 +62,5 @@ class FakeOAuth:
         return {"ok": True, "access_token": token, "token_type": "bot", "app_id": "A0APP",
                 "scope": "commands,chat:write,users:read", "bot_user_id": f"U0BOT{team}",
                 "team": {"id": team, "name": self.team_names.get(team, f"Team {team}")},
-                "enterprise": None, "is_enterprise_install": False, "authed_user": {"id": "U0INSTALLER"}}
+                "enterprise": {"id": self.orgs[team], "name": "Grid"} if team in self.orgs else None,
+                "is_enterprise_install": False, "authed_user": {"id": "U0INSTALLER"}}

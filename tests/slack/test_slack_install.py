@@ -69,6 +69,21 @@ async def test_two_workspaces_install_and_each_is_answered_with_its_own_token(in
     assert [c.token for c in fake_slack.called("chat.postMessage")] == [one, two]
 
 
+async def test_a_workspace_inside_an_enterprise_grid_org_is_answered_and_announced_to(installing, results_only_core,
+                                                                                    fake_slack):
+    fake_slack.orgs["T0GRID"] = "E0ORG"
+    await install(installing, "T0GRID")
+    assert [(org, team) for org, team, _ in installs(results_only_core)] == [("E0ORG", "T0GRID")]
+    token = fake_slack.token_of("T0GRID")
+    form = {**slash_form(fake_slack, "/next", "", user="U9", rid="grid", team="T0GRID"), "enterprise_id": "E0ORG"}
+    await post_slash(installing.port, form)
+    await fake_slack.wait_until(lambda: answers(fake_slack, "grid"))
+    assert [c.token for c in fake_slack.called("users.info")] == [token]
+    # An announcement knows only the channel's team: the team id alone finds the token.
+    await installing.send(ChannelRef("slack", "T0GRID", "C0RESULTS"), Reply(title="Bislett 1500m"), "k1")
+    assert [c.token for c in fake_slack.called("chat.postMessage")] == [token]
+
+
 async def test_a_reinstall_replaces_the_token(installing, results_only_core, fake_slack):
     await install(installing, "T0ONE")
     first = fake_slack.token_of("T0ONE")

@@ -16,17 +16,19 @@ NOW = datetime(2026, 12, 4, 5, 0, tzinfo=timezone.utc)
 async def test_an_install_is_saved_found_replaced_and_deleted(any_store):
     first = Install("slack", "", "T1", "sealed-1", '{"bot_id": "B1"}', NOW)
     await any_store.save_install(first)
-    await any_store.save_install(Install("slack", "E1", "T1", "sealed-org", "{}", NOW))  # another org's T1
-    assert await any_store.find_install("slack", "", "T1") == first
-    assert await any_store.find_install("slack", "", "T2") is None
-    again = Install("slack", "", "T1", "sealed-2", '{"bot_id": "B2"}', NOW + timedelta(days=1))  # a reinstall
+    await any_store.save_install(Install("slack", "E1", "org:E1", "sealed-org", "{}", NOW))  # a whole org
+    await any_store.save_install(Install("slack", "E1", "T2", "sealed-grid", "{}", NOW))  # a workspace in it
+    assert await any_store.find_install("slack", "T1") == first
+    assert await any_store.find_install("slack", "T3") is None
+    again = Install("slack", "E9", "T1", "sealed-2", '{"bot_id": "B2"}', NOW + timedelta(days=1))  # a reinstall
     await any_store.save_install(again)
-    assert await any_store.find_install("slack", "", "T1") == again
-    assert len(await table_rows(any_store, "installs")) == 2
-    assert await any_store.delete_install("slack", "", "T1")
-    assert not await any_store.delete_install("slack", "", "T1")  # Slack may tell us twice
-    assert await any_store.find_install("slack", "", "T1") is None
-    assert (await any_store.find_install("slack", "E1", "T1")).secret == "sealed-org"
+    assert await any_store.find_install("slack", "T1") == again
+    assert len(await table_rows(any_store, "installs")) == 3
+    assert await any_store.delete_install("slack", "T1")
+    assert not await any_store.delete_install("slack", "T1")  # Slack may tell us twice
+    assert await any_store.find_install("slack", "T1") is None
+    assert (await any_store.find_install("slack", "org:E1")).secret == "sealed-org"
+    assert (await any_store.find_install("slack", "T2")).org == "E1"
 
 
 async def test_the_secret_is_kept_out_of_the_repr():
