@@ -1,6 +1,6 @@
-"""HTTP mode as N identical replicas on one store (issue #16): two adapters, two ports, one
-store (a SQLite file, a PostgreSQL schema). A request Slack retries (X-Slack-Retry-Num) may reach the other replica; it is
-acknowledged there and not run again. (A plain replay across replicas: test_slack_replays.py.)"""
+"""HTTP mode as N identical replicas on one store (issue #16): two adapters, two ports, one store
+(a SQLite file, a PostgreSQL schema). A request Slack retries (X-Slack-Retry-Num) may reach the
+other replica; it is acknowledged there and not run again. (A plain replay: test_slack_replays.py.)"""
 from __future__ import annotations
 
 import asyncio
