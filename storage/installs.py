@@ -32,8 +32,9 @@ class InstallRows(Connected):
             cur = await db.execute("DELETE FROM installs WHERE platform = ? AND workspace = ?", (platform, workspace))
             return cur.rowcount == 1
 
-    async def issue_state(self, key: str, until: datetime) -> None:
+    async def issue_state(self, key: str, until: datetime, now: datetime) -> None:
         async with self.transaction(wait=USER_WAIT) as db:
+            await db.execute("DELETE FROM install_states WHERE expires_at <= ?", (oc.ts(now),))
             await db.execute("INSERT INTO install_states (key, expires_at) VALUES (?, ?)", (key, oc.ts(until)))
 
     async def consume_state(self, key: str, now: datetime) -> bool:

@@ -34,8 +34,9 @@ class StoreStates(AsyncOAuthStateStore):
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         state = secrets.token_urlsafe(32)
-        until = datetime.fromtimestamp(self._clock() + self._seconds, timezone.utc)
-        await self._store.issue_state(f"slack:{state}", until)
+        now = self._clock()
+        await self._store.issue_state(f"slack:{state}", datetime.fromtimestamp(now + self._seconds, timezone.utc),
+                                      datetime.fromtimestamp(now, timezone.utc))
         return state
 
     async def async_consume(self, state: str) -> bool:

@@ -40,7 +40,10 @@ class Installs(Protocol):
 class InstallStates(Protocol):
     """One-time values binding an install's start to its return (OAuth's `state`)."""
 
-    async def issue_state(self, key: str, until: datetime) -> None: ...
+    async def issue_state(self, key: str, until: datetime, now: datetime) -> None:
+        """Keeps `key` until `until`; states expired by `now` are forgotten on the way, so a page
+        anyone may open (the install link) cannot grow the table beyond one expiry's worth."""
+        ...
 
     async def consume_state(self, key: str, now: datetime) -> bool:
         """True once for a key issued and not yet past `until`; False for unknown, spent or expired.

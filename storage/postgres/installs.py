@@ -34,8 +34,10 @@ class PostgresInstalls:
         status = await self.pool.execute("DELETE FROM installs WHERE platform = $1 AND workspace = $2", platform, workspace)
         return bool(status == "DELETE 1")
 
-    async def issue_state(self, key: str, until: datetime) -> None:
-        await self.pool.execute("INSERT INTO install_states (key, expires_at) VALUES ($1, $2)", key, oc.ts(until))
+    async def issue_state(self, key: str, until: datetime, now: datetime) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("DELETE FROM install_states WHERE expires_at <= $1", oc.ts(now))
+            await conn.execute("INSERT INTO install_states (key, expires_at) VALUES ($1, $2)", key, oc.ts(until))
 
     async def consume_state(self, key: str, now: datetime) -> bool:
         async with self.pool.acquire() as conn, conn.transaction():

@@ -36,8 +36,8 @@ async def test_the_secret_is_kept_out_of_the_repr():
 
 
 async def test_a_state_is_consumed_once_and_only_before_it_expires(any_store):
-    await any_store.issue_state("slack:a", NOW + timedelta(minutes=10))
-    await any_store.issue_state("slack:b", NOW + timedelta(minutes=10))
+    await any_store.issue_state("slack:a", NOW + timedelta(minutes=10), NOW)
+    await any_store.issue_state("slack:b", NOW + timedelta(minutes=10), NOW)
     assert await any_store.consume_state("slack:a", NOW)
     assert not await any_store.consume_state("slack:a", NOW)  # single use
     assert not await any_store.consume_state("slack:never", NOW)
@@ -54,3 +54,9 @@ async def test_a_state_is_consumed_once_and_only_before_it_expires(any_store):
     assert await states.async_consume(first) and not await states.async_consume(first)
     now[0] += STATE_SECONDS  # the browser came back too late
     assert not await states.async_consume(second) and not await states.async_consume("made-up")
+    # Opening the install link only ever keeps one expiry's worth of states.
+    for _ in range(3):
+        await states.async_issue()
+        now[0] += STATE_SECONDS
+    await states.async_issue()
+    assert len(await table_rows(any_store, "install_states")) == 1
