@@ -10,8 +10,9 @@ from typing import Protocol
 
 from bot.announce.store import OutboxStore
 from bot.sources.state import SourceState
-from bot.store import Changes, IndexReads, Lifecycle, Meta, Profiles, Queries, SeenRequests, Writes
+from bot.store import Changes, IndexReads, Installs, InstallStates, Lifecycle, Meta, Profiles, Queries, SeenRequests, Writes
 
 
-class Store(Queries, Profiles, IndexReads, Writes, Changes, OutboxStore, SourceState, Meta, SeenRequests, Lifecycle, Protocol):
+class Store(Queries, Profiles, IndexReads, Writes, Changes, OutboxStore, SourceState, Meta, SeenRequests, Installs, InstallStates,
+            Lifecycle, Protocol):
     pass

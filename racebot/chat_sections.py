@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator
+from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator, model_validator
 from pydantic_core import PydanticCustomError
 
 from adapters.discord.settings import MIN_RATELIMIT_WAIT, TOKEN_ENV, DiscordSettings
-from adapters.slack.settings import SECRET_ENV, SlackSettings
+from adapters.slack.settings import CLIENT_ID_ENV, SECRET_ENV, SlackSettings
 from racebot.section_base import Section, Text, Texts, checked_url
 
 DS, SS = DiscordSettings, SlackSettings  # the defaults below are the adapters' own
@@ -64,8 +64,21 @@ class SlackSection(Section):
     api_base_url: Annotated[str, checked_url(SS.api_base_url, "http://", "https://"),
                             AfterValidator(lambda url: url if url.endswith("/") else url + "/")] = SS.api_base_url
     admin_user_ids: Texts = ()
+    client_id: str = ""  # the OAuth install flow for many workspaces; SLACK_CLIENT_ID wins
+    redirect_uri: Annotated[str, checked_url("", "https://", "http://")] = ""
+
+    @model_validator(mode="after")
+    def _oauth_over_http(self) -> "SlackSection":
+        if self.client_id and self.mode != "http":
+            raise PydanticCustomError("oauth_mode", 'client_id (the install flow) needs mode = "http": '
+                                      "Slack sends browsers to racebot's /slack/install and /slack/oauth_redirect")
+        return self
 
     def settings(self, env: Mapping[str, str]) -> SlackSettings:
         admins = frozenset(a.strip() for a in self.admin_user_ids if a.strip())
         tokens: dict[str, Any] = {field: (env.get(name) or "").strip() for name, field in SECRET_ENV.items()}
-        return SlackSettings(**self.model_dump(exclude={"admin_user_ids"}), admin_user_ids=admins, **tokens)
+        client_id = (env.get(CLIENT_ID_ENV) or "").strip() or self.client_id.strip()
+        if client_id and self.mode != "http":
+            client_id = ""  # from the environment alone: single-workspace Socket Mode goes on as before
+        return SlackSettings(**self.model_dump(exclude={"admin_user_ids", "client_id"}), admin_user_ids=admins,
+                             client_id=client_id, **tokens)

@@ -33,6 +33,8 @@ async def build_adapters(core, cfg: Config) -> list[Adapter]:
 
         adapters.append(DiscordAdapter(core, discord))
     slack = cfg.file.slack.settings(cfg.env)
+    if cfg.env.get("SLACK_CLIENT_ID") and not slack.oauth:
+        log.warning("SLACK_CLIENT_ID is set but not used: the install flow needs [slack] mode = \"http\"")
     missing = slack.missing_env()
     if missing:
         log.info("Slack not started: %s not set (mode %s)", ", ".join(missing), slack.mode)

@@ -19,6 +19,7 @@ from storage.scalar import scalar
 from storage.schema import MIGRATIONS, VERSION
 from storage.seen_requests import SeenRequestRows
 from storage.index_reads import IndexReads
+from storage.installs import InstallRows
 from storage.source_state import SourceStateRows
 from storage.subscriptions import SubscriptionRows
 from storage.turns import CONNECTION_BUSY_MS, WriterTurns
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 class SqliteStore(Reads, IndexReads, SubscriptionRows, FollowRows, OutboxRows, SourceStateRows, ChangeRows,
-                  SeenRequestRows):
+                  SeenRequestRows, InstallRows):
     def __init__(self, conn: Writer, path: str) -> None:
         self.conn = conn
         self.path = path

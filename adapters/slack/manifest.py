@@ -2,6 +2,8 @@
 
     python -m adapters.slack.manifest > slack-manifest.yaml                  # Socket Mode (default)
     python -m adapters.slack.manifest --request-url https://bot.example.org/slack/events   # HTTP mode
+    python -m adapters.slack.manifest --request-url https://bot.example.org/slack/events \
+        --redirect-url https://bot.example.org/slack/oauth_redirect    # HTTP mode, many workspaces
 
 The YAML is written by hand (strings as JSON scalars, which YAML reads as double-quoted
 strings) so no YAML library is needed; a test compares the file with this output.
@@ -30,12 +32,14 @@ SCOPES = (
     # files.getUploadURLExternal / files.completeUploadExternal: the /h2h and /results charts
     "files:write",
 )
+# The install flow (many workspaces): told when a workspace removes racebot or revokes its token.
+INSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 HEADER = ("# Slack app manifest for racebot. Generated from the command registry:\n"
           "#   python -m adapters.slack.manifest > slack-manifest.yaml\n"
           "# Paste it at https://api.slack.com/apps -> Create New App -> From a manifest.\n")
 
 
-def build(registry, *, request_url: str = "", name: str = "racebot") -> dict:
+def build(registry, *, request_url: str = "", redirect_url: str = "", name: str = "racebot") -> dict:
     commands = []
     for cmd in registry:
         if cmd.name in RESERVED | UMBRELLA_ONLY:  # Slack refuses these (or we keep them): /racebot NAME
@@ -58,10 +62,12 @@ def build(registry, *, request_url: str = "", name: str = "racebot") -> dict:
         "display_information": {"name": name,
                                 "description": "Athletics results and rivalries: /h2h Kerr Ingebrigtsen"},
         "features": {"bot_user": {"display_name": name, "always_online": True}, "slash_commands": commands},
-        "oauth_config": {"scopes": {"bot": list(SCOPES)}},
+        "oauth_config": {**({"redirect_urls": [redirect_url]} if redirect_url else {}), "scopes": {"bot": list(SCOPES)}},
         # Buttons and menus (pages, filters, namesakes) send block_actions: in HTTP mode to the
         # same URL as the commands, in Socket Mode over the socket.
-        "settings": {"interactivity": {"is_enabled": True, **({"request_url": request_url} if request_url else {})},
+        "settings": {**({"event_subscriptions": {"request_url": request_url, "bot_events": list(INSTALL_EVENTS)}}
+                        if redirect_url else {}),
+                     "interactivity": {"is_enabled": True, **({"request_url": request_url} if request_url else {})},
                      "org_deploy_enabled": False, "socket_mode_enabled": not request_url,
                      "token_rotation_enabled": False},
     }
@@ -86,17 +92,21 @@ def to_yaml(node, indent: int = 0) -> str:
     return "\n".join(lines)
 
 
-def render_manifest(registry, *, request_url: str = "") -> str:
-    return HEADER + to_yaml(build(registry, request_url=request_url)) + "\n"
+def render_manifest(registry, *, request_url: str = "", redirect_url: str = "") -> str:
+    return HEADER + to_yaml(build(registry, request_url=request_url, redirect_url=redirect_url)) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--request-url", default="", help="HTTP mode: your public https://.../slack/events")
+    parser.add_argument("--redirect-url", default="",
+                        help="many workspaces: your public https://.../slack/oauth_redirect (needs --request-url)")
     args = parser.parse_args(argv)
+    if args.redirect_url and not args.request_url:
+        parser.error("--redirect-url is for HTTP mode: give --request-url too")
     from bot.commands.catalog import build_registry
 
-    sys.stdout.write(render_manifest(build_registry(), request_url=args.request_url))
+    sys.stdout.write(render_manifest(build_registry(), request_url=args.request_url, redirect_url=args.redirect_url))
 
 
 if __name__ == "__main__":

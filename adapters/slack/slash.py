@@ -10,14 +10,12 @@ import logging
 import time
 import uuid
 
-from adapters.slack.auth import AdminCheck
 from adapters.slack.names import UMBRELLA, slash_names, syntax
 from adapters.slack.components import action_blocks, with_actions
-from adapters.slack.outbound import Dest, Outbound
-from adapters.slack.publisher import SlackPublisher
+from adapters.slack.outbound import Dest
 from adapters.slack.render import render
 from adapters.slack.tasks import TaskSet
-from adapters.slack.users import Users
+from adapters.slack.workspaces import Workspace, Workspaces
 from bot.commands.registry import Context, Invocation
 from bot.errors import UserError
 from bot.announce.publishing import ChannelRef, Outcome
@@ -34,13 +32,9 @@ def slack_text(text: str) -> str:
 
 
 class SlashCommands:
-    def __init__(self, core, publisher: SlackPublisher, outbound: Outbound, users: Users, admin: AdminCheck,
-                 tasks: TaskSet) -> None:
+    def __init__(self, core, workspaces: Workspaces, tasks: TaskSet) -> None:
         self._core = core
-        self._publisher = publisher
-        self._outbound = outbound
-        self._users = users
-        self._admin = admin
+        self._workspaces = workspaces
         self._tasks = tasks
 
     def names(self) -> list[str]:
@@ -52,7 +46,7 @@ class SlashCommands:
         for name in self.names():
             app.command(f"/{name}")(self.on_command)
 
-    async def on_command(self, ack, command: dict) -> None:
+    async def on_command(self, ack, command: dict, context) -> None:
         try:
             inv = self.parse(command.get("command", ""), command.get("text", ""))
         except UserError as exc:
@@ -63,7 +57,8 @@ class SlashCommands:
             await self._ack_error(ack, failure_reply())
             return
         await ack()
-        self._tasks.spawn(self._answer(inv, command, time.perf_counter()), name=f"slack /{inv.command}")
+        self._tasks.spawn(self._answer(inv, command, context.bot_token, time.perf_counter()),
+                          name=f"slack /{inv.command}")
 
     def parse(self, slash: str, text: str) -> Invocation:
         name, text = slash.lstrip("/").lower(), slack_text(text)
@@ -80,16 +75,20 @@ class SlashCommands:
         message = render(reply)[0]
         await ack(text=message["text"], blocks=message["blocks"], response_type="ephemeral")
 
-    async def _answer(self, inv: Invocation, command: dict, started: float) -> None:
+    async def _answer(self, inv: Invocation, command: dict, token: str | None, started: float) -> None:
         user_id = command.get("user_id", "")
+        ws = await self._workspaces.get(command.get("team_id", ""), token)
+        if ws is None or ws.users is None or ws.admin is None:  # uninstalled between the ack and now
+            log.warning("no Slack clients for team %s: /%s not answered", command.get("team_id"), inv.command)
+            return
         cmd = self._core.registry.get(inv.command)
         # users.info costs a round trip: admin rights are asked for only when the command needs
         # them; the time zone (for /subscribe's default) is asked once a day and waited for briefly.
-        is_admin = (await self._admin.is_admin(user_id) if cmd is not None and cmd.admin_only
-                    else self._admin.listed(user_id))
+        is_admin = (await ws.admin.is_admin(user_id) if cmd is not None and cmd.admin_only
+                    else ws.admin.listed(user_id))
         channel = ChannelRef("slack", command.get("team_id", ""), command.get("channel_id", ""))
         ctx = Context(user_id=user_id, user_name=command.get("user_name", ""), channel=channel,
-                      timezone=await self._users.timezone(user_id), is_admin=is_admin,
+                      timezone=await ws.users.timezone(user_id), is_admin=is_admin,
                       syntax=syntax(self._core.registry), clickable=True)
         reply = await self._core.handle(inv, ctx)
         key = f"slash:{command.get('trigger_id') or uuid.uuid4()}"
@@ -99,13 +98,17 @@ class SlashCommands:
             log.exception("rendering /%s failed", inv.command)
             reply = failure_reply()
             messages = render(reply)
-        await self.deliver(reply, channel, command.get("response_url", ""), key=key, messages=messages)
+        await self.deliver(reply, channel, command.get("response_url", ""), key=key, messages=messages, ws=ws)
         log.info("answered /%s %.0f ms after the ack", inv.command, (time.perf_counter() - started) * 1000)
 
     async def deliver(self, reply: Reply, channel: ChannelRef, response_url: str, key: str,
-                      messages: list[dict] | None = None) -> None:
+                      messages: list[dict] | None = None, ws: Workspace | None = None) -> None:
+        ws = ws or await self._workspaces.get(channel.workspace)
+        if ws is None:
+            log.warning("no Slack clients for team %s: answer dropped", channel.workspace)
+            return
         if reply.spoiler and not reply.error:
-            delivery = await self._publisher.send(channel, reply, key)
+            delivery = await ws.publisher.send(channel, reply, key)
             if delivery.outcome is Outcome.DELIVERED:
                 return
             # Not in that channel: only the asker sees the result, which is spoiler-safe too.
@@ -120,17 +123,17 @@ class SlashCommands:
                 return
             else:
                 dest = Dest(channel=channel.channel)
-            delivery = await self._outbound.post(dest, message)
+            delivery = await ws.outbound.post(dest, message)
             if delivery.outcome is not Outcome.DELIVERED:
                 log.warning("answer part %d not delivered: %s %s", i + 1, delivery.outcome.value, delivery.detail)
                 return
         if reply.image and not (reply.error or reply.spoiler):
-            await self._upload_chart(reply, channel)
+            await self._upload_chart(reply, channel, ws)
 
-    async def _upload_chart(self, reply: Reply, channel: ChannelRef) -> None:
+    async def _upload_chart(self, reply: Reply, channel: ChannelRef, ws: Workspace) -> None:
         """The chart follows the answer into the channel (a response_url carries no files). A
         channel the bot is not in gets the answer without it: the text already said everything."""
         alt = reply.chart.alt if reply.chart else reply.title
-        delivery = await self._outbound.upload(channel.channel, reply.image or b"", title=reply.title, alt=alt)
+        delivery = await ws.outbound.upload(channel.channel, reply.image or b"", title=reply.title, alt=alt)
         if delivery.outcome is not Outcome.DELIVERED:
             log.info("chart not uploaded to %s: %s %s", channel, delivery.outcome.value, delivery.detail)

@@ -12,14 +12,14 @@ from typing import Callable, Protocol
 from bot.indexes import Indexes
 from bot.announce.store import FollowStore, OutboxStatus, SubscriptionStore
 from bot.sources.health import HealthStore
-from bot.store import Changes, IndexReads, Lifecycle, Profiles, Queries, SeenRequests
+from bot.store import Changes, IndexReads, Installs, InstallStates, Lifecycle, Profiles, Queries, SeenRequests
 
 
 class CoreStore(Queries, Profiles, IndexReads, Changes, SubscriptionStore, FollowStore, OutboxStatus, HealthStore,
-                SeenRequests, Lifecycle, Protocol):
+                SeenRequests, Installs, InstallStates, Lifecycle, Protocol):
     """The roles the core and its commands use: reads, the change feed, channels' subscriptions,
-    users' follows, /status's health; the Slack adapter's replay defence and the composition root's close reach
-    the store through the core too."""
+    users' follows, /status's health; the Slack adapter's replay defence and installations, and the
+    composition root's close, reach the store through the core too."""
 
 
 @dataclass(frozen=True)

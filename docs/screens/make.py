@@ -29,6 +29,7 @@ from adapters.discord.adapter import DiscordAdapter  # noqa: E402
 from adapters.slack.outbound import Outbound, web_client  # noqa: E402
 from adapters.slack.publisher import SlackPublisher  # noqa: E402
 from adapters.slack.slash import SlashCommands  # noqa: E402
+from adapters.slack.workspaces import OneWorkspace, Workspace  # noqa: E402
 from adapters.slack.tasks import TaskSet  # noqa: E402
 from bot.announce.message import Announcer  # noqa: E402
 from bot.announce.outbox import OutboxItem  # noqa: E402
@@ -106,7 +107,7 @@ async def on_slack(core, db: Path) -> dict[str, tuple[list[dict], list[dict]]]:
         async with aiohttp.ClientSession() as session:
             outbound = Outbound(web_client(session, fake.api_base_url, BOT_TOKEN), session)
             publisher = SlackPublisher(outbound)
-            answers = SlashCommands(core, publisher, outbound, users=None, admin=None, tasks=TaskSet())
+            answers = SlashCommands(core, OneWorkspace(Workspace(outbound, publisher, users=None, admin=None)), TaskSet())
             for case, _, _, text in COMMANDS:
                 before_r, before_f = len(fake.responses), len(fake.files)
                 reply = await core.handle_text(text, Context(user_id="U0FAN", channel=channel))

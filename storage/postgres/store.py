@@ -16,6 +16,7 @@ from bot.errors import NotStarted
 from bot.store import Change
 from storage.outbox import convert as oc
 from storage.postgres.index_reads import PostgresIndexReads
+from storage.postgres.installs import PostgresInstalls
 from storage.postgres.outbox_queue import PostgresOutboxQueue
 from storage.postgres.poll_state import PostgresPollState
 from storage.postgres.queries import PostgresReads
@@ -32,8 +33,7 @@ _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take 
 
 
 class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresFollows,
-                    PostgresWrites,
-                    PostgresPollState, PostgresOutboxQueue):
+                    PostgresWrites, PostgresPollState, PostgresOutboxQueue, PostgresInstalls):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema
         self._version = 0

@@ -108,3 +108,10 @@ def test_the_follows_bench_prints_matching_beside_its_floor(tmp_path):
               str(tmp_path / "follows.db"))
     for row in ("matching per result: CPU", "floor per result:", "after 100 new follows", "map load", "target:"):
         assert row in out, out
+
+
+@pytest.mark.slow  # a process importing slack_bolt and opening a store: a second or two
+def test_the_slack_authorize_bench_prints_the_install_flow_beside_its_floors():
+    out = run("bench/slack_authorize.py", "--workspaces", "5", "--calls", "20", "--runs", "1")
+    assert "install flow: authorize from the store" in out and "floor: the store's point read" in out
+    assert "ratio to the point-read floor" in out

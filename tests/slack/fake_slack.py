@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from aiohttp import WSMsgType, web
+from fake_oauth import FakeOAuth
 
 BOT_TOKEN = "xoxb-test-bot-token"
 APP_TOKEN = "xapp-test-app-token"
@@ -32,7 +33,7 @@ class Call:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(FakeOAuth):
     users: dict[str, dict] = field(default_factory=dict)  # users.info answers by user id
     calls: list[Call] = field(default_factory=list)
     posts: list[dict] = field(default_factory=list)  # chat.postMessage arguments, in order
@@ -47,6 +48,7 @@ class FakeSlack:
     files: list[dict] = field(default_factory=list)  # completed uploads, shared into a channel, in order
     not_in_channels: set[str] = field(default_factory=set)  # channels the bot was never invited to
     gone_users: set[str] = field(default_factory=set)  # users conversations.open refuses (deactivated)
+    bot_tokens: dict[str, str] = field(default_factory=lambda: {BOT_TOKEN: TEAM})  # token -> its team
 
     def __post_init__(self) -> None:
         # What each response_url put in the channel (the first message through it), as replaced
@@ -58,6 +60,7 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self._oauth_init()
 
     # --- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -65,7 +68,7 @@ class FakeSlack:
         app.add_routes([web.route("*", "/api/{method}", self._api),
                         web.post("/response/{rid}", self._response_url),
                         web.post("/upload/{fid}", self._upload),
-                        web.get("/socket", self._socket)])
+                        web.get("/socket", self._socket), *self.oauth_routes()])
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -108,8 +111,11 @@ class FakeSlack:
             args.update(await request.json())
         elif request.can_read_body:
             args.update(await request.post())
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        authorization = request.headers.get("Authorization", "")
+        token = authorization.removeprefix("Bearer ")
         await self._record(lambda: self.calls.append(Call(method, args, token)))
+        if method == "oauth.v2.access":  # the app's client id and secret, not a token
+            return web.json_response(self.oauth_access(args, authorization))
         if method in self.delays:  # a slow Slack, to show the ack does not wait for the work
             await asyncio.sleep(self.delays[method])
         planned = self.failures[method].pop(0) if self.failures.get(method) else None
@@ -119,19 +125,22 @@ class FakeSlack:
             if isinstance(body, str):
                 return web.Response(status=status, text=body, headers=headers)
             return web.json_response(body, status=status, headers=headers)
-        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != expected:
+        valid = token == APP_TOKEN if method == "apps.connections.open" else token in self.bot_tokens
+        if not valid:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        answer = await handler(args)
+        answer = await (self._auth_test(args, token) if method == "auth.test" else handler(args))
         if planned == LOST_ACK:
             return web.json_response({"ok": False, "error": "internal_error"}, status=500)
         return web.json_response(answer)
 
-    async def _auth_test(self, args: dict) -> dict:
-        return {"ok": True, "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "team": "Test"}
+    async def _auth_test(self, args: dict, token: str = BOT_TOKEN) -> dict:
+        team = self.bot_tokens[token]
+        if team == TEAM:
+            return {"ok": True, "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT", "team": "Test"}
+        return {"ok": True, "team_id": team, "user_id": f"U0BOT{team}", "bot_id": f"B0BOT{team}", "team": team}
 
     async def _conversations_open(self, args: dict) -> dict:
         user = str(args.get("users", ""))

@@ -8,6 +8,7 @@ import pytest
 from adapters.slack.limits import violations
 from adapters.slack.outbound import DEFAULT_RETRY_AFTER, Dest
 from adapters.slack.slash import RESPONSE_URL_USES, SlashCommands
+from adapters.slack.workspaces import OneWorkspace, Workspace
 from adapters.slack.tasks import TaskSet
 from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Column, Paragraph, Reply, Table, error_reply
@@ -20,7 +21,7 @@ CHANNEL = ChannelRef("slack", "T0TEAM", "C0TRACK")
 @pytest.fixture
 def answers(outbound, publisher):
     # deliver() needs no core and no admin check: only the outbound side.
-    return SlashCommands(None, publisher, outbound, users=None, admin=None, tasks=TaskSet())
+    return SlashCommands(None, OneWorkspace(Workspace(outbound, publisher, users=None, admin=None)), TaskSet())
 
 
 async def test_answer_goes_to_the_response_url_for_everyone(fake_slack, answers):

@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from adapters.slack.slash import SlashCommands
+from adapters.slack.workspaces import OneWorkspace, Workspace
 from adapters.slack.tasks import TaskSet
 from bot.announce.publishing import ChannelRef
 from bot.commands.registry import Context
@@ -21,7 +22,7 @@ CHANNEL = ChannelRef("slack", "T0TEAM", "C0TRACK")
 
 @pytest.fixture
 def answers(outbound, publisher):
-    return SlashCommands(None, publisher, outbound, users=None, admin=None, tasks=TaskSet())
+    return SlashCommands(None, OneWorkspace(Workspace(outbound, publisher, users=None, admin=None)), TaskSet())
 
 
 async def charted(core, text: str):

@@ -73,3 +73,33 @@ def test_without_tokens_slack_libraries_are_not_even_imported():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          cwd=Path(__file__).resolve().parents[2], check=True)
     assert out.stdout.strip() == "[]"
+
+
+OAUTH_ENV = {"SLACK_CLIENT_SECRET": "client-secret-4", "SLACK_SIGNING_SECRET": "sig-secret-3",
+             "SLACK_TOKEN_KEY": "key-secret-5"}
+
+
+def test_the_install_flow_is_on_with_a_client_id_and_needs_no_bot_token():
+    s = settings({"mode": "http", "client_id": "1111.2222"}, OAUTH_ENV)
+    assert s.oauth and s.client_id == "1111.2222" and s.missing_env() == []
+    assert settings({"mode": "http"}, {**ENV, "SLACK_CLIENT_ID": "3333.4444"}).client_id == "3333.4444"  # env wins
+    assert not settings({"mode": "http"}, ENV).oauth  # one workspace, SLACK_BOT_TOKEN, as before
+    assert settings({"mode": "http", "client_id": "1111.2222"}, ENV).missing_env() == ["SLACK_CLIENT_SECRET"]
+    shown = repr(s) + str(s)
+    assert not any(secret in shown for secret in OAUTH_ENV.values())
+
+
+def test_the_install_flow_needs_http_mode_and_keeps_secrets_out_of_the_file():
+    with pytest.raises(ConfigError, match='needs mode = "http"'):
+        settings({"client_id": "1111.2222"}, OAUTH_ENV)
+    with pytest.raises(ConfigError, match="SLACK_CLIENT_SECRET"):
+        settings({"mode": "http", "client_id": "1111.2222", "client_secret": "in-the-file"}, OAUTH_ENV)
+    with pytest.raises(ConfigError, match="slack.redirect_uri"):
+        settings({"mode": "http", "redirect_uri": "bot.example.org/slack/oauth_redirect"}, OAUTH_ENV)
+
+
+async def test_a_client_id_from_the_environment_in_socket_mode_is_named_and_ignored(caplog, tmp_path):
+    caplog.set_level(logging.INFO, logger="racebot.runner")
+    [adapter] = await adapters({}, {**ENV, "SLACK_CLIENT_ID": "1111.2222"}, tmp_path)
+    assert not adapter.settings.oauth and adapter.settings.mode == "socket"
+    assert "SLACK_CLIENT_ID is set but not used" in caplog.text

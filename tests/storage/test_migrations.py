@@ -65,6 +65,9 @@ ROWS = [
     (12, "follow_changes", {"follow_id": 1}),
     (12, "outbox", {"id": 2, "subscription_id": 2, "race_id": 1, "revision": 1, "kind": "follow",
                     "note": "f=1;a=1;r=;s=off", "created_at": T, "due_at": T, "next_attempt_at": T}),
+    (13, "installs", {"platform": "slack", "org": "", "workspace": "T1", "secret": "plain:xoxb-1",
+                      "details": "{}", "installed_at": T}),
+    (13, "install_states", {"key": "slack:abc", "expires_at": T}),
 ]
 # Columns a later version added, as rows written before it read them: (row's version, table, where, column, value).
 DEFAULTS = [(1, "results", "athlete_id = 1", "origin", 1), (1, "races", "id = 1", "venues", ""),
