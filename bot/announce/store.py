@@ -50,7 +50,15 @@ class OutboxStatus(Protocol):
         ...
 
 
-class OutboxStore(SubscriptionStore, OutboxStatus, Protocol):
+class OutboxPruning(Protocol):
+    async def prune_outbox(self, finished_before: datetime) -> int:
+        """Delete rows that finished (delivered, or given up) before `finished_before`: never a
+        pending row, nor the newest delivered row of a race for an active subscription (a later
+        correction is told as one). Returns how many rows were deleted."""
+        ...
+
+
+class OutboxStore(SubscriptionStore, OutboxStatus, OutboxPruning, Protocol):
     async def record_poll(self, source: str, now: datetime, complete: bool) -> PollStart:
         """A poll that stored nothing still counts: it is the baseline of new subscriptions."""
         ...
