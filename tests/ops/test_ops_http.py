@@ -3,54 +3,16 @@ and stores: ready only once the indexes are loaded and while the store answers; 
 core answers are counted, and the outbox's pending rows are read from the store."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from types import SimpleNamespace
-
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.announce.poller import Poller
-from bot.announce.publishing import ChannelRef
-from bot.announce.subscriptions import Subscription
 from bot.commands.registry import Context
 from bot.core import Core
-from bot.ingest.rows import ResultRow
+from ops_data import pending_rows, race
 from racebot.metrics import Metrics
 from racebot.ops_http import OpsServer
 from storage.sqlite import SqliteStore
-
-
-class OneRace:
-    """A source whose second poll finds one final (the first is every source's baseline)."""
-
-    name = "one-race"
-
-    def __init__(self) -> None:
-        self.polls = 0
-
-    async def poll(self, now):
-        self.polls += 1
-        rows = [ResultRow(date=date(2024, 5, 30), competition="Bislett Games", venue="Oslo", series="",
-                          event="1500m", gender="M", round="final", race=1, place=i, athlete=name,
-                          country="NOR", mark=mark, line=i)
-                for i, (name, mark) in enumerate([("Ann Ask", "3:30.00"), ("Bo Berg", "3:31.00")], 1)]
-        return SimpleNamespace(rows=rows if self.polls > 1 else [], next_poll=None, complete=True, errors=[])
-
-    async def commit(self, batch) -> None:
-        pass
-
-    async def failed(self, batch, error) -> None:
-        pass
-
-
-async def two_pending(store) -> None:
-    now = datetime.now(timezone.utc)
-    for channel in ("C1", "C2"):
-        await store.add_subscription(Subscription(ChannelRef("slack", "T1", channel), created_at=now))
-    poller = Poller(OneRace(), store)
-    await poller.poll_once(now)
-    await poller.poll_once(now)
 
 
 @pytest.fixture
@@ -74,7 +36,7 @@ async def test_ready_only_with_the_indexes_loaded_and_the_store_answering(ops, t
     assert (await get(ops, "/healthz"))[::2] == (503, "not ready: starting: the indexes are loading\n")
     await ops.core.start()
     assert (await get(ops, "/healthz"))[::2] == (200, "ok\n")
-    await two_pending(store)
+    await pending_rows(store, 2, race("1500m", 2))
     assert "racebot_announcements_pending 2.0" in (await get(ops, "/metrics"))[2]
     await store.close()  # as good as a database that went away
     status, _, text = await get(ops, "/healthz")
