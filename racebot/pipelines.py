@@ -125,12 +125,13 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
         poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
         jobs.add_poll(f"poll:main:{source.name}", poller.step, section.poll_seconds or idle)
         result.closers.append(source.aclose)
-    await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources))
+    await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources),
+                      metrics=metrics)
     return result
 
 
 async def _add_replay(cfg: Config, result: Announcements, publishers, limits, settings, every, clock, *,
-                      has_live: bool) -> None:
+                      has_live: bool, metrics: Metrics | None = None) -> None:
     from racebot.replay_store import open_replay
 
     rs = cfg.file.replay
@@ -145,7 +146,7 @@ async def _add_replay(cfg: Config, result: Announcements, publishers, limits, se
     label = f"Replay of {replay.label}, not live"
     replay_settings = replace(settings, namespace=f"replay-{int(time.time())}")  # a new replay is new posts
     on_poll = _pipeline(result, "replay", replay.store, Announcer(replay.store, source_label=label).render,
-                        publishers, limits, replay_settings, every, clock)
+                        publishers, limits, replay_settings, every, clock, metrics=metrics)
     poller = Poller(replay.source, replay.store, on_poll=on_poll, cpu_bound=no_gc_pauses)
     result.jobs.add_poll("poll:replay", poller.step, rs.poll_seconds, min_gap_seconds=0.1)
     result.replay_label = replay.label
