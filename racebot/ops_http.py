@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from racebot.metrics import CONTENT_TYPE, Metrics
+
+if TYPE_CHECKING:
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 STORE_TIMEOUT = 2.0  # a probe's answer within its usual few seconds, however stuck the store
@@ -22,7 +26,7 @@ STORE_TIMEOUT = 2.0  # a probe's answer within its usual few seconds, however st
 class OpsServer:
     def __init__(self, metrics: Metrics, host: str, port: int) -> None:
         self.metrics, self.host, self.port = metrics, host, port
-        self.core = None  # set once opened: until then the process is starting
+        self.core: Core | None = None  # set once opened: until then the process is starting
         self.stopping = False  # a rolling restart takes this replica out of rotation first
         self._runner: web.AppRunner | None = None
 
@@ -75,8 +79,8 @@ class OpsServer:
         pending = None
         if self.core is not None:
             try:
-                counts = await asyncio.wait_for(self.core.store.outbox_counts(), STORE_TIMEOUT)
-                pending = counts.get("pending", 0)
+                health = await asyncio.wait_for(self.core.store.outbox_health(), STORE_TIMEOUT)
+                pending = health.pending
             except Exception:  # the gauge says "unknown" (NaN); /healthz says why
                 pending = None
         body = self.metrics.exposition(pending)
