@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
@@ -27,6 +28,7 @@ _PATTERNS = (
     (re.compile(r"\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+"), MASK),  # Slack bot, user and app tokens
 )
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_OURS: weakref.WeakSet[logging.Handler] = weakref.WeakSet()  # the handlers configure() installed
 
 
 class Redactor:
@@ -82,14 +84,14 @@ def configure(level: int, log_format: str, env: Mapping[str, str],
     logging.basicConfig, a root logger someone else equipped (a test runner's capture, an
     embedding program) is left alone unless `handlers` are given; ours are replaced."""
     root = logging.getLogger()
-    if handlers is None and any(not getattr(h, "racebot", False) for h in root.handlers):
+    if handlers is None and any(h not in _OURS for h in root.handlers):
         return
     redact = Redactor(env)
     formatter = JsonFormatter(redact) if log_format == "json" else TextFormatter(redact)
-    for old in [h for h in root.handlers if getattr(h, "racebot", False)]:
+    for old in [h for h in root.handlers if h in _OURS]:
         root.removeHandler(old)
     for handler in handlers or [logging.StreamHandler()]:
         handler.setFormatter(formatter)
-        handler.racebot = True  # type: ignore[attr-defined]  # ours to replace on the next call
+        _OURS.add(handler)  # ours to replace on the next call
         root.addHandler(handler)
     root.setLevel(level)

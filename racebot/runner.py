@@ -8,14 +8,16 @@ import logging
 import signal
 import sys
 import threading
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.adapter import Adapter
 from bot.announce.publishing import Publisher
 from racebot.charts.client import ChartWorker
 from racebot.config import Config
 from racebot.metrics import Metrics
-from racebot.ops_http import OpsServer
+
+if TYPE_CHECKING:
+    from racebot.ops_http import OpsServer
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +180,8 @@ async def _serve_ops(cfg: Config, metrics: Metrics) -> OpsServer | None | Litera
     section = cfg.file.ops
     if section.http_port is None:
         return None
+    from racebot.ops_http import OpsServer  # aiohttp's server: only when asked for
+
     ops = OpsServer(metrics, section.http_host, section.http_port)
     try:
         await ops.start()
