@@ -34,9 +34,9 @@ async def run(cfg: Config, args) -> int:
     start = time.perf_counter()
     try:
         if args.cmd == "backup":
-            report, what = await _backup(args.store or cfg.store, Path(args.path)), "backed up"
+            report, what = await backup(args.store or cfg.store, Path(args.path)), "backed up"
         else:
-            report, what = await _restore(Path(args.path), args.to or cfg.store), "restored"
+            report, what = await restore(Path(args.path), args.to or cfg.store), "restored"
     except CopyFailed as exc:
         print(f"racebot {args.cmd}: {exc}; nothing was written", file=sys.stderr)
         return 1
@@ -46,7 +46,7 @@ async def run(cfg: Config, args) -> int:
     return 0
 
 
-async def _backup(store: str, target: Path):
+async def backup(store: str, target: Path):
     from storage.backup import copy_sqlite, partial
     from storage.postgres.copy import CopyFailed, postgres_to_sqlite
 
@@ -65,7 +65,7 @@ async def _backup(store: str, target: Path):
     return report
 
 
-async def _restore(backup: Path, store: str):
+async def restore(backup: Path, store: str):
     from storage.backup import copy_sqlite
     from storage.postgres.copy import CopyFailed, sqlite_to_postgres
     from storage.sqlite import SqliteStore

@@ -8,16 +8,13 @@ import sqlite3
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-import pytest
-
 from backends import any_store, counts, pg_schema, pg_server, store_target  # noqa: F401 (fixtures)
 from bot.announce.publishing import ChannelRef
 from bot.announce.subscriptions import Subscription
 from ops_data import pending_rows, race
 from pg_server import new_schema
-from racebot.backup_cli import run as run_backup
+from racebot.backup_cli import backup, restore, run as run_backup
 from racebot.cli import main
-from storage.postgres.copy import CopyFailed
 from storage.postgres.tables import sqlite_sums, sqlite_tables
 from storage.postgres.store import PostgresStore
 
@@ -47,9 +44,7 @@ async def backup_while_writing(store, source: str, path) -> tuple:
     try:
         while added < 3:  # the writes are under way before the backup starts
             await asyncio.sleep(0.01)
-        from racebot.backup_cli import _backup
-
-        report = await _backup(source, path)
+        report = await backup(source, path)
     finally:
         done.set()
         await writer
@@ -71,20 +66,14 @@ async def test_a_backup_during_writes_restores_equal(any_store, tmp_path):
         schema = new_schema()
         try:
             target = f"{store.url}?schema={schema}"
-            restored = await _restore(tmp_path / "b.db", target)
+            restored = await restore(tmp_path / "b.db", target)
         finally:
             await store.pool.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     else:
-        restored = await _restore(tmp_path / "b.db", str(tmp_path / "restored.db"))
+        restored = await restore(tmp_path / "b.db", str(tmp_path / "restored.db"))
         back = sqlite3.connect(tmp_path / "restored.db")
         assert sqlite_sums(back, sqlite_tables(back)) == report.tables
     assert restored.tables == report.tables
-
-
-async def _restore(path, target: str):
-    from racebot.backup_cli import _restore as restore
-
-    return await restore(path, target)
 
 
 async def test_refusals_write_nothing(tmp_path, capsys):
