@@ -65,18 +65,18 @@ async def backup(store: str, target: Path):
     return report
 
 
-async def restore(backup: Path, store: str):
+async def restore(path: Path, store: str):
     from storage.backup import copy_sqlite
     from storage.postgres.copy import CopyFailed, sqlite_to_postgres
     from storage.sqlite import SqliteStore
 
-    if not backup.is_file():
-        raise CopyFailed(f"{backup} is not a file")
+    if not path.is_file():
+        raise CopyFailed(f"{path} is not a file")
     if is_postgres_url(store):
-        return await sqlite_to_postgres(backup, store)  # refuses a store that has rows
+        return await sqlite_to_postgres(path, store)  # refuses a store that has rows
     target = Path(store)
     if target.exists():
         raise CopyFailed(f"{target} exists: restore never overwrites a store (stop racebot and move it aside)")
-    report = await asyncio.to_thread(copy_sqlite, backup, target)
+    report = await asyncio.to_thread(copy_sqlite, path, target)
     await (await SqliteStore.open(target)).close()  # a backup by an older racebot: brought to this schema
     return report
