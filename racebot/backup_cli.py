@@ -77,6 +77,7 @@ async def restore(path: Path, store: str):
     target = Path(store)
     if target.exists():
         raise CopyFailed(f"{target} exists: restore never overwrites a store (stop racebot and move it aside)")
+    target.parent.mkdir(parents=True, exist_ok=True)
     report = await asyncio.to_thread(copy_sqlite, path, target)
     await (await SqliteStore.open(target)).close()  # a backup by an older racebot: brought to this schema
     return report
