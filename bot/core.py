@@ -119,9 +119,13 @@ class Core:
 
     def parse_words(self, command: str, text: str) -> Invocation:
         """Parse the argument text of a known command (Slack gives `/h2h` and its text apart)."""
-        check_command(f"/{command} {text}")
-        cmd = self._command(command)
-        return parse_args(cmd, tokenize(text))
+        try:
+            check_command(f"/{command} {text}")
+            cmd = self._command(command)
+            return parse_args(cmd, tokenize(text))
+        except UserError:  # answered by the adapter; counted here, as handle_text counts its own
+            self._observe(command, "bad_input")
+            raise
 
     async def handle(self, inv: Invocation, ctx: Context) -> Reply:
         """Run a command; never raises: problems come back as an error reply."""

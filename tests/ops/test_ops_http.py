@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.commands.registry import Context
 from bot.core import Core
+from bot.errors import UserError
 from ops_data import pending_rows, race
 from racebot.metrics import Metrics
 from racebot.ops_http import OpsServer
@@ -51,12 +52,14 @@ async def test_metrics_count_commands_by_name_and_outcome(ops, core):
     ask = Context(user_id="u1")
     for text in ("/h2h Kerr Ingebrigtsen", "/h2h Kerr Ingebrigtsen", "/h2h Kerr", "/frobnicate secret words"):
         await core.handle_text(text, ask)
+    with pytest.raises(UserError):  # Slack's path: the command and its words apart
+        core.parse_words("h2h", 'Kerr "unclosed')
     status, kind, text = await get(ops, "/metrics")
     assert status == 200 and kind.startswith("text/plain; version=")
     seen = {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
     assert seen[("racebot_commands_total", (("command", "h2h"), ("outcome", "ok")))] == 2
-    assert seen[("racebot_commands_total", (("command", "h2h"), ("outcome", "bad_input")))] == 1
+    assert seen[("racebot_commands_total", (("command", "h2h"), ("outcome", "bad_input")))] == 2
     # what a user typed never becomes a label: unknown commands are counted as one
     assert seen[("racebot_commands_total", (("command", "unknown"), ("outcome", "bad_input")))] == 1
     assert "frobnicate" not in text
