@@ -48,6 +48,10 @@ class Core:
         self.indexes = Indexes()
         self.registry: Registry = build_registry()
         self.feed = ChangeFeed(store)
+        self.loaded = False  # the indexes were built or adopted: answers are about the store
+        # (command, outcome) after each command: the composition root counts them (racebot.metrics).
+        # A command name the registry does not know is reported as "unknown", never as typed.
+        self.on_command: Callable[[str, str], None] | None = None
         self.actions = ActionCodec()  # ids of buttons and menus, and the long commands they stand for
         self._loading = asyncio.Lock()  # one load or update at a time: each reads what the last left
 
@@ -59,6 +63,7 @@ class Core:
     async def _build(self) -> None:
         await self.feed.skip_to_head()  # first: a write during the load is read again afterwards
         await self.indexes.load(self.store)
+        self.loaded = True
         if self.after_load is not None:
             self.after_load()
 
@@ -66,6 +71,7 @@ class Core:
         """Answer from indexes built earlier of the store as the feed now stands (read its head
         first: racebot.index_snapshot), instead of building them."""
         self.indexes = indexes
+        self.loaded = True
         if self.after_load is not None:
             self.after_load()
 
@@ -101,20 +107,36 @@ class Core:
         try:
             inv = parse(self.registry, text)
         except UserError as exc:
+            self._observe(text.lstrip("/").split(" ", 1)[0], "bad_input")
             return error_reply(exc.message, hint=exc.hint)
         except Exception:  # a bug in parsing must not end the adapter that asked
             log.exception("parsing a command failed: %r", text[:200])
+            self._observe("", "failed")
             return failure_reply()
         return await self.handle(inv, ctx)
 
+    def _observe(self, name: str, outcome: str) -> None:
+        if self.on_command is not None:
+            self.on_command(name if self.registry.get(name) is not None else "unknown", outcome)
+
     def parse_words(self, command: str, text: str) -> Invocation:
         """Parse the argument text of a known command (Slack gives `/h2h` and its text apart)."""
-        check_command(f"/{command} {text}")
-        cmd = self._command(command)
-        return parse_args(cmd, tokenize(text))
+        try:
+            check_command(f"/{command} {text}")
+            cmd = self._command(command)
+            return parse_args(cmd, tokenize(text))
+        except UserError:  # answered by the adapter; counted here, as handle_text counts its own
+            self._observe(command, "bad_input")
+            raise
 
     async def handle(self, inv: Invocation, ctx: Context) -> Reply:
         """Run a command; never raises: problems come back as an error reply."""
+        reply, outcome = await self._run(inv, ctx)
+        self._observe(inv.command, outcome)
+        return reply
+
+    async def _run(self, inv: Invocation, ctx: Context) -> tuple[Reply, str]:
+        """The reply and how it went: ok, bad_input (the asker's mistake), busy or failed (ours)."""
         try:
             cmd = self._command(inv.command)
             if cmd.admin_only and not ctx.is_admin:
@@ -131,15 +153,15 @@ class Core:
                 raise TypeError(f"/{cmd.name} answered {type(reply).__name__}, not a Reply")
             if ctx.clickable and wants_full_table(reply) and (again := invocation_line(cmd, inv)) is not None:
                 reply = with_full_table(reply, again)
-            return await self._drawn(reply)
+            return await self._drawn(reply), "bad_input" if reply.error else "ok"
         except UserError as exc:
-            return error_reply(exc.message, hint=exc.hint, actions=exc.actions)
+            return error_reply(exc.message, hint=exc.hint, actions=exc.actions), "bad_input"
         except StoreBusy as exc:  # an import elsewhere holds the write lock: not our bug, nothing changed
             log.warning("command /%s: %s", inv.command, exc.message)
-            return error_reply(exc.message)
+            return error_reply(exc.message), "busy"
         except Exception:  # whatever a handler raises, the adapter gets an answer and keeps serving
             log.exception("command /%s failed", inv.command)
-            return failure_reply()
+            return failure_reply(), "failed"
 
     async def click(self, carrier: str, chosen: str | None, ctx: Context,
                     sent_at: datetime | None) -> ClickAnswer:

@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 
 from racebot.config import ConfigError, load
@@ -154,13 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     args = _parser(one_shot_only=_command_of(argv) in ONE_SHOT).parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from racebot.logs import configure
+
+    level = logging.INFO if args.verbose else logging.WARNING
+    configure(level, "text", os.environ)  # the config's own warnings, before [ops] is known
     try:
         cfg = load(args.config, args.db)
     except ConfigError as exc:
         print(f"racebot: {exc}", file=sys.stderr)
         return 2
+    if cfg.path is not None and cfg.file.ops.log_format != "text":  # no file: nothing to parse for
+        configure(level, cfg.file.ops.log_format, cfg.env)
     if args.cmd is None:
         _parser().print_help()
         return 0

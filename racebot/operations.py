@@ -1,4 +1,5 @@
-"""The long-running and administrative subcommands: run, import, sync, outbox, subscriptions."""
+"""The long-running and administrative subcommands: run, import, sync, outbox, subscriptions,
+copy-store, migrate, backup and restore."""
 from __future__ import annotations
 
 import sys
@@ -18,6 +19,9 @@ def add_parsers(sub) -> None:
     from racebot.store_cli import add_parsers as add_store
 
     add_store(sub)
+    from racebot.backup_cli import add_parsers as add_backup
+
+    add_backup(sub)
 
 
 async def dispatch(cfg: Config, args) -> int:
@@ -39,6 +43,10 @@ async def dispatch(cfg: Config, args) -> int:
         from racebot.store_cli import run as run_store
 
         return await run_store(cfg, args)
+    if args.cmd in ("backup", "restore"):
+        from racebot.backup_cli import run as run_backup
+
+        return await run_backup(cfg, args)
     print(f"racebot: unknown command {args.cmd}", file=sys.stderr)
     return 2
 

@@ -16,11 +16,13 @@ from bot.announce.message import Announcer
 from bot.announce.delivery import Deliverer, DeliverySettings
 from bot.announce.jobs import Jobs, utc_now
 from bot.announce.poller import Poller, PollReport
+from bot.announce.pruning import Pruner
 from bot.announce.publishing import ChannelRef, Publisher
 from bot.announce.ratelimit import RateLimits
 from bot.announce.subscriptions import Subscription
 from bot.backend import Store
 from racebot.config import Config
+from racebot.metrics import Metrics
 from racebot.tuning import no_gc_pauses
 
 log = logging.getLogger(__name__)
@@ -77,15 +79,23 @@ def _live_sources(cfg: Config, store: Store, publishers: dict[str, Publisher]) -
 
 
 def _pipeline(result: "Announcements", name: str, store, announcer: Announcer, publishers: dict[str, Publisher], limits: RateLimits,
-              settings: DeliverySettings, every: float, clock, on_data=None) -> Callable[[PollReport], Awaitable[None]]:
+              settings: DeliverySettings, every: float, clock, on_data=None,
+              metrics: Metrics | None = None) -> Callable[[PollReport], Awaitable[None]]:
     jobs = result.jobs
     deliverer = Deliverer(store, announcer.render, publishers, limits, settings, clock=clock,
                           render_digest=announcer.render_digest)
     result.deliverers.append(deliverer)
     job_id = f"deliver:{name}"
-    jobs.add_delivery(job_id, deliverer.run, every)
+
+    async def deliver() -> None:
+        stats = await deliverer.run()
+        if metrics is not None:
+            metrics.delivery(stats)
+    jobs.add_delivery(job_id, deliver, every)
 
     async def on_poll(report: PollReport) -> None:
+        if metrics is not None:
+            metrics.poll(report)
         if report.announcements:
             jobs.run_soon(job_id)
         if report.data_changed and on_data is not None:
@@ -94,7 +104,8 @@ def _pipeline(result: "Announcements", name: str, store, announcer: Announcer, p
 
 
 async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher], *, has_chat: bool,
-                              clock: Callable[[], datetime] = utc_now) -> Announcements | None:
+                              clock: Callable[[], datetime] = utc_now,
+                              metrics: Metrics | None = None) -> Announcements | None:
     section = cfg.file.announcements
     if not section.enabled:
         log.info("announcements are off ([announcements] enabled = false)")
@@ -106,18 +117,23 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     result = Announcements(jobs)
     sources = _live_sources(cfg, core.store, publishers)
     on_poll = _pipeline(result, "main", core.store, Announcer(core.store), publishers, limits, settings, every,
-                        clock, on_data=core.refresh)  # new athletes and meetings become searchable
+                        clock, on_data=core.refresh, metrics=metrics)  # new athletes and meetings become searchable
+    ops = cfg.file.ops
+    pruner = Pruner(core.store, timedelta(days=ops.prune_after_days),
+                    on_pruned=metrics.pruned.inc if metrics is not None else None)
+    jobs.add_housekeeping("prune:main", pruner.step, ops.prune_every_hours * 3600)
     for source, idle in sources:
         poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses,
                         digest=timedelta(minutes=section.digest_minutes))
         jobs.add_poll(f"poll:main:{source.name}", poller.step, section.poll_seconds or idle)
         result.closers.append(source.aclose)
-    await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources))
+    await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources),
+                      metrics=metrics)
     return result
 
 
 async def _add_replay(cfg: Config, result: Announcements, publishers, limits, settings, every, clock, *,
-                      has_live: bool) -> None:
+                      has_live: bool, metrics: Metrics | None = None) -> None:
     from racebot.replay_store import open_replay
 
     rs = cfg.file.replay
@@ -132,7 +148,7 @@ async def _add_replay(cfg: Config, result: Announcements, publishers, limits, se
     label = f"Replay of {replay.label}, not live"
     replay_settings = replace(settings, namespace=f"replay-{int(time.time())}")  # a new replay is new posts
     on_poll = _pipeline(result, "replay", replay.store, Announcer(replay.store, source_label=label),
-                        publishers, limits, replay_settings, every, clock)
+                        publishers, limits, replay_settings, every, clock, metrics=metrics)
     poller = Poller(replay.source, replay.store, on_poll=on_poll, cpu_bound=no_gc_pauses,
                     digest=timedelta(minutes=cfg.file.announcements.digest_minutes))
     result.jobs.add_poll("poll:replay", poller.step, rs.poll_seconds, min_gap_seconds=0.1)

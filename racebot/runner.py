@@ -8,11 +8,16 @@ import logging
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING, Literal
 
 from bot.adapter import Adapter
 from bot.announce.publishing import Publisher
 from racebot.charts.client import ChartWorker
 from racebot.config import Config
+from racebot.metrics import Metrics
+
+if TYPE_CHECKING:
+    from racebot.ops_http import OpsServer
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +88,20 @@ async def run(cfg: Config) -> int:
     # A line per job run is noise; so is "skipped: maximum number of running instances reached",
     # which is max_instances=1 doing its job while a long delivery run is still sending.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    metrics = Metrics()
+    ops = await _serve_ops(cfg, metrics)  # first: a probe hears "starting" while the indexes load
+    if ops is False:
+        return 2
     try:
         core = await open_core(cfg.store)
     except NotStarted as exc:
         print(f"racebot: {exc}", file=sys.stderr)
+        if ops:
+            await ops.stop()
         return 2
+    core.on_command = metrics.command
+    if ops:
+        ops.core = core
     started: list[Adapter] = []
     retrying: list[asyncio.Task] = []
     refused: list[str] = []  # a token refused on a later attempt: the process then ends with 2
@@ -120,7 +134,7 @@ async def run(cfg: Config) -> int:
                     continue
                 started.append(adapter)
                 log.info("%s adapter started", adapter.name)
-            announcements = await build_announcements(cfg, core, publishers, has_chat=bool(chat))
+            announcements = await build_announcements(cfg, core, publishers, has_chat=bool(chat), metrics=metrics)
         except (NotStarted, ValueError) as exc:  # a config mistake or a refused token: say which, run nothing
             print(f"racebot: {exc}", file=sys.stderr)
             return 2
@@ -141,6 +155,8 @@ async def run(cfg: Config) -> int:
             print(f"racebot: {refused[0]}", file=sys.stderr)
             return 2
     finally:
+        if ops:
+            ops.stopping = True  # out of rotation before anything stops
         for task in retrying:
             task.cancel()
         await asyncio.gather(*retrying, return_exceptions=True)
@@ -156,7 +172,26 @@ async def run(cfg: Config) -> int:
                 charts_starting.cancel()
             await charts.close()
         await core.store.close()
+        if ops:
+            await ops.stop()
     return 0
+
+
+async def _serve_ops(cfg: Config, metrics: Metrics) -> OpsServer | None | Literal[False]:
+    """The health and metrics server when `[ops] http_port` is set; False when it cannot bind."""
+    section = cfg.file.ops
+    if section.http_port is None:
+        return None
+    from racebot.ops_http import OpsServer  # aiohttp's server: only when asked for
+
+    ops = OpsServer(metrics, section.http_host, section.http_port)
+    try:
+        await ops.start()
+    except OSError as exc:
+        print(f"racebot: cannot serve [ops] http_port {section.http_port} on {section.http_host}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return False
+    return ops
 
 
 async def _keep_trying(adapter: Adapter, started: list[Adapter], refused: list[str], stop: asyncio.Event) -> None:

@@ -24,6 +24,7 @@ from bot.sources.alerts import AlertSettings
 from bot.sources.worldathletics.settings import ENV_API_KEY, ENV_ENDPOINT, WASettings
 from racebot.chat_sections import DiscordSection, SlackSection
 from racebot.database_url import POSTGRES_SCHEMES, password_of
+from racebot.ops_section import OpsSection
 from racebot.section_base import Count, Ints, NonNegative, Positive, Section, Text, Texts, checked_url
 
 log = logging.getLogger(__name__)
@@ -199,4 +200,5 @@ class ConfigFile(Section):
     alerts: AlertsSection = AlertsSection()
     announcements: AnnouncementsSection = AnnouncementsSection()
     replay: ReplaySection = ReplaySection()
+    ops: OpsSection = OpsSection()
 

@@ -66,10 +66,12 @@ class DeliveryStats:
     gone: int = 0
     expired: int = 0
     deferred: int = 0  # held back by a rate limit
+    waits: int = 0  # a send that waited in line for the platform's rate limit
+    waited_seconds: float = 0.0
     next_wait: float | None = None  # seconds until something may be sendable; None: nothing due
 
     def add(self, other: "DeliveryStats") -> None:
-        for name in ("delivered", "retried", "failed", "gone", "expired", "deferred"):
+        for name in ("delivered", "retried", "failed", "gone", "expired", "deferred", "waits", "waited_seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def wait_at_most(self, seconds: float) -> None:
@@ -255,6 +257,8 @@ class Deliverer:
                     stats.deferred += 1
                     stats.wait_at_most(wait)
                     return False
+                stats.waits += 1
+                stats.waited_seconds += wait
                 await self.sleep(wait)
 
     def _units(self, channel: ChannelRef, items: list[OutboxItem]) -> list[list[OutboxItem]]:

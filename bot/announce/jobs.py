@@ -68,6 +68,14 @@ class Jobs:
     def add_delivery(self, job_id: str, run: Callable[[], Awaitable[object]], every_seconds: float) -> None:
         self._add(job_id, run, every_seconds)
 
+    def add_housekeeping(self, job_id: str, step: Callable[[datetime], Awaitable[object]],
+                         every_seconds: float) -> None:
+        """Tidying that takes `now` (the outbox's pruning): at start, then every `every_seconds`."""
+        async def body() -> None:
+            await step(self.clock())
+
+        self._add(job_id, body, every_seconds)
+
     def run_soon(self, job_id: str) -> None:
         """Bring a job forward to now (delivery right after a poll queued rows). A running job
         goes round once more instead: a second instance would only be refused."""

@@ -95,7 +95,15 @@ class OutboxStatus(Protocol):
         ...
 
 
-class OutboxStore(SubscriptionStore, OutboxStatus, Protocol):
+class OutboxPruning(Protocol):
+    async def prune_outbox(self, finished_before: datetime) -> int:
+        """Delete rows that finished (delivered, or given up) before `finished_before`: never a
+        pending row, nor the newest delivered row of a race for an active subscription (a later
+        correction is told as one). Returns how many rows were deleted."""
+        ...
+
+
+class OutboxStore(SubscriptionStore, OutboxStatus, OutboxPruning, Protocol):
     async def follower_snapshot(self) -> tuple[int, list[Follower], dict[int, datetime]]:
         """FollowStore.follower_snapshot: what a poller loads its map of followers from."""
         ...

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
 from storage.connected import Connected
 from storage.outbox import convert as oc
+from storage.outbox.prune import PRUNE
 from storage.outbox.tx import OutboxTxView
 
 _ITEM = (f"SELECT {oc.SUBSCRIPTION_COLS}, {oc.OUTBOX_COLS} FROM outbox o "
@@ -126,6 +127,9 @@ class OutboxRows(Connected):
             "WHERE state = ? AND due_at < ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING id",
             [EXPIRED, PENDING, oc.ts(due_before), oc.ts(now)])
         return len(rows)
+
+    async def prune_outbox(self, finished_before: datetime) -> int:
+        return len(await self._write(PRUNE.format(cutoff="?") + " RETURNING id", [oc.ts(finished_before)]))
 
     async def outbox_health(self) -> OutboxHealth:
         [(pending, retrying, oldest, expired)] = await self.conn.execute_fetchall(

@@ -54,7 +54,7 @@ async def sqlite_to_postgres(path: str | Path, url: str, schema: str | None = No
                 raise CopyFailed(f"the source breaks a rule of the schema: {exc}") from None
             ours = sqlite_sums(src, tables)
             src.execute("COMMIT")
-            return _verified(ours, await postgres_sums(conn, tables))
+            return verified(ours, await postgres_sums(conn, tables))
     finally:
         src.close()
         await dst.close()
@@ -86,7 +86,7 @@ async def postgres_to_sqlite(url: str, path: str | Path, schema: str | None = No
             except BaseException:
                 dst.execute("ROLLBACK")
                 raise
-        return _verified(theirs, sqlite_sums(dst, tables))
+        return verified(theirs, sqlite_sums(dst, tables))
     finally:
         dst.close()
         await src.close()
@@ -122,7 +122,7 @@ async def _advance_identities(conn: asyncpg.Connection, schema: str) -> None:
                            f'"{schema}"."{table}"', column)
 
 
-def _verified(source: list[TableSum], copied: list[TableSum]) -> CopyReport:
+def verified(source: list[TableSum], copied: list[TableSum]) -> CopyReport:
     wrong = [f"{a.table} ({a.rows} rows -> {b.rows})" for a, b in zip(source, copied, strict=True) if a != b]
     if wrong:
         raise CopyFailed(f"the copy differs from its source in {', '.join(wrong)}")

@@ -15,6 +15,7 @@ import asyncpg
 
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem
 from storage.outbox import convert as oc
+from storage.outbox.prune import PRUNE
 
 _ITEM = (f"SELECT {oc.SUBSCRIPTION_COLS}, {oc.OUTBOX_COLS} FROM outbox o "
          "JOIN subscriptions s ON s.id = o.subscription_id")
@@ -102,6 +103,10 @@ class PostgresOutboxQueue:
             "WHERE state = $2 AND due_at < $3 AND (lease_until IS NULL OR lease_until <= $4) RETURNING id",
             EXPIRED, PENDING, oc.ts(due_before), oc.ts(now))
         return len(rows)
+
+    async def prune_outbox(self, finished_before: datetime) -> int:
+        status = await self.pool.execute(PRUNE.format(cutoff="$1"), oc.ts(finished_before))
+        return int(status.split()[-1])  # "DELETE n"
 
     async def outbox_rows(self, states: Sequence[str], limit: int) -> list[OutboxItem]:
         rows = await self.pool.fetch(f"{_ITEM} WHERE o.state = ANY($1::text[]) ORDER BY o.id DESC LIMIT $2",

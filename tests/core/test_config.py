@@ -84,7 +84,7 @@ def test_an_empty_file_gives_the_settings_classes_own_defaults(settings, built):
 
 @pytest.mark.parametrize("tables, message", [
     ({"slak": {}}, "unknown section [slak] (known: storage, console, discord, slack, sources, alerts, "
-                   "announcements, replay)"),
+                   "announcements, replay, ops)"),
     ({"storage": "racebot.db"}, "storage: expected a table ([storage]), not a single value"),
     ({"storage": {"db_path": 42}}, "storage.db_path: expected text in quotes"),
     ({"discord": {"sharding": 2}}, "discord.sharding: unknown key (known: enabled, dev_guild, shard_count, "

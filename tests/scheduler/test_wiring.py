@@ -16,7 +16,7 @@ async def test_a_live_source_gets_a_poll_job_and_no_replay(core, tmp_path):
     built = await build_announcements(cfg, core, {"slack": FakePublisher("slack")}, has_chat=True)
     try:
         jobs = {j.id: j for j in built.jobs.scheduler.get_jobs()}
-        assert set(jobs) == {"deliver:main", "poll:main:worldathletics"}
+        assert set(jobs) == {"deliver:main", "poll:main:worldathletics", "prune:main"}
         assert jobs["poll:main:worldathletics"].trigger.interval.total_seconds() == 900  # idle; live polls sooner
         assert built.replay_label == ""
     finally:
