@@ -10,7 +10,8 @@ runs); the bench knows a poll has reached the indexes when `/athlete <the newcom
 with their name. After each poll it reads the process's RSS (VmRSS), peak RSS (VmHWM) and CPU
 time (utime + stime) from /proc. The floor is the same process once ready, before the first
 poll: "growth" is what 20 polls added to it. A start-up first (not counted) saves the index
-snapshot beside the store once, so every counted run starts as a restarted bot does.
+snapshot beside the store once, so every counted run starts as a restarted bot does; `--build`
+starts each run with no snapshot instead, as a first start or a new version of the code does.
 The issue's target: RSS <= 150 MB after 20 polls, and flat.
 """
 from __future__ import annotations
@@ -125,15 +126,19 @@ def newest_day(db: Path) -> date:
         return date.fromisoformat(c.execute("SELECT max(day) FROM races").fetchone()[0])
 
 
-def fresh_copy(db: Path, copy: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
+def fresh_copy(db: Path, copy: Path, build: bool = False) -> None:
+    """The store as it was, written over the copy's own file: the snapshot beside it is checked
+    against the file's identity (racebot.index_snapshot), so a new file (a new inode, or an old
+    one reused by chance) would make some runs build and others not. `build`: no snapshot."""
+    for suffix in ("-wal", "-shm", ".indexes" if build else "-none"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(db, copy)
+    shutil.copyfile(db, copy)  # onto the existing file, if any: the same inode
 
 
-async def one_run(db: Path, copy: Path, config: Path, polls: int, rng: random.Random) -> list[tuple[float, float, float]]:
+async def one_run(db: Path, copy: Path, config: Path, polls: int, rng: random.Random,
+                  build: bool) -> list[tuple[float, float, float]]:
     """(RSS MB, peak MB, CPU s) once ready, then after each poll."""
-    fresh_copy(db, copy)
+    fresh_copy(db, copy, build)
     day = newest_day(copy)
     bot = Bot(copy, config)
     try:
@@ -159,7 +164,7 @@ def spread(values: list[float], fmt: str = "{:.1f}") -> str:
     return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
-async def main(db: Path, polls: int, runs: int) -> None:
+async def main(db: Path, polls: int, runs: int, build: bool) -> None:
     copy = db.with_name("polls.db")
     config = db.with_name("polls.toml")
     config.write_text("[console]\nenabled = true\n[replay]\nenabled = false\n", encoding="utf-8")
@@ -170,9 +175,10 @@ async def main(db: Path, polls: int, runs: int) -> None:
         warm.ask_until("/athlete Jakob Ingebrigtsen", "Ingebrigtsen")
     finally:
         warm.stop()
-    results = [await one_run(db, copy, config, polls, rng) for _ in range(runs)]
+    results = [await one_run(db, copy, config, polls, rng, build) for _ in range(runs)]
     print(f"racebot run on {db.name}: {polls} polls of one race of 10 results (a newcomer among them), "
-          f"every other one on a new day; median (spread) of {runs} runs")
+          f"every other one on a new day; median (spread) of {runs} runs; started "
+          + ("by building the indexes (no snapshot)" if build else "from the snapshot beside the store"))
     print("poll  RSS MB              peak MB             CPU s since ready")
     for i in range(polls + 1):
         rss = [r[i][0] for r in results]
@@ -190,5 +196,6 @@ if __name__ == "__main__":
     parser.add_argument("--db", type=Path, default=Path("bench/out/synthetic.db"))
     parser.add_argument("--polls", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--build", action="store_true", help="start each run without the snapshot: a build")
     args = parser.parse_args()
-    asyncio.run(main(args.db, args.polls, args.runs))
+    asyncio.run(main(args.db, args.polls, args.runs, args.build))
