@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import pickle
 import queue
 import random
 import shutil
@@ -33,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from racebot import index_snapshot  # noqa: E402
 from bot.store import NewAthlete, NewRace, ResultWrite, WritePlan  # noqa: E402
 from storage.sqlite import SqliteStore  # noqa: E402
 
@@ -126,19 +128,27 @@ def newest_day(db: Path) -> date:
         return date.fromisoformat(c.execute("SELECT max(day) FROM races").fetchone()[0])
 
 
-def fresh_copy(db: Path, copy: Path, build: bool = False) -> None:
-    """The store as it was, written over the copy's own file: the snapshot beside it is checked
-    against the file's identity (racebot.index_snapshot), so a new file (a new inode, or an old
-    one reused by chance) would make some runs build and others not. `build`: no snapshot."""
-    for suffix in ("-wal", "-shm", ".indexes" if build else "-none"):
+def fresh_copy(db: Path, copy: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".indexes"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(db, copy)  # onto the existing file, if any: the same inode
+    shutil.copyfile(db, copy)
+
+
+def saved_snapshot(copy: Path) -> bytes:
+    """The snapshot the warm-up saved beside the copy, without the file identity it is filed under."""
+    with index_snapshot.path_for(copy).open("rb") as f:
+        pickle.load(f)
+        return f.read()
 
 
 async def one_run(db: Path, copy: Path, config: Path, polls: int, rng: random.Random,
-                  build: bool) -> list[tuple[float, float, float]]:
+                  snapshot: bytes | None) -> list[tuple[float, float, float]]:
     """(RSS MB, peak MB, CPU s) once ready, then after each poll."""
-    fresh_copy(db, copy, build)
+    fresh_copy(db, copy)
+    if snapshot is not None:
+        # a fresh copy is another file, whose snapshot would be refused: filed under this one's
+        # identity, it starts the run as a restart starts (a new inode made most runs build)
+        index_snapshot.save_dumped(copy, snapshot)
     day = newest_day(copy)
     bot = Bot(copy, config)
     try:
@@ -175,7 +185,8 @@ async def main(db: Path, polls: int, runs: int, build: bool) -> None:
         warm.ask_until("/athlete Jakob Ingebrigtsen", "Ingebrigtsen")
     finally:
         warm.stop()
-    results = [await one_run(db, copy, config, polls, rng, build) for _ in range(runs)]
+    snapshot = None if build else saved_snapshot(copy)
+    results = [await one_run(db, copy, config, polls, rng, snapshot) for _ in range(runs)]
     print(f"racebot run on {db.name}: {polls} polls of one race of 10 results (a newcomer among them), "
           f"every other one on a new day; median (spread) of {runs} runs; started "
           + ("by building the indexes (no snapshot)" if build else "from the snapshot beside the store"))

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from sys import intern
 
 from bot.domain.disciplines import discipline
 from bot.domain.models import Athlete
@@ -71,11 +72,13 @@ def _packed(st: AthleteStat) -> int:
 
 
 def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None, str, set[str]]:
-    """What a name is found by: its full form, surnames, first given name, initials, word starts."""
-    full, family, given = fold_once(name), fold_once(family), fold_once(given)
-    families = {family, family.split()[-1] if family else ""} - {""}
-    return (full, families, given.split()[0] if given else None, initials(given, family, folded=True),
-            {full, family, given} - {""})
+    """What a name is found by: its full form, surnames, first given name, initials, word starts.
+    Interned: hundreds of namesakes' word starts were each a string of their own (4 MB at a million
+    results), and the snapshot keeps one object per string."""
+    full, family, given = intern(fold_once(name)), intern(fold_once(family)), intern(fold_once(given))
+    families = {family, intern(family.split()[-1]) if family else ""} - {""}
+    return (full, families, intern(given.split()[0]) if given else None,
+            intern(initials(given, family, folded=True)), {full, family, given} - {""})
 
 
 def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # Any: lists while loading, arrays after
@@ -93,28 +96,38 @@ def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # An
 
 
 class StatRows(Rows[AthleteStat]):
-    """Athletes' stats by id, made from their saved rows on first use (bot.search.rows)."""
+    """Athletes' stats by id, made from their packed rows on first use (bot.search.rows)."""
 
     __slots__ = ()
 
     @staticmethod
     def encode(st: AthleteStat) -> Row:
         a = st.athlete
-        return (a.id, a.name, a.given, a.family, a.country, a.gender, a.birth_year, a.birth_date,
-                st.results, st.last_day, st.events)
+        # most names are the given name and the surname: held once, not twice
+        name = None if a.name == f"{a.given} {a.family}" else a.name
+        return (a.id, name, a.given, a.family, a.country, a.gender, a.birth_year,
+                a.birth_date.toordinal() if a.birth_date else None,
+                st.results, st.last_day.toordinal() if st.last_day else None, st.events)
 
     @staticmethod
     def decode(row: Row) -> AthleteStat:
-        return AthleteStat(Athlete(*row[:8]), *row[8:])
+        aid, name, given, family, country, gender, birth_year, born, results, last, events = row
+        return AthleteStat(Athlete(aid, f"{given} {family}" if name is None else name, intern(given), intern(family),
+                                   intern(country), intern(gender), birth_year, _day(born)),
+                           results, _day(last), events)
 
     def activity(self, athlete_id: int) -> tuple[int, date | None]:
         """Results and last day, read from the row when the athlete was not made yet: ranking a
         group of hundreds of namesakes made each only to read these two."""
-        row = self._rows[athlete_id]
-        if row is None:
-            st = self._made[athlete_id]
-            return st.results, st.last_day
-        return row[8], row[9]
+        made = self._made.get(athlete_id)
+        if made is not None:
+            return made.results, made.last_day
+        row = self.row(athlete_id)
+        return row[8], _day(row[9])
+
+
+def _day(ordinal: int | None) -> date | None:
+    return None if ordinal is None else date.fromordinal(ordinal)
 
 
 class AthleteIndex:
@@ -179,6 +192,7 @@ class AthleteIndex:
                 # in place: a second copy of each table would be the peak
                 table[key] = array("i", sorted(ids))  # type: ignore[assignment]  # lists while loading
         self.top = max(self.stats, default=0)
+        self.stats.pack()
 
     def _add_name(self, aid: int, name: str, given: str, family: str) -> None:
         full, families, given_key, initials_key, prefixes = _keys(name, given, family)
