@@ -100,3 +100,14 @@ def test_chart_bench_prints_its_figures(db_copy):
     out = run("bench/chart.py", "--db", str(db_copy), "--charts", "3", "--runs", "1", "--pairs", "0", "--gap", "0")
     assert "p99 wall ms: median" in out and "floor p50 CPU ms" in out and "worker RSS MB" in out
     assert "plotting libraries loaded here: none" in out
+
+
+@pytest.mark.slow  # a small store copied into PostgreSQL, then eight processes started on it
+def test_the_postgresql_start_bench_prints_the_start_beside_a_build(results_only_db, tmp_path, pg_server, pg_schema):
+    source = tmp_path / "s.db"
+    source.write_bytes(results_only_db.read_bytes())
+    url = f"{pg_server}?schema={pg_schema}"
+    assert "match" in run("-m", "racebot.cli", "copy-store", str(source), url, env={"RACEBOT_CONFIG": ""})
+    out = run("bench/pg_start.py", "--url", url, "--runs", "1")
+    for row in ("start from the snapshot row", "floor: fetch the row's bytes", "build from the rows"):
+        assert row in out, out
