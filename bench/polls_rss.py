@@ -10,7 +10,8 @@ runs); the bench knows a poll has reached the indexes when `/athlete <the newcom
 with their name. After each poll it reads the process's RSS (VmRSS), peak RSS (VmHWM) and CPU
 time (utime + stime) from /proc. The floor is the same process once ready, before the first
 poll: "growth" is what 20 polls added to it. A start-up first (not counted) saves the index
-snapshot beside the store once, so every counted run starts as a restarted bot does.
+snapshot beside the store once, so every counted run starts as a restarted bot does; `--build`
+starts each run with no snapshot instead, as a first start or a new version of the code does.
 The issue's target: RSS <= 150 MB after 20 polls, and flat.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import pickle
 import queue
 import random
 import shutil
@@ -32,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from racebot import index_snapshot  # noqa: E402
 from bot.store import NewAthlete, NewRace, ResultWrite, WritePlan  # noqa: E402
 from storage.sqlite import SqliteStore  # noqa: E402
 
@@ -126,14 +129,26 @@ def newest_day(db: Path) -> date:
 
 
 def fresh_copy(db: Path, copy: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".indexes"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(db, copy)
 
 
-async def one_run(db: Path, copy: Path, config: Path, polls: int, rng: random.Random) -> list[tuple[float, float, float]]:
+def saved_snapshot(copy: Path) -> bytes:
+    """The snapshot the warm-up saved beside the copy, without the file identity it is filed under."""
+    with index_snapshot.path_for(copy).open("rb") as f:
+        pickle.load(f)
+        return f.read()
+
+
+async def one_run(db: Path, copy: Path, config: Path, polls: int, rng: random.Random,
+                  snapshot: bytes | None) -> list[tuple[float, float, float]]:
     """(RSS MB, peak MB, CPU s) once ready, then after each poll."""
     fresh_copy(db, copy)
+    if snapshot is not None:
+        # a fresh copy is another file, whose snapshot would be refused: filed under this one's
+        # identity, it starts the run as a restart starts (a new inode made most runs build)
+        index_snapshot.save_dumped(copy, snapshot)
     day = newest_day(copy)
     bot = Bot(copy, config)
     try:
@@ -159,7 +174,7 @@ def spread(values: list[float], fmt: str = "{:.1f}") -> str:
     return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
-async def main(db: Path, polls: int, runs: int) -> None:
+async def main(db: Path, polls: int, runs: int, build: bool) -> None:
     copy = db.with_name("polls.db")
     config = db.with_name("polls.toml")
     config.write_text("[console]\nenabled = true\n[replay]\nenabled = false\n", encoding="utf-8")
@@ -170,9 +185,11 @@ async def main(db: Path, polls: int, runs: int) -> None:
         warm.ask_until("/athlete Jakob Ingebrigtsen", "Ingebrigtsen")
     finally:
         warm.stop()
-    results = [await one_run(db, copy, config, polls, rng) for _ in range(runs)]
+    snapshot = None if build else saved_snapshot(copy)
+    results = [await one_run(db, copy, config, polls, rng, snapshot) for _ in range(runs)]
     print(f"racebot run on {db.name}: {polls} polls of one race of 10 results (a newcomer among them), "
-          f"every other one on a new day; median (spread) of {runs} runs")
+          f"every other one on a new day; median (spread) of {runs} runs; started "
+          + ("by building the indexes (no snapshot)" if build else "from the snapshot beside the store"))
     print("poll  RSS MB              peak MB             CPU s since ready")
     for i in range(polls + 1):
         rss = [r[i][0] for r in results]
@@ -190,5 +207,6 @@ if __name__ == "__main__":
     parser.add_argument("--db", type=Path, default=Path("bench/out/synthetic.db"))
     parser.add_argument("--polls", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--build", action="store_true", help="start each run without the snapshot: a build")
     args = parser.parse_args()
-    asyncio.run(main(args.db, args.polls, args.runs))
+    asyncio.run(main(args.db, args.polls, args.runs, args.build))

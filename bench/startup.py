@@ -66,7 +66,7 @@ async def _child(what: str, store: str) -> dict[str, float]:
         else:  # racebot.app.open_core's steps after the store is open, as `racebot run` takes them
             await ensure_bundled(db)
             core = Core(db, after_load=freeze_loaded)
-            await app._start(core, store)
+            await app._start(core, app._Beside(store))
             out["wall"], out["cpu"] = time.perf_counter() - started, _usage() - cpu
             started = time.perf_counter()
             reply = await core.handle_text("/" + " ".join(QUESTION), Context(user_id="bench"))

@@ -16,6 +16,7 @@ so `racebot h2h` never unpickles the competitions, the largest part.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -80,17 +81,43 @@ def load(store_path: str | Path, key: Key, *, lazy: bool = False) -> Saved | Non
             if pickle.load(f) != identity(store_path):
                 return None
             saved = pickle.load(f)
-            if not isinstance(saved, Key) or (saved.schema, saved.code) != (key.schema, key.code) \
-                    or saved.head > key.head:  # a head ahead of the store's: not of this store's history
+            if not _usable(saved, key):
                 return None
             sizes = pickle.load(f)
-            parts = _parts(os.dup(f.fileno()), f.tell(), sizes)
+            file = _File(os.dup(f.fileno()))
+            parts = _parts(file.read, f.tell(), os.fstat(file.fd).st_size, sizes)
         return Saved(Indexes.from_parts(parts.pop("small")(), parts, lazy=lazy), saved.head)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file costs a build, never the start
         log.warning("ignoring the saved indexes beside the store (%s): building them", type(exc).__name__)
         return None
+
+
+def loads(dumped: bytes, key: Key, *, lazy: bool = False) -> Saved | None:
+    """As load, from what dumps() made (the snapshot a PostgreSQL store holds for its processes):
+    the indexes at or before `key`'s head, or None when stale or unreadable."""
+    try:
+        f = io.BytesIO(dumped)
+        saved = pickle.load(f)
+        if not _usable(saved, key):
+            return None
+        sizes = pickle.load(f)
+        view = memoryview(dumped)
+
+        def read(at: int, size: int) -> memoryview:
+            return view[at:at + size]
+
+        parts = _parts(read, f.tell(), len(dumped), sizes)
+        return Saved(Indexes.from_parts(parts.pop("small")(), parts, lazy=lazy), saved.head)
+    except Exception as exc:  # damaged or of another version: a build, never a failed start
+        log.warning("ignoring the saved indexes in the store (%s): building them", type(exc).__name__)
+        return None
+
+
+def _usable(saved: object, key: Key) -> bool:
+    # a head ahead of the store's is not of this store's history
+    return isinstance(saved, Key) and (saved.schema, saved.code) == (key.schema, key.code) and saved.head <= key.head
 
 
 class _File:
@@ -110,18 +137,17 @@ class _File:
         os.close(self.fd)
 
 
-def _parts(fd: int, at: int, sizes: dict[str, int]) -> dict[str, Callable[[], Any]]:
-    """Each part's reader; the sizes must add up to the file, so a cut file is refused whole."""
-    file = _File(fd)
+def _parts(read: Callable[[int, int], Any], at: int, end: int, sizes: dict[str, int]) -> dict[str, Callable[[], Any]]:
+    """Each part's reader; the sizes must add up to the whole, so a cut snapshot is refused whole."""
     spans = {}
     for name, size in sizes.items():
         spans[name] = (at, size)
         at += size
-    if at != os.fstat(fd).st_size or set(spans) != {"small", *Indexes.PARTS}:
+    if at != end or set(spans) != {"small", *Indexes.PARTS}:
         raise ValueError("the parts do not fill the file")
 
     def reader(begin: int, size: int) -> Callable[[], Any]:
-        return lambda: pickle.loads(file.read(begin, size))
+        return lambda: pickle.loads(read(begin, size))
 
     return {name: reader(*span) for name, span in spans.items()}
 

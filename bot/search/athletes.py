@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from sys import intern
 
 from bot.domain.disciplines import discipline
 from bot.search.names import fold, fold_once, initials
@@ -42,11 +43,13 @@ def reachable_lengths(n: int, cutoff: float = FUZZY_CUTOFF) -> range:
 
 
 def _keys(name: str, given: str, family: str) -> tuple[str, set[str], str | None, str, set[str]]:
-    """What a name is found by: its full form, surnames, first given name, initials, word starts."""
-    full, family, given = fold_once(name), fold_once(family), fold_once(given)
-    families = {family, family.split()[-1] if family else ""} - {""}
-    return (full, families, given.split()[0] if given else None, initials(given, family, folded=True),
-            {full, family, given} - {""})
+    """What a name is found by: its full form, surnames, first given name, initials, word starts.
+    Interned: hundreds of namesakes' word starts were each a string of their own (4 MB at a million
+    results), and the snapshot keeps one object per string."""
+    full, family, given = intern(fold_once(name)), intern(fold_once(family)), intern(fold_once(given))
+    families = {family, intern(family.split()[-1]) if family else ""} - {""}
+    return (full, families, intern(given.split()[0]) if given else None,
+            intern(initials(given, family, folded=True)), {full, family, given} - {""})
 
 
 def _change(table: dict[str, Any], key: str, aid: int, add: bool) -> bool:  # Any: lists while loading, arrays after
@@ -112,6 +115,7 @@ class AthleteIndex:
                 # in place: a second copy of each table would be the peak
                 table[key] = array("i", sorted(ids))  # type: ignore[assignment]  # lists while loading
         self.top = max(self.stats, default=0)
+        self.stats.pack()
 
     def _group_families(self) -> None:
         """Surnames by first letter and length, each group's strings fresh copies made one after

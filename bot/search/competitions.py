@@ -4,6 +4,8 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
+from datetime import date
+from sys import intern
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -28,11 +30,13 @@ class CompetitionRows(Rows[Competition]):
 
     @staticmethod
     def encode(c: Competition) -> Row:
-        return (c.id, c.name, c.venue, c.country, c.start, c.end, c.series, c.category)
+        return (c.id, c.name, c.venue, c.country, c.start.toordinal(), c.end.toordinal(), c.series, c.category)
 
     @staticmethod
     def decode(row: Row) -> Competition:
-        return Competition(*row)
+        cid, name, venue, country, start, end, series, category = row
+        return Competition(cid, intern(name), intern(venue), intern(country), date.fromordinal(start),
+                           date.fromordinal(end), intern(series), intern(category))
 
 
 class CompetitionIndex:
@@ -53,6 +57,7 @@ class CompetitionIndex:
         self.by_id = CompetitionRows()
         for c in competitions:
             self.by_id[c.id] = c
+        self.by_id.pack()  # the objects are made again when asked for (bot.search.rows)
         self.top = max(self.by_id, default=0)
         words: dict[str, str] = {}
         self._tokens = {c.id: tuple(words.setdefault(w, w) for w in fold(f"{c.name} {c.venue} {c.series} {c.country}").split())

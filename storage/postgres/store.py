@@ -17,6 +17,8 @@ from bot.store import Change
 from storage.outbox import convert as oc
 from storage.postgres.index_reads import PostgresIndexReads
 from storage.postgres.installs import PostgresInstalls
+from storage.postgres.index_snapshot import CREATE as CREATE_INDEX_SNAPSHOT
+from storage.postgres.index_snapshot import PostgresIndexSnapshot
 from storage.postgres.outbox_queue import PostgresOutboxQueue
 from storage.postgres.poll_state import PostgresPollState
 from storage.postgres.queries import PostgresReads
@@ -33,7 +35,7 @@ _LOCK = 0x72616365  # the advisory lock two processes migrating one schema take 
 
 
 class PostgresStore(PostgresReads, PostgresIndexReads, PostgresSourceState, PostgresSubscriptions, PostgresFollows,
-                    PostgresWrites, PostgresPollState, PostgresOutboxQueue, PostgresInstalls):
+                    PostgresWrites, PostgresPollState, PostgresOutboxQueue, PostgresInstalls, PostgresIndexSnapshot):
     def __init__(self, pool: asyncpg.Pool, listener: asyncpg.Connection, url: str, schema: str) -> None:
         self.pool, self.listener, self.url, self.schema = pool, listener, url, schema
         self._version = 0
@@ -117,6 +119,7 @@ async def _migrate(conn: asyncpg.Connection, where: str, schema: str) -> None:
             await conn.execute(MIGRATIONS[step])
             await conn.execute("UPDATE schema_version SET version = $1", step + 1)
             log.info("store %s (schema %s) migrated to version %d", where, schema, step + 1)
+        await conn.execute(CREATE_INDEX_SNAPSHOT)  # a cache beside the schema (storage.postgres.index_snapshot)
 
 
 def split_url(url: str, schema: str | None = None) -> tuple[str, str]:

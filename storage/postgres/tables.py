@@ -49,11 +49,12 @@ def sqlite_tables(db: sqlite3.Connection) -> dict[str, list[str]]:
 
 
 async def postgres_tables(conn: asyncpg.Connection, schema: str) -> dict[str, list[str]]:
-    """Every table of the PostgreSQL store's schema but its version note, and its columns, sorted."""
+    """Every table of the PostgreSQL store's schema but its version note and its saved indexes (a cache
+    SQLite keeps in a file beside the store), and its columns, sorted."""
     out: dict[str, list[str]] = {}
     for table, column in await conn.fetch(
             "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 "
-            "AND table_name != 'schema_version' ORDER BY table_name, column_name", schema):
+            "AND table_name NOT IN ('schema_version', 'index_snapshot') ORDER BY table_name, column_name", schema):
         out.setdefault(table, []).append(column)
     return out
 

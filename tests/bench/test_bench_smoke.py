@@ -115,3 +115,14 @@ def test_the_slack_authorize_bench_prints_the_install_flow_beside_its_floors():
     out = run("bench/slack_authorize.py", "--workspaces", "5", "--calls", "20", "--runs", "1")
     assert "install flow: authorize from the store" in out and "floor: the store's point read" in out
     assert "ratio to the point-read floor" in out
+
+
+@pytest.mark.slow  # a small store copied into PostgreSQL, then eight processes started on it
+def test_the_postgresql_start_bench_prints_the_start_beside_a_build(results_only_db, tmp_path, pg_server, pg_schema):
+    source = tmp_path / "s.db"
+    source.write_bytes(results_only_db.read_bytes())
+    url = f"{pg_server}?schema={pg_schema}"
+    assert "match" in run("-m", "racebot.cli", "copy-store", str(source), url, env={"RACEBOT_CONFIG": ""})
+    out = run("bench/pg_start.py", "--url", url, "--runs", "1")
+    for row in ("start from the snapshot row", "floor: fetch the row's bytes", "build from the rows"):
+        assert row in out, out
