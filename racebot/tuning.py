@@ -29,7 +29,7 @@ def release_freed() -> None:
             _trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
         except (OSError, AttributeError):  # musl, macOS: no malloc_trim
             _trim = False
-    if _trim:
+    if callable(_trim):
         _trim(0)
 
 
