@@ -66,8 +66,10 @@ class DiscordAdapter:
                 # Ask for the recommended count ourselves: left to discord.py, it would also
                 # take Discord's gateway URL and bypass a configured gateway proxy.
                 client.shard_count, _, _ = await client.http.get_bot_gateway()
-            if self.settings.sync_commands:
+            if self.settings.syncs_commands:
                 await self._sync(client, payload)
+            elif self.settings.sync_commands:
+                log.info("Discord commands left to the process running shard 0")
         except discord.LoginFailure:
             await self.stop()
             raise NotStarted(f"Discord rejected {TOKEN_ENV}: check the bot token") from None
@@ -113,8 +115,11 @@ class DiscordAdapter:
         if shards is None:
             client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=wait)
         else:
-            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, intents=intents,
-                                               allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=wait)
+            # shard_ids: this process runs only these of the bot's shards (validated with the config).
+            ids = list(self.settings.shard_ids) if self.settings.shard_ids is not None else None
+            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, shard_ids=ids,
+                                               intents=intents, allowed_mentions=NO_MENTIONS,
+                                               max_ratelimit_timeout=wait)
 
         async def on_interaction(interaction: discord.Interaction) -> None:
             await self.interactions.handle(interaction)

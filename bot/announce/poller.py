@@ -3,6 +3,13 @@
 `Poller.step(now)` is the pure step the scheduler's poll job calls. A lease in the store makes
 sure one poller at a time works on a source (two processes, or a job and `racebot sync`): the
 other skips its turn rather than importing the same rows twice.
+
+With several bot processes on one store, each runs the poll job, but only one of them polls: the
+one holding the source's leadership (`leader_seconds`), a second lease in the same table,
+renewed at every step and never released between polls. Its holder dying leaves it to lapse, and
+the next step of another process after that takes it over: within a poll interval plus
+`leader_seconds`. The poll lease itself is still taken and released around each poll, so
+`racebot sync` waits for one poll, never for a leader.
 """
 from __future__ import annotations
 
@@ -76,13 +83,16 @@ class PollReport:
     error: str = ""
 
 
+LEADER_SUFFIX = ":leader"  # the leadership's row beside the source's own in the poll leases
+
+
 def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Poller(Generic[B]):
     def __init__(self, source: Source[B], store: PollStore, *, holder: str | None = None,
-                 lease_seconds: float = 300.0,
+                 lease_seconds: float = 300.0, leader_seconds: float | None = None,
                  on_poll: Callable[[PollReport], Awaitable[None]] | None = None,
                  cpu_bound: CpuBound = nullcontext) -> None:
         self.source = source
@@ -90,14 +100,27 @@ class Poller(Generic[B]):
         self.store = store
         self.holder = f"{holder or holder_name()}:{id(self):x}"
         self.lease = timedelta(seconds=lease_seconds)
+        self.leader = timedelta(seconds=leader_seconds) if leader_seconds else None
         self.on_poll = on_poll
+
+    @property
+    def leader_key(self) -> str:
+        return f"{self.source.name}{LEADER_SUFFIX}"
 
     async def step(self, now: datetime) -> datetime | None:
         """The job body: poll once, tell `on_poll`, and say when to poll next (None: the usual interval)."""
+        if self.leader is not None and not await self.store.lease_source(self.leader_key, self.holder, now,
+                                                                         now + self.leader):
+            return None  # another process polls this source
         report = await self.poll_once(now)
         if self.on_poll is not None:
             await self.on_poll(report)
         return report.next_poll
+
+    async def resign(self) -> None:
+        """Give the leadership up at a clean stop, so another process takes over at its next step."""
+        if self.leader is not None:
+            await self.store.release_source(self.leader_key, self.holder)
 
     async def poll_once(self, now: datetime) -> PollReport:
         name = self.source.name

@@ -79,6 +79,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.recommended_shards = 1  # what GET /gateway/bot advises
+        self.max_concurrency = 1  # shards that may IDENTIFY at once (discord.py waits 5 s between buckets)
         self.advertised_gateway: str | None = None  # the URL it advertises (default: ours)
         # (method, path) -> a _Plan answered instead, LOST_ACK, DROPPED, or None: asked for every REST call
         self.fault: Callable[[str, str], _Plan | str | None] | None = None
@@ -213,7 +214,7 @@ class FakeDiscord:
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
         return self._json({"url": self.advertised_gateway or self.gateway_url, "shards": self.recommended_shards, "session_start_limit": {
-            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": self.max_concurrency}})
 
     async def _put_commands(self, request: web.Request) -> web.Response:
         body = self._bodies[id(request)]
