@@ -43,6 +43,7 @@ class Recorded:
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
     status: int = 0
+    peer: int = 0  # the client's port: one connection is one client's (several processes, one fake)
 
 
 @dataclass
@@ -171,6 +172,8 @@ class FakeDiscord:
         body = await shapes.read_body(request)
         rec = Recorded(request.method, request.path.removeprefix(API), dict(request.query), body,
                        {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")})
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        rec.peer = peer[1] if peer else 0
         needs_auth = not rec.path.startswith(("/webhooks/", "/interactions/"))
         plan = self._take_plan(rec) or (self.fault(rec.method, rec.path) if self.fault else None)
         lost = plan if plan in (LOST_ACK, DROPPED) else None
