@@ -128,7 +128,8 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
         interval = section.poll_seconds or idle
         # One process polls a source while others stand by (a shared store): leadership lapses
         # one interval after its holder's last step, so another takes over within two.
-        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses, leader_seconds=interval)
+        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses, leader_seconds=interval,
+                        lease_seconds=interval)  # renewed while a poll lasts
         jobs.add_poll(f"poll:main:{source.name}", poller.step, interval)
         result.closers.append(source.aclose)
         result.closers.append(poller.resign)

@@ -9,13 +9,16 @@ one holding the source's leadership (`leader_seconds`), a second lease in the sa
 renewed at every step and never released between polls. Its holder dying leaves it to lapse, and
 the next step of another process after that takes it over: within a poll interval plus
 `leader_seconds`. The poll lease itself is still taken and released around each poll, so
-`racebot sync` waits for one poll, never for a leader.
+`racebot sync` waits for one poll, never for a leader; it is renewed while the poll lasts, so it
+can be as short as the interval and a holder killed mid-poll holds the source up no longer.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -127,6 +130,8 @@ class Poller(Generic[B]):
         if not await self.store.lease_source(name, self.holder, now, now + self.lease):
             log.info("poll of %s skipped: another poller holds it", name)
             return PollReport(name, skipped=True)
+        done = asyncio.Event()
+        renewing = asyncio.ensure_future(self._renew(name, now, done))
         try:
             batch = await self.source.poll(now)
             diff, data_changed = await self._store(batch, now, batch.complete)
@@ -136,12 +141,31 @@ class Poller(Generic[B]):
             await self.source.failed(batch, str(exc))
             return PollReport(name, error=str(exc))
         finally:
+            done.set()  # not cancelled: a renewal under way finishes its statement first
+            await renewing
             await self.store.release_source(name, self.holder)
         if diff.rows_added:
             log.info("poll of %s: %d race(s) changed, %d announcement(s) queued", name, diff.races_changed,
                      diff.rows_added)
         return PollReport(name, False, len(batch.rows), diff.races_changed, diff.rows_added, diff.baseline,
                           data_changed, batch.next_poll)
+
+    async def _renew(self, name: str, now: datetime, done: asyncio.Event) -> None:
+        """Keep the poll's lease while the poll lasts, so the lease can be short: a holder that
+        dies mid-poll holds the source up for one lease, not for the longest poll there could be.
+        Renewed in real time from `now` (other processes live in real time, whatever the clock)."""
+        every, started = self.lease.total_seconds() / 3, time.monotonic()
+        while True:
+            try:
+                await asyncio.wait_for(done.wait(), every)
+                return
+            except asyncio.TimeoutError:
+                pass
+            at = now + timedelta(seconds=time.monotonic() - started)
+            try:
+                await self.store.lease_source(name, self.holder, at, at + self.lease)
+            except Exception:  # the store is briefly unwritable: the next round tries again
+                log.exception("renewing the poll lease of %s failed", name)
 
     async def _store(self, batch: Batch, now: datetime, complete: bool) -> tuple[DiffReport, bool]:
         if not batch.rows:

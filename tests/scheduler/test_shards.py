@@ -125,3 +125,20 @@ async def test_a_process_with_some_shards_takes_their_part_of_the_rate(shared_co
     finally:
         await built.stop()
     assert DeliverySettings().shards is None
+
+
+async def test_a_poll_longer_than_its_lease_keeps_it(store, clock):
+    """The poll lease is short (a dead holder's lapses soon) and renewed while the poll lasts."""
+    import asyncio
+
+    class Slow(ListSource):
+        async def poll(self, now):
+            await asyncio.sleep(0.45)
+            return await super().poll(now)
+
+    a, b = Poller(Slow(name="wa"), store, holder="a", lease_seconds=0.3), Poller(ListSource(name="wa"), store, holder="b")
+    polling = asyncio.ensure_future(a.poll_once(clock()))
+    await asyncio.sleep(0.35)  # past the lease a took at the start
+    assert (await b.poll_once(clock() + timedelta(seconds=0.35))).skipped
+    assert not (await polling).skipped
+    assert not (await b.poll_once(clock() + timedelta(seconds=0.5))).skipped  # released at the end
