@@ -6,9 +6,10 @@ other skips its turn rather than importing the same rows twice.
 
 With several bot processes on one store, each runs the poll job, but only one of them polls: the
 one holding the source's leadership (`leader_seconds`), a second lease in the same table,
-renewed at every step and never released between polls. Its holder dying leaves it to lapse, and
-the next step of another process after that takes it over: within a poll interval plus
-`leader_seconds`. The poll lease itself is still taken and released around each poll, so
+renewed at every step until the next (`leader_seconds`, the interval; or the source's own next
+poll when it names a later one) and never released between polls. Its holder dying leaves it to
+lapse at what would have been its next step, and the next step of another process takes it over:
+within two intervals of the death. The poll lease itself is still taken and released around each poll, so
 `racebot sync` waits for one poll, never for a leader; it is renewed while the poll lasts, so it
 can be as short as the interval and a holder killed mid-poll holds the source up no longer.
 """
@@ -104,6 +105,7 @@ class Poller(Generic[B]):
         self.holder = f"{holder or holder_name()}:{id(self):x}"
         self.lease = timedelta(seconds=lease_seconds)
         self.leader = timedelta(seconds=leader_seconds) if leader_seconds else None
+        self._leading: bool | None = None
         self.on_poll = on_poll
 
     @property
@@ -112,10 +114,18 @@ class Poller(Generic[B]):
 
     async def step(self, now: datetime) -> datetime | None:
         """The job body: poll once, tell `on_poll`, and say when to poll next (None: the usual interval)."""
-        if self.leader is not None and not await self.store.lease_source(self.leader_key, self.holder, now,
-                                                                         now + self.leader):
-            return None  # another process polls this source
+        if self.leader is not None:
+            leading = await self.store.lease_source(self.leader_key, self.holder, now, now + self.leader)
+            if leading != self._leading:  # once per change, for the operator following a failover
+                self._leading = leading
+                log.info("%s %s polling %s", self.holder, "takes over" if leading else "stands by:", self.source.name)
+            if not leading:
+                return None  # another process polls this source
         report = await self.poll_once(now)
+        if self.leader is not None and report.next_poll is not None and report.next_poll > now + self.leader:
+            # The source asked to be polled later than the usual interval: the leadership lasts
+            # until then, or another process would take it over in the meantime and poll early.
+            await self.store.lease_source(self.leader_key, self.holder, now, report.next_poll)
         if self.on_poll is not None:
             await self.on_poll(report)
         return report.next_poll

@@ -100,7 +100,7 @@ class Bot:
         self.runs += 1
         out = open(self.folder / f"{self.name}-{self.runs}.log", "wb")
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "racebot.cli", "--config", str(self.config), "run",
+            sys.executable, "-m", "racebot.cli", "-v", "--config", str(self.config), "run",
             stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=out, env=self.env, cwd=ROOT)
         out.close()
         self.pids.append(self.proc.pid)
@@ -128,4 +128,6 @@ class Bot:
 
 def bot_env(**extra: str) -> dict[str, str]:
     env = environment(**extra)
+    if os.environ.get("RACEBOT_SCALE_DEBUG"):
+        env["PYTHONPATH"] += ":/tmp/mp/site"
     return env

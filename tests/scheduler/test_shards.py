@@ -142,3 +142,19 @@ async def test_a_poll_longer_than_its_lease_keeps_it(store, clock):
     assert (await b.poll_once(clock() + timedelta(seconds=0.35))).skipped
     assert not (await polling).skipped
     assert not (await b.poll_once(clock() + timedelta(seconds=0.5))).skipped  # released at the end
+
+
+async def test_a_leader_asked_to_poll_later_keeps_the_source_until_then(store, clock):
+    from sched_fakes import GivenBatch
+
+    class Later(ListSource):
+        async def poll(self, now):
+            return GivenBatch([], next_poll=now + timedelta(seconds=60))  # idle: the source wants a minute
+
+    a, b = Poller(Later(name="wa"), store, holder="a", leader_seconds=10), Poller(Later(name="wa"), store, holder="b")
+    b.leader = a.leader
+    assert await a.step(clock()) == clock() + timedelta(seconds=60)
+    clock.advance(30)
+    assert await b.step(clock()) is None  # a is not due yet: b does not poll early
+    clock.advance(31)  # a's next poll came and went without it: b takes over
+    assert await b.step(clock()) == clock() + timedelta(seconds=60)
