@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import aiohttp
 import discord
@@ -112,14 +112,13 @@ class DiscordAdapter:
         # Interactions need no intents; `guilds` (not privileged) keeps channel caches right.
         intents, wait = discord.Intents(guilds=True), self.settings.max_ratelimit_wait
         shards = self.settings.shard_count
+        options: dict[str, Any] = {"intents": intents, "allowed_mentions": NO_MENTIONS, "max_ratelimit_timeout": wait}
         if shards is None:
-            client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=wait)
+            client = discord.Client(**options)
         else:
-            # shard_ids: this process runs only these of the bot's shards (validated with the config).
-            ids = list(self.settings.shard_ids) if self.settings.shard_ids is not None else None
-            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, shard_ids=ids,
-                                               intents=intents, allowed_mentions=NO_MENTIONS,
-                                               max_ratelimit_timeout=wait)
+            if self.settings.shard_ids is not None:  # this process runs only these of the bot's shards
+                options["shard_ids"] = list(self.settings.shard_ids)
+            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, **options)
 
         async def on_interaction(interaction: discord.Interaction) -> None:
             await self.interactions.handle(interaction)
