@@ -41,7 +41,7 @@ def platform(ceiling: float) -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{int(server.stdout.readline().split()[1])}"
 
 
-async def prepare(url: str, schema: str, channels: int) -> None:
+async def prepare(url: str, schema: str, channels: int, prefix: str) -> None:
     """A fresh schema: N subscriptions (one through the store, the rest in one statement) and one
     race's announcements queued through the real poll path."""
     import asyncpg
@@ -57,11 +57,11 @@ async def prepare(url: str, schema: str, channels: int) -> None:
     try:
         now = datetime.now(timezone.utc)
         # Workspaces numbered as Discord's guild snowflakes are, so that K shards split them evenly.
-        await store.add_subscription(Subscription(ChannelRef("slack", workspace(0), "C000000"), created_at=now))
+        await store.add_subscription(Subscription(ChannelRef("slack", workspace(0), f"{prefix}000000"), created_at=now))
         await store.pool.execute(
             "INSERT INTO subscriptions (platform, workspace, channel, created_at) "
             "SELECT 'slack', w, c, $3 FROM unnest($1::text[], $2::text[]) AS n(w, c)",
-            [workspace(i) for i in range(1, channels)], [f"C{i:06d}" for i in range(1, channels)], oc.ts(now))
+            [workspace(i) for i in range(1, channels)], [f"{prefix}{i:06d}" for i in range(1, channels)], oc.ts(now))
         poller = Poller(OneRace(), store)
         await poller.poll_once(now)
         assert (await poller.poll_once(now)).announcements == channels
@@ -124,7 +124,7 @@ async def _pending(store, shards) -> bool:
     return bool(await store.due_rows(far, 1, 1, ["slack"], shards=shards))
 
 
-async def bare(api: str, channels: int, rate: float) -> tuple[float, float]:
+async def bare(api: str, channels: int, rate: float, prefix: str) -> tuple[float, float]:
     """The floor: N posts at `rate` from one plain client, no store, no racebot."""
     import aiohttp
 
@@ -135,7 +135,7 @@ async def bare(api: str, channels: int, rate: float) -> tuple[float, float]:
         async def post(i: int) -> None:
             async with gate:
                 while True:
-                    async with session.post(f"{api}/api/chat.postMessage", json={"channel": f"F{i:06d}", "text": "x"},
+                    async with session.post(f"{api}/api/chat.postMessage", json={"channel": f"{prefix}{i:06d}", "text": "x"},
                                             headers={"Authorization": "Bearer xoxb-bench"}) as resp:
                         if resp.status != 429:
                             return
@@ -172,6 +172,13 @@ def fan_out(url: str, schema: str, api: str, processes: int, rate: float, sharde
     return wall, sum(d["cpu"] for d in done), sum(d["delivered"] for d in done)
 
 
+def seen(api: str) -> dict:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{api}/stats") as resp:
+        return json.loads(resp.read())
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
@@ -200,13 +207,18 @@ def main() -> None:
     figures: dict[str, list[tuple[float, float]]] = {}
     try:
         for run in range(1, a.runs + 1):
-            wall, cpu = asyncio.run(bare(api, a.channels, rate))
+            wall, cpu = asyncio.run(bare(api, a.channels, rate, f"R{run}F-"))
             figures.setdefault("floor", []).append((wall, cpu))
             print(f"run {run}: floor (bare client, no store) {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
             for k in a.processes:
-                asyncio.run(prepare(a.url, a.schema, a.channels))
+                asyncio.run(prepare(a.url, a.schema, a.channels, f"R{run}K{k}-"))  # channels new to the platform
+                before = seen(api)
                 wall, cpu, delivered = fan_out(a.url, a.schema, api, k, rate, not a.shared)
+                after = seen(api)
                 assert delivered == a.channels, f"{delivered} of {a.channels} delivered"
+                # As the platform counts: every channel once, none twice.
+                assert after["channels"] - before["channels"] == a.channels, (before, after)
+                assert after["duplicates"] == before["duplicates"] == 0, after
                 figures.setdefault(f"{k}", []).append((wall, cpu))
                 print(f"run {run}: {k} process(es) {wall:.2f} s wall = {a.channels / wall:.0f} msg/s, "
                       f"{cpu:.2f} s CPU summed = {cpu / a.channels * 1000:.2f} ms per message", flush=True)
