@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from adapters.discord.settings import MIN_RATELIMIT_WAIT, TOKEN_ENV, DiscordSettings
 from adapters.slack.settings import CLIENT_ID_ENV, SECRET_ENV, SlackSettings
-from racebot.section_base import Section, Text, Texts, checked_url
+from racebot.section_base import Ints, Section, Text, Texts, checked_url
 
 DS, SS = DiscordSettings, SlackSettings  # the defaults below are the adapters' own
 
@@ -33,18 +33,40 @@ def _shards(value: Any) -> int | Literal["auto"] | None:
     raise PydanticCustomError("shards", 'expected a whole number of shards (0: none) or "auto"')
 
 
+def _keyed(key: str, message: str) -> PydanticCustomError:
+    """An error across keys, named by the key it faults (racebot.config reads `key`)."""
+    return PydanticCustomError("keyed", "{message}", {"key": key, "message": message})
+
+
 class DiscordSection(Section):
     secrets: ClassVar[dict[str, str]] = {"token": TOKEN_ENV}
 
     enabled: bool = True
     dev_guild: Annotated[int | None, PlainValidator(_guild)] = DS.dev_guild
     shard_count: Annotated[int | Literal["auto"] | None, PlainValidator(_shards)] = DS.shard_count
+    shard_ids: Ints | None = DS.shard_ids  # this process's shards; none: all of shard_count
     api_base_url: Annotated[str, checked_url(DS.api_base_url, "http://", "https://"),
                             AfterValidator(lambda url: url.rstrip("/"))] = DS.api_base_url
     gateway_url: Annotated[str, checked_url(DS.gateway_url, "ws://", "wss://")] = DS.gateway_url
     defer_after: Annotated[float, Field(ge=0, le=2.5)] = DS.defer_after  # Discord's deadline is 3 s
     sync_commands: bool = DS.sync_commands
     max_ratelimit_wait: Annotated[float, Field(ge=MIN_RATELIMIT_WAIT, le=3600)] = DS.max_ratelimit_wait
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> "DiscordSection":
+        ids, count = self.shard_ids, self.shard_count
+        if ids is None:
+            return self
+        if not isinstance(count, int):
+            raise _keyed("shard_ids", "needs shard_count set to the whole bot's number of shards (not \"auto\")")
+        if not ids:
+            raise _keyed("shard_ids", "expected at least one shard id, e.g. [0, 1]")
+        wrong = [i for i in ids if not 0 <= i < count]
+        if wrong:
+            raise _keyed("shard_ids", f"{wrong[0]} is not a shard of shard_count = {count} (ids run 0 to {count - 1})")
+        if len(set(ids)) != len(ids):
+            raise _keyed("shard_ids", "lists a shard twice")
+        return self
 
     def settings(self, env: Mapping[str, str]) -> DiscordSettings | None:
         """None when the adapter should not start: switched off, or no token."""

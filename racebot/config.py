@@ -137,7 +137,8 @@ def parse(tables: Mapping[str, Any], where: str = "") -> ConfigFile:
 
 def _problem(error: Mapping[str, Any]) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
-    loc = [*error["loc"], ctx["key"]] if kind == "secret_in_file" else list(error["loc"])
+    # A section's own check across keys names the key it faults in ctx.
+    loc = [*error["loc"], ctx["key"]] if kind in ("secret_in_file", "keyed") else list(error["loc"])
     key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
     if kind == "extra_forbidden":
         known = ", ".join(_model_at(loc[:-1]).model_fields)

@@ -19,6 +19,7 @@ from bot.announce.poller import Poller, PollReport
 from bot.announce.pruning import Pruner
 from bot.announce.publishing import ChannelRef, Publisher
 from bot.announce.ratelimit import RateLimits
+from bot.announce.shards import Shards
 from bot.announce.subscriptions import Subscription
 from bot.backend import Store
 from racebot.config import Config
@@ -103,6 +104,22 @@ def _pipeline(result: "Announcements", name: str, store, announcer: Announcer, p
     return on_poll
 
 
+def _discord_shards(cfg: Config) -> Shards | None:
+    """This process's Discord shards, when it runs only some of them (`[discord] shard_ids`)."""
+    discord = cfg.file.discord
+    if discord.shard_ids is None or not isinstance(discord.shard_count, int):
+        return None
+    return Shards("discord", tuple(discord.shard_ids), discord.shard_count)
+
+
+def _shared_limits(overrides: dict[str, dict[str, float]], shards: Shards | None) -> dict[str, dict[str, float]]:
+    """A process with some of Discord's shards takes their part of the bot's global rate, unless
+    the file names a share itself."""
+    if shards is None or "share" in overrides.get(shards.platform, {}):
+        return overrides
+    return {**overrides, shards.platform: {**overrides.get(shards.platform, {}), "share": shards.share}}
+
+
 async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher], *, has_chat: bool,
                               clock: Callable[[], datetime] = utc_now,
                               metrics: Metrics | None = None) -> Announcements | None:
@@ -110,8 +127,9 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
     if not section.enabled:
         log.info("announcements are off ([announcements] enabled = false)")
         return None
-    settings = section.delivery()
-    limits = RateLimits(section.rate_limits.overrides())
+    shards = _discord_shards(cfg)
+    settings = replace(section.delivery(), shards=shards)
+    limits = RateLimits(_shared_limits(section.rate_limits.overrides(), shards))
     every = section.delivery_seconds
     jobs = Jobs(clock)
     result = Announcements(jobs)
@@ -123,10 +141,15 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
                     on_pruned=metrics.pruned.inc if metrics is not None else None)
     jobs.add_housekeeping("prune:main", pruner.step, ops.prune_every_hours * 3600)
     for source, idle in sources:
-        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses,
+        interval = section.poll_seconds or idle
+        # One process polls a source while others stand by (a shared store): leadership lapses
+        # one interval after its holder's last step, so another takes over within two.
+        poller = Poller(source, core.store, on_poll=on_poll, cpu_bound=no_gc_pauses, leader_seconds=interval,
+                        lease_seconds=interval,  # renewed while a poll lasts
                         digest=timedelta(minutes=section.digest_minutes))
-        jobs.add_poll(f"poll:main:{source.name}", poller.step, section.poll_seconds or idle)
+        jobs.add_poll(f"poll:main:{source.name}", poller.step, interval)
         result.closers.append(source.aclose)
+        result.closers.append(poller.resign)
     await _add_replay(cfg, result, publishers, limits, settings, every, clock, has_live=bool(has_chat or sources),
                       metrics=metrics)
     return result

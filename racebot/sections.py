@@ -121,6 +121,9 @@ class RateLimitSection(Section):
     channel_burst: NonNegative | None = None
     dm_per_second: NonNegative | None = None  # every user's direct messages together (follow alerts)
     dm_burst: NonNegative | None = None
+    # This process's part of per_second and burst, when several processes send for one bot token
+    # (default 1; Discord with shard_ids: its shards' part, len(shard_ids) / shard_count).
+    share: Annotated[float, Field(gt=0, le=1)] | None = None
 
 
 class RateLimitsSection(Section):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import aiohttp
 import discord
@@ -66,8 +66,10 @@ class DiscordAdapter:
                 # Ask for the recommended count ourselves: left to discord.py, it would also
                 # take Discord's gateway URL and bypass a configured gateway proxy.
                 client.shard_count, _, _ = await client.http.get_bot_gateway()
-            if self.settings.sync_commands:
+            if self.settings.syncs_commands:
                 await self._sync(client, payload)
+            elif self.settings.sync_commands:
+                log.info("Discord commands left to the process running shard 0")
         except discord.LoginFailure:
             await self.stop()
             raise NotStarted(f"Discord rejected {TOKEN_ENV}: check the bot token") from None
@@ -110,11 +112,13 @@ class DiscordAdapter:
         # Interactions need no intents; `guilds` (not privileged) keeps channel caches right.
         intents, wait = discord.Intents(guilds=True), self.settings.max_ratelimit_wait
         shards = self.settings.shard_count
+        options: dict[str, Any] = {"intents": intents, "allowed_mentions": NO_MENTIONS, "max_ratelimit_timeout": wait}
         if shards is None:
-            client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=wait)
+            client = discord.Client(**options)
         else:
-            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, intents=intents,
-                                               allowed_mentions=NO_MENTIONS, max_ratelimit_timeout=wait)
+            if self.settings.shard_ids is not None:  # this process runs only these of the bot's shards
+                options["shard_ids"] = list(self.settings.shard_ids)
+            client = discord.AutoShardedClient(shard_count=None if shards == "auto" else shards, **options)
 
         async def on_interaction(interaction: discord.Interaction) -> None:
             await self.interactions.handle(interaction)

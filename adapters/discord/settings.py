@@ -21,6 +21,9 @@ class DiscordSettings:
     dev_guild: int | None = None
     # None: one gateway connection (discord.Client). N or "auto": AutoShardedClient.
     shard_count: int | Literal["auto"] | None = None
+    # The shards this process runs (None: all of shard_count). Several processes, one token:
+    # each runs some shards, and the one running shard 0 syncs the slash commands.
+    shard_ids: tuple[int, ...] | None = None
     api_base_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
     # Seconds to wait for the core before deferring; Discord's deadline is 3 s.
@@ -28,3 +31,8 @@ class DiscordSettings:
     sync_commands: bool = True
     # A 429 asking to wait longer than this becomes Outcome.RETRY instead of a sleep.
     max_ratelimit_wait: float = MIN_RATELIMIT_WAIT
+
+    @property
+    def syncs_commands(self) -> bool:
+        """One process syncs the commands: the one with shard 0 (all processes share them)."""
+        return self.sync_commands and (self.shard_ids is None or 0 in self.shard_ids)

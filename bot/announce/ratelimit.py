@@ -12,10 +12,14 @@ platform then refuses a few, whose Retry-After can leave a fan-out waiting secon
 Time comes from the caller (`now`), never from a clock here: tests step it by hand.
 Config, per platform (`[announcements.rate_limits.<platform>]`): per_second, burst,
 channel_per_second, channel_burst, and dm_per_second, dm_burst for direct messages (follow alerts),
-all users' together. A rate of 0 means no limit.
+all users' together. A rate of 0 means no limit. `share` (default 1) is this
+process's part of the platform's own limit when several processes send for one bot token: each
+takes per_second x share (and burst x share, and the DM budget likewise), so together they stay inside it. Channel limits
+are not shared: a channel is sent to by one process (Discord: its shard's; docs/scaling-out.md).
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -110,7 +114,8 @@ class Limit:
     def __init__(self, rate: float, burst: float) -> None:
         self.bucket = TokenBucket(rate, max(burst, 1))
         seconds = max(1.0, self.bucket.burst / rate) if rate > 0 else 0.0
-        self.window = SendWindow(max(1, round(rate * seconds)), seconds) if rate > 0 else None
+        # Rounded down: processes sharing a limit each take a part, and their parts must not add up past it.
+        self.window = SendWindow(max(1, math.floor(rate * seconds + 1e-9)), seconds) if rate > 0 else None
 
     def wait(self, t: float) -> float:
         return max(self.bucket.wait(t), self.window.wait(t) if self.window else 0.0)
@@ -143,7 +148,8 @@ class RateLimits:
         c = self._config.get(channel.platform, _OTHER)
         platform = self._platforms.get(channel.platform)
         if platform is None:
-            platform = self._platforms[channel.platform] = Limit(c["per_second"], c["burst"])
+            share = c.get("share", 1.0)
+            platform = self._platforms[channel.platform] = Limit(c["per_second"] * share, c["burst"] * share)
         own = self._channels.get(channel)
         if own is None:
             if len(self._channels) >= self._sweep_at:
@@ -153,7 +159,10 @@ class RateLimits:
         if channel.user_id:
             dm = self._dms.get(channel.platform)
             if dm is None:
-                dm = self._dms[channel.platform] = Limit(c.get("dm_per_second", 1), c.get("dm_burst", 1))
+                # Shared like the platform's: every process sending DMs for one token spends one budget.
+                share = c.get("share", 1.0)
+                dm = self._dms[channel.platform] = Limit(c.get("dm_per_second", 1) * share,
+                                                         c.get("dm_burst", 1) * share)
         return platform, own, dm
 
     def channel_wait(self, channel: ChannelRef, now: datetime) -> float:

@@ -8,6 +8,7 @@ from typing import Protocol, Sequence
 from bot.announce.outbox import (Claim, Delivered, EarlierRow, NewRow, OutboxHealth, OutboxItem, PollStart, RaceFacts,
                         Version)
 from bot.announce.publishing import ChannelRef
+from bot.announce.shards import Shards
 from bot.announce.subscriptions import Subscription
 from bot.announce.follows import Follow, Follower
 
@@ -116,9 +117,10 @@ class OutboxStore(SubscriptionStore, OutboxStatus, OutboxPruning, Protocol):
 
     # delivery
     async def due_rows(self, now: datetime, per_channel: int, limit: int,
-                       platforms: Sequence[str] | None = None) -> list[OutboxItem]:
+                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None) -> list[OutboxItem]:
         """Pending rows due by `now` of active subscriptions (on `platforms`, when given), oldest
-        first, at most `per_channel` of each channel; leased ones included (they hold their channel)."""
+        first, at most `per_channel` of each channel; leased ones included (they hold their channel).
+        With `shards`, that platform's rows only of channels those shards own (bot.announce.shards)."""
         ...
     async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,
                          lapsed_by: datetime | None = None) -> dict[int, Claim]:

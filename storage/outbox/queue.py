@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
+from bot.announce.shards import SNOWFLAKE_SHIFT, Shards
 from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.outbox.prune import PRUNE
@@ -20,7 +21,7 @@ WITH ranked AS (
     SELECT o.id AS oid, row_number() OVER (PARTITION BY s.platform, s.workspace, s.channel
                                            ORDER BY o.due_at, o.id) AS n
     FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
-    WHERE o.state = 'pending' AND o.due_at <= ? AND s.active = 1 {platforms})
+    WHERE o.state = 'pending' AND o.due_at <= ? AND s.active = 1 {platforms} {shards})
 """ + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE (ranked.n <= ? OR s.channel LIKE 'user:%') ORDER BY o.due_at, o.id LIMIT ?
 """
 _CHUNK = 500  # rows a statement at most: well inside SQLite's 32,766 bound parameters
@@ -52,10 +53,16 @@ class OutboxRows(Connected):
                              "WHERE source = ? AND lease_holder = ?", (source, holder))
 
     async def due_rows(self, now: datetime, per_channel: int, limit: int,
-                       platforms: Sequence[str] | None = None) -> list[OutboxItem]:
+                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None) -> list[OutboxItem]:
         where = f"AND s.platform IN ({','.join('?' * len(platforms))})" if platforms is not None else ""
-        rows = await self.conn.execute_fetchall(_DUE.format(platforms=where),
-                                                (oc.ts(now), *(platforms or ()), per_channel, limit))
+        owned, args = "", []
+        if shards is not None:  # bot.announce.shards.shard_of in SQL: a workspace not all digits is shard 0
+            owned = (f"AND (s.platform <> ? OR (CASE WHEN s.workspace GLOB '[0-9]*' AND s.workspace NOT GLOB "
+                     f"'*[^0-9]*' THEN CAST(s.workspace AS INTEGER) ELSE 0 END >> {SNOWFLAKE_SHIFT}) % ? "
+                     f"IN ({','.join('?' * len(shards.ids))}))")
+            args = [shards.platform, shards.count, *shards.ids]
+        rows = await self.conn.execute_fetchall(_DUE.format(platforms=where, shards=owned),
+                                                (oc.ts(now), *(platforms or ()), *args, per_channel, limit))
         return [oc.outbox_item(r) for r in rows]
 
     async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,

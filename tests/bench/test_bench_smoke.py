@@ -46,6 +46,13 @@ def test_the_postgresql_ingest_bench_prints_the_import_beside_its_copy_floor(tmp
     assert "ratio to floor" in out
 
 
+@pytest.mark.slow  # worker processes, each opening PostgreSQL: several seconds
+def test_the_postgresql_fanout_bench_prints_each_process_count_beside_its_floor(pg_server, pg_schema):
+    out = run("bench/pg_fanout.py", "--channels", "60", "--ceiling", "200", "--runs", "1", "--processes", "1", "2",
+              "--url", pg_server, "--schema", pg_schema)
+    assert "floor: " in out and "1 process(es): " in out and "2 process(es): " in out and "s CPU summed" in out
+
+
 def test_fanout_through_a_loopback_platform_counts_duplicates_and_losses():
     out = run("bench/fanout.py", "--channels", "60", "--ceiling", "200")
     assert "duplicates 0, losses 0" in out

@@ -88,8 +88,17 @@ def test_an_empty_file_gives_the_settings_classes_own_defaults(settings, built):
     ({"storage": "racebot.db"}, "storage: expected a table ([storage]), not a single value"),
     ({"storage": {"db_path": 42}}, "storage.db_path: expected text in quotes"),
     ({"discord": {"sharding": 2}}, "discord.sharding: unknown key (known: enabled, dev_guild, shard_count, "
-                                   "api_base_url, gateway_url, defer_after, sync_commands, max_ratelimit_wait)"),
+                                   "shard_ids, api_base_url, gateway_url, defer_after, sync_commands, max_ratelimit_wait)"),
     ({"discord": {"shard_count": "lots"}}, 'discord.shard_count: expected a whole number of shards (0: none) or "auto"'),
+    ({"discord": {"shard_ids": [0, 1]}}, 'discord.shard_ids: needs shard_count set to the whole bot\'s number of '
+                                         'shards (not "auto")'),
+    ({"discord": {"shard_ids": [2, 4], "shard_count": 4}},
+     "discord.shard_ids: 4 is not a shard of shard_count = 4 (ids run 0 to 3)"),
+    ({"discord": {"shard_ids": [], "shard_count": 4}}, "discord.shard_ids: expected at least one shard id, e.g. [0, 1]"),
+    ({"discord": {"shard_ids": [1, 1], "shard_count": 4}}, "discord.shard_ids: lists a shard twice"),
+    ({"discord": {"shard_ids": [-1], "shard_count": 4}}, "discord.shard_ids: -1 is not a shard of shard_count = 4"),
+    ({"announcements": {"rate_limits": {"slack": {"share": 1.5}}}},
+     "announcements.rate_limits.slack.share: expected a number of at most 1"),
     ({"discord": {"dev_guild": "my-server"}}, 'discord.dev_guild: expected a server (guild) id, digits, or "" '
                                              'for global commands'),
     ({"discord": {"defer_after": 3}}, "discord.defer_after: expected a number of at most 2.5"),

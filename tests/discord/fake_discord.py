@@ -43,6 +43,7 @@ class Recorded:
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
     status: int = 0
+    peer: int = 0  # the client's port: one connection is one client's (several processes, one fake)
 
 
 @dataclass
@@ -81,6 +82,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.recommended_shards = 1  # what GET /gateway/bot advises
+        self.max_concurrency = 1  # shards that may IDENTIFY at once (discord.py waits 5 s between buckets)
         self.advertised_gateway: str | None = None  # the URL it advertises (default: ours)
         # (method, path) -> a _Plan answered instead, LOST_ACK, DROPPED, or None: asked for every REST call
         self.fault: Callable[[str, str], _Plan | str | None] | None = None
@@ -173,6 +175,8 @@ class FakeDiscord:
         body = await shapes.read_body(request)
         rec = Recorded(request.method, request.path.removeprefix(API), dict(request.query), body,
                        {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "content-type")})
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        rec.peer = peer[1] if peer else 0
         needs_auth = not rec.path.startswith(("/webhooks/", "/interactions/"))
         plan = self._take_plan(rec) or (self.fault(rec.method, rec.path) if self.fault else None)
         lost = plan if plan in (LOST_ACK, DROPPED) else None
@@ -216,7 +220,7 @@ class FakeDiscord:
 
     async def _gateway_bot(self, request: web.Request) -> web.Response:
         return self._json({"url": self.advertised_gateway or self.gateway_url, "shards": self.recommended_shards, "session_start_limit": {
-            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": self.max_concurrency}})
 
     async def _put_commands(self, request: web.Request) -> web.Response:
         body = self._bodies[id(request)]

@@ -6,6 +6,8 @@ import json
 import logging
 import re
 
+import pytest
+
 from bot.announce.publishing import ChannelRef, Outcome
 from bot.replies import Paragraph, Reply
 from fake_discord import (CHANNEL_ID, GUILD_ID, MANAGE_CHANNELS, MEMBER_PERMISSIONS, TOKEN, FakeDiscord,
@@ -219,3 +221,16 @@ async def test_h2h_and_athlete_end_with_the_coverage_footer(fake, discord_adapte
         footer = got.body["data"]["embeds"][-1]["footer"]["text"].splitlines()[-1]
         assert footer.startswith("Record from Diamond League 20"), footer
         assert "racebot sync --season YEAR" in footer
+
+
+@pytest.mark.parametrize("shard_ids, syncs", [([1], False), ([0], True)])
+async def test_a_process_runs_its_own_shards_and_only_shard_0s_syncs_the_commands(fake, make_adapter, shard_ids,
+                                                                                   syncs):
+    adapter = make_adapter(shard_count=3, shard_ids=shard_ids, dev_guild="")
+    await adapter.start()
+    try:
+        await fake.wait_connected()
+        assert [i["shard"] for i in fake.gateway.identifies] == [[shard_ids[0], 3]]
+        assert bool(fake.commands.get("global")) is syncs  # several processes, one set of commands
+    finally:
+        await adapter.stop()
