@@ -11,7 +11,7 @@ New athletes and races get their ids here (nothing else writes in the transactio
 also as JSON, to go to the store's thread with the next results in one call (storage.writer's
 `run`): every call there waits for the GIL, which the importer holds while it reads on.
 
-Into an empty results table the rows go without its secondary indexes, which are built again
+Into an empty results table (or races table) the rows go without its secondary indexes, which are built again
 once every row is in (before linking, which reads them): one sort instead of a million scattered
 b-tree inserts, a quarter of the rows' cost. Inside the transaction: a failing file gets them back
 with its rollback.
@@ -242,9 +242,11 @@ async def bulk_writer(db: Writer) -> AsyncIterator[SqliteBulkWrite]:
     await db.execute(f"DROP TABLE IF EXISTS {_TAILS}")
     await db.execute(f"CREATE TEMP TABLE {_MARKS[5:]} (id INTEGER PRIMARY KEY, mark, value, status)")
     await db.execute(f"CREATE TEMP TABLE {_TAILS[5:]} (id INTEGER PRIMARY KEY, place, wind, flags, note, source)")
-    before = await count_rows(db, "results")
+    before, top = await count_rows(db, "results"), await tops(db)
+    deferred = [*(await _drop_indexes(db, "results") if before == 0 else []),
+                *(await _drop_indexes(db, "races") if top.races == 0 else [])]
     try:
-        yield SqliteBulkWrite(db, before, await tops(db), await _drop_indexes(db, "results") if before == 0 else [])
+        yield SqliteBulkWrite(db, before, top, deferred)
     finally:
         await db.execute(f"DROP TABLE IF EXISTS {_MARKS}")
         await db.execute(f"DROP TABLE IF EXISTS {_TAILS}")
