@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -54,6 +55,9 @@ class Planner:
         self._birth: dict[int, int | None] = {}
         self._gender: dict[int, str] = {}
         self._schemes: dict[int, set[str]] = defaultdict(set)
+        # (scheme, table, key) -> (athletes of the bucket looked at, those of them the scheme does not know)
+        self._unknown: dict[tuple[str, int, tuple[str, str]], tuple[int, list[int]]] = {}
+        self._strangers: dict[str, int] = {}  # scheme -> filed athletes it does not know (_same_person)
         for (scheme, _), aid in ids.source_ids.items():
             self._schemes[aid].add(scheme)
         self.names: dict[int, str] = {}  # athlete -> display name, for messages
@@ -122,7 +126,10 @@ class Planner:
             self.names[aid] = display
         if scheme_key:
             self._source_ids[scheme_key] = aid
-            self._schemes[aid].add(row.id_scheme)
+            known = self._schemes[aid]
+            if row.id_scheme not in known and row.id_scheme in self._strangers:
+                self._strangers[row.id_scheme] -= 1
+            known.add(row.id_scheme)
             self.plan.source_ids.append((scheme_key[0], scheme_key[1], aid))
         return aid
 
@@ -130,6 +137,9 @@ class Planner:
         if self._unfiled is not None:
             self._unfiled.append((aid, name, country))
             return
+        for scheme in self._strangers:
+            if scheme not in self._schemes.get(aid, ()):
+                self._strangers[scheme] += 1
         words = _words(name)
         self._by_first[(words[0], country)].append(aid)
         self._by_last[(words[-1], country)].append(aid)
@@ -147,11 +157,34 @@ class Planner:
                 self._file_name(a.id, a.name, a.country)
             for filing in later:
                 self._file_name(*filing)
+        if not self._strangers_to(row.id_scheme):  # every athlete has an id of this source: no one fits
+            return []
         words = _words(display)
-        near = set(self._by_first.get((words[0], row.country), [])) | set(self._by_last.get((words[-1], row.country), []))
-        fits = [a for a in near if row.id_scheme not in self._schemes[a] and self._birth_fits(a, row.birth_year)
+        near = set(self._unknown_to(row.id_scheme, self._by_first, (words[0], row.country))).union(
+            self._unknown_to(row.id_scheme, self._by_last, (words[-1], row.country)))
+        fits = [a for a in near if self._birth_fits(a, row.birth_year)
                 and self._gender.get(a, "") in ("", row.gender) and _spelt_otherwise(words, _words(self.names[a]))]
         return fits if len(fits) == 1 else []
+
+    def _strangers_to(self, scheme: str) -> int:
+        """How many athletes (all filed by now) `scheme` does not know; counted once, then kept."""
+        count = self._strangers.get(scheme)
+        if count is None:
+            count = self._strangers[scheme] = sum(scheme not in self._schemes.get(a, ()) for a in self.names)
+        return count
+
+    def _unknown_to(self, scheme: str, table: dict[tuple[str, str], list[int]], key: tuple[str, str]) -> list[int]:
+        """The athletes filed in `table` under `key` whom `scheme` does not know. An athlete a scheme
+        knows stays known to it, so each filed athlete is looked at about once per scheme, not on every
+        question: a file of 50,000 new athletes, all with ids, asked this 50,000 times over buckets
+        that grew to hundreds (a fifth of its planning)."""
+        bucket = table.get(key, [])
+        seen, kept = self._unknown.get((scheme, id(table), key), (0, []))
+        if len(bucket) > seen or kept:
+            schemes = self._schemes
+            kept = [a for a in chain(kept, bucket[seen:]) if scheme not in schemes[a]]
+            self._unknown[(scheme, id(table), key)] = (len(bucket), kept)
+        return kept
 
     def _birth_fits(self, athlete: int, year: int | None) -> bool:
         known = self._birth.get(athlete)

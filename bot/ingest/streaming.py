@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 from array import array
 from contextlib import AbstractContextManager, nullcontext
+from itertools import repeat
+from operator import add, lshift, or_
 from typing import Any, Callable, Iterable, TextIO, cast
 
 from bot.errors import ImportFailed
@@ -174,7 +176,10 @@ class Entered:
         self._lines = array("q")
 
     def add(self, races: list[int], athletes: list[int], lines: Iterable[int]) -> None:
-        self._keys.extend(map(_pair, races, athletes))
+        # (race + _OFFSET) << 32 | (athlete + _OFFSET), by C functions over the columns (a Python
+        # function per row cost a third more)
+        self._keys.extend(map(or_, map(lshift, map(add, races, repeat(_OFFSET)), repeat(32)),
+                              map(add, athletes, repeat(_OFFSET))))
         self._lines.extend(lines)
 
     def first_twice(self, path: str, names: dict[int, str]) -> ImportFailed | None:
@@ -186,10 +191,6 @@ class Entered:
             if first != line:
                 return ImportFailed(path, line, twice(first, names[(key & 0xFFFFFFFF) - _OFFSET]))
         return None
-
-
-def _pair(race: int, athlete: int) -> int:
-    return (race + _OFFSET) << 32 | (athlete + _OFFSET)
 
 
 _OFFSET = 1 << 30  # placeholders are negative; the packed pair must stay below 2**63

@@ -130,6 +130,30 @@ async def test_into_an_empty_store_too(tmp_path, bundled_db):
     assert new == old and differences(db_new, db_old) == {}
 
 
+def schema(db) -> list[tuple]:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+def intact(db) -> bool:
+    with sqlite3.connect(db) as c:
+        return c.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+async def test_into_an_empty_store_the_indexes_come_back_whole_and_a_refused_file_keeps_them(tmp_path, bundled_db):
+    """Into an empty store the bulk writer drops the results and races indexes and builds them again once
+    the rows are in (storage.bulk): the schema is then the row-by-row import's, every index holds
+    every row, and a file refused at its last row leaves the schema as it was."""
+    new, old, db_new, db_old = await both_ways(tmp_path, bundled_db, csv_text(*meets_copies(3)), empty=True)
+    assert new == old and schema(db_new) == schema(db_old) and intact(db_new)
+    assert {"results_athlete", "races_event"} <= {name for _, name, _ in schema(db_new)}
+    (tmp_path / "refused").mkdir()
+    rows = [*meets_copies(3), MEETS[1].replace("2025-06-12", "2025-06-99")]
+    new, old, db_new, db_old = await both_ways(tmp_path / "refused", bundled_db, csv_text(*rows), empty=True)
+    assert new == old and "not YYYY-MM-DD" in new[1]
+    assert schema(db_new) == schema(db_old) and intact(db_new) and results(db_new) == 0
+
+
 async def test_joining_races_already_stored_and_changing_results(tmp_path, bundled_db):
     before = csv_text(*MEETS[:5])
     changed = [MEETS[3].replace("1:58.00", "1:57.90"), MEETS[12].replace("1:58.00", "1:57.90"), *MEETS[5:9]]
