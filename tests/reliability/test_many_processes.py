@@ -9,7 +9,8 @@ What must hold, counted where the platform sees it:
   anything past it, and refused nothing;
 - another process takes polling over within 2 poll intervals of the leader's death (measured
   from the SIGKILL to the next poll recorded in the store by another process);
-- on Discord each process sends only to the guilds of its own shard.
+- on Discord each process sends only to the guilds of its own shard; on Slack each process is
+  given a slice of the channels (`[announcements] slice`), and the killed one's is delivered.
 Run with -s to see the figures.
 """
 from __future__ import annotations
@@ -88,6 +89,10 @@ def tables(platform: str, url: str, schema: str, wa_url: str, api: str, gateway:
     else:
         t["slack"] = {"mode": "http", "http_host": "127.0.0.1", "http_port": 0, "api_base_url": api}
         limits["share"] = 1 / PROCESSES  # no shards on Slack: a configured part each
+        t["announcements"]["slice"] = f"{i + 1}/{PROCESSES}"  # and a slice of the channels each
+        # a longer lease than Discord's: rows past 2 leases are anyone's, and a fan-out of 10,000
+        # at 270/s lasts longer than 2 x 3 s; the killed process's slice is still taken over
+        t["announcements"]["lease_seconds"] = 15.0
     t[f"announcements.rate_limits.{platform}"] = limits
     return t
 
