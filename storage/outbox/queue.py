@@ -64,7 +64,7 @@ class OutboxRows(Connected):
                      f"IN ({','.join('?' * len(shards.ids))}))")
             args = [shards.platform, shards.count, *shards.ids]
         sliced = ""
-        if slice is not None:  # bot.announce.slices.slice_of, registered on the connection (storage.reader)
+        if slice is not None:  # bot.announce.slices.slice_of, registered on each connection (storage.sql_functions)
             sliced = (f"AND (s.platform IS ? OR {SQL_FUNCTION}(s.workspace, s.channel) % ? = ? "
                       "OR o.due_at < ?)")
             args += [slice.exempt, slice.count, slice.index, oc.ts(stale_before) if stale_before else ""]

@@ -11,6 +11,8 @@ from bot.announce.shards import Shards
 from bot.announce.slices import Slice, slice_of
 from bot.announce.subscriptions import Subscription
 from backends import any_store, pg_schema, pg_server, store_target  # noqa: F401 (fixtures)
+from racebot.config import Config, parse
+from racebot.pipelines import build_announcements
 from sched_fakes import MEN_1500, FakePublisher, ListSource, race_rows
 from test_delivery import deliverer
 
@@ -79,3 +81,14 @@ async def test_a_slice_nobody_claims_is_taken_over_after_two_leases(any_store, c
     clock.advance(2)  # they did not: their rows are anyone's now
     assert await _run(store, clock, {"slice": Slice(0, COUNT)}) == set(slack) - mine
     assert await store.outbox_counts() == {"delivered": len(slack)}
+
+
+async def test_the_configured_slice_reaches_delivery_and_leaves_discord_to_its_shards(shared_core, tmp_path):
+    cfg = Config(tmp_path / "racebot.db", parse({"discord": {"shard_count": 3, "shard_ids": [1]},
+                                                 "announcements": {"slice": "2/3"}, "replay": {"enabled": False}}))
+    built = await build_announcements(cfg, shared_core, {"discord": FakePublisher("discord")}, has_chat=True)
+    try:
+        assert built.deliverers[0].settings.slice == Slice(1, 3, exempt="discord")
+    finally:
+        await built.stop()
+    assert parse({}).announcements.delivery().slice is None  # no slice: every channel
