@@ -1,7 +1,10 @@
 """Fan-out on PostgreSQL with 1, 2 and 3 delivering processes: one final to N channels, delivered
 by K worker processes sharing one schema, through the real Deliverer and Slack publisher, into the
 rate-limited loopback platform (bench/fake_platform.py, its own process). Each worker takes
-1/K of the platform's rate (`share`), as `racebot run` processes do.
+1/K of the platform's rate (`share`), as `racebot run` processes do. Three ways to split the
+channels: each worker its shard's (Discord's way, the default), every worker any channel
+(`--shared --unsliced`: Slack's way before slices), or each worker its slice of the channels
+(`--shared`: Slack's way with `[announcements] slice = "k/K"`, bot.announce.slices).
 
 The floor, measured in the same run and interleaved with the K's: a bare aiohttp client posting
 the same N messages to the same platform at the same rate: what the platform allows, with no
@@ -81,7 +84,7 @@ async def drop(url: str, schema: str) -> None:
     await conn.close()
 
 
-async def worker(url: str, schema: str, api: str, rate: float, shard: int, count: int, sharded: bool) -> None:
+async def worker(url: str, schema: str, api: str, rate: float, shard: int, count: int, mode: str) -> None:
     """One delivering process: ready, then on `go` deliver until nothing is pending; prints its CPU."""
     import aiohttp
 
@@ -92,6 +95,7 @@ async def worker(url: str, schema: str, api: str, rate: float, shard: int, count
     from bot.announce.message import Announcer
     from bot.announce.ratelimit import RateLimits
     from bot.announce.shards import Shards
+    from bot.announce.slices import Slice
     from storage.postgres.store import PostgresStore
 
     store = await PostgresStore.open(url, schema=schema)
@@ -100,15 +104,17 @@ async def worker(url: str, schema: str, api: str, rate: float, shard: int, count
                                    remember=100_000)
         limits = RateLimits({"slack": {"per_second": rate, "burst": max(1, rate / 10), "share": 1 / count,
                                        "channel_per_second": 1, "channel_burst": 5}})
-        shards = Shards("slack", (shard,), count) if sharded else None  # as [discord] shard_ids does
+        shards = Shards("slack", (shard,), count) if mode == "sharded" else None  # as [discord] shard_ids does
+        part = Slice(shard, count) if mode == "sliced" else None  # as [announcements] slice = "k/n" does
         deliverer = Deliverer(store, Announcer(store).render, {"slack": publisher}, limits,
-                              DeliverySettings(concurrency=64, budget_seconds=5, lease_seconds=30, shards=shards),
+                              DeliverySettings(concurrency=64, budget_seconds=5, lease_seconds=30, shards=shards,
+                                               slice=part),
                               clock=utc_now)
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)
         cpu = _cpu()
         delivered = 0
-        while await _pending(store, shards):
+        while await _pending(store, shards, part):
             stats = await deliverer.run()
             delivered += stats.delivered
             if stats.next_wait:
@@ -117,11 +123,11 @@ async def worker(url: str, schema: str, api: str, rate: float, shard: int, count
     await store.close()
 
 
-async def _pending(store, shards) -> bool:
+async def _pending(store, shards, part) -> bool:
     from datetime import timedelta
 
     far = datetime.now(timezone.utc) + timedelta(days=1)  # due or not, leased or not: any left of ours
-    return bool(await store.due_rows(far, 1, 1, ["slack"], shards=shards))
+    return bool(await store.due_rows(far, 1, 1, ["slack"], shards=shards, slice=part))
 
 
 async def bare(api: str, channels: int, rate: float, prefix: str) -> tuple[float, float]:
@@ -154,10 +160,10 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def fan_out(url: str, schema: str, api: str, processes: int, rate: float, sharded: bool) -> tuple[float, float, int]:
+def fan_out(url: str, schema: str, api: str, processes: int, rate: float, mode: str) -> tuple[float, float, int]:
     """K workers over one prepared schema: (wall from go to the last done, their CPU summed, delivered)."""
     procs = [subprocess.Popen([sys.executable, __file__, "--worker", url, schema, api, str(rate), str(i),
-                               str(processes), "sharded" if sharded else "shared"],
+                               str(processes), mode],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for i in range(processes)]
     for p in procs:
         assert p.stdout.readline().strip() == "ready"
@@ -194,15 +200,19 @@ def main() -> None:
     p.add_argument("--shared", action="store_true",
                    help="every worker takes any channel (Slack's way: a share of the rate, no shards); "
                         "default: each worker its shard's channels, as Discord processes do")
+    p.add_argument("--unsliced", action="store_true",
+                   help="with --shared: no slices, every worker reads the same oldest rows and competes for them")
     p.add_argument("--worker", nargs=7, help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.worker:
         url, schema, api, rate, shard, count, mode = a.worker
-        asyncio.run(worker(url, schema, api, float(rate), int(shard), int(count), mode == "sharded"))
+        asyncio.run(worker(url, schema, api, float(rate), int(shard), int(count), mode))
         return
     rate = a.ceiling * HEADROOM
+    mode = "sharded" if not a.shared else "shared" if a.unsliced else "sliced"
+    how = {"sharded": "each its shard", "shared": "any channel each", "sliced": "each its slice"}[mode]
     print(f"{a.channels} channels, platform ceiling {a.ceiling:g} requests/s, workers configured for {rate:g}/s "
-          f"shared, {'any channel each' if a.shared else 'each its shard'}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
+          f"shared, {how}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
     server, api = platform(a.ceiling)
     figures: dict[str, list[tuple[float, float]]] = {}
     try:
@@ -213,7 +223,7 @@ def main() -> None:
             for k in a.processes:
                 asyncio.run(prepare(a.url, a.schema, a.channels, f"R{run}K{k}-"))  # channels new to the platform
                 before = seen(api)
-                wall, cpu, delivered = fan_out(a.url, a.schema, api, k, rate, not a.shared)
+                wall, cpu, delivered = fan_out(a.url, a.schema, api, k, rate, mode)
                 after = seen(api)
                 assert delivered == a.channels, f"{delivered} of {a.channels} delivered"
                 # As the platform counts: every channel once, none twice.

@@ -129,6 +129,8 @@ async def build_announcements(cfg: Config, core, publishers: dict[str, Publisher
         return None
     shards = _discord_shards(cfg)
     settings = replace(section.delivery(), shards=shards)
+    if settings.slice is not None and shards is not None:  # Discord's shards split it already
+        settings = replace(settings, slice=replace(settings.slice, exempt=shards.platform))
     limits = RateLimits(_shared_limits(section.rate_limits.overrides(), shards))
     every = section.delivery_seconds
     jobs = Jobs(clock)

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from bot.announce.delivery import DeliverySettings
 from bot.announce.publishing import ChannelRef
+from bot.announce.slices import Slice
 from bot.sources.alerts import AlertSettings
 from bot.sources.worldathletics.settings import ENV_API_KEY, ENV_ENDPOINT, WASettings
 from racebot.chat_sections import DiscordSection, SlackSection
@@ -139,6 +140,17 @@ class RateLimitsSection(Section):
 D = DeliverySettings
 
 
+def _slice(value: Any) -> Slice | None:
+    if value is None or isinstance(value, Slice):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("slice", 'expected "k/n" as text, e.g. "1/3" for the first of three processes')
+    try:
+        return Slice.parse(value)
+    except ValueError as e:
+        raise PydanticCustomError("slice", str(e)) from None
+
+
 class AnnouncementsSection(Section):
     # Keys of earlier versions, accepted with a warning so that an existing config still starts.
     retired: ClassVar[dict[str, str]] = {
@@ -159,6 +171,9 @@ class AnnouncementsSection(Section):
     budget_seconds: NonNegative = D.budget_seconds
     queue_seconds: NonNegative = D.queue_seconds
     rate_limits: RateLimitsSection = RateLimitsSection()
+    # "k/n": this process delivers the k-th of n slices of the channels of platforms without
+    # shards (Slack); none: all of them (bot.announce.slices)
+    slice: Annotated[Slice | None, PlainValidator(_slice)] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -170,7 +185,7 @@ class AnnouncementsSection(Section):
         return {key: value for key, value in data.items() if key not in cls.retired}
 
     def delivery(self) -> DeliverySettings:
-        return DeliverySettings(**self.model_dump(include=set(D.__dataclass_fields__)))
+        return DeliverySettings(**self.model_dump(include=set(D.__dataclass_fields__) - {"slice"}), slice=self.slice)
 
 
 def _replay_enabled(value: Any) -> bool | str:

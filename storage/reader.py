@@ -20,6 +20,7 @@ from pathlib import Path
 from bot.domain.models import Meeting, RaceResults
 from bot.store import SourceSpan
 from storage import convert as cv
+from storage.sql_functions import with_functions
 
 SPANS_HELD = 20_000  # athletes whose source spans the reader keeps: past it, it starts afresh
 RACE_JOIN = "JOIN races r ON r.id = res.race_id JOIN competitions c ON c.id = r.competition_id"
@@ -42,7 +43,9 @@ def query_only(path: str | Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA query_only = ON")
     conn.execute("PRAGMA busy_timeout = 0")  # on the event loop: never wait
+    with_functions(conn)
     return conn
+
 
 
 class Reader:

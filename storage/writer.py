@@ -19,6 +19,8 @@ import threading
 from functools import partial
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
+from storage.sql_functions import with_functions
+
 T = TypeVar("T")
 
 
@@ -61,8 +63,8 @@ class Writer:
         try:
             # autocommit: transactions are the store's own BEGIN IMMEDIATE; check_same_thread off
             # only so total_changes, a counter, can be read from the loop between calls
-            writer._conn = await writer.run(lambda _: sqlite3.connect(path, isolation_level=None,
-                                                                      check_same_thread=False))
+            writer._conn = await writer.run(lambda _: with_functions(sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False)))
         except BaseException:
             await writer.close()
             raise

@@ -30,6 +30,7 @@ from bot.announce.store import OutboxStore
 from bot.announce.publishing import ChannelRef, Delivery, Outcome, Publisher
 from bot.announce.ratelimit import RateLimits
 from bot.announce.shards import Shards
+from bot.announce.slices import Slice
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class DeliverySettings:
     budget_seconds: float = 30.0  # one run stops after this, leaving the rest to the next
     queue_seconds: float = 2.0  # a channel waits in line this long for the platform's next send slot
     shards: Shards | None = None  # several processes on one bot: deliver only to these shards' channels
+    slice: Slice | None = None  # and on platforms without shards, only this slice's channels
 
     def backoff(self, attempts: int, spread: float) -> float:
         """The wait before attempt `attempts` + 1 when the platform named none: exponential, and
@@ -167,7 +169,9 @@ class Deliverer:
         busy = set(self._busy)  # before the query: a lane ending during it may leave a stale row behind
         # Only platforms with a running adapter: rows for others wait without crowding these out.
         rows = await self.store.due_rows(now, self.settings.per_channel_window, self.settings.batch,
-                                         list(self.publishers), shards=self.settings.shards)
+                                         list(self.publishers), shards=self.settings.shards,
+                                         slice=self.settings.slice,
+                                         stale_before=Slice.stale_before(now, self.settings.lease_seconds))
         by_channel: OrderedDict[ChannelRef, list[OutboxItem]] = OrderedDict()
         for row in rows:
             if row.subscription.channel not in busy:  # a lane of an earlier pass still has it

@@ -9,6 +9,7 @@ from bot.announce.outbox import (Claim, Delivered, EarlierRow, NewRow, OutboxHea
                         Version)
 from bot.announce.publishing import ChannelRef
 from bot.announce.shards import Shards
+from bot.announce.slices import Slice
 from bot.announce.subscriptions import Subscription
 from bot.announce.follows import Follow, Follower
 
@@ -117,10 +118,13 @@ class OutboxStore(SubscriptionStore, OutboxStatus, OutboxPruning, Protocol):
 
     # delivery
     async def due_rows(self, now: datetime, per_channel: int, limit: int,
-                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None) -> list[OutboxItem]:
+                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None,
+                       slice: Slice | None = None, stale_before: datetime | None = None) -> list[OutboxItem]:
         """Pending rows due by `now` of active subscriptions (on `platforms`, when given), oldest
         first, at most `per_channel` of each channel; leased ones included (they hold their channel).
-        With `shards`, that platform's rows only of channels those shards own (bot.announce.shards)."""
+        With `shards`, that platform's rows only of channels those shards own (bot.announce.shards).
+        With `slice`, only rows of channels in it (bot.announce.slices), except on its exempt
+        platform, and any row due before `stale_before` (a dead process's slice, taken over)."""
         ...
     async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,
                          lapsed_by: datetime | None = None) -> dict[int, Claim]:

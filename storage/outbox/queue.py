@@ -6,6 +6,7 @@ from typing import Any, Sequence
 
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem, PollStart
 from bot.announce.shards import SNOWFLAKE_SHIFT, Shards
+from bot.announce.slices import SQL_FUNCTION, Slice
 from storage.connected import Connected
 from storage.outbox import convert as oc
 from storage.outbox.prune import PRUNE
@@ -21,7 +22,7 @@ WITH ranked AS (
     SELECT o.id AS oid, row_number() OVER (PARTITION BY s.platform, s.workspace, s.channel
                                            ORDER BY o.due_at, o.id) AS n
     FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
-    WHERE o.state = 'pending' AND o.due_at <= ? AND s.active = 1 {platforms} {shards})
+    WHERE o.state = 'pending' AND o.due_at <= ? AND s.active = 1 {platforms} {shards} {slice})
 """ + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE (ranked.n <= ? OR s.channel LIKE 'user:%') ORDER BY o.due_at, o.id LIMIT ?
 """
 _CHUNK = 500  # rows a statement at most: well inside SQLite's 32,766 bound parameters
@@ -53,7 +54,8 @@ class OutboxRows(Connected):
                              "WHERE source = ? AND lease_holder = ?", (source, holder))
 
     async def due_rows(self, now: datetime, per_channel: int, limit: int,
-                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None) -> list[OutboxItem]:
+                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None,
+                       slice: Slice | None = None, stale_before: datetime | None = None) -> list[OutboxItem]:
         where = f"AND s.platform IN ({','.join('?' * len(platforms))})" if platforms is not None else ""
         owned, args = "", []
         if shards is not None:  # bot.announce.shards.shard_of in SQL: a workspace not all digits is shard 0
@@ -61,7 +63,12 @@ class OutboxRows(Connected):
                      f"'*[^0-9]*' THEN CAST(s.workspace AS INTEGER) ELSE 0 END >> {SNOWFLAKE_SHIFT}) % ? "
                      f"IN ({','.join('?' * len(shards.ids))}))")
             args = [shards.platform, shards.count, *shards.ids]
-        rows = await self.conn.execute_fetchall(_DUE.format(platforms=where, shards=owned),
+        sliced = ""
+        if slice is not None:  # bot.announce.slices.slice_of, registered on each connection (storage.sql_functions)
+            sliced = (f"AND (s.platform IS ? OR {SQL_FUNCTION}(s.workspace, s.channel) % ? = ? "
+                      "OR o.due_at < ?)")
+            args += [slice.exempt, slice.count, slice.index, oc.ts(stale_before) if stale_before else ""]
+        rows = await self.conn.execute_fetchall(_DUE.format(platforms=where, shards=owned, slice=sliced),
                                                 (oc.ts(now), *(platforms or ()), *args, per_channel, limit))
         return [oc.outbox_item(r) for r in rows]
 

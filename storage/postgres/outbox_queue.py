@@ -15,6 +15,7 @@ import asyncpg
 
 from bot.announce.outbox import DELIVERED, EXPIRED, FAILED, PENDING, Claim, Delivered, OutboxHealth, OutboxItem
 from bot.announce.shards import SNOWFLAKE_SHIFT, Shards
+from bot.announce.slices import Slice
 from storage.outbox import convert as oc
 from storage.outbox.prune import PRUNE
 
@@ -22,7 +23,8 @@ _ITEM = (f"SELECT {oc.SUBSCRIPTION_COLS}, {oc.OUTBOX_COLS} FROM outbox o "
          "JOIN subscriptions s ON s.id = o.subscription_id")
 # A channel's rows go out in order: delivery looks at the first few of each channel only. With
 # shards ($5 the platform), only channels whose guild is on one of them (bot.announce.shards.shard_of,
-# in numeric so a snowflake never overflows).
+# in numeric so a snowflake never overflows). With a slice ($9 of count), only channels whose
+# bot.announce.slices.channel_hash (md5's first 32 bits) falls in it, or rows due before $12.
 _DUE = """
 WITH ranked AS (
     SELECT o.id AS oid, row_number() OVER (PARTITION BY s.platform, s.workspace, s.channel
@@ -30,7 +32,9 @@ WITH ranked AS (
     FROM outbox o JOIN subscriptions s ON s.id = o.subscription_id
     WHERE o.state = 'pending' AND o.due_at <= $1 AND s.active = 1 AND ($2::text[] IS NULL OR s.platform = ANY($2))
       AND ($5::text IS NULL OR s.platform <> $5 OR mod(div(CASE WHEN s.workspace ~ '^[0-9]+$'
-          THEN s.workspace::numeric ELSE 0 END, $6::numeric), $7::numeric)::int = ANY($8::int[])))
+          THEN s.workspace::numeric ELSE 0 END, $6::numeric), $7::numeric)::int = ANY($8::int[]))
+      AND ($9::int IS NULL OR s.platform = $11::text OR mod(('x' || lpad(substr(md5(s.workspace || ':' || s.channel),
+          1, 8), 16, '0'))::bit(64)::bigint, $9::int) = $10::int OR o.due_at < $12))
 """ + _ITEM + """ JOIN ranked ON ranked.oid = o.id WHERE (ranked.n <= $3 OR s.channel LIKE 'user:%') ORDER BY o.due_at, o.id LIMIT $4
 """
 # The lease as the row had it: one still set means its holder neither marked nor released it (it
@@ -52,11 +56,14 @@ class PostgresOutboxQueue:
     pool: asyncpg.Pool
 
     async def due_rows(self, now: datetime, per_channel: int, limit: int,
-                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None) -> list[OutboxItem]:
+                       platforms: Sequence[str] | None = None, *, shards: Shards | None = None,
+                       slice: Slice | None = None, stale_before: datetime | None = None) -> list[OutboxItem]:
         owned = ((shards.platform, 2 ** SNOWFLAKE_SHIFT, shards.count, list(shards.ids)) if shards is not None
                  else (None, 1, 1, []))
+        sliced = ((slice.count, slice.index, slice.exempt, oc.ts(stale_before) if stale_before else "")
+                  if slice is not None else (None, 0, None, ""))
         rows = await self.pool.fetch(_DUE, oc.ts(now), None if platforms is None else list(platforms),
-                                     per_channel, limit, *owned)
+                                     per_channel, limit, *owned, *sliced)
         return [oc.outbox_item(r) for r in rows]
 
     async def claim_rows(self, ids: Sequence[int], now: datetime, until: datetime, *,
