@@ -17,14 +17,12 @@ copies the file alone).
 """
 from __future__ import annotations
 
-import asyncio
-import fcntl
 import os
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from cores import copy_store, untouched, writable_core
+from cores import built_once, copy_store, untouched, writable_core
 
 SECRETS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
            "RACEBOT_WA_API_KEY", "RACEBOT_WA_ENDPOINT", "RACEBOT_DB", "RACEBOT_CONFIG", "RACEBOT_DATABASE_URL",
@@ -36,26 +34,6 @@ def _no_real_secrets(monkeypatch):
     """A developer's real tokens or store must never leak into a test."""
     for name in SECRETS:
         monkeypatch.delenv(name, raising=False)
-
-
-def built_once(tmp_path_factory, name: str, build) -> Path:
-    """The store file `build(path)` makes, made once per run: the run's workers (pytest-xdist,
-    addopts) share it, the first to ask building it while the others wait. Tests only copy or
-    read it."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # the run's folder, above each worker's own
-    folder = root / f"{name}-store"
-    folder.mkdir(exist_ok=True)
-    path = folder / "racebot.db"
-    with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / "built").exists():
-            for half_made in folder.glob("racebot.db*"):  # a worker that failed building it
-                half_made.unlink()
-            asyncio.run(build(path))
-            (folder / "built").touch()
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,10 @@
 """The cores tests run against (see conftest.py): the shared one's guard, and writable ones."""
 from __future__ import annotations
 
+import asyncio
 import copy
+import fcntl
+import os
 import pickle
 import shutil
 import sqlite3
@@ -55,3 +58,23 @@ def copy_store(source: Path, target: Path) -> Path:
     except FileNotFoundError:
         pass
     return target
+
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """The store file `build(path)` makes, made once per run: the run's workers (pytest-xdist,
+    addopts) share it, the first to ask building it while the others wait. Tests only copy or
+    read it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / f"{name}-store"
+    folder.mkdir(exist_ok=True)
+    path = folder / "racebot.db"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            for half_made in folder.glob("racebot.db*"):  # a worker that failed building it
+                half_made.unlink()
+            asyncio.run(build(path))
+            (folder / "built").touch()
+    return path

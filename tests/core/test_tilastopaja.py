@@ -1,14 +1,15 @@
 """Tilastopaja's athletes' histories into the bundled store: real lines of the shared file (issue 12)."""
 import gzip
 import json
-import shutil
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 from tilastopaja_sample import (BUKOWIECKI, INGEBRIGTSEN, KAUL, LLOPIS, MARTINEZ, MAYER, NORDAS, athlete,
                                 find_id, write_sample)
 
+from cores import built_once, copy_store, writable_core
 from results_only import core, db_copy  # noqa: F401 (fixtures: the store without the histories)
 from bot.commands.registry import Context
 from bot.errors import ImportFailed
@@ -18,6 +19,55 @@ from bot.domain.models import Athlete, Competition, Race, RaceResults, Result
 from bot.domain.race_report import known_finishers, race_reply
 from racebot.cli import main
 from racebot.importing import import_file
+from storage.sqlite import SqliteStore
+
+
+def _imported(tmp_path_factory, results_only_db, name: str, *tp_ids: str) -> Path:
+    """The results-only store with these athletes' histories imported, built once per run
+    (cores.built_once): tests that check what such an import left copy it instead of importing
+    again. Tests of the import itself (its report, a second import) still import."""
+    async def build(path: Path) -> None:
+        copy_store(results_only_db, path)
+        store = await SqliteStore.open(path)
+        try:
+            await import_file(store, write_sample(path.with_name("sample.jsonl.gz"), *tp_ids))
+            await store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            await store.close()
+
+    return built_once(tmp_path_factory, name, build)
+
+
+@pytest.fixture(scope="session")
+def _two_db(tmp_path_factory, results_only_db) -> Path:
+    return _imported(tmp_path_factory, results_only_db, "tp-ingebrigtsen-nordas", INGEBRIGTSEN, NORDAS)
+
+
+@pytest.fixture(scope="session")
+def _jakob_db(tmp_path_factory, results_only_db) -> Path:
+    return _imported(tmp_path_factory, results_only_db, "tp-ingebrigtsen", INGEBRIGTSEN)
+
+
+@pytest.fixture
+def jakob_copy(_jakob_db, tmp_path) -> Path:
+    return copy_store(_jakob_db, tmp_path / "jakob.db")
+
+
+@pytest.fixture
+async def two_core(_results_only_read_core, _two_db, tmp_path):
+    """A core over a copy of the store holding Ingebrigtsen's and Nordås's histories; `ask` builds its indexes."""
+    c = await writable_core(_results_only_read_core, copy_store(_two_db, tmp_path / "two.db"))
+    yield c
+    await c.store.close()
+
+
+@pytest.fixture
+async def jakob_core(_results_only_read_core, jakob_copy):
+    """A core over `jakob_copy`, the store holding Jakob Ingebrigtsen's histories; `ask` builds its indexes."""
+    c = await writable_core(_results_only_read_core, jakob_copy)
+    yield c
+    await c.store.close()
+
 
 def tables(db) -> dict[str, list]:
     with sqlite3.connect(db) as c:
@@ -70,8 +120,8 @@ async def test_a_diamond_league_race_of_2022_counts_once(core, db_copy, tmp_path
     assert len(after) > len(before)  # championships, heats and indoor races the archive never had
 
 
-async def test_a_race_known_in_part_says_so_and_never_crowns_the_wrong_winner(core, tmp_path):
-    await import_file(core.store, write_sample(tmp_path / "two.jsonl.gz", INGEBRIGTSEN, NORDAS))
+async def test_a_race_known_in_part_says_so_and_never_crowns_the_wrong_winner(two_core):
+    core = two_core
     reply = await ask(core, "/results budapest 2023 5000m heat 1")
     text = reply.plain_text()
     # Heat 1 of the 5000m: Ingebrigtsen 3rd, Nordås 8th; the other runners are not in the histories.
@@ -145,8 +195,8 @@ def test_a_combined_event_jump_listed_twice_is_no_race_of_its_own():
     assert ("2024-06-10", "Long Jump") not in rome and ("2024-06-11", "Decathlon") in rome
 
 
-async def test_indoor_races_are_marked_indoor_and_count(core, tmp_path):
-    await import_file(core.store, write_sample(tmp_path / "two.jsonl.gz", INGEBRIGTSEN, NORDAS))
+async def test_indoor_races_are_marked_indoor_and_count(two_core):
+    core = two_core
     reply = await ask(core, "/h2h \"Jakob Ingebrigtsen\" Nordås")
     torun = [m for m in reply.data["meetings"] if m["date"] == "2021-03-07"]
     assert [m["event"] for m in torun] == ["3000m (indoor)"]
@@ -173,9 +223,11 @@ async def test_a_lower_precedence_version_imported_again_is_kept_once_not_refuse
     assert tables(db_copy) == once and again.summary.results_changed == 0
 
 
-def test_a_broken_line_is_refused_with_its_line_and_nothing_is_kept(bundled_db, tmp_path, capsys):
-    db_copy = tmp_path / "bundled.db"  # the whole bundled store, as `racebot import` opens it
-    shutil.copyfile(bundled_db, db_copy)
+def test_a_broken_line_is_refused_with_its_line_and_nothing_is_kept(results_only_copy, capsys, tmp_path):
+    # The store without the histories: Ingebrigtsen's good line would add hundreds of results to it
+    # (to the whole bundled store, which holds them already, next to none), and comparing its
+    # tables costs an eighth of the whole store's.
+    db_copy = results_only_copy
     path = write_sample(tmp_path / "bad.jsonl.gz", INGEBRIGTSEN, extra_lines=('{"tpAthleteId": "1", "resu',))
     before = tables(db_copy)
     assert main(["--db", str(db_copy), "import", "--format", "tilastopaja", str(path)]) == 1
@@ -222,8 +274,8 @@ def test_event_codes(code, name):
     assert event_name(code) == name
 
 
-async def test_stated_personal_bests_are_pbs_with_their_date_indoor_apart(core, tmp_path):
-    await import_file(core.store, write_sample(tmp_path / "one.jsonl.gz", INGEBRIGTSEN))
+async def test_stated_personal_bests_are_pbs_with_their_date_indoor_apart(jakob_core):
+    core = jakob_core
     stated = {(pb["eventCode"], bool(pb.get("indoor"))): pb for pb in athlete(INGEBRIGTSEN)["personalBests"]}
     outdoor, indoor = stated[("1500", False)], stated[("1500", True)]
     reply = await ask(core, "/athlete Jakob Ingebrigtsen")
@@ -233,8 +285,8 @@ async def test_stated_personal_bests_are_pbs_with_their_date_indoor_apart(core, 
     assert "1500m" not in reply.data["bests_in_data"]
 
 
-async def test_a_better_mark_imported_later_replaces_the_stated_pb(core, tmp_path):
-    await import_file(core.store, write_sample(tmp_path / "one.jsonl.gz", INGEBRIGTSEN))
+async def test_a_better_mark_imported_later_replaces_the_stated_pb(jakob_core, tmp_path):
+    core = jakob_core
     stated = next(pb for pb in athlete(INGEBRIGTSEN)["personalBests"] if pb["eventCode"] == "800" and not pb.get("indoor"))
     minutes, seconds = stated["performance"].split(":")
     better = f"{minutes}:{float(seconds) - 0.5:05.2f}"
@@ -247,8 +299,8 @@ async def test_a_better_mark_imported_later_replaces_the_stated_pb(core, tmp_pat
     assert {f.name: f.value for f in reply.fields}.get("PB 800m", "").startswith(f"{better} (Test Meeting 2025-06-01")
 
 
-async def test_a_race_known_from_first_place_on_still_says_its_size_is_unknown(core, db_copy, tmp_path):
-    await import_file(core.store, write_sample(tmp_path / "one.jsonl.gz", INGEBRIGTSEN))
+async def test_a_race_known_from_first_place_on_still_says_its_size_is_unknown(jakob_core, jakob_copy):
+    core, db_copy = jakob_core, jakob_copy
     won = next(r for r in athlete(INGEBRIGTSEN)["results"] if r["rank"].strip() == "1" and r["date"] < "2016")
     with sqlite3.connect(db_copy) as c:
         comp, event = c.execute("SELECT r.competition_id, r.event FROM race_keys k JOIN races r ON r.id = k.race_id "
@@ -282,8 +334,8 @@ async def test_a_name_spelt_otherwise_is_the_archive_athlete_not_a_second_one(co
             ("Aikaterini Stefanidi",), ("Henrik Ingebrigtsen",)]
 
 
-async def test_a_sibling_of_the_same_family_name_stays_apart(core, db_copy, tmp_path):
-    await import_file(core.store, write_sample(tmp_path / "jakob.jsonl.gz", INGEBRIGTSEN))
+async def test_a_sibling_of_the_same_family_name_stays_apart(jakob_copy):
+    db_copy = jakob_copy
     with sqlite3.connect(db_copy) as c:
         ids = c.execute("SELECT a.name FROM athlete_ids i JOIN athletes a ON a.id = i.athlete_id "
                         "WHERE i.scheme = 'tilastopaja'").fetchall()
