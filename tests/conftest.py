@@ -100,6 +100,15 @@ async def _results_only_read_core(results_only_db, tmp_path_factory):
 
 
 @pytest.fixture
+async def clocked_results_only_core(_results_only_read_core, results_only_copy, clock):
+    """As `results_only_core`, on the test's own `clock` fixture (a fake clock where polls,
+    digests and deliveries are timed)."""
+    c = await writable_core(_results_only_read_core, results_only_copy, clock=clock)
+    yield c
+    await c.store.close()
+
+
+@pytest.fixture
 async def results_only_core(_results_only_read_core, results_only_copy):
     """As `core`, over a copy of the results-only store."""
     c = await writable_core(_results_only_read_core, results_only_copy)

@@ -13,7 +13,6 @@ from bot.announce.poller import Poller
 from bot.announce.publishing import ChannelRef
 from bot.announce.ratelimit import RateLimits
 from bot.commands.registry import Context
-from cores import writable_core
 from fake_discord import CHANNEL_ID, GUILD_ID
 from scheduler.sched_fakes import MEN_1500, WOMEN_5000, FakeClock, ListSource, race_rows
 
@@ -27,10 +26,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def core(_results_only_read_core, results_only_copy, clock):
-    c = await writable_core(_results_only_read_core, results_only_copy, clock=clock)
-    yield c
-    await c.store.close()
+def core(clocked_results_only_core):
+    return clocked_results_only_core
 
 
 async def _run(core, clock, logged_in, *follows: str):

@@ -16,7 +16,6 @@ from bot.announce.publishing import ChannelRef
 from bot.replies import Moment
 from bot.announce.ratelimit import RateLimits
 from bot.announce.subscriptions import Subscription
-from cores import writable_core
 from sched_fakes import MEN_1500, FakePublisher, ListSource, race_rows
 
 A = ChannelRef("discord", "1", "100")
@@ -24,10 +23,8 @@ ADMIN = Context(user_id="u1", user_name="admin", channel=A, is_admin=True)
 
 
 @pytest.fixture
-async def core(_results_only_read_core, results_only_copy, clock):
-    c = await writable_core(_results_only_read_core, results_only_copy, clock=clock)
-    yield c
-    await c.store.close()
+def core(clocked_results_only_core):
+    return clocked_results_only_core
 
 
 PARIS = dict(competition="Meeting de Paris", venue="Paris", day=date(2024, 6, 7))

@@ -14,7 +14,6 @@ from bot.announce.poller import Poller
 from bot.announce.publishing import ChannelRef, Delivery, Outcome
 from bot.announce.ratelimit import RateLimits
 from bot.commands.registry import Context
-from cores import writable_core
 from sched_fakes import MEN_1500, WOMEN_5000, FakePublisher, ListSource, race_rows
 
 HERE = ChannelRef("discord", "1", "100")
@@ -27,10 +26,8 @@ ROME = race_rows("1500m", "M", [(p, n, c, m.replace("3:3", "3:4")) for p, n, c, 
 
 
 @pytest.fixture
-async def core(_results_only_read_core, results_only_copy, clock):
-    c = await writable_core(_results_only_read_core, results_only_copy, clock=clock)
-    yield c
-    await c.store.close()
+def core(clocked_results_only_core):
+    return clocked_results_only_core
 
 
 class Run:

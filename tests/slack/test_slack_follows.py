@@ -12,7 +12,6 @@ from bot.announce.poller import Poller
 from bot.announce.publishing import ChannelRef
 from bot.announce.ratelimit import RateLimits
 from bot.commands.registry import Context
-from cores import writable_core
 from scheduler.sched_fakes import MEN_1500, FakeClock, ListSource, race_rows
 
 FAN = Context(user_id="U0FAN", user_name="fan", channel=ChannelRef("slack", "T0TEAM", "C0RESULTS"))
@@ -25,10 +24,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def core(_results_only_read_core, results_only_copy, clock):
-    c = await writable_core(_results_only_read_core, results_only_copy, clock=clock)
-    yield c
-    await c.store.close()
+def core(clocked_results_only_core):
+    return clocked_results_only_core
 
 
 async def _deliver_a_race(core, clock, publisher, *follows: str):
